@@ -1,0 +1,134 @@
+/**
+ * Forward-only schema migrations. Never edit a shipped entry: append a new one.
+ * Index i takes the database from user_version i to i + 1.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: people, relationships, sessions, conversation references, audit, embedded calendar
+  `
+  CREATE TABLE people (
+    id TEXT PRIMARY KEY,
+    aad_object_id TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    email TEXT NOT NULL UNIQUE,
+    job_title TEXT NOT NULL,
+    team TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    line_manager_id TEXT REFERENCES people(id),
+    policy_id TEXT,
+    staff_group_id TEXT,
+    started_on TEXT,
+    working_hours TEXT
+  );
+  CREATE TABLE relationships (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('individual','group')),
+    supervisor_id TEXT NOT NULL REFERENCES people(id),
+    policy_id TEXT NOT NULL,
+    staff_group_id TEXT NOT NULL,
+    started_on TEXT NOT NULL,
+    override TEXT,
+    active INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE TABLE relationship_members (
+    relationship_id TEXT NOT NULL REFERENCES relationships(id) ON DELETE CASCADE,
+    person_id TEXT NOT NULL REFERENCES people(id),
+    PRIMARY KEY (relationship_id, person_id)
+  );
+  CREATE INDEX relationship_members_person ON relationship_members(person_id);
+  CREATE TABLE series (
+    id TEXT PRIMARY KEY,
+    relationship_id TEXT NOT NULL REFERENCES relationships(id),
+    organiser_id TEXT NOT NULL,
+    attendee_ids TEXT NOT NULL,
+    rrule TEXT NOT NULL,
+    first_start TEXT NOT NULL,
+    duration_minutes INTEGER NOT NULL,
+    time_zone TEXT NOT NULL,
+    calendar_event_id TEXT,
+    request_key TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+  );
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    relationship_id TEXT NOT NULL REFERENCES relationships(id),
+    series_id TEXT REFERENCES series(id),
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('planned','held','cancelled','missed')),
+    kind TEXT NOT NULL CHECK (kind IN ('planned','urgent','rebooked')),
+    calendar_event_id TEXT,
+    occurrence_start TEXT,
+    replaces_session_id TEXT
+  );
+  CREATE INDEX sessions_relationship_start ON sessions(relationship_id, start);
+  CREATE INDEX sessions_start ON sessions(start);
+  CREATE TABLE conversation_refs (
+    aad_object_id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    service_url TEXT NOT NULL,
+    tenant_id TEXT,
+    bot_id TEXT,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject_type TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    detail TEXT
+  );
+  CREATE INDEX audit_subject ON audit_log(subject_id);
+  CREATE INDEX audit_actor ON audit_log(actor_id);
+
+  CREATE TABLE cal_events (
+    id TEXT PRIMARY KEY,
+    organiser_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    start_utc TEXT NOT NULL,
+    end_utc TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    rrule TEXT,
+    show_as TEXT NOT NULL,
+    sensitivity TEXT NOT NULL,
+    online INTEGER NOT NULL,
+    join_url TEXT,
+    reminder_minutes INTEGER NOT NULL,
+    app_tag TEXT,
+    transaction_id TEXT UNIQUE,
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX cal_events_organiser ON cal_events(organiser_id);
+  CREATE TABLE cal_attendees (
+    event_id TEXT NOT NULL REFERENCES cal_events(id) ON DELETE CASCADE,
+    person_id TEXT NOT NULL,
+    response TEXT NOT NULL,
+    PRIMARY KEY (event_id, person_id)
+  );
+  CREATE INDEX cal_attendees_person ON cal_attendees(person_id);
+  CREATE TABLE cal_exceptions (
+    event_id TEXT NOT NULL REFERENCES cal_events(id) ON DELETE CASCADE,
+    original_start_utc TEXT NOT NULL,
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    start_utc TEXT,
+    end_utc TEXT,
+    PRIMARY KEY (event_id, original_start_utc)
+  );
+  CREATE TABLE cal_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    change TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX cal_changes_person ON cal_changes(person_id, seq);
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,190 @@
+/** The embedded RecordStore and DirectoryPort over SQLite (local mode). */
+import type { AuditEntry, ConversationRef, Person, Relationship, Series, Session } from '../../domain/model';
+import type { DirectoryPort } from '../../ports/directory';
+import type { RecordStore } from '../../ports/store';
+import { type Db, transaction } from './db';
+import { nul, personFromRow, relationshipFromRow, seriesFromRow, sessionFromRow } from './rows';
+
+type Row = Record<string, unknown>;
+
+export class EmbeddedStore implements RecordStore, DirectoryPort {
+  constructor(private readonly db: Db) {}
+
+  // ---- directory ----
+  async getPerson(id: string): Promise<Person | undefined> {
+    const row = this.db.prepare('SELECT * FROM people WHERE id = ?').get(id) as Row | undefined;
+    return row ? personFromRow(row) : undefined;
+  }
+
+  async findByAadObjectId(aadObjectId: string): Promise<Person | undefined> {
+    const row = this.db.prepare('SELECT * FROM people WHERE aad_object_id = ?').get(aadObjectId) as Row | undefined;
+    return row ? personFromRow(row) : undefined;
+  }
+
+  async listPeople(): Promise<Person[]> {
+    return (this.db.prepare('SELECT * FROM people ORDER BY display_name').all() as Row[]).map(personFromRow);
+  }
+
+  async getLineManager(personId: string): Promise<Person | undefined> {
+    const person = await this.getPerson(personId);
+    return person?.lineManagerId ? this.getPerson(person.lineManagerId) : undefined;
+  }
+
+  /** Local-mode only: people come from Entra ID in a tenant. */
+  upsertPerson(p: Person, workingHours?: unknown): void {
+    this.db
+      .prepare(
+        `INSERT INTO people (id, aad_object_id, display_name, email, job_title, team, roles, line_manager_id, policy_id, staff_group_id, started_on, working_hours)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+         ON CONFLICT(id) DO UPDATE SET aad_object_id=excluded.aad_object_id, display_name=excluded.display_name, email=excluded.email,
+           job_title=excluded.job_title, team=excluded.team, roles=excluded.roles, line_manager_id=excluded.line_manager_id,
+           policy_id=excluded.policy_id, staff_group_id=excluded.staff_group_id, started_on=excluded.started_on, working_hours=excluded.working_hours`,
+      )
+      .run(p.id, p.aadObjectId, p.displayName, p.email, p.jobTitle, p.team, JSON.stringify(p.roles), nul(p.lineManagerId), nul(p.policyId), nul(p.staffGroupId), nul(p.startedOn), workingHours === undefined ? null : JSON.stringify(workingHours));
+  }
+
+  // ---- relationships ----
+  async listRelationships(filter: { personId?: string; activeOnly?: boolean } = {}): Promise<Relationship[]> {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.personId) {
+      where.push('(r.supervisor_id = ? OR r.id IN (SELECT relationship_id FROM relationship_members WHERE person_id = ?))');
+      args.push(filter.personId, filter.personId);
+    }
+    if (filter.activeOnly) where.push('r.active = 1');
+    const rows = this.db.prepare(`SELECT r.* FROM relationships r ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY r.id`).all(...args) as Row[];
+    return rows.map((r) => relationshipFromRow(r, this.members(String(r.id))));
+  }
+
+  async getRelationship(id: string): Promise<Relationship | undefined> {
+    const row = this.db.prepare('SELECT * FROM relationships WHERE id = ?').get(id) as Row | undefined;
+    return row ? relationshipFromRow(row, this.members(id)) : undefined;
+  }
+
+  private members(relationshipId: string): string[] {
+    return (this.db.prepare('SELECT person_id FROM relationship_members WHERE relationship_id = ? ORDER BY person_id').all(relationshipId) as Row[]).map((r) => String(r.person_id));
+  }
+
+  async saveRelationship(r: Relationship): Promise<void> {
+    transaction(this.db, () => {
+      this.db
+        .prepare(
+          `INSERT INTO relationships (id, kind, supervisor_id, policy_id, staff_group_id, started_on, override, active) VALUES (?,?,?,?,?,?,?,?)
+           ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, supervisor_id=excluded.supervisor_id, policy_id=excluded.policy_id,
+             staff_group_id=excluded.staff_group_id, started_on=excluded.started_on, override=excluded.override, active=excluded.active`,
+        )
+        .run(r.id, r.kind, r.supervisorId, r.policyId, r.staffGroupId, r.startedOn, r.override ? JSON.stringify(r.override) : null, r.active ? 1 : 0);
+      this.db.prepare('DELETE FROM relationship_members WHERE relationship_id = ?').run(r.id);
+      const add = this.db.prepare('INSERT INTO relationship_members (relationship_id, person_id) VALUES (?, ?)');
+      for (const id of r.superviseeIds) add.run(r.id, id);
+    });
+  }
+
+  // ---- series and sessions ----
+  async getSeriesByRequestKey(requestKey: string): Promise<Series | undefined> {
+    const row = this.db.prepare('SELECT * FROM series WHERE request_key = ?').get(requestKey) as Row | undefined;
+    return row ? seriesFromRow(row) : undefined;
+  }
+
+  async saveSeries(s: Series): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO series (id, relationship_id, organiser_id, attendee_ids, rrule, first_start, duration_minutes, time_zone, calendar_event_id, request_key, created_at, created_by)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+         ON CONFLICT(id) DO UPDATE SET calendar_event_id=excluded.calendar_event_id, rrule=excluded.rrule, attendee_ids=excluded.attendee_ids`,
+      )
+      .run(s.id, s.relationshipId, s.organiserId, JSON.stringify(s.attendeeIds), s.rrule, s.firstStart, s.durationMinutes, s.timeZone, nul(s.calendarEventId), s.requestKey, s.createdAt, s.createdBy);
+  }
+
+  async listSeries(relationshipId: string): Promise<Series[]> {
+    return (this.db.prepare('SELECT * FROM series WHERE relationship_id = ? ORDER BY first_start').all(relationshipId) as Row[]).map(seriesFromRow);
+  }
+
+  async listSessions(filter: { relationshipIds?: string[]; from?: string; to?: string; status?: Session['status'][] }): Promise<Session[]> {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.relationshipIds) {
+      if (filter.relationshipIds.length === 0) return [];
+      where.push(`relationship_id IN (${filter.relationshipIds.map(() => '?').join(',')})`);
+      args.push(...filter.relationshipIds);
+    }
+    if (filter.from) (where.push('end > ?'), args.push(filter.from));
+    if (filter.to) (where.push('start < ?'), args.push(filter.to));
+    if (filter.status?.length) {
+      where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
+      args.push(...filter.status);
+    }
+    const sql = `SELECT * FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY start`;
+    return (this.db.prepare(sql).all(...args) as Row[]).map(sessionFromRow);
+  }
+
+  async saveSessions(sessions: Session[]): Promise<void> {
+    const stmt = this.db.prepare(
+      `INSERT INTO sessions (id, relationship_id, series_id, start, end, status, kind, calendar_event_id, occurrence_start, replaces_session_id)
+       VALUES (?,?,?,?,?,?,?,?,?,?)
+       ON CONFLICT(id) DO UPDATE SET start=excluded.start, end=excluded.end, status=excluded.status, kind=excluded.kind,
+         calendar_event_id=excluded.calendar_event_id, occurrence_start=excluded.occurrence_start, replaces_session_id=excluded.replaces_session_id`,
+    );
+    transaction(this.db, () => {
+      for (const s of sessions) stmt.run(s.id, s.relationshipId, nul(s.seriesId), s.start, s.end, s.status, s.kind, nul(s.calendarEventId), nul(s.occurrenceStart), nul(s.replacesSessionId));
+    });
+  }
+
+  // ---- Teams conversation references ----
+  async saveConversationRef(ref: ConversationRef): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO conversation_refs (aad_object_id, conversation_id, service_url, tenant_id, bot_id, updated_at) VALUES (?,?,?,?,?,?)
+         ON CONFLICT(aad_object_id) DO UPDATE SET conversation_id=excluded.conversation_id, service_url=excluded.service_url,
+           tenant_id=excluded.tenant_id, bot_id=excluded.bot_id, updated_at=excluded.updated_at`,
+      )
+      .run(ref.aadObjectId, ref.conversationId, ref.serviceUrl, nul(ref.tenantId), nul(ref.botId), ref.updatedAt);
+  }
+
+  async getConversationRef(aadObjectId: string): Promise<ConversationRef | undefined> {
+    const r = this.db.prepare('SELECT * FROM conversation_refs WHERE aad_object_id = ?').get(aadObjectId) as Row | undefined;
+    if (!r) return undefined;
+    return {
+      aadObjectId: String(r.aad_object_id),
+      conversationId: String(r.conversation_id),
+      serviceUrl: String(r.service_url),
+      tenantId: r.tenant_id ? String(r.tenant_id) : undefined,
+      botId: r.bot_id ? String(r.bot_id) : undefined,
+      updatedAt: String(r.updated_at),
+    };
+  }
+
+  // ---- audit ----
+  async appendAudit(e: AuditEntry): Promise<void> {
+    this.db
+      .prepare('INSERT INTO audit_log (at, actor_id, action, subject_type, subject_id, detail) VALUES (?,?,?,?,?,?)')
+      .run(e.at, e.actorId, e.action, e.subjectType, e.subjectId, e.detail ? JSON.stringify(e.detail) : null);
+  }
+
+  async listAudit(filter: { subjectId?: string; actorId?: string; limit?: number }): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (filter.subjectId) (where.push('subject_id = ?'), args.push(filter.subjectId));
+    if (filter.actorId) (where.push('actor_id = ?'), args.push(filter.actorId));
+    args.push(filter.limit ?? 100);
+    const rows = this.db.prepare(`SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`).all(...args) as Row[];
+    return rows.map((r) => ({
+      at: String(r.at),
+      actorId: String(r.actor_id),
+      action: String(r.action),
+      subjectType: String(r.subject_type),
+      subjectId: String(r.subject_id),
+      detail: r.detail ? JSON.parse(String(r.detail)) : undefined,
+    }));
+  }
+
+  // ---- meta ----
+  getMeta(key: string): string | undefined {
+    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
+    return r ? String(r.value) : undefined;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+}

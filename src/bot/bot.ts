@@ -1,0 +1,65 @@
+/**
+ * The Teams bot: welcome on install (or first message), help, and storing the
+ * conversation reference every time a person writes, so the app can reach them
+ * proactively later. Handlers log ids only: never message text.
+ */
+import type { App } from '@microsoft/teams.apps';
+import type { Activity } from '@microsoft/teams.api';
+import type { Services } from '../runtime/services';
+import { cardActivity } from './cards/common';
+import { helpCard, notUnderstoodCard, welcomeCard } from './cards/welcome';
+
+export interface BotDeps {
+  services: Services;
+  /** Where "Open Protected Time" points: the Teams deep link in a tenant, the local tab otherwise. */
+  tabUrl: string;
+}
+
+function senderAad(activity: Activity): string | undefined {
+  return activity.from?.aadObjectId ?? undefined;
+}
+
+export function registerBot(app: App, { services, tabUrl }: BotDeps): void {
+  const { store, directory, log, clock } = services;
+
+  /** Saves the reference; returns true when this person had none (first contact). */
+  async function remember(activity: Activity): Promise<boolean> {
+    const aad = senderAad(activity);
+    if (!aad || activity.conversation?.conversationType !== 'personal') return false;
+    const before = await store.getConversationRef(aad);
+    await store.saveConversationRef({
+      aadObjectId: aad,
+      conversationId: activity.conversation.id,
+      serviceUrl: activity.serviceUrl ?? '',
+      tenantId: activity.conversation.tenantId ?? undefined,
+      botId: activity.recipient?.id,
+      updatedAt: clock.now().toISOString(),
+    });
+    return !before || before.conversationId !== activity.conversation.id;
+  }
+
+  async function personFor(activity: Activity) {
+    const aad = senderAad(activity);
+    return aad ? directory.findByAadObjectId(aad) : undefined;
+  }
+
+  app.on('install.add', async ({ activity, send }) => {
+    await remember(activity);
+    const person = await personFor(activity);
+    log.info({ event: 'bot.install', known: Boolean(person), conversation: activity.conversation.id }, 'bot installed');
+    await send(cardActivity(welcomeCard(person, tabUrl), 'Welcome to Protected Time'));
+  });
+
+  app.on('message', async ({ activity, send }) => {
+    const firstContact = await remember(activity);
+    const command = (activity.text ?? '').trim().toLowerCase();
+    log.info({ event: 'bot.message', command: command === 'help' ? 'help' : 'other', firstContact }, 'message received');
+    if (command === 'help') {
+      await send(cardActivity(helpCard(tabUrl), 'What Protected Time can do'));
+    } else if (firstContact) {
+      await send(cardActivity(welcomeCard(await personFor(activity), tabUrl), 'Welcome to Protected Time'));
+    } else {
+      await send(cardActivity(notUnderstoodCard(tabUrl), 'Type help'));
+    }
+  });
+}

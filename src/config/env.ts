@@ -1,0 +1,125 @@
+/**
+ * The one schema for the process environment. Everything the app reads from
+ * process.env passes through here, so a bad value stops start-up with a message
+ * that names the variable instead of failing later somewhere deep.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+
+const common = {
+  PT_PORT: port.default(3978),
+  PT_HOST: z.string().default('0.0.0.0'),
+  /** Base URL users' browsers reach this server on (the tab and links in cards). */
+  PT_PUBLIC_URL: z.url().optional(),
+  PT_DATA_DIR: z.string().min(1).default('.data'),
+  PT_POLICY_DIR: z.string().min(1).default('policies'),
+  PT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seed the demo organisation on start (local mode only; idempotent). */
+  PT_SEED: bool.default(true),
+  /** How often background jobs run, in seconds. */
+  PT_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+};
+
+const localSchema = z.object({
+  PT_MODE: z.literal('local'),
+  ...common,
+  /** Start the Microsoft 365 Agents Playground beside the bot. */
+  PT_PLAYGROUND: bool.default(true),
+  PT_PLAYGROUND_PORT: port.default(56150),
+  /** Allow the test clock API (local mode only; never in a tenant). */
+  PT_TEST_CLOCK: bool.default(true),
+});
+
+const tenantSchema = z.object({
+  PT_MODE: z.literal('tenant'),
+  ...common,
+  PT_PUBLIC_URL: z.url({ protocol: /^https$/, error: 'must be an https URL in tenant mode' }),
+  TENANT_ID: guid,
+  /** Entra app (client) id of the bot and tab registration. */
+  CLIENT_ID: guid,
+  /** Either a client secret or a certificate (PEM private key + thumbprint) is required. */
+  CLIENT_SECRET: z.string().min(1).optional(),
+  CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
+  CLIENT_CERTIFICATE_THUMBPRINT: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a 40-hex SHA-1 thumbprint').optional(),
+  /** Application ID URI the tab requests tokens for, e.g. api://example.org/<client-id>. */
+  APPLICATION_ID_URI: z.string().min(1),
+  /** SharePoint site holding the app's lists, e.g. https://contoso.sharepoint.com/sites/protected-time */
+  SHAREPOINT_SITE_URL: z.url({ protocol: /^https$/ }),
+  /** Teams app id from the manifest (for deep links to the tab). */
+  TEAMS_APP_ID: guid,
+});
+
+const envSchema = z
+  .discriminatedUnion('PT_MODE', [localSchema, tenantSchema])
+  .superRefine((env, ctx) => {
+    if (env.PT_MODE === 'tenant' && !env.CLIENT_SECRET && !env.CLIENT_CERTIFICATE_PATH) {
+      ctx.addIssue({ code: 'custom', path: ['CLIENT_SECRET'], message: 'set CLIENT_SECRET or CLIENT_CERTIFICATE_PATH (with CLIENT_CERTIFICATE_THUMBPRINT)' });
+    }
+    if (env.PT_MODE === 'tenant' && env.CLIENT_CERTIFICATE_PATH && !env.CLIENT_CERTIFICATE_THUMBPRINT) {
+      ctx.addIssue({ code: 'custom', path: ['CLIENT_CERTIFICATE_THUMBPRINT'], message: 'required with CLIENT_CERTIFICATE_PATH' });
+    }
+  });
+
+export type RawEnv = z.infer<typeof envSchema>;
+export type LocalEnv = z.infer<typeof localSchema>;
+export type TenantEnv = z.infer<typeof tenantSchema>;
+
+export interface AppConfig {
+  env: RawEnv;
+  mode: 'local' | 'tenant';
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  policyDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming each bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const input = { PT_MODE: 'local', ...pickDefined(source) };
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.') || 'PT_MODE';
+        const value = source[name];
+        const shown = value === undefined ? 'not set' : isSecretName(name) ? 'value hidden' : JSON.stringify(value);
+        return `${name} (${shown}): ${issue.message}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  return {
+    env,
+    mode: env.PT_MODE,
+    port: env.PT_PORT,
+    host: env.PT_HOST,
+    publicUrl: (env.PT_PUBLIC_URL ?? `http://localhost:${env.PT_PORT}`).replace(/\/$/, ''),
+    dataDir: path.resolve(cwd, env.PT_DATA_DIR),
+    policyDir: path.resolve(cwd, env.PT_POLICY_DIR),
+  };
+}
+
+function isSecretName(name: string): boolean {
+  return /SECRET|PASSWORD|KEY/i.test(name);
+}
+
+/** Empty strings count as unset, so `FOO= npm start` falls back to the default. */
+function pickDefined(source: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}

@@ -1,0 +1,75 @@
+/** The tab's JSON API. Every route is authenticated; every read is authorised here. */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { DateTime } from 'luxon';
+import { viewpointOn } from '../domain/access';
+import type { Person, Relationship } from '../domain/model';
+import type { Services } from '../runtime/services';
+import { HttpError } from './auth/identify';
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const wrap = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+
+export const UPCOMING_DAYS = 90;
+
+export function publicApi(services: Services): Router {
+  const router = Router();
+  /** The "sign in as" picker (local mode only: a tenant signs in with Entra ID). */
+  router.get(
+    '/sign-in-options',
+    wrap(async (_req, res) => {
+      if (services.config.mode !== 'local') throw new HttpError(404, 'Not available in tenant mode');
+      const people = await services.directory.listPeople();
+      res.json({ people: people.map((p) => ({ id: p.id, displayName: p.displayName, jobTitle: p.jobTitle, roles: p.roles })) });
+    }),
+  );
+  router.get('/config', (_req, res) => {
+    res.json({ mode: services.config.mode });
+  });
+  return router;
+}
+
+export function privateApi(services: Services): Router {
+  const router = Router();
+  const { store, directory, policies, clock } = services;
+
+  router.get(
+    '/me',
+    wrap(async (req, res) => {
+      const me = req.person!;
+      const people = new Map((await directory.listPeople()).map((p) => [p.id, p]));
+      const name = (id: string) => people.get(id)?.displayName ?? 'Unknown';
+      const relationships = (await store.listRelationships({ activeOnly: true }))
+        .map((rel) => ({ rel, view: viewpointOn(me, rel, people) }))
+        .filter((x): x is { rel: Relationship; view: NonNullable<typeof x.view> } => x.view !== undefined);
+      const now = clock.now();
+      const to = DateTime.fromJSDate(now).plus({ days: UPCOMING_DAYS }).toJSDate().toISOString();
+      const mine = relationships.filter((r) => r.view === 'supervisor' || r.view === 'supervisee');
+      const sessions = await store.listSessions({ relationshipIds: mine.map((r) => r.rel.id), from: now.toISOString(), to, status: ['planned'] });
+      const relById = new Map(mine.map((r) => [r.rel.id, r]));
+      await store.appendAudit({ at: now.toISOString(), actorId: me.id, action: 'read', subjectType: 'upcoming-sessions', subjectId: me.id, detail: { count: sessions.length } });
+      res.json({
+        person: publicPerson(me),
+        lineManager: me.lineManagerId ? name(me.lineManagerId) : null,
+        relationships: relationships.map(({ rel, view }) => ({
+          id: rel.id,
+          kind: rel.kind,
+          viewpoint: view,
+          supervisor: name(rel.supervisorId),
+          supervisees: rel.superviseeIds.map(name),
+          policy: policies.get(rel.policyId)?.name ?? rel.policyId,
+          staffGroup: policies.get(rel.policyId)?.staffGroups.find((g) => g.id === rel.staffGroupId)?.name ?? rel.staffGroupId,
+        })),
+        upcoming: sessions.map((s) => {
+          const r = relById.get(s.relationshipId)!;
+          const others = [r.rel.supervisorId, ...r.rel.superviseeIds].filter((id) => id !== me.id).map(name);
+          return { id: s.id, start: s.start, end: s.end, kind: s.kind, with: others, viewpoint: r.view, relationshipId: s.relationshipId };
+        }),
+      });
+    }),
+  );
+  return router;
+}
+
+function publicPerson(p: Person) {
+  return { id: p.id, displayName: p.displayName, jobTitle: p.jobTitle, team: p.team, roles: p.roles };
+}

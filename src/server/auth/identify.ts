@@ -1,0 +1,48 @@
+/**
+ * Works out who is calling the tab API. Local mode: the "sign in as" picker
+ * sends the chosen seed person's id in a header (never accepted in a tenant).
+ * Tenant mode: an Entra access token, validated, mapped to a person by object id.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { Person } from '../../domain/model';
+import type { Services } from '../../runtime/services';
+import { TokenError, verifyEntraToken, type EntraTokenOptions } from './entraToken';
+
+export const LOCAL_USER_HEADER = 'x-pt-local-user';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    person?: Person;
+  }
+}
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+export function identify(services: Services, tokenOptions?: EntraTokenOptions) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      if (services.config.mode === 'local') {
+        const id = req.header(LOCAL_USER_HEADER);
+        if (!id) throw new HttpError(401, 'Choose who to sign in as');
+        const person = await services.directory.getPerson(id);
+        if (!person) throw new HttpError(401, 'Unknown person');
+        req.person = person;
+        return next();
+      }
+      const auth = req.header('authorization') ?? '';
+      const match = /^Bearer (.+)$/.exec(auth);
+      if (!match || !tokenOptions) throw new HttpError(401, 'Sign-in required');
+      const user = await verifyEntraToken(match[1]!, tokenOptions);
+      const person = await services.directory.findByAadObjectId(user.aadObjectId);
+      if (!person) throw new HttpError(403, 'Your account is not set up in Protected Time');
+      req.person = person;
+      next();
+    } catch (err) {
+      next(err instanceof TokenError ? new HttpError(401, 'Sign-in expired or invalid') : err);
+    }
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * One HTTP server for everything: the bot endpoint (/api/messages, owned by the
+ * Teams SDK), the tab (static files under /tab), its JSON API (/api/v1) and
+ * /healthz. Errors become JSON with a clear message; nothing sensitive is logged.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ZodError } from 'zod';
+import { formatZodError } from '../domain/policy/validate';
+import type { Services } from '../runtime/services';
+import { HttpError, identify } from './auth/identify';
+import type { EntraTokenOptions } from './auth/entraToken';
+import { privateApi, publicApi } from './api';
+
+export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
+
+export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTokenOptions; startedAt: Date }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    // The tab is framed by Teams, Outlook and the Microsoft 365 app; nothing else.
+    res.setHeader(
+      'Content-Security-Policy',
+      "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://outlook.office.com https://outlook.office365.com https://*.office.com https://*.microsoft365.com http://localhost:*",
+    );
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', mode: services.config.mode, uptimeSeconds: Math.round((Date.now() - opts.startedAt.getTime()) / 1000), policies: services.policies.size });
+  });
+
+  app.get('/', (_req, res) => res.redirect('/tab/'));
+  if (fs.existsSync(TAB_DIR)) {
+    app.use('/tab', express.static(TAB_DIR, { index: 'index.html', maxAge: 0 }));
+  } else {
+    app.use('/tab', (_req, res) => res.status(503).type('text').send('The tab has not been built: run `npm run build`.'));
+  }
+
+  app.use('/api/v1', express.json({ limit: '256kb' }), publicApi(services));
+  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services));
+  app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof HttpError) return void res.status(err.status).json({ error: err.message, details: err.details });
+    if (err instanceof ZodError) return void res.status(400).json({ error: 'Invalid request', details: formatZodError(err) });
+    if (err && typeof err === 'object' && 'type' in err && (err as { type: string }).type === 'entity.parse.failed') {
+      return void res.status(400).json({ error: 'Body is not valid JSON' });
+    }
+    services.log.error({ err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err), path: req.path }, 'request failed');
+    res.status(500).json({ error: 'Something went wrong' });
+  });
+  return app;
+}

@@ -1,0 +1,43 @@
+/** The tab's client for /api/v1: adds the caller's identity and turns errors into messages. */
+export const LOCAL_USER_KEY = 'pt.localUser';
+const LOCAL_USER_HEADER = 'x-pt-local-user';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+export function localUser(): string | null {
+  return window.localStorage.getItem(LOCAL_USER_KEY);
+}
+
+export function setLocalUser(id: string | null): void {
+  if (id) window.localStorage.setItem(LOCAL_USER_KEY, id);
+  else window.localStorage.removeItem(LOCAL_USER_KEY);
+}
+
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  const user = localUser();
+  if (user) headers.set(LOCAL_USER_HEADER, user);
+  if (init.body) headers.set('content-type', 'application/json');
+  const res = await fetch(`/api/v1${path}`, { ...init, headers });
+  const body = res.headers.get('content-type')?.includes('json') ? await res.json() : undefined;
+  if (!res.ok) throw new ApiError(res.status, body?.error ?? `Request failed (${res.status})`, body?.details);
+  return body as T;
+}
+
+export interface Me {
+  person: { id: string; displayName: string; jobTitle: string; team: string; roles: string[] };
+  lineManager: string | null;
+  relationships: { id: string; kind: string; viewpoint: string; supervisor: string; supervisees: string[]; policy: string; staffGroup: string }[];
+  upcoming: { id: string; start: string; end: string; kind: string; with: string[]; viewpoint: string; relationshipId: string }[];
+}
+
+export interface SignInOption {
+  id: string;
+  displayName: string;
+  jobTitle: string;
+  roles: string[];
+}

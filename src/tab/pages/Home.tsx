@@ -1,0 +1,92 @@
+/** "My supervision": who I am here, my relationships, and what is coming up. */
+import {
+  Badge, Card, CardHeader, MessageBar, MessageBarBody, Spinner, Table, TableBody, TableCell, TableHeader,
+  TableHeaderCell, TableRow, Text, Title2, Title3,
+} from '@fluentui/react-components';
+import { useEffect, useState } from 'react';
+import { api, type Me } from '../api';
+import { formatDay, formatTimeRange, ROLE_LABELS } from '../format';
+
+export function Home({ personId }: { personId: string }) {
+  const [me, setMe] = useState<Me>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    setMe(undefined);
+    api<Me>('/me').then(setMe).catch((e: Error) => setError(e.message));
+  }, [personId]);
+
+  if (error) return <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
+  if (!me) return <Spinner label="Loading your supervision…" />;
+
+  return (
+    <div style={{ display: 'grid', gap: 16 }}>
+      <Card>
+        <CardHeader
+          header={<Title2 as="h1">{me.person.displayName}</Title2>}
+          description={<Text>{me.person.jobTitle} · {me.person.team}</Text>}
+        />
+        <div aria-label="Your roles" style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+          {me.person.roles.map((r) => (
+            <Badge key={r} appearance="tint" data-testid="role">{ROLE_LABELS[r] ?? r}</Badge>
+          ))}
+        </div>
+        {me.lineManager && <Text size={200}>Line manager: {me.lineManager}</Text>}
+      </Card>
+
+      <section aria-labelledby="upcoming-heading">
+        <Title3 as="h2" id="upcoming-heading">Upcoming supervision</Title3>
+        {me.upcoming.length === 0 ? (
+          <Text as="p" data-testid="no-upcoming">No supervision booked in the next 90 days.</Text>
+        ) : (
+          <Table aria-label="Upcoming supervision" data-testid="upcoming">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>Date</TableHeaderCell>
+                <TableHeaderCell>Time</TableHeaderCell>
+                <TableHeaderCell>With</TableHeaderCell>
+                <TableHeaderCell>You are</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {me.upcoming.map((s) => (
+                <TableRow key={s.id}>
+                  <TableCell>{formatDay(s.start)}</TableCell>
+                  <TableCell>{formatTimeRange(s.start, s.end)}</TableCell>
+                  <TableCell>{s.with.join(', ')}</TableCell>
+                  <TableCell>{s.viewpoint === 'supervisor' ? 'Supervisor' : 'Supervisee'}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </section>
+
+      {me.relationships.length > 0 && (
+        <section aria-labelledby="relationships-heading">
+          <Title3 as="h2" id="relationships-heading">Supervision arrangements</Title3>
+          <Table aria-label="Supervision arrangements">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>Supervisor</TableHeaderCell>
+                <TableHeaderCell>Supervisee(s)</TableHeaderCell>
+                <TableHeaderCell>Policy</TableHeaderCell>
+                <TableHeaderCell>Staff group</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {me.relationships.map((r) => (
+                <TableRow key={r.id}>
+                  <TableCell>{r.supervisor}</TableCell>
+                  <TableCell>{r.supervisees.join(', ')}</TableCell>
+                  <TableCell>{r.policy}</TableCell>
+                  <TableCell>{r.staffGroup}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </section>
+      )}
+    </div>
+  );
+}
