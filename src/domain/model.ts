@@ -98,3 +98,65 @@ export interface Interval {
   start: string;
   end: string;
 }
+
+/** A supervision record: the organisation's template filled in for one session. */
+export type RecordStatus = 'draft' | 'submitted' | 'changes-requested' | 'signed' | 'disagreed';
+
+export interface Signature {
+  personId: string;
+  role: 'supervisor' | 'supervisee';
+  at: string;
+}
+
+export interface SupervisionRecord {
+  id: string;
+  sessionId: string;
+  relationshipId: string;
+  templateId: string;
+  /** Amendments to a signed record are new versions; a signed version never changes. */
+  version: number;
+  status: RecordStatus;
+  /** Who writes it (per policy: supervisor, supervisee or either). */
+  authorId: string;
+  values: Record<string, unknown>;
+  submittedAt?: string;
+  signatures: Signature[];
+  disagreement?: { byId: string; at: string; text: string };
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic concurrency: changes only apply to the etag they were made against. */
+  etag: string;
+}
+
+/** An agreed action: its own item, carried forward until done. */
+export interface ActionItem {
+  id: string;
+  relationshipId: string;
+  /** The session whose record agreed it. */
+  sessionId: string;
+  recordId: string;
+  text: string;
+  ownerId: string;
+  /** YYYY-MM-DD */
+  dueOn: string;
+  outcomeForChild?: string;
+  status: 'open' | 'done' | 'dropped';
+  completedAt?: string;
+}
+
+/** The written supervision agreement for a relationship. */
+export interface Agreement {
+  id: string;
+  relationshipId: string;
+  templateId: string;
+  values: Record<string, unknown>;
+  frequency: string;
+  durationMinutes: number;
+  venue: string;
+  type: 'individual' | 'group';
+  /** YYYY-MM-DD */
+  reviewOn: string;
+  status: 'draft' | 'signed';
+  signatures: Signature[];
+  createdAt: string;
+}
