@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Series } from '../domain/model';
+import type { Weekday } from '../domain/policy/schema';
 import { materialiseSessions } from '../domain/sessions';
 import { occurrencesBetween } from '../domain/time/recurrence';
 import type { CalendarPort } from '../ports/calendar';
@@ -23,11 +24,18 @@ export interface SeedResult {
   sessions: number;
 }
 
-/** The first occurrence of `rrule` at local `time` strictly after `after`. */
-function firstOccurrence(rrule: string, time: string, after: DateTime): string {
+const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/**
+ * The first start of `rrule` on or after the first `weekday` at local `time` after `after`.
+ * Anchoring DTSTART on a matching day matters: with INTERVAL=n, rrule counts periods from DTSTART.
+ */
+function firstOccurrence(rrule: string, weekday: Weekday, time: string, after: DateTime): string {
   const [h, m] = time.split(':').map(Number);
-  const anchor = after.setZone(ZONE).startOf('day').set({ hour: h, minute: m });
-  const starts = occurrencesBetween(rrule, anchor.toUTC().toISO()!, ZONE, after.toUTC().toISO()!, after.plus({ days: SEED_HORIZON_DAYS }).toUTC().toISO()!);
+  let day = after.setZone(ZONE).startOf('day').set({ hour: h, minute: m });
+  while (day <= after || WEEKDAYS[day.weekday - 1] !== weekday) day = day.plus({ days: 1 });
+  const anchor = day.toUTC().toISO()!;
+  const starts = occurrencesBetween(rrule, anchor, ZONE, anchor, after.plus({ days: SEED_HORIZON_DAYS }).toUTC().toISO()!);
   if (!starts[0]) throw new Error(`seed rule ${rrule} has no occurrence in the horizon`);
   return starts[0];
 }
@@ -53,7 +61,7 @@ export async function seedOrganisation(store: EmbeddedStore, calendar: CalendarP
   const anchor = DateTime.fromISO(seededAt, { zone: 'utc' });
 
   for (const [i, busy] of SEED_BUSY.entries()) {
-    const start = firstOccurrence(busy.rrule, busy.start, anchor.minus({ days: 7 }));
+    const start = firstOccurrence(busy.rrule, busy.weekday, busy.start, anchor.minus({ days: 7 }));
     const [eh, em] = busy.end.split(':').map(Number);
     const end = DateTime.fromISO(start).setZone(ZONE).set({ hour: eh, minute: em }).toUTC().toISO()!;
     const created = await calendar.createEvent({
@@ -69,7 +77,7 @@ export async function seedOrganisation(store: EmbeddedStore, calendar: CalendarP
     const requestKey = `seed:${rel.id}`;
     const existing = await store.getSeriesByRequestKey(requestKey);
     if (existing) continue;
-    const firstStart = firstOccurrence(spec.rrule, spec.start, anchor.plus({ days: 2 }));
+    const firstStart = firstOccurrence(spec.rrule, spec.weekday, spec.start, anchor.plus({ days: 2 }));
     const series: Series = {
       id: `series-seed-${rel.id}`, relationshipId: rel.id, organiserId: rel.supervisorId, attendeeIds: rel.superviseeIds,
       rrule: spec.rrule, firstStart, durationMinutes: spec.minutes, timeZone: ZONE, requestKey,

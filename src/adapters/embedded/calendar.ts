@@ -171,7 +171,7 @@ export class EmbeddedCalendar implements CalendarPort {
     });
   }
 
-  async cancelOccurrence(organiserId: string, eventId: string, occurrenceStart: string | undefined): Promise<void> {
+  async cancelOccurrence(organiserId: string, eventId: string, occurrenceStart: string | undefined, _comment = ''): Promise<void> {
     transaction(this.db, () => {
       const row = this.requireEvent(organiserId, eventId);
       if (row.rrule && occurrenceStart) {
