@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     `  Tab:               ${app.tabUrl}`,
     `  Bot endpoint:      ${app.url}/api/messages`,
     `  Health:            ${app.url}/healthz`,
-    ...(app.playground ? [`  Agents Playground: ${app.playground.url}   (Teams emulator: chat with the bot here)`] : []),
+    ...app.playgrounds.map((p, i) => `  ${i === 0 ? 'Agents Playground' : '                 '}: ${p.url}   (Teams emulator, signed in as ${p.personId})`),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -11,6 +11,7 @@ import { PolicyPack } from '../domain/policy/schema';
 import { createLogger } from '../logging';
 import { seedOrganisation } from '../seed/seed';
 import { createServices } from '../runtime/services';
+import { registerDoctorCommand } from './doctorCommand';
 
 export interface CliIO {
   out: (s: string) => void;
@@ -83,6 +84,7 @@ export function buildCli(io: CliIO): Command {
         await services.close();
       }
     });
+  registerDoctorCommand(program, io);
   return program;
 }
 

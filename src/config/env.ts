@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { PLAYGROUND_PEOPLE } from '../runtime/playgroundConfig';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
@@ -32,6 +33,14 @@ const localSchema = z.object({
   /** Start the Microsoft 365 Agents Playground beside the bot. */
   PT_PLAYGROUND: bool.default(true),
   PT_PLAYGROUND_PORT: port.default(56150),
+  /** One Playground per person, signed in as them (seed person ids; ports count up from PT_PLAYGROUND_PORT). */
+  PT_PLAYGROUND_AS: z
+    .string()
+    .default('sam-patel,daniel-okafor,helen-carter')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((ids) => ids.length > 0 && ids.every((id) => PLAYGROUND_PEOPLE.includes(id)), {
+      message: `must be a comma-separated list of: ${PLAYGROUND_PEOPLE.join(', ')}`,
+    }),
   /** Allow the test clock API (local mode only; never in a tenant). */
   PT_TEST_CLOCK: bool.default(true),
 });

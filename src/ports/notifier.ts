@@ -7,7 +7,18 @@ export interface AdaptiveCard {
   [key: string]: unknown;
 }
 
+export interface PostedCard {
+  conversationId: string;
+  activityId: string;
+}
+
 export interface NotifierPort {
-  /** Returns false when the person has no conversation with the bot yet. */
-  sendCard(aadObjectId: string, card: AdaptiveCard, summary: string): Promise<boolean>;
+  /**
+   * Posts a card to the person's personal chat with the bot. Returns undefined when the
+   * person has no conversation with the bot yet (they have not installed or opened it).
+   * `summary` is what a notification shows: never case detail.
+   */
+  sendCard(aadObjectId: string, card: AdaptiveCard, summary: string): Promise<PostedCard | undefined>;
+  /** Replaces a card the bot posted earlier. */
+  updateCard(aadObjectId: string, posted: PostedCard, card: AdaptiveCard, summary: string): Promise<void>;
 }

@@ -6,19 +6,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-export const PLAYGROUND_CONFIG = path.resolve(__dirname, '..', '..', '.m365agentsplayground.yml');
-/** The bot id in .m365agentsplayground.yml; local mode uses it as the app id. */
-export const PLAYGROUND_BOT_ID = '00000000-0000-0000-0000-00000000b07a';
+import fs from 'node:fs';
+import { playgroundYaml } from './playgroundConfig';
+
+export { PLAYGROUND_BOT_ID } from './playgroundConfig';
 
 export interface PlaygroundHandle {
+  /** The seed person this Playground is signed in as. */
+  personId: string;
   url: string;
   connectorUrl: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
 
-export async function startPlayground(opts: { port: number; botEndpoint: string; logFile: string; timeoutMs?: number }): Promise<PlaygroundHandle> {
+export async function startPlayground(opts: { personId: string; port: number; botEndpoint: string; dataDir: string; timeoutMs?: number }): Promise<PlaygroundHandle> {
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
+  const dir = path.join(opts.dataDir, 'playground');
+  fs.mkdirSync(dir, { recursive: true });
+  const configFile = path.join(dir, `${opts.personId}.yml`);
+  fs.writeFileSync(configFile, playgroundYaml(opts.personId));
+  const logFile = path.join(dir, `${opts.personId}.log`);
   const child = spawn(
     process.execPath,
     [cli, '--app-endpoint', opts.botEndpoint, '--channel-id', 'msteams', '--port', String(opts.port), '--disable-telemetry'],
@@ -27,13 +35,12 @@ export async function startPlayground(opts: { port: number; botEndpoint: string;
         ...process.env,
         // It would otherwise try to open a desktop browser (and exit when there is none).
         TEAMSAPPTESTER_BROWSER: 'none',
-        M365_AGENTS_PLAYGROUND_LOGFILE: opts.logFile,
-        M365_AGENTS_PLAYGROUND_CONFIG_PATH: PLAYGROUND_CONFIG,
+        M365_AGENTS_PLAYGROUND_LOGFILE: logFile,
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH: configFile,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const url = `http://localhost:${opts.port}`;
   let output = '';
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));
@@ -41,14 +48,18 @@ export async function startPlayground(opts: { port: number; botEndpoint: string;
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   for (;;) {
     const state = await Promise.race([exited.then((code) => ({ exited: code })), sleep(250).then(() => undefined)]);
-    if (state) throw new Error(`The Agents Playground exited (code ${state.exited}) before it was ready. Log: ${opts.logFile}\n${output}`);
-    if (await answers(url)) break;
+    if (state) throw new Error(`The Agents Playground exited (code ${state.exited}) before it was ready. Log: ${logFile}\n${output}`);
+    // It falls back to a random port when ours is taken, so read the one it chose.
+    const port = /Listening on (\d+)/.exec(output)?.[1];
+    if (port && (await answers(`http://localhost:${port}`))) break;
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
-      throw new Error(`The Agents Playground did not answer on ${url} within ${(opts.timeoutMs ?? 30_000) / 1000}s. Log: ${opts.logFile}`);
+      throw new Error(`The Agents Playground did not start within ${(opts.timeoutMs ?? 30_000) / 1000}s. Log: ${logFile}`);
     }
   }
+  const url = `http://localhost:${/Listening on (\d+)/.exec(output)![1]}`;
   return {
+    personId: opts.personId,
     url,
     connectorUrl: `${url}/_connector`,
     process: child,

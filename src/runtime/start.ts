@@ -3,7 +3,6 @@
  * tab, background jobs and, in local mode, the Agents Playground.
  */
 import http from 'node:http';
-import path from 'node:path';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
 import type { AppConfig } from '../config/env';
 import { registerBot } from '../bot/bot';
@@ -15,6 +14,8 @@ import { createHttpApp } from '../server/http';
 import { createServices, type Services } from './services';
 import { PLAYGROUND_BOT_ID, startPlayground, type PlaygroundHandle } from './playground';
 import { teamsLogger } from './teamsLogger';
+import { tabTokenOptions } from '../tenant/tabTokens';
+import { TeamsNotifier } from '../adapters/teams/notifier';
 
 /**
  * The Playground accepts any bearer token, but the Teams SDK decodes the one it
@@ -31,7 +32,9 @@ export interface RunningApp {
   server: http.Server;
   url: string;
   tabUrl: string;
-  playground?: PlaygroundHandle;
+  playgrounds: PlaygroundHandle[];
+  /** The notifier for proactive messages (Teams SDK). */
+  notifier: TeamsNotifier;
   stop(): Promise<void>;
 }
 
@@ -47,7 +50,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   }
 
   const tabUrl = `${config.publicUrl}/tab/`;
-  const expressApp = createHttpApp(services, { startedAt });
+  const expressApp = createHttpApp(services, { startedAt, tokenOptions: env.PT_MODE === 'tenant' ? tabTokenOptions(env) : undefined });
   const server = http.createServer(expressApp);
   const local = env.PT_MODE === 'local';
   const playgroundUrl = local ? `http://localhost:${env.PT_PLAYGROUND_PORT}` : undefined;
@@ -70,6 +73,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
           dangerouslyAllowUnauthenticatedRequests: false,
         }),
   });
+  const notifier = new TeamsNotifier(teams, services.store, log);
   registerBot(teams, { services, tabUrl });
   await teams.initialize();
 
@@ -85,16 +89,20 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const scheduler = new Scheduler([], env.PT_JOB_INTERVAL_SECONDS * 1000, () => services.clock.now(), log);
   scheduler.start();
 
-  let playground: PlaygroundHandle | undefined;
+  const playgrounds: PlaygroundHandle[] = [];
   if (env.PT_MODE === 'local' && env.PT_PLAYGROUND) {
     try {
-      playground = await startPlayground({
-        port: env.PT_PLAYGROUND_PORT,
-        botEndpoint: `http://localhost:${config.port}/api/messages`,
-        logFile: path.join(config.dataDir, 'playground.log'),
-      });
-      log.info({ url: playground.url }, 'agents playground ready');
+      const started = await Promise.allSettled(
+        env.PT_PLAYGROUND_AS.map((personId, i) =>
+          startPlayground({ personId, port: env.PT_PLAYGROUND_PORT + i, botEndpoint: `http://localhost:${config.port}/api/messages`, dataDir: config.dataDir }),
+        ),
+      );
+      for (const r of started) if (r.status === 'fulfilled') playgrounds.push(r.value);
+      const failed = started.find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      log.info({ playgrounds: playgrounds.map((p) => ({ as: p.personId, url: p.url })) }, 'agents playground ready');
     } catch (err) {
+      await Promise.all(playgrounds.map((p) => p.stop()));
       scheduler.stop();
       await new Promise((r) => server.close(r));
       await services.close();
@@ -107,10 +115,11 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
     server,
     url: config.publicUrl,
     tabUrl,
-    playground,
+    playgrounds,
+    notifier,
     async stop() {
       scheduler.stop();
-      await playground?.stop();
+      await Promise.all(playgrounds.map((p) => p.stop()));
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await services.close();

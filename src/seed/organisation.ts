@@ -53,6 +53,11 @@ export const SEED_PEOPLE: SeedPerson[] = [
     jobTitle: 'Social Worker (ASYE)', team: "Children's Social Care", roles: ['practitioner'], lineManagerId: 'daniel-okafor',
     policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners', startedOn: '2026-09-07', workingHours: fullTime,
   },
+  {
+    id: 'joe-bennett', displayName: 'Joe Bennett', email: 'joe.bennett@riverside.example', aadObjectId: '5a1e0c1e-0008-4a00-8000-000000000008',
+    jobTitle: 'Social Worker', team: "Children's Social Care", roles: ['practitioner'], lineManagerId: 'daniel-okafor',
+    policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners', startedOn: '2025-01-06', workingHours: fullTime,
+  },
 ];
 
 export const SEED_RELATIONSHIPS: Relationship[] = [
@@ -65,6 +70,11 @@ export const SEED_RELATIONSHIPS: Relationship[] = [
     policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners', startedOn: '2026-09-07', active: true,
     // Newly qualified: fortnightly for the first six months (W&F: "more frequent supervision for staff who are newly qualified").
     override: { interval: 'P2W', until: '2027-03-07', reason: 'newly-qualified' },
+  },
+  {
+    // Transferred to Daniel this month: nothing booked yet (the booking demo).
+    id: 'rel-daniel-joe', kind: 'individual', supervisorId: 'daniel-okafor', superviseeIds: ['joe-bennett'],
+    policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners', startedOn: '2026-11-02', active: true,
   },
   {
     id: 'rel-grace-tom', kind: 'individual', supervisorId: 'grace-whitfield', superviseeIds: ['tom-reynolds'],

@@ -22,8 +22,14 @@ export function publicApi(services: Services): Router {
       res.json({ people: people.map((p) => ({ id: p.id, displayName: p.displayName, jobTitle: p.jobTitle, roles: p.roles })) });
     }),
   );
+  /** What the tab needs before sign-in: the mode and, in a tenant, which app to ask Entra ID for a token. */
   router.get('/config', (_req, res) => {
-    res.json({ mode: services.config.mode });
+    const env = services.config.env;
+    res.json(
+      env.PT_MODE === 'tenant'
+        ? { mode: 'tenant', tenantId: env.TENANT_ID, clientId: env.CLIENT_ID, applicationIdUri: env.APPLICATION_ID_URI }
+        : { mode: services.config.mode },
+    );
   });
   return router;
 }

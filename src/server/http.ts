@@ -9,9 +9,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { ZodError } from 'zod';
 import { formatZodError } from '../domain/policy/validate';
 import type { Services } from '../runtime/services';
-import { HttpError, identify } from './auth/identify';
+import { AppError } from '../usecases/errors';
+import { identify } from './auth/identify';
 import type { EntraTokenOptions } from './auth/entraToken';
 import { privateApi, publicApi } from './api';
+import { agreementRoutes, bookingRoutes } from './routes/booking';
 
 export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
 
@@ -41,11 +43,11 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
   }
 
   app.use('/api/v1', express.json({ limit: '256kb' }), publicApi(services));
-  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services));
+  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof HttpError) return void res.status(err.status).json({ error: err.message, details: err.details });
+    if (err instanceof AppError) return void res.status(err.status).json({ error: err.message, details: err.details });
     if (err instanceof ZodError) return void res.status(400).json({ error: 'Invalid request', details: formatZodError(err) });
     if (err && typeof err === 'object' && 'type' in err && (err as { type: string }).type === 'entity.parse.failed') {
       return void res.status(400).json({ error: 'Body is not valid JSON' });

@@ -1,4 +1,6 @@
 /** The tab's client for /api/v1: adds the caller's identity and turns errors into messages. */
+import { SignInError, clearAccessToken, getAccessToken } from './auth';
+
 export const LOCAL_USER_KEY = 'pt.localUser';
 const LOCAL_USER_HEADER = 'x-pt-local-user';
 
@@ -17,12 +19,31 @@ export function setLocalUser(id: string | null): void {
   else window.localStorage.removeItem(LOCAL_USER_KEY);
 }
 
-export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+/**
+ * Calls /api/v1. In a tenant the request carries the user's Entra token
+ * (src/tab/auth.ts); locally, the person chosen in the "sign in as" picker.
+ */
+export async function api<T>(path: string, init: RequestInit = {}, retried = false): Promise<T> {
   const headers = new Headers(init.headers);
-  const user = localUser();
-  if (user) headers.set(LOCAL_USER_HEADER, user);
+  let token: string | undefined;
+  try {
+    token = await getAccessToken();
+  } catch (err) {
+    if (err instanceof SignInError) throw new ApiError(401, err.message);
+    throw new ApiError(503, 'Protected Time is not reachable just now: try again in a moment.');
+  }
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  else {
+    const user = localUser();
+    if (user) headers.set(LOCAL_USER_HEADER, user);
+  }
   if (init.body) headers.set('content-type', 'application/json');
   const res = await fetch(`/api/v1${path}`, { ...init, headers });
+  if (res.status === 401 && token && !retried) {
+    // The token expired or was revoked between caching and use: get a fresh one, once.
+    clearAccessToken();
+    return api<T>(path, init, true);
+  }
   const body = res.headers.get('content-type')?.includes('json') ? await res.json() : undefined;
   if (!res.ok) throw new ApiError(res.status, body?.error ?? `Request failed (${res.status})`, body?.details);
   return body as T;

@@ -47,7 +47,7 @@ describe('tab API in local mode', () => {
 
   it('shows a line manager the relationships they oversee but not as their own sessions', async () => {
     const body = await (await get('/api/v1/me', 'helen-carter')).json();
-    expect(body.relationships.map((r: { viewpoint: string }) => r.viewpoint)).toEqual(['line-manager', 'line-manager', 'line-manager']);
+    expect(body.relationships.map((r: { viewpoint: string }) => r.viewpoint)).toEqual(['line-manager', 'line-manager', 'line-manager', 'line-manager']);
     expect(body.upcoming).toEqual([]);
   });
 

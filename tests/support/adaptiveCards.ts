@@ -1,12 +1,12 @@
 /**
  * Validates cards against the official Adaptive Card 1.5 schema
- * (shared/schemas/adaptive-card-1.5.json, draft-06) and Teams' size limit.
+ * (third_party/microsoft/schemas/adaptive-card-1.5.json, draft-06) and Teams' size limit.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 
-const SCHEMA_FILE = path.resolve(__dirname, '..', '..', '..', 'shared', 'schemas', 'adaptive-card-1.5.json');
+const SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'third_party', 'microsoft', 'schemas', 'adaptive-card-1.5.json');
 /** Teams rejects messages over ~28 KB; cards must fit with room for the envelope. */
 export const TEAMS_CARD_LIMIT_BYTES = 28 * 1024;
 

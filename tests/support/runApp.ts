@@ -12,7 +12,10 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 
 export interface AppProcess {
   url: string;
+  /** The first Playground (signed in as Sam Patel unless PT_PLAYGROUND_AS says otherwise). */
   playgroundUrl?: string;
+  /** Playground URL per seed person it is signed in as. */
+  playgrounds: Record<string, string>;
   dataDir: string;
   child: ChildProcess;
   output: () => string;
@@ -53,10 +56,12 @@ export async function runApp(opts: { env?: Record<string, string>; playground?: 
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  // The banner prints before the last log lines flush; the URLs come from our own ports.
+  const playgrounds: Record<string, string> = {};
+  for (const m of out.matchAll(/(http:\/\/localhost:\d+)\s+\(Teams emulator, signed in as ([a-z-]+)\)/g)) playgrounds[m[2]!] = m[1]!;
   return {
     url: `http://127.0.0.1:${port}`,
-    playgroundUrl: opts.playground === false ? undefined : `http://localhost:${playgroundPort}`,
+    playgroundUrl: Object.values(playgrounds)[0],
+    playgrounds,
     dataDir,
     child,
     output: () => out,

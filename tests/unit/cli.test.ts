@@ -59,7 +59,7 @@ describe('pt', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-seed-'));
     const first = await pt(['seed', '--json'], { PT_DATA_DIR: dataDir });
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.out)).toMatchObject({ people: 7, seriesCreated: 2 });
+    expect(JSON.parse(first.out)).toMatchObject({ people: 8, seriesCreated: 2 });
     const second = await pt(['seed', '--json'], { PT_DATA_DIR: dataDir });
     expect(JSON.parse(second.out)).toMatchObject({ seriesCreated: 0, eventsCreated: 0 });
   });

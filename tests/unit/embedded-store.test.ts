@@ -60,7 +60,7 @@ describe('seed organisation', () => {
   it('is idempotent: a second run creates nothing new', async () => {
     const { store, calendar, clock, db } = embedded('2026-11-23T09:00:00.000Z');
     const first = await seedOrganisation(store, calendar, clock);
-    expect(first).toMatchObject({ people: 7, relationships: 3, eventsCreated: 5, seriesCreated: 2 });
+    expect(first).toMatchObject({ people: 8, relationships: 4, eventsCreated: 5, seriesCreated: 2 });
     const count = (t: string) => (db.prepare(`SELECT COUNT(*) n FROM ${t}`).get() as { n: number }).n;
     const before = ['people', 'relationships', 'cal_events', 'series', 'sessions'].map(count);
     clock.advance(3 * 86_400_000); // even on a later day

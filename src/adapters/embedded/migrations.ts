@@ -131,4 +131,64 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: supervision agreements
+  `
+  CREATE TABLE agreements (
+    id TEXT PRIMARY KEY,
+    relationship_id TEXT NOT NULL REFERENCES relationships(id),
+    template_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    review_on TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft','signed')),
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX agreements_relationship ON agreements(relationship_id, created_at);
+  `,
+  // 3: supervision records (current + history), actions, posted cards, the work ledger
+  `
+  CREATE TABLE records (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    relationship_id TEXT NOT NULL REFERENCES relationships(id),
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX records_session ON records(session_id);
+  CREATE INDEX records_relationship ON records(relationship_id, status);
+  CREATE TABLE record_versions (
+    record_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (record_id, version)
+  );
+  CREATE TABLE actions (
+    id TEXT PRIMARY KEY,
+    relationship_id TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX actions_relationship ON actions(relationship_id, status);
+  CREATE INDEX actions_owner ON actions(owner_id, status);
+  CREATE TABLE card_messages (
+    key TEXT NOT NULL,
+    aad_object_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    posted_at TEXT NOT NULL,
+    PRIMARY KEY (key, aad_object_id)
+  );
+  CREATE TABLE ledger (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    at TEXT NOT NULL,
+    detail TEXT,
+    PRIMARY KEY (kind, key)
+  );
+  `,
 ];

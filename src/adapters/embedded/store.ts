@@ -1,7 +1,8 @@
 /** The embedded RecordStore and DirectoryPort over SQLite (local mode). */
-import type { AuditEntry, ConversationRef, Person, Relationship, Series, Session } from '../../domain/model';
+import { randomUUID } from 'node:crypto';
+import type { ActionItem, Agreement, AuditEntry, ConversationRef, Person, RecordStatus, Relationship, Series, Session, SupervisionRecord } from '../../domain/model';
 import type { DirectoryPort } from '../../ports/directory';
-import type { RecordStore } from '../../ports/store';
+import { ConcurrencyError, type CardMessage, type RecordStore } from '../../ports/store';
 import { type Db, transaction } from './db';
 import { nul, personFromRow, relationshipFromRow, seriesFromRow, sessionFromRow } from './rows';
 
@@ -128,6 +129,138 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     transaction(this.db, () => {
       for (const s of sessions) stmt.run(s.id, s.relationshipId, nul(s.seriesId), s.start, s.end, s.status, s.kind, nul(s.calendarEventId), nul(s.occurrenceStart), nul(s.replacesSessionId));
     });
+  }
+
+  // ---- agreements ----
+  async listAgreements(relationshipIds: string[]): Promise<Agreement[]> {
+    if (relationshipIds.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT a.body FROM agreements a WHERE a.relationship_id IN (${relationshipIds.map(() => '?').join(',')})
+         AND a.created_at = (SELECT MAX(b.created_at) FROM agreements b WHERE b.relationship_id = a.relationship_id)`,
+      )
+      .all(...relationshipIds) as Row[];
+    return rows.map((r) => JSON.parse(String(r.body)) as Agreement);
+  }
+
+  async saveAgreement(a: Agreement): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO agreements (id, relationship_id, template_id, body, review_on, status, created_at) VALUES (?,?,?,?,?,?,?)
+         ON CONFLICT(id) DO UPDATE SET body = excluded.body, review_on = excluded.review_on, status = excluded.status`,
+      )
+      .run(a.id, a.relationshipId, a.templateId, JSON.stringify(a), a.reviewOn, a.status, a.createdAt);
+  }
+
+  // ---- records ----
+  async getRecord(id: string): Promise<SupervisionRecord | undefined> {
+    const r = this.db.prepare('SELECT body FROM records WHERE id = ?').get(id) as Row | undefined;
+    return r ? (JSON.parse(String(r.body)) as SupervisionRecord) : undefined;
+  }
+
+  async getRecordForSession(sessionId: string): Promise<SupervisionRecord | undefined> {
+    const r = this.db.prepare('SELECT body FROM records WHERE session_id = ? ORDER BY version DESC LIMIT 1').get(sessionId) as Row | undefined;
+    return r ? (JSON.parse(String(r.body)) as SupervisionRecord) : undefined;
+  }
+
+  async listRecords(filter: { relationshipIds?: string[]; status?: RecordStatus[] }): Promise<SupervisionRecord[]> {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.relationshipIds) {
+      if (filter.relationshipIds.length === 0) return [];
+      where.push(`relationship_id IN (${filter.relationshipIds.map(() => '?').join(',')})`);
+      args.push(...filter.relationshipIds);
+    }
+    if (filter.status?.length) {
+      where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
+      args.push(...filter.status);
+    }
+    const rows = this.db.prepare(`SELECT body FROM records ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY updated_at`).all(...args) as Row[];
+    return rows.map((r) => JSON.parse(String(r.body)) as SupervisionRecord);
+  }
+
+  async saveRecord(record: SupervisionRecord, expectedEtag?: string): Promise<SupervisionRecord> {
+    return transaction(this.db, () => {
+      const current = this.db.prepare('SELECT body, etag FROM records WHERE id = ?').get(record.id) as Row | undefined;
+      if (current && String(current.etag) !== expectedEtag) throw new ConcurrencyError(JSON.parse(String(current.body)));
+      if (!current && expectedEtag !== undefined) throw new Error(`record ${record.id} does not exist`);
+      const saved: SupervisionRecord = { ...record, etag: randomUUID() };
+      const body = JSON.stringify(saved);
+      if (current) {
+        const previous = JSON.parse(String(current.body)) as SupervisionRecord;
+        // Starting a new version: the old one is kept, unchanged, as history.
+        if (saved.version > previous.version) {
+          this.db.prepare('INSERT OR IGNORE INTO record_versions (record_id, version, body) VALUES (?,?,?)').run(previous.id, previous.version, String(current.body));
+        }
+        this.db.prepare('UPDATE records SET version = ?, status = ?, etag = ?, body = ?, updated_at = ? WHERE id = ?').run(saved.version, saved.status, saved.etag, body, saved.updatedAt, saved.id);
+      } else {
+        this.db
+          .prepare('INSERT INTO records (id, session_id, relationship_id, version, status, etag, body, updated_at) VALUES (?,?,?,?,?,?,?,?)')
+          .run(saved.id, saved.sessionId, saved.relationshipId, saved.version, saved.status, saved.etag, body, saved.updatedAt);
+      }
+      return saved;
+    });
+  }
+
+  async listRecordVersions(recordId: string): Promise<SupervisionRecord[]> {
+    const old = (this.db.prepare('SELECT body FROM record_versions WHERE record_id = ? ORDER BY version').all(recordId) as Row[]).map((r) => JSON.parse(String(r.body)) as SupervisionRecord);
+    const current = await this.getRecord(recordId);
+    return current ? [...old, current] : old;
+  }
+
+  // ---- actions ----
+  async listActions(filter: { relationshipIds?: string[]; ownerId?: string; status?: ActionItem['status'][]; recordId?: string }): Promise<ActionItem[]> {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.relationshipIds) {
+      if (filter.relationshipIds.length === 0) return [];
+      where.push(`relationship_id IN (${filter.relationshipIds.map(() => '?').join(',')})`);
+      args.push(...filter.relationshipIds);
+    }
+    if (filter.ownerId) (where.push('owner_id = ?'), args.push(filter.ownerId));
+    if (filter.recordId) (where.push('record_id = ?'), args.push(filter.recordId));
+    if (filter.status?.length) {
+      where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
+      args.push(...filter.status);
+    }
+    const rows = this.db.prepare(`SELECT body FROM actions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY due_on, id`).all(...args) as Row[];
+    return rows.map((r) => JSON.parse(String(r.body)) as ActionItem);
+  }
+
+  async saveActions(actions: ActionItem[]): Promise<void> {
+    const stmt = this.db.prepare(
+      `INSERT INTO actions (id, relationship_id, record_id, owner_id, status, due_on, body) VALUES (?,?,?,?,?,?,?)
+       ON CONFLICT(id) DO UPDATE SET owner_id = excluded.owner_id, status = excluded.status, due_on = excluded.due_on, body = excluded.body`,
+    );
+    transaction(this.db, () => {
+      for (const a of actions) stmt.run(a.id, a.relationshipId, a.recordId, a.ownerId, a.status, a.dueOn, JSON.stringify(a));
+    });
+  }
+
+  // ---- posted cards ----
+  async saveCardMessage(m: CardMessage): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO card_messages (key, aad_object_id, conversation_id, activity_id, posted_at) VALUES (?,?,?,?,?)
+         ON CONFLICT(key, aad_object_id) DO UPDATE SET conversation_id = excluded.conversation_id, activity_id = excluded.activity_id, posted_at = excluded.posted_at`,
+      )
+      .run(m.key, m.aadObjectId, m.conversationId, m.activityId, m.postedAt);
+  }
+
+  async listCardMessages(keyPrefix: string): Promise<CardMessage[]> {
+    const rows = this.db.prepare('SELECT * FROM card_messages WHERE key >= ? AND key < ? ORDER BY posted_at').all(keyPrefix, `${keyPrefix}\uffff`) as Row[];
+    return rows.map((r) => ({ key: String(r.key), aadObjectId: String(r.aad_object_id), conversationId: String(r.conversation_id), activityId: String(r.activity_id), postedAt: String(r.posted_at) }));
+  }
+
+  // ---- the work ledger ----
+  async claim(kind: string, key: string, at: string, detail?: Record<string, unknown>): Promise<boolean> {
+    const r = this.db.prepare('INSERT OR IGNORE INTO ledger (kind, key, at, detail) VALUES (?,?,?,?)').run(kind, key, at, detail ? JSON.stringify(detail) : null);
+    return Number(r.changes) === 1;
+  }
+
+  async listClaims(kind: string, keyPrefix = ''): Promise<{ key: string; at: string; detail?: Record<string, unknown> }[]> {
+    const rows = this.db.prepare('SELECT * FROM ledger WHERE kind = ? AND key >= ? AND key < ? ORDER BY at').all(kind, keyPrefix, `${keyPrefix}\uffff`) as Row[];
+    return rows.map((r) => ({ key: String(r.key), at: String(r.at), detail: r.detail ? JSON.parse(String(r.detail)) : undefined }));
   }
 
   // ---- Teams conversation references ----

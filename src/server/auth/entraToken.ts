@@ -32,18 +32,33 @@ export class TokenError extends Error {
   }
 }
 
+const jwksByTenant = new Map<string, JWTVerifyGetKey>();
+
+/**
+ * The tenant's published signing keys. One key set per tenant for the life of
+ * the process: jose caches and refreshes the keys inside it, so building a new
+ * one per request would fetch the JWKS on every call.
+ */
 export function entraJwks(tenantId: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(`https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`));
+  let keys = jwksByTenant.get(tenantId);
+  if (!keys) {
+    keys = createRemoteJWKSet(new URL(`https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`));
+    jwksByTenant.set(tenantId, keys);
+  }
+  return keys;
 }
 
 export async function verifyEntraToken(token: string, opts: EntraTokenOptions): Promise<VerifiedUser> {
-  const keys = opts.keys ?? entraJwks(opts.tenantId);
+  // Entra writes GUIDs in lower case; configuration may not (TENANT_ID and CLIENT_ID accept either).
+  const tenantId = opts.tenantId.toLowerCase();
+  const audiences = [...new Set(opts.audiences.flatMap((a) => [a, a.toLowerCase()]))];
+  const keys = opts.keys ?? entraJwks(tenantId);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, keys, {
       // v2.0 and v1.0 issuers for the one tenant we serve.
-      issuer: [`https://login.microsoftonline.com/${opts.tenantId}/v2.0`, `https://sts.windows.net/${opts.tenantId}/`],
-      audience: opts.audiences,
+      issuer: [`https://login.microsoftonline.com/${tenantId}/v2.0`, `https://sts.windows.net/${tenantId}/`],
+      audience: audiences,
       algorithms: ['RS256'],
       clockTolerance: opts.clockToleranceSeconds ?? 60,
       requiredClaims: ['exp', 'iat', 'oid', 'tid'],
@@ -52,14 +67,15 @@ export async function verifyEntraToken(token: string, opts: EntraTokenOptions): 
   } catch (err) {
     throw new TokenError(`token rejected: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (payload.tid !== opts.tenantId) throw new TokenError('token rejected: wrong tenant');
+  if (typeof payload.tid !== 'string' || payload.tid.toLowerCase() !== tenantId) throw new TokenError('token rejected: wrong tenant');
   const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
   if (!scopes.includes('access_as_user')) throw new TokenError('token rejected: missing access_as_user scope');
   return {
     aadObjectId: String(payload.oid),
     tenantId: String(payload.tid),
     name: typeof payload.name === 'string' ? payload.name : undefined,
-    upn: typeof payload.preferred_username === 'string' ? payload.preferred_username : undefined,
+    // v2.0 tokens carry preferred_username; v1.0 tokens (Teams SSO without accessTokenAcceptedVersion 2) carry upn.
+    upn: typeof payload.preferred_username === 'string' ? payload.preferred_username : typeof payload.upn === 'string' ? payload.upn : undefined,
     scopes,
   };
 }

@@ -6,6 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Person } from '../../domain/model';
 import type { Services } from '../../runtime/services';
+import { AppError as HttpError } from '../../usecases/errors';
 import { TokenError, verifyEntraToken, type EntraTokenOptions } from './entraToken';
 
 export const LOCAL_USER_HEADER = 'x-pt-local-user';
@@ -16,11 +17,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly details?: unknown) {
-    super(message);
-  }
-}
+export { AppError as HttpError } from '../../usecases/errors';
 
 export function identify(services: Services, tokenOptions?: EntraTokenOptions) {
   return async (req: Request, _res: Response, next: NextFunction) => {

@@ -5,6 +5,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { api, type Me } from '../api';
+import { AgreementPanel } from '../components/AgreementPanel';
 import { formatDay, formatTimeRange, ROLE_LABELS } from '../format';
 
 export function Home({ personId }: { personId: string }) {
@@ -72,6 +73,7 @@ export function Home({ personId }: { personId: string }) {
                 <TableHeaderCell>Supervisee(s)</TableHeaderCell>
                 <TableHeaderCell>Policy</TableHeaderCell>
                 <TableHeaderCell>Staff group</TableHeaderCell>
+                <TableHeaderCell>Agreement</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -81,6 +83,11 @@ export function Home({ personId }: { personId: string }) {
                   <TableCell>{r.supervisees.join(', ')}</TableCell>
                   <TableCell>{r.policy}</TableCell>
                   <TableCell>{r.staffGroup}</TableCell>
+                  <TableCell>
+                    {r.viewpoint === 'supervisor' || r.viewpoint === 'supervisee' ? (
+                      <AgreementPanel relationshipId={r.id} personId={me.person.id} viewpoint={r.viewpoint} kind={r.kind} />
+                    ) : null}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>

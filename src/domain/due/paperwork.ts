@@ -1,0 +1,143 @@
+/**
+ * Paperwork obligations: a record for every held session (within the policy's
+ * working-day deadline, bank holidays excluded), the other party's
+ * countersignature, agreed actions by their date, the written agreement and
+ * its annual review, and rebooking cancelled sessions.
+ */
+import { Duration } from 'luxon';
+import type { Agreement } from '../model';
+import type { RelationshipHistory } from './history';
+import { obligation, peopleFor, type PolicyContext } from './judge';
+import type { Obligation } from './types';
+
+export function recordObligations(ctx: PolicyContext, h: RelationshipHistory, now: number): Obligation[] {
+  const rel = h.relationship;
+  const rules = ctx.policy.records;
+  const out: Obligation[] = [];
+  const deadlineWords = `${rules.deadlineWorkingDays} working day${rules.deadlineWorkingDays === 1 ? '' : 's'}`;
+  for (const s of h.held) {
+    const record = h.records.get(s.id);
+    if (record && (record.status === 'signed' || record.status === 'disagreed')) continue;
+    const held = ctx.calendar.dateOf(s.start);
+    if (!record || record.status === 'draft' || record.status === 'changes-requested') {
+      const due = ctx.calendar.workingDayDeadline(s.end, rules.deadlineWorkingDays);
+      out.push(
+        obligation(ctx, rel, now, {
+          kind: 'record-due',
+          subjectId: s.id,
+          owedBy: record ? [record.authorId] : peopleFor(rel, rules.recorder),
+          due,
+          explanation: `The record of the session on ${held} is ${record ? (record.status === 'draft' ? 'still a draft' : 'back for changes') : 'not started'}; the policy gives ${deadlineWords} after the session (bank holidays excluded), so it is due by ${ctx.calendar.dateOf(due)}.`,
+        }),
+      );
+      continue;
+    }
+    if (record.status !== 'submitted' || !rules.countersign) continue;
+    // Submitted and awaiting signatures: everyone in the session signs; the author usually already has.
+    const signed = new Set(record.signatures.map((sig) => sig.personId));
+    const missing = [rel.supervisorId, ...rel.superviseeIds].filter((id) => !signed.has(id) && id !== record.authorId);
+    if (!missing.length) continue;
+    const submitted = Date.parse(record.submittedAt ?? record.updatedAt);
+    const due = ctx.calendar.workingDayDeadline(submitted, rules.deadlineWorkingDays);
+    out.push(
+      obligation(ctx, rel, now, {
+        kind: 'countersign-due',
+        subjectId: record.id,
+        owedBy: missing,
+        due,
+        explanation: `The record of the session on ${held} was submitted on ${ctx.calendar.dateOf(submitted)} and awaits countersignature, due within ${deadlineWords} (by ${ctx.calendar.dateOf(due)}).`,
+      }),
+    );
+  }
+  return out;
+}
+
+export function actionObligations(ctx: PolicyContext, h: RelationshipHistory, now: number): Obligation[] {
+  return h.actions
+    .filter((a) => a.status === 'open')
+    .map((a) => {
+      const due = ctx.calendar.closeOfBusiness(a.dueOn);
+      return obligation(ctx, h.relationship, now, {
+        kind: 'action-due',
+        subjectId: a.id,
+        owedBy: [a.ownerId],
+        due,
+        explanation: `An action agreed in supervision is due on ${a.dueOn}.`,
+      });
+    });
+}
+
+export function agreementObligations(ctx: PolicyContext, h: RelationshipHistory, now: number): Obligation[] {
+  const rel = h.relationship;
+  const rules = ctx.policy.agreements;
+  const signed = h.agreements.filter((a) => a.status === 'signed');
+  const both = peopleFor(rel, 'either');
+  if (!signed.length) {
+    if (!rules.required) return [];
+    const firstSession = [...h.held, ...h.planned, ...h.cancelled.filter((s) => s.session.status === 'missed')].reduce<number | undefined>(
+      (min, s) => (min === undefined || s.start < min ? s.start : min),
+      undefined,
+    );
+    // "P0D" means before supervision starts: due at the first session (or the start date while none is booked).
+    const immediate = Duration.fromISO(rules.dueWithin).toMillis() === 0;
+    const due = immediate
+      ? (firstSession ?? ctx.calendar.closeOfBusiness(rel.startedOn))
+      : ctx.calendar.closeOfBusiness(ctx.calendar.dateOf(ctx.calendar.plus(ctx.calendar.startOfDay(rel.startedOn), rules.dueWithin)));
+    return [
+      obligation(ctx, rel, now, {
+        kind: 'agreement-missing',
+        subjectId: rel.id,
+        owedBy: both,
+        due,
+        explanation: `No signed supervision agreement; the policy requires one ${immediate ? 'before supervision starts' : `within ${rules.dueWithin} of the arrangement starting (${rel.startedOn})`}, so it is due by ${ctx.calendar.dateOf(due)}.`,
+      }),
+    ];
+  }
+  const latest = signed.reduce((a, b) => (reviewDate(ctx, b) > reviewDate(ctx, a) ? b : a));
+  const reviewOn = reviewDate(ctx, latest);
+  const due = ctx.calendar.closeOfBusiness(reviewOn);
+  return [
+    obligation(ctx, rel, now, {
+      kind: 'agreement-review',
+      subjectId: latest.id,
+      owedBy: both,
+      due,
+      explanation: `The supervision agreement is to be reviewed by ${reviewOn} (every ${rules.reviewEvery}).${ctx.policy.agreements.checkedEachSession ? ' It is checked at every session.' : ''}`,
+    }),
+  ];
+}
+
+/** The agreement's review date, or its last signature plus the policy's review period when none is set. */
+function reviewDate(ctx: PolicyContext, a: Agreement): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(a.reviewOn)) return a.reviewOn;
+  const lastSigned = a.signatures.reduce((m, s) => Math.max(m, Date.parse(s.at)), Date.parse(a.createdAt));
+  return ctx.calendar.dateOf(ctx.calendar.plus(lastSigned, ctx.policy.agreements.reviewEvery));
+}
+
+/**
+ * A cancelled or missed session needs a replacement inside the rebook window,
+ * unless one replaces it or supervision has since been held. The window is
+ * measured from the session's date (the history does not record when it was
+ * cancelled, and a cancellation comes before the session).
+ */
+export function rebookObligations(ctx: PolicyContext, h: RelationshipHistory, now: number): Obligation[] {
+  const rel = h.relationship;
+  const rules = ctx.policy.rebooking;
+  const lastHeld = h.held[h.held.length - 1];
+  const out: Obligation[] = [];
+  for (const s of h.cancelled) {
+    if (h.replaced.has(s.id)) continue;
+    if (lastHeld && lastHeld.start > s.start) continue;
+    const due = ctx.calendar.plus(s.start, rules.window);
+    out.push(
+      obligation(ctx, rel, now, {
+        kind: 'rebook-needed',
+        subjectId: s.id,
+        owedBy: peopleFor(rel, rules.responsible),
+        due,
+        explanation: `The session on ${ctx.calendar.dateOf(s.start)} was ${s.session.status}; the policy asks for a new date within ${rules.window} (by ${ctx.calendar.dateOf(due)}).`,
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * What the due engine reads and what it returns. Every obligation says who
+ * owes it, by when, how late it is and who to tell, without case detail.
+ */
+import type { ActionItem, Agreement, Relationship, Session, SupervisionRecord } from '../model';
+import type { EscalationTarget, PolicyPack } from '../policy/schema';
+
+export const OBLIGATION_KINDS = [
+  'supervision-due',
+  'hard-maximum',
+  'rolling-minimum',
+  'per-term',
+  'external-visits',
+  'record-due',
+  'countersign-due',
+  'action-due',
+  'agreement-missing',
+  'agreement-review',
+  'rebook-needed',
+] as const;
+export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
+
+export const OBLIGATION_STATES = ['upcoming', 'due-soon', 'overdue'] as const;
+export type ObligationState = (typeof OBLIGATION_STATES)[number];
+
+/** A Trust-led external supervision visit (Lingfield), held for a relationship's school. */
+export interface ExternalVisit {
+  relationshipId: string;
+  /** When it took place (ISO instant). */
+  at: string;
+}
+
+export interface DueInput {
+  /** The moment to judge at (ISO instant); the engine never reads a clock. */
+  now: string;
+  policies: Map<string, PolicyPack> | Record<string, PolicyPack>;
+  relationships: Relationship[];
+  sessions: Session[];
+  records: SupervisionRecord[];
+  actions: ActionItem[];
+  agreements: Agreement[];
+  /** Only needed for policies with an external-visits requirement. */
+  externalVisits?: ExternalVisit[];
+}
+
+export interface Obligation {
+  /** Stable: kind + relationship + subject, so a reminder ledger can dedupe. */
+  id: string;
+  kind: ObligationKind;
+  relationshipId: string;
+  /** What the obligation is about: a session, record, action, agreement, term, or the relationship. */
+  subjectId: string;
+  /** People who must act. */
+  owedBy: string[];
+  dueAt: string;
+  state: ObligationState;
+  /** 0 = not escalated; otherwise 1 + the index of the last ladder step whose `after` has passed. */
+  escalationStep: number;
+  /** Who to tell now: the ladder step reached (or its first step when due soon); empty when upcoming. */
+  notify: EscalationTarget[];
+  /** Why, in words, with dates but no case detail. */
+  explanation: string;
+  policyId: string;
+}

@@ -1,0 +1,405 @@
+/**
+ * The planner: proposes recurring supervision patterns (for example "every 4
+ * weeks on Tuesday, 10:00–11:30") whose every occurrence is free for everyone.
+ *
+ * 1. The cadence comes from the staff group's requirements (cadence.ts).
+ * 2. Candidate patterns (patterns.ts) × candidate times (on the hour and half
+ *    hour inside everyone's working hours) are each walked date by date.
+ * 3. A date that clashes (busy, bank holiday, outside someone's hours) is
+ *    moved to the nearest free slot, same week first, never past the hard
+ *    maximum or a neighbouring session: an exception, not a dropped pattern.
+ *    Under a per-term requirement, dates in school holidays are skipped.
+ * 4. Each surviving candidate is checked against the policy (hard maximum,
+ *    rolling minimum, per-term minimum), scored and ranked; the others are
+ *    reported with the reason they were rejected.
+ *
+ * Pure: no clock, no I/O. All wall-clock work is Luxon in explicit zones.
+ */
+import { DateTime } from 'luxon';
+import type { PolicyPack } from '../policy/schema';
+import { termContaining } from '../time/terms';
+import { addDays, PolicyCalendar, WEEKDAYS, weekdayOfDayNumber, dayNumber } from '../time/workingDays';
+import { Availability, dateInZone, zonedMs } from './availability';
+import { groupCadence, intervalCadence, type Cadence } from './cadence';
+import { checkParticipants, guarded, InputProblem, isLocalDate, isLocalTime, isPositiveDuration, requireInstant, sessionMinutes, staffGroupOf } from './inputChecks';
+import { candidatePatterns, WEEKDAY_NAMES, type DateRange, type Pattern } from './patterns';
+import type { PlanInput, PlannedOccurrence, PlanProposal, PlanRejection, PlanResult } from './types';
+import { addMinutesToTime, capitalise, dayWords, minutesOfTime, stableHash, timeOfMinutes } from './words';
+
+// The urgent slot finder lives with the rebooker; re-exported for callers that plan and book urgently.
+export { rebook, urgentSlot } from './rebooker';
+
+const MINUTE = 60_000;
+const MAX_REJECTED = 30;
+
+export function plan(input: PlanInput): PlanResult {
+  return guarded<PlanResult>(() => planChecked(input), (error) => ({ ok: false, error }));
+}
+
+/** Everything a candidate evaluation needs, built once per plan. */
+interface PlanContext {
+  policy: PolicyPack;
+  tz: string;
+  startMs: number;
+  endMs: number;
+  range: DateRange;
+  durationMs: number;
+  durationMinutes: number;
+  cadence: Cadence;
+  avail: Availability;
+  calendar: PolicyCalendar;
+  /** Candidate start times ('HH:mm', policy zone) per weekday (1..7). */
+  times: Map<number, string[]>;
+  preferences: { weekdays: Set<number>; times: Set<string> };
+}
+
+interface Candidate {
+  proposal: PlanProposal;
+  kind: Pattern['kind'];
+  weekday: number;
+}
+
+function planChecked(input: PlanInput): PlanResult {
+  const { policy } = input;
+  const group = staffGroupOf(policy, input.staffGroupId);
+  checkParticipants(input.participants, 2);
+  const startMs = requireInstant(input.start, 'start');
+  const horizonMonths = input.horizonMonths ?? 12;
+  if (!Number.isInteger(horizonMonths) || horizonMonths < 1 || horizonMonths > 12) {
+    throw new InputProblem(`horizonMonths: must be a whole number of months from 1 to 12 (got ${JSON.stringify(input.horizonMonths)})`);
+  }
+  const durationMinutes = sessionMinutes(group, input.durationMinutes);
+  const maxProposals = input.maxProposals ?? 5;
+  if (!Number.isInteger(maxProposals) || maxProposals < 1) throw new InputProblem('maxProposals: must be a whole number of at least 1');
+  if (input.override) {
+    if (!isPositiveDuration(input.override.interval)) throw new InputProblem(`override.interval: must be an ISO 8601 duration such as P2W (got ${JSON.stringify(input.override.interval)})`);
+    if (!isLocalDate(input.override.until)) throw new InputProblem(`override.until: must be a date YYYY-MM-DD (got ${JSON.stringify(input.override.until)})`);
+  }
+  const prefWeekdays = input.preferences?.weekdays ?? [];
+  const prefTimes = input.preferences?.times ?? [];
+  prefWeekdays.forEach((d, i) => {
+    if (!WEEKDAYS.includes(d)) throw new InputProblem(`preferences.weekdays[${i}]: must be one of ${WEEKDAYS.join(', ')}`);
+  });
+  prefTimes.forEach((t, i) => {
+    if (!isLocalTime(t)) throw new InputProblem(`preferences.times[${i}]: must be a 24-hour time HH:mm`);
+  });
+
+  const cadence = groupCadence(policy, group);
+  if ('error' in cadence) return { ok: false, error: cadence.error };
+
+  const tz = policy.timeZone;
+  const endMs = DateTime.fromMillis(startMs, { zone: tz }).plus({ months: horizonMonths }).toMillis();
+  // Pattern dates run from the day after `start` (so every time of day is after it) to the day before the end.
+  const range: DateRange = { first: addDays(dateInZone(startMs, tz), 1), last: addDays(dateInZone(endMs, tz), -1) };
+  const avail = new Availability(policy, input.participants, startMs, endMs, { termTimeOnly: Boolean(cadence.perTerm) });
+  const notes = cadence.basis.map((b) => `Cadence from staff group "${group.id}": ${b}.`);
+  if (group.requirements.some((r) => r.kind === 'external-visits')) notes.push('External (Trust-led) visits are a separate requirement: tracked by the due engine, not planned here.');
+
+  let override: { cadence: Cadence; until: string } | undefined;
+  if (input.override) {
+    if (input.override.until < range.first) notes.push(`Override ${input.override.interval} ended on ${input.override.until}, before the plan starts: the group's cadence applies.`);
+    else {
+      override = { cadence: intervalCadence(input.override.interval), until: input.override.until };
+      notes.push(`Override: every ${override.cadence.weeks} week(s) until ${input.override.until}, then the group's cadence.`);
+    }
+  }
+
+  const ctx: PlanContext = {
+    policy,
+    tz,
+    startMs,
+    endMs,
+    range,
+    durationMs: durationMinutes * MINUTE,
+    durationMinutes,
+    cadence,
+    avail,
+    calendar: new PolicyCalendar(policy),
+    times: new Map(),
+    preferences: {
+      weekdays: new Set(prefWeekdays.map((d) => WEEKDAYS.indexOf(d) + 1)),
+      times: new Set(prefTimes),
+    },
+  };
+
+  const rejected: PlanRejection[] = [];
+  for (let weekday = 1; weekday <= 7; weekday++) {
+    const times = commonTimes(ctx, weekday);
+    ctx.times.set(weekday, times);
+    if (times.length) continue;
+    const name = WEEKDAY_NAMES[weekday - 1]!;
+    const workers = input.participants.filter((p) => p.workingHours.days.includes(WEEKDAYS[weekday - 1]!));
+    if (!workers.length) continue;
+    const absent = input.participants.filter((p) => !workers.includes(p)).map((p) => p.id);
+    rejected.push({
+      candidate: `${name}s`,
+      reason: absent.length
+        ? `${absent.join(', ')} ${absent.length === 1 ? 'does' : 'do'} not work on ${name}s`
+        : `no ${durationMinutes}-minute period on ${name}s inside everyone's working hours (${input.participants.map((p) => `${p.id} ${p.workingHours.start}–${p.workingHours.end} ${p.workingHours.timeZone}`).join('; ')})`,
+    });
+  }
+  const weekdays = [...ctx.times.entries()].filter(([, t]) => t.length).map(([d]) => d);
+  if (!weekdays.length) notes.push('No weekday has a time when everyone is working: nothing can be proposed until working hours overlap.');
+
+  const candidates: Candidate[] = [];
+  for (const pattern of candidatePatterns({ cadence, override, weekdays, range, timeZone: tz })) {
+    for (const time of ctx.times.get(pattern.weekday)!) {
+      const outcome = evaluate(ctx, pattern, time);
+      if ('reason' in outcome) rejected.push(outcome);
+      else candidates.push({ proposal: outcome, kind: pattern.kind, weekday: pattern.weekday });
+    }
+  }
+
+  candidates.sort(
+    (a, b) => b.proposal.score - a.proposal.score || Date.parse(a.proposal.firstStart) - Date.parse(b.proposal.firstStart) || (a.proposal.id < b.proposal.id ? -1 : 1),
+  );
+  return { ok: true, proposals: pickDiverse(candidates, maxProposals), rejected: rejected.slice(0, MAX_REJECTED), rejectedTotal: rejected.length, notes };
+}
+
+/**
+ * Start times on the weekday where the whole session fits inside everyone's
+ * working hours, tried on two dates half a year apart so a participant in a
+ * zone with different clock-change dates is not ruled out by one week.
+ */
+function commonTimes(ctx: PlanContext, weekday: number): string[] {
+  const firstDay = dayNumber(ctx.range.first);
+  const first = addDays(ctx.range.first, (weekday - weekdayOfDayNumber(firstDay) + 7) % 7);
+  const refs = [first, addDays(first, 7 * 26)].filter((d) => d <= ctx.range.last);
+  const times: string[] = [];
+  for (let m = 0; m + ctx.durationMinutes <= 24 * 60; m += 30) {
+    const time = timeOfMinutes(m);
+    if (refs.some((d) => ctx.avail.withinEveryonesHours(zonedMs(d, time, ctx.tz), zonedMs(d, time, ctx.tz) + ctx.durationMs))) times.push(time);
+  }
+  return times;
+}
+
+interface PatternDate {
+  date: string;
+  segment: number;
+}
+
+interface Placed {
+  /** Index of its pattern date. */
+  index: number;
+  date: string;
+  time: string;
+  start: number;
+  patternStart: number;
+  segment: number;
+  moved?: { reason: string; sameWeek: boolean };
+}
+
+/** Walks one pattern at one time: places, moves or skips each date, then checks the policy. */
+function evaluate(ctx: PlanContext, pattern: Pattern, time: string): PlanProposal | PlanRejection {
+  const { tz, durationMs, cadence } = ctx;
+  const description = describe(ctx, pattern, time);
+  const candidate = `${description} (from ${dayWords(pattern.segments[0]!.dates[0]!)})`;
+  const reject = (reason: string): PlanRejection => ({ candidate, reason });
+
+  const dates: PatternDate[] = pattern.segments.flatMap((s, i) => s.dates.map((date) => ({ date, segment: i })));
+  const placed: Placed[] = [];
+  const skipped: PlanProposal['skipped'] = [];
+  for (let i = 0; i < dates.length; i++) {
+    const { date, segment } = dates[i]!;
+    const start = zonedMs(date, time, tz);
+    const why = ctx.avail.whyNotFree(start, start + durationMs);
+    if (!why) {
+      placed.push({ index: i, date, time, start, patternStart: start, segment });
+      continue;
+    }
+    if (cadence.perTerm && !ctx.avail.inTerm(start, start + durationMs)) {
+      skipped.push({ patternStart: iso(start), reason: 'school holiday (outside term time)' });
+      continue;
+    }
+    const move = findMove(ctx, dates, i, time, placed[placed.length - 1], why);
+    if (!move) return reject(`${dayWords(date)} ${time}: ${why}, and no free slot within ${maxShiftDaysFor(ctx, dates, i)} days keeps the cadence`);
+    placed.push(move);
+  }
+  if (!placed.length) return reject('no date of this pattern falls inside the plan');
+
+  const movedCount = placed.filter((p) => p.moved).length;
+  if (movedCount * 2 > placed.length) return reject(`${movedCount} of ${placed.length} dates clash: the pattern does not fit`);
+  const policyProblem = breaksPolicy(ctx, placed);
+  if (policyProblem) return reject(policyProblem);
+
+  const occurrences: PlannedOccurrence[] = placed.map((p) => ({
+    start: iso(p.start),
+    end: iso(p.start + durationMs),
+    patternStart: iso(p.patternStart),
+    ...(p.moved ? { moved: { reason: p.moved.reason } } : {}),
+  }));
+  const segments = pattern.segments.map((s) => ({ rrule: `${s.rule};COUNT=${s.dates.length}`, firstStart: iso(zonedMs(s.dates[0]!, time, tz)) }));
+  const gaps = placed.slice(1).map((p, i) => ({
+    days: dayNumber(p.date) - dayNumber(placed[i]!.date),
+    target: pattern.segments[p.segment]!.targetDays,
+    // A gap across a skipped school-holiday date is the term calendar's doing, not the pattern's.
+    adjacent: p.index === placed[i]!.index + 1,
+  }));
+  const maxGapDays = gaps.reduce((m, g) => Math.max(m, g.days), 0);
+  const id = `plan-${stableHash(`${segments.map((s) => `${s.rrule}@${s.firstStart}`).join('|')}/${ctx.durationMinutes}/${tz}`)}`;
+  return {
+    id,
+    rrule: segments[0]!.rrule,
+    firstStart: segments[0]!.firstStart,
+    timeZone: tz,
+    durationMinutes: ctx.durationMinutes,
+    description,
+    occurrences,
+    movedCount,
+    score: score(ctx, pattern, time, placed, gaps),
+    maxGapDays,
+    segments,
+    skipped,
+  };
+}
+
+const moveOrders = new Map<string, { k: number; time: string; sameWeek: boolean }[]>();
+
+/**
+ * The alternative slots for a date, nearest first: same week before other
+ * weeks, then by distance in time (earlier first on a tie, which is kinder to
+ * a hard maximum). Times are the candidate times of each alternative day.
+ */
+function moveOrder(ctx: PlanContext, weekday: number, time: string, maxShift: number): { k: number; time: string; sameWeek: boolean }[] {
+  const key = `${weekday}|${time}|${maxShift}|${[...ctx.times.values()].map((t) => t.join(',')).join(';')}`;
+  let order = moveOrders.get(key);
+  if (!order) {
+    const base = minutesOfTime(time);
+    const options: { k: number; time: string; sameWeek: boolean; delta: number }[] = [];
+    for (let k = -maxShift; k <= maxShift; k++) {
+      const wd = ((weekday - 1 + k) % 7 + 7) % 7 + 1;
+      for (const t of ctx.times.get(wd) ?? []) {
+        if (k === 0 && t === time) continue;
+        options.push({ k, time: t, sameWeek: weekday + k >= 1 && weekday + k <= 7, delta: k * 1440 + minutesOfTime(t) - base });
+      }
+    }
+    options.sort((a, b) => Number(b.sameWeek) - Number(a.sameWeek) || Math.abs(a.delta) - Math.abs(b.delta) || a.delta - b.delta);
+    order = options.map(({ k, time: t, sameWeek }) => ({ k, time: t, sameWeek }));
+    if (moveOrders.size > 5_000) moveOrders.clear();
+    moveOrders.set(key, order);
+  }
+  return order;
+}
+
+/** The nearest free slot for a clashing date that keeps order, term and hard maximum. */
+function findMove(ctx: PlanContext, dates: PatternDate[], i: number, time: string, prev: Placed | undefined, why: string): Placed | undefined {
+  const { date, segment } = dates[i]!;
+  const next = dates[i + 1];
+  const patternStart = zonedMs(date, time, ctx.tz);
+  const nextStart = next ? zonedMs(next.date, time, ctx.tz) : undefined;
+  const hardMax = ctx.cadence.hardMaximum;
+  const termOf = (d: string) => (ctx.cadence.perTerm ? termContaining(d, ctx.cadence.perTerm.terms)?.name : undefined);
+  const term = termOf(date);
+  const weekday = weekdayOfDayNumber(dayNumber(date));
+  const shift = maxShiftDaysFor(ctx, dates, i);
+  for (const option of moveOrder(ctx, weekday, time, shift)) {
+    const d = addDays(date, option.k);
+    if (d < ctx.range.first || d > ctx.range.last) continue;
+    if (prev && d <= prev.date) continue;
+    if (next && d >= next.date) continue;
+    const start = zonedMs(d, option.time, ctx.tz);
+    if (start < ctx.startMs || start + ctx.durationMs > ctx.endMs) continue;
+    if (!ctx.avail.isFree(start, start + ctx.durationMs)) continue;
+    if (ctx.cadence.perTerm && termOf(d) !== term) continue;
+    if (hardMax && prev && start > ctx.calendar.plus(prev.start, hardMax)) continue;
+    if (hardMax && nextStart !== undefined && nextStart > ctx.calendar.plus(start, hardMax)) continue;
+    const when = option.k === 0 ? `moved to ${option.time} the same day` : `moved ${Math.abs(option.k)} day${Math.abs(option.k) === 1 ? '' : 's'} ${option.k < 0 ? 'earlier' : 'later'} to ${dayWords(d)} ${option.time}`;
+    return { index: i, date: d, time: option.time, start, patternStart, segment, moved: { reason: `${why}; ${when}`, sameWeek: option.sameWeek } };
+  }
+  return undefined;
+}
+
+/** How far the i-th date may move: under half the spacing to its neighbour, and never more than two weeks. */
+function maxShiftDaysFor(ctx: PlanContext, dates: PatternDate[], i: number): number {
+  const here = dates[i]!;
+  const neighbour = dates[i + 1] ?? dates[i - 1];
+  const spacing = neighbour ? Math.abs(dayNumber(neighbour.date) - dayNumber(here.date)) : ctx.cadence.weeks * 7;
+  return Math.max(1, Math.min(14, Math.ceil(spacing / 2) - 1));
+}
+
+/** The first policy rule the placed dates break, in words, or undefined. */
+function breaksPolicy(ctx: PlanContext, placed: Placed[]): string | undefined {
+  const { cadence, calendar } = ctx;
+  if (cadence.hardMaximum) {
+    for (let i = 1; i < placed.length; i++) {
+      const a = placed[i - 1]!;
+      const b = placed[i]!;
+      if (b.start > calendar.plus(a.start, cadence.hardMaximum)) {
+        return `gap of ${dayNumber(b.date) - dayNumber(a.date)} days between ${dayWords(a.date)} and ${dayWords(b.date)} exceeds the hard maximum ${cadence.hardMaximum}`;
+      }
+    }
+  }
+  if (cadence.rollingMinimum) {
+    const { count, window } = cadence.rollingMinimum;
+    // Windows that lie wholly inside the plan: from its start, and just after each session (where a window holds the fewest).
+    const starts = placed.map((p) => p.start);
+    const windowStarts = [ctx.startMs, ...starts.map((s) => s + 1)];
+    for (const ws of windowStarts) {
+      const we = calendar.plus(ws, window);
+      if (we > ctx.endMs) continue;
+      const inWindow = starts.filter((s) => s >= ws && s < we).length;
+      if (inWindow < count) return `only ${inWindow} sessions in the ${window} from ${dayWords(dateInZone(ws, ctx.tz))}: at least ${count} are required`;
+    }
+  }
+  if (cadence.perTerm) {
+    const { terms, minimum, kind } = cadence.perTerm;
+    for (const term of terms) {
+      if (term.start < ctx.range.first || term.end > ctx.range.last) continue; // only whole terms inside the plan
+      const n = placed.filter((p) => p.date >= term.start && p.date <= term.end).length;
+      if (n < minimum) return `${term.name} (${dayWords(term.start)} – ${dayWords(term.end)}) would have ${n} session${n === 1 ? '' : 's'}: at least ${minimum} per ${kind} are required`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Higher is better. Each moved date costs (more if it leaves its week); a late
+ * first session and gaps beyond the policy's target cost (except across a
+ * skipped school holiday); stated preferences earn more than any small
+ * difference, and a monthly pattern a little (fewer sessions, same rule).
+ */
+function score(ctx: PlanContext, pattern: Pattern, time: string, placed: Placed[], gaps: { days: number; target: number; adjacent: boolean }[]): number {
+  let s = 100;
+  for (const p of placed) if (p.moved) s -= p.moved.sameWeek ? 6 : 10;
+  const firstDelayDays = (placed[0]!.start - ctx.startMs) / 86_400_000;
+  s -= Math.min(10, firstDelayDays * 0.3);
+  s -= gaps.reduce((sum, g) => sum + (g.adjacent ? Math.max(0, g.days - g.target) : 0), 0) * 0.5;
+  if (ctx.preferences.weekdays.has(pattern.weekday)) s += 15;
+  if (ctx.preferences.times.has(time)) s += 15;
+  if (pattern.kind === 'monthly') s += 2;
+  return Math.round(s * 10) / 10;
+}
+
+/** Best first, but at most one per weekday and pattern kind until every such group has had a turn. */
+function pickDiverse(candidates: Candidate[], max: number): PlanProposal[] {
+  const picked: PlanProposal[] = [];
+  const groups = new Set<string>();
+  const used = new Set<string>();
+  for (const c of candidates) {
+    if (picked.length >= max) break;
+    const g = `${c.weekday}|${c.kind}`;
+    if (groups.has(g)) continue;
+    groups.add(g);
+    used.add(c.proposal.id);
+    picked.push(c.proposal);
+  }
+  for (const c of candidates) {
+    if (picked.length >= max) break;
+    if (!used.has(c.proposal.id)) {
+      used.add(c.proposal.id);
+      picked.push(c.proposal);
+    }
+  }
+  return picked;
+}
+
+/** "Every 4 weeks on Tuesday, 10:00–11:30" (with the override part first when there is one). */
+function describe(ctx: PlanContext, pattern: Pattern, time: string): string {
+  const parts = pattern.segments.map((s, i) => (i < pattern.segments.length - 1 ? `${s.words} until ${dayWords(s.dates[s.dates.length - 1]!)}` : s.words));
+  const words = parts.length > 1 ? `${parts.slice(0, -1).join(', ')}, then ${parts[parts.length - 1]}` : parts[0]!;
+  return `${capitalise(words)}, ${time}–${addMinutesToTime(time, ctx.durationMinutes)}${ctx.cadence.perTerm ? ', in term time' : ''}`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,379 @@
+/**
+ * `pt doctor`: checks a tenant's configuration end to end and says, for each
+ * thing that is wrong, what an admin should do about it. In order:
+ *
+ *   1. configuration    the environment parses in tenant mode (src/config/env.ts)
+ *   2. credentials      an app-only Graph token can be had (msal-node, secret or certificate)
+ *   3. permissions      each Application permission in src/tenant/permissions.ts is in the
+ *                       token's roles claim (and nothing broader is); RSC ones are declared
+ *                       in the Teams manifest; delegated ones are listed for the admin
+ *   4. SharePoint site  GET /sites/{hostname}:/{path} works (the Sites.Selected grant)
+ *   5. lists            every list in src/tenant/lists.ts exists on that site
+ *   6. bot endpoint     PT_PUBLIC_URL/healthz answers, and /api/messages refuses unsigned requests
+ *
+ * Everything it talks to is injected (fetch, token acquisition, files), so tests run it offline.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeJwt } from 'jose';
+import { ConfigError, loadConfig, type TenantEnv } from '../config/env';
+import { createAppTokenProvider } from './appToken';
+import { APP_LISTS } from './lists';
+import { PERMISSIONS, permissionsOfType } from './permissions';
+
+export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
+
+export interface DoctorCheck {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  /** What was found. */
+  detail: string;
+  /** What to do about it, in words an admin can act on (fail and warn). */
+  fix?: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: DoctorCheck[];
+}
+
+export interface DoctorDeps {
+  fetch: typeof fetch;
+  /** An app-only Microsoft Graph token; default: client credentials through msal-node. */
+  acquireToken?: (env: TenantEnv) => Promise<string>;
+  /** Where manifest/manifest.template.json is looked for (RSC declaration); default process.cwd(). */
+  cwd?: string;
+  readFile?: (file: string) => string | undefined;
+  /** Per-request timeout in milliseconds (default 15000). */
+  timeoutMs?: number;
+}
+
+export const GRAPH = 'https://graph.microsoft.com/v1.0';
+const SETUP_GUIDE = 'docs/tenant-setup.md';
+
+/** Graph's address for a site from its URL: /sites/{hostname}:/{server-relative path}. */
+export function graphSitePath(siteUrl: string): string {
+  const u = new URL(siteUrl);
+  const rel = u.pathname.replace(/\/+$/, '');
+  return rel ? `/sites/${u.hostname}:${rel.split('/').map((s) => encodeURIComponent(decodeURIComponent(s))).join('/')}` : `/sites/${u.hostname}`;
+}
+
+/** Turns Entra's AADSTS codes into a sentence an admin can act on. */
+export function explainTokenError(message: string, env: TenantEnv): string {
+  const code = /AADSTS(\d+)/.exec(message)?.[1];
+  const credential = env.CLIENT_CERTIFICATE_PATH ? 'certificate' : 'client secret';
+  switch (code) {
+    case '7000215':
+      return `The client secret is wrong: in Entra admin centre > App registrations > ${env.CLIENT_ID} > Certificates & secrets, create a new secret and put its Value (not its ID) in CLIENT_SECRET.`;
+    case '7000222':
+      return 'The client secret has expired: create a new one under Certificates & secrets and update CLIENT_SECRET.';
+    case '700016':
+      return `There is no app registration ${env.CLIENT_ID} in tenant ${env.TENANT_ID}: check CLIENT_ID (the Application (client) ID) and TENANT_ID (the Directory (tenant) ID) on the app's Overview page.`;
+    case '90002':
+    case '900023':
+      return `Tenant ${env.TENANT_ID} does not exist: set TENANT_ID to the Directory (tenant) ID from Entra admin centre > Overview.`;
+    case '700027':
+    case '700024':
+      return 'Entra does not recognise the certificate: upload the public certificate (.cer/.pem) under the app registration\'s Certificates & secrets, and set CLIENT_CERTIFICATE_THUMBPRINT to its thumbprint.';
+    case '7000112':
+      return 'The app registration is disabled in this tenant: enable it (Enterprise applications > Properties > Enabled for users to sign in).';
+    case '53003':
+      return 'A Conditional Access policy blocks this app\'s sign-in: exclude the workload identity or allow the server\'s network location.';
+    default:
+      return `Check TENANT_ID, CLIENT_ID and the ${credential} against the app registration (${SETUP_GUIDE}, "Register the app"), and that this machine can reach login.microsoftonline.com.`;
+  }
+}
+
+interface GraphError {
+  status: number;
+  code?: string;
+  message?: string;
+}
+
+type GraphResult<T> = { ok: true; body: T } | { ok: false; error: GraphError };
+type ListsPage = { value?: { name?: string; displayName?: string }[]; '@odata.nextLink'?: string };
+
+async function graphGet<T>(deps: DoctorDeps, token: string, url: string): Promise<GraphResult<T>> {
+  let res: Response;
+  try {
+    res = await deps.fetch(url.startsWith('https://') ? url : `${GRAPH}${url}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
+    });
+  } catch (err) {
+    return { ok: false, error: { status: 0, message: err instanceof Error ? err.message : String(err) } };
+  }
+  const body = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+  if (!res.ok) return { ok: false, error: { status: res.status, code: body?.error?.code, message: body?.error?.message } };
+  return { ok: true, body: body as T };
+}
+
+function describeGraphError(e: GraphError): string {
+  if (e.status === 0) return `no answer from Microsoft Graph (${e.message})`;
+  return `HTTP ${e.status}${e.code ? ` ${e.code}` : ''}${e.message ? `: ${e.message}` : ''}`;
+}
+
+export async function runDoctor(source: NodeJS.ProcessEnv, deps: DoctorDeps): Promise<DoctorReport> {
+  const checks: DoctorCheck[] = [];
+  const report = (): DoctorReport => ({ ok: checks.every((c) => c.status !== 'fail'), checks });
+  const skipRest = (why: string) => {
+    for (const [id, title] of [
+      ['token', 'App-only token'],
+      ['permissions', 'Graph permissions'],
+      ['site', 'SharePoint site'],
+      ['lists', 'SharePoint lists'],
+      ['bot', 'Bot endpoint'],
+    ] as const) {
+      if (!checks.some((c) => c.id === id || c.id.startsWith(`${id}:`))) checks.push({ id, title, status: 'skip', detail: why });
+    }
+  };
+
+  // 1. configuration
+  let env: TenantEnv;
+  try {
+    const config = loadConfig(source, deps.cwd ?? process.cwd());
+    if (config.env.PT_MODE !== 'tenant') {
+      checks.push({
+        id: 'config',
+        title: 'Configuration',
+        status: 'fail',
+        detail: 'PT_MODE is not "tenant": the app would run in local mode with the demo organisation.',
+        fix: `Set PT_MODE=tenant and the tenant variables (${SETUP_GUIDE}, "Environment variables").`,
+      });
+      skipRest('needs a tenant-mode configuration');
+      return report();
+    }
+    env = config.env;
+    checks.push({
+      id: 'config',
+      title: 'Configuration',
+      status: 'ok',
+      detail: `tenant ${env.TENANT_ID}, app ${env.CLIENT_ID}, ${env.CLIENT_CERTIFICATE_PATH ? 'certificate' : 'client secret'}, site ${env.SHAREPOINT_SITE_URL}, public URL ${env.PT_PUBLIC_URL}`,
+    });
+  } catch (err) {
+    const problems = err instanceof ConfigError ? err.problems : [err instanceof Error ? err.message : String(err)];
+    checks.push({
+      id: 'config',
+      title: 'Configuration',
+      status: 'fail',
+      detail: problems.join('; '),
+      fix: `Set the variables named above in the app's environment (${SETUP_GUIDE}, "Environment variables").`,
+    });
+    skipRest('needs a valid configuration');
+    return report();
+  }
+
+  // 2. an app-only token
+  let token: string;
+  try {
+    token = await (deps.acquireToken ?? ((e: TenantEnv) => createAppTokenProvider(e).getToken()))(env);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    checks.push({ id: 'token', title: 'App-only token', status: 'fail', detail: firstLine(message), fix: explainTokenError(message, env) });
+    skipRest('needs an app-only token');
+    return report();
+  }
+  let claims: { roles?: unknown; tid?: unknown; appid?: unknown; azp?: unknown };
+  try {
+    claims = decodeJwt(token);
+  } catch {
+    checks.push({ id: 'token', title: 'App-only token', status: 'fail', detail: 'the token Entra returned is not a JWT', fix: 'Make sure the token is requested for https://graph.microsoft.com/.default.' });
+    skipRest('needs a readable token');
+    return report();
+  }
+  const appId = String(claims.appid ?? claims.azp ?? '');
+  const tokenProblems = [
+    typeof claims.tid === 'string' && claims.tid.toLowerCase() !== env.TENANT_ID.toLowerCase() ? `it was issued by tenant ${claims.tid}, not ${env.TENANT_ID}` : undefined,
+    appId && appId.toLowerCase() !== env.CLIENT_ID.toLowerCase() ? `it belongs to app ${appId}, not ${env.CLIENT_ID}` : undefined,
+  ].filter((p): p is string => !!p);
+  if (tokenProblems.length) {
+    checks.push({ id: 'token', title: 'App-only token', status: 'fail', detail: tokenProblems.join('; '), fix: 'TENANT_ID and CLIENT_ID must name the same app registration the credential belongs to.' });
+  } else {
+    checks.push({ id: 'token', title: 'App-only token', status: 'ok', detail: `acquired for app ${env.CLIENT_ID} in tenant ${env.TENANT_ID}` });
+  }
+
+  // 3. permissions
+  const roles = new Set(Array.isArray(claims.roles) ? claims.roles.map(String) : []);
+  for (const p of permissionsOfType('Application')) {
+    const granted = roles.has(p.permission);
+    checks.push({
+      id: `permission:${p.permission}`,
+      title: `${p.permission} (Application)`,
+      status: granted ? 'ok' : 'fail',
+      detail: granted ? `granted: ${p.feature}` : `not granted, so "${p.feature}" cannot work`,
+      fix: granted
+        ? undefined
+        : `In Entra admin centre > App registrations > ${env.CLIENT_ID} > API permissions, add Microsoft Graph > Application permissions > ${p.permission}, then "Grant admin consent". (Consent can take a few minutes to reach new tokens.)`,
+    });
+  }
+  const wanted = new Set(PERMISSIONS.map((p) => p.permission));
+  const extra = [...roles].filter((r) => !wanted.has(r)).sort();
+  if (extra.length) {
+    checks.push({
+      id: 'permission:extra',
+      title: 'Least privilege',
+      status: 'warn',
+      detail: `the app also holds ${extra.join(', ')}, which Protected Time never uses`,
+      fix: `Remove ${extra.length === 1 ? 'it' : 'them'} under API permissions (and revoke admin consent) so the app holds only what ${SETUP_GUIDE} lists.`,
+    });
+  }
+  for (const p of permissionsOfType('Delegated')) {
+    checks.push({
+      id: `permission:${p.permission}`,
+      title: `${p.permission} (Delegated)`,
+      status: 'skip',
+      detail: `${p.feature}: cannot be tested without a signed-in user; confirm it shows "Granted" under API permissions`,
+      fix: `Confirm in API permissions that ${p.permission} shows "Granted for <your organisation>".`,
+    });
+  }
+  const declaredRsc = readDeclaredRsc(deps);
+  for (const p of permissionsOfType('RSC')) {
+    if (declaredRsc === undefined) {
+      checks.push({ id: `permission:${p.permission}`, title: `${p.permission} (RSC)`, status: 'skip', detail: 'manifest/manifest.template.json not found here; it is consented per meeting chat when the app is added' });
+    } else {
+      const ok = declaredRsc.includes(p.permission);
+      checks.push({
+        id: `permission:${p.permission}`,
+        title: `${p.permission} (RSC)`,
+        status: ok ? 'ok' : 'fail',
+        detail: ok ? `declared in the Teams app manifest; consented per meeting chat (${p.feature})` : 'not declared in manifest/manifest.template.json',
+        fix: ok ? undefined : `Add {"name": "${p.permission}", "type": "Application"} to authorization.permissions.resourceSpecific, rebuild with npm run package and upload the new package.`,
+      });
+    }
+  }
+
+  // 4. the SharePoint site
+  const sitePath = graphSitePath(env.SHAREPOINT_SITE_URL);
+  const site = await graphGet<{ id: string; webUrl?: string; displayName?: string }>(deps, token, `${sitePath}?$select=id,webUrl,displayName`);
+  let siteId: string | undefined;
+  if (site.ok) {
+    siteId = site.body.id;
+    checks.push({ id: 'site', title: 'SharePoint site', status: 'ok', detail: `${site.body.displayName ?? env.SHAREPOINT_SITE_URL} (${siteId})` });
+  } else {
+    const e = site.error;
+    const fix =
+      e.status === 403
+        ? `The app has no grant on this site. A SharePoint or Global admin grants it once: POST ${GRAPH}/sites/{site-id}/permissions with {"roles":["write"],"grantedToIdentities":[{"application":{"id":"${env.CLIENT_ID}","displayName":"Protected Time"}}]} (${SETUP_GUIDE}, "Grant the app its site"). Also check Sites.Selected has admin consent.`
+        : e.status === 404 || e.status === 400
+          ? `No site at ${env.SHAREPOINT_SITE_URL}: create it (a team or communication site) or correct SHAREPOINT_SITE_URL to the site's address, e.g. https://contoso.sharepoint.com/sites/protected-time.`
+          : e.status === 401
+            ? 'Graph refused the token: wait a few minutes after granting consent, then run pt doctor again.'
+            : 'Check this machine can reach graph.microsoft.com, then run pt doctor again.';
+    checks.push({ id: 'site', title: 'SharePoint site', status: 'fail', detail: `GET ${sitePath}: ${describeGraphError(e)}`, fix });
+  }
+
+  // 5. the app's lists
+  if (!siteId) {
+    checks.push({ id: 'lists', title: 'SharePoint lists', status: 'skip', detail: 'needs the site' });
+  } else {
+    const names = new Set<string>();
+    let next: string | undefined = `/sites/${siteId}/lists?$select=id,name,displayName&$top=200`;
+    let failure: GraphError | undefined;
+    while (next) {
+      const page: GraphResult<ListsPage> = await graphGet<ListsPage>(deps, token, next);
+      if (!page.ok) {
+        failure = page.error;
+        break;
+      }
+      for (const l of page.body.value ?? []) {
+        if (l.name) names.add(l.name.toLowerCase());
+        if (l.displayName) names.add(l.displayName.toLowerCase());
+      }
+      next = page.body['@odata.nextLink'];
+    }
+    if (failure) {
+      checks.push({
+        id: 'lists',
+        title: 'SharePoint lists',
+        status: 'fail',
+        detail: `listing the site's lists failed: ${describeGraphError(failure)}`,
+        fix: failure.status === 403 ? 'The site grant must be "write" (or "fullcontrol" while provisioning), not "read".' : 'Run pt doctor again; if it persists, check the site in SharePoint.',
+      });
+    } else {
+      const missing = APP_LISTS.filter((l) => !names.has(l));
+      checks.push(
+        missing.length
+          ? {
+              id: 'lists',
+              title: 'SharePoint lists',
+              status: 'fail',
+              detail: `${APP_LISTS.length - missing.length} of ${APP_LISTS.length} present; missing ${missing.join(', ')}`,
+              fix: `Run \`pt provision --site ${env.SHAREPOINT_SITE_URL}\` to create them (the app's site grant must be "fullcontrol" while it runs; set it back to "write" afterwards).`,
+            }
+          : { id: 'lists', title: 'SharePoint lists', status: 'ok', detail: `all ${APP_LISTS.length} present (${APP_LISTS.join(', ')})` },
+      );
+    }
+  }
+
+  // 6. the bot endpoint
+  const base = env.PT_PUBLIC_URL.replace(/\/+$/, '');
+  try {
+    const res = await deps.fetch(`${base}/healthz`, { signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000) });
+    const body = (await res.json().catch(() => undefined)) as { status?: string; mode?: string } | undefined;
+    if (!res.ok || body?.status !== 'ok') {
+      checks.push({ id: 'bot:health', title: 'App health', status: 'fail', detail: `GET ${base}/healthz answered HTTP ${res.status}`, fix: `Make sure Protected Time is running and ${base} reaches it (reverse proxy, DNS, TLS certificate).` });
+    } else if (body.mode !== 'tenant') {
+      checks.push({ id: 'bot:health', title: 'App health', status: 'fail', detail: `the app at ${base} is running in ${body.mode ?? 'an unknown'} mode`, fix: 'Restart it with PT_MODE=tenant and the tenant variables.' });
+    } else {
+      checks.push({ id: 'bot:health', title: 'App health', status: 'ok', detail: `${base}/healthz: running in tenant mode` });
+    }
+  } catch (err) {
+    checks.push({
+      id: 'bot:health',
+      title: 'App health',
+      status: 'fail',
+      detail: `${base}/healthz could not be reached (${err instanceof Error ? err.message : String(err)})`,
+      fix: `Start Protected Time and make ${base} (PT_PUBLIC_URL) reach it over https from the internet: Teams calls the bot there.`,
+    });
+  }
+  try {
+    const res = await deps.fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'pt doctor' }),
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
+    });
+    if (res.status === 401 || res.status === 403) {
+      checks.push({ id: 'bot:messages', title: 'Bot endpoint', status: 'ok', detail: `${base}/api/messages refuses unsigned requests (HTTP ${res.status}), as it must` });
+    } else if (res.status === 404) {
+      checks.push({ id: 'bot:messages', title: 'Bot endpoint', status: 'fail', detail: `${base}/api/messages is not found (HTTP 404)`, fix: 'PT_PUBLIC_URL must point at Protected Time itself; if a proxy sits in front, forward /api/messages to it.' });
+    } else if (res.ok) {
+      checks.push({ id: 'bot:messages', title: 'Bot endpoint', status: 'fail', detail: `${base}/api/messages accepted a request with no Bot Framework token`, fix: 'The bot must validate tokens: run the app with PT_MODE=tenant (never local mode) on a public address.' });
+    } else {
+      checks.push({ id: 'bot:messages', title: 'Bot endpoint', status: 'warn', detail: `${base}/api/messages answered HTTP ${res.status} to an unsigned request`, fix: 'Expected 401; check the app log for errors.' });
+    }
+  } catch (err) {
+    checks.push({ id: 'bot:messages', title: 'Bot endpoint', status: 'fail', detail: `${base}/api/messages could not be reached (${err instanceof Error ? err.message : String(err)})`, fix: `Teams must reach ${base}/api/messages over https; it is also the messaging endpoint of the bot registration.` });
+  }
+  return report();
+}
+
+function readDeclaredRsc(deps: DoctorDeps): string[] | undefined {
+  const file = path.join(deps.cwd ?? process.cwd(), 'manifest', 'manifest.template.json');
+  const text = deps.readFile ? deps.readFile(file) : fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  if (text === undefined) return undefined;
+  try {
+    const m = JSON.parse(text) as { authorization?: { permissions?: { resourceSpecific?: { name: string }[] } } };
+    return (m.authorization?.permissions?.resourceSpecific ?? []).map((r) => r.name);
+  } catch {
+    return [];
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.slice(0, 300);
+}
+
+const LABEL: Record<CheckStatus, string> = { ok: 'ok  ', fail: 'FAIL', warn: 'warn', skip: 'skip' };
+
+/** The report as an admin reads it: one line per check, and what to do under each problem. */
+export function formatDoctorReport(report: DoctorReport): string {
+  const lines = report.checks.flatMap((c) => {
+    const head = `${LABEL[c.status]}  ${c.title}: ${c.detail}`;
+    return c.fix && (c.status === 'fail' || c.status === 'warn') ? [head, `      Fix: ${c.fix}`] : [head];
+  });
+  const failed = report.checks.filter((c) => c.status === 'fail').length;
+  lines.push('', failed ? `${failed} problem${failed === 1 ? '' : 's'} to fix (see ${SETUP_GUIDE}).` : 'Everything pt doctor can check is in order.');
+  return lines.join('\n');
+}

@@ -1,0 +1,79 @@
+/**
+ * Supervision agreements: the supervisor (or a safeguarding lead) records the
+ * terms, every party signs, and the review date is tracked.
+ */
+import { createHash } from 'node:crypto';
+import { DateTime, Duration } from 'luxon';
+import { mayBookFor, viewpointOn } from '../domain/access';
+import { agreementState, fullySigned } from '../domain/agreements';
+import type { Agreement, Person } from '../domain/model';
+import type { Services } from '../runtime/services';
+import { badRequest, forbidden, notFound } from './errors';
+
+export interface AgreementInput {
+  frequency: string;
+  durationMinutes: number;
+  venue: string;
+  type: 'individual' | 'group';
+  reviewOn?: string;
+  values?: Record<string, string>;
+}
+
+async function relationshipFor(services: Services, relationshipId: string) {
+  const rel = await services.store.getRelationship(relationshipId);
+  if (!rel) throw notFound('No such supervision arrangement');
+  const policy = services.policies.get(rel.policyId);
+  if (!policy) throw notFound('Policy not loaded');
+  return { rel, policy };
+}
+
+export async function getAgreement(services: Services, actor: Person, relationshipId: string) {
+  const { rel, policy } = await relationshipFor(services, relationshipId);
+  const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
+  if (!viewpointOn(actor, rel, people)) throw forbidden('You cannot see this arrangement');
+  const [agreement] = await services.store.listAgreements([rel.id]);
+  const today = DateTime.fromJSDate(services.clock.now()).setZone(policy.timeZone).toISODate()!;
+  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'agreement', subjectId: agreement?.id ?? rel.id });
+  return { agreement, state: agreementState(agreement, today), templateId: policy.agreements.template, reviewEvery: policy.agreements.reviewEvery };
+}
+
+export async function recordAgreement(services: Services, actor: Person, relationshipId: string, input: AgreementInput): Promise<Agreement> {
+  const { rel, policy } = await relationshipFor(services, relationshipId);
+  if (!mayBookFor(actor, rel)) throw forbidden('Only the supervisor, or a safeguarding lead, can record the agreement');
+  const now = DateTime.fromJSDate(services.clock.now());
+  const today = now.setZone(policy.timeZone).toISODate()!;
+  const reviewOn = input.reviewOn ?? now.setZone(policy.timeZone).plus(Duration.fromISO(policy.agreements.reviewEvery)).toISODate()!;
+  if (reviewOn <= today) throw badRequest('The review date must be in the future');
+  const agreement: Agreement = {
+    id: `agr-${createHash('sha256').update(`${rel.id}|${now.toISO()}`).digest('hex').slice(0, 16)}`,
+    relationshipId: rel.id,
+    templateId: policy.agreements.template,
+    values: input.values ?? {},
+    frequency: input.frequency,
+    durationMinutes: input.durationMinutes,
+    venue: input.venue,
+    type: input.type,
+    reviewOn,
+    status: 'draft',
+    signatures: [{ personId: actor.id, role: 'supervisor', at: now.toUTC().toISO()! }],
+    createdAt: now.toUTC().toISO()!,
+  };
+  await services.store.saveAgreement(agreement);
+  await services.store.appendAudit({ at: agreement.createdAt, actorId: actor.id, action: 'record-agreement', subjectType: 'agreement', subjectId: agreement.id });
+  return agreement;
+}
+
+export async function signAgreement(services: Services, actor: Person, relationshipId: string): Promise<Agreement> {
+  const { rel } = await relationshipFor(services, relationshipId);
+  const [agreement] = await services.store.listAgreements([rel.id]);
+  if (!agreement) throw notFound('There is no agreement to sign yet');
+  const role = rel.supervisorId === actor.id ? 'supervisor' : rel.superviseeIds.includes(actor.id) ? 'supervisee' : undefined;
+  if (!role) throw forbidden('Only the people in this arrangement can sign its agreement');
+  if (agreement.signatures.some((s) => s.personId === actor.id)) return agreement; // a repeated click changes nothing
+  const at = services.clock.now().toISOString();
+  const signed: Agreement = { ...agreement, signatures: [...agreement.signatures, { personId: actor.id, role, at }] };
+  if (fullySigned(signed, rel)) signed.status = 'signed';
+  await services.store.saveAgreement(signed);
+  await services.store.appendAudit({ at, actorId: actor.id, action: 'sign-agreement', subjectType: 'agreement', subjectId: agreement.id });
+  return signed;
+}

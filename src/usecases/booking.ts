@@ -1,0 +1,311 @@
+/**
+ * Booking protected supervision: propose recurring patterns that fit the
+ * policy and everyone's calendar, then book the chosen one into the calendar
+ * and the store. Authorisation is checked here, not in the tab.
+ *
+ * Idempotent by the caller's request key: the same booking submitted twice (a
+ * double click, a retry after a timeout, a crash half-way) yields one series.
+ */
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { mayBookFor } from '../domain/access';
+import type { Person, Relationship, Series, Session } from '../domain/model';
+import { plan } from '../domain/planning/planner';
+import { urgentSlot } from '../domain/planning/rebooker';
+import type { PlanProposal, PlanResult } from '../domain/planning/types';
+import type { PolicyPack, StaffGroup, Weekday } from '../domain/policy/schema';
+import { findStaffGroup } from '../domain/policy/validate';
+import { occurrenceSessionId } from '../domain/sessions';
+import { occurrencesBetween } from '../domain/time/recurrence';
+import type { Services } from '../runtime/services';
+import { AppError, badRequest, conflict, forbidden, notFound } from './errors';
+import { KeyedMutex } from './keyedMutex';
+import { gatherParticipants } from './participants';
+
+/** Calendar subjects never carry names or case detail. */
+export const SESSION_SUBJECT = { individual: 'Supervision', group: 'Group supervision', urgent: 'Supervision (urgent)' } as const;
+const REMINDER_MINUTES = 15;
+
+export interface BookingChoice {
+  relationshipId?: string;
+  superviseeIds?: string[];
+  /** YYYY-MM-DD or an instant; default now. */
+  startDate?: string;
+  durationMinutes?: number;
+  weekdays?: Weekday[];
+  times?: string[];
+}
+
+export interface Target {
+  relationship: Relationship;
+  policy: PolicyPack;
+  group: StaffGroup;
+  supervisor: Person;
+  supervisees: Person[];
+}
+
+export async function resolveTarget(services: Services, actor: Person, choice: Pick<BookingChoice, 'relationshipId' | 'superviseeIds'>): Promise<Target> {
+  const { store, directory, policies } = services;
+  let relationship: Relationship | undefined;
+  if (choice.relationshipId) {
+    relationship = await store.getRelationship(choice.relationshipId);
+    if (!relationship || !relationship.active) throw notFound('No such supervision arrangement');
+  } else if (choice.superviseeIds?.length) {
+    relationship = await findOrCreateGroup(services, actor, [...new Set(choice.superviseeIds)]);
+  } else {
+    throw badRequest('Choose a supervisee or a supervision arrangement');
+  }
+  if (!mayBookFor(actor, relationship)) {
+    throw forbidden('Only the supervisor of this arrangement, or a safeguarding lead on their behalf, can book its supervision.');
+  }
+  const policy = policies.get(relationship.policyId);
+  if (!policy) throw new AppError(500, `Policy pack "${relationship.policyId}" is not loaded`);
+  const group = findStaffGroup(policy, relationship.staffGroupId);
+  if (!group) throw new AppError(500, `Staff group "${relationship.staffGroupId}" is not in policy "${policy.id}"`);
+  const supervisor = await directory.getPerson(relationship.supervisorId);
+  const supervisees = await Promise.all(relationship.superviseeIds.map((id) => directory.getPerson(id)));
+  if (!supervisor || supervisees.some((p) => !p)) throw new AppError(500, 'A person in this arrangement is missing from the directory');
+  return { relationship, policy, group, supervisor, supervisees: supervisees as Person[] };
+}
+
+/** Several supervisees: their group arrangement with this supervisor, created on first booking. */
+async function findOrCreateGroup(services: Services, actor: Person, superviseeIds: string[]): Promise<Relationship> {
+  const { store } = services;
+  const individual = await Promise.all(
+    superviseeIds.map(async (id) => (await store.listRelationships({ personId: id, activeOnly: true })).find((r) => r.kind === 'individual' && r.superviseeIds.includes(id))),
+  );
+  if (individual.some((r) => !r)) throw badRequest('Every supervisee in a group needs their own supervision arrangement first');
+  if (superviseeIds.length === 1) return individual[0]!;
+  const rels = individual as Relationship[];
+  const supervisorId = rels[0]!.supervisorId;
+  if (rels.some((r) => r.supervisorId !== supervisorId)) throw badRequest('Group supervision needs one supervisor for everyone in the group');
+  if (rels.some((r) => r.policyId !== rels[0]!.policyId || r.staffGroupId !== rels[0]!.staffGroupId)) {
+    throw badRequest('Everyone in a supervision group must be under the same policy and staff group');
+  }
+  const policy = services.policies.get(rels[0]!.policyId);
+  const group = policy && findStaffGroup(policy, rels[0]!.staffGroupId);
+  if (group && !group.group.allowed) throw badRequest(`${policy!.name} does not provide for group supervision for ${group.name}`);
+  const members = [...superviseeIds].sort();
+  const existing = (await store.listRelationships({ personId: supervisorId, activeOnly: true })).find(
+    (r) => r.kind === 'group' && r.supervisorId === supervisorId && [...r.superviseeIds].sort().join() === members.join(),
+  );
+  if (existing) return existing;
+  const group_: Relationship = {
+    id: `rel-group-${shortHash(`${supervisorId}|${members.join(',')}`)}`,
+    kind: 'group',
+    supervisorId,
+    superviseeIds: members,
+    policyId: rels[0]!.policyId,
+    staffGroupId: rels[0]!.staffGroupId,
+    startedOn: DateTime.fromJSDate(services.clock.now()).toISODate()!,
+    active: true,
+  };
+  if (!mayBookFor(actor, group_)) throw forbidden('Only their supervisor or a safeguarding lead can set up group supervision');
+  await store.saveRelationship(group_);
+  return group_;
+}
+
+function shortHash(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 16);
+}
+
+function planStart(services: Services, startDate: string | undefined, policy: PolicyPack): string {
+  const now = DateTime.fromJSDate(services.clock.now()).toUTC();
+  if (!startDate) return now.toISO()!;
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(startDate) ? DateTime.fromISO(startDate, { zone: policy.timeZone }) : DateTime.fromISO(startDate);
+  if (!parsed.isValid) throw badRequest(`startDate "${startDate}" is not a date`);
+  return (parsed < now ? now : parsed).toUTC().toISO()!;
+}
+
+export interface Proposals {
+  target: Target;
+  result: Extract<PlanResult, { ok: true }>;
+  durationMinutes: number;
+}
+
+export async function proposeSeries(services: Services, actor: Person, choice: BookingChoice, requestKey?: string): Promise<Proposals> {
+  const target = await resolveTarget(services, actor, choice);
+  const { policy, group, relationship } = target;
+  const duration = choice.durationMinutes ?? group.duration.defaultMinutes;
+  if (duration < group.duration.minMinutes || duration > group.duration.maxMinutes) {
+    throw badRequest(`${policy.name} allows sessions of ${group.duration.minMinutes}–${group.duration.maxMinutes} minutes for ${group.name}; ${duration} is outside that.`);
+  }
+  const start = planStart(services, choice.startDate, policy);
+  const window = { start, end: DateTime.fromISO(start).plus({ months: 12, days: 7 }).toUTC().toISO()! };
+  const ids = [relationship.supervisorId, ...relationship.superviseeIds];
+  // A retried booking must not see its own half-made series as busy time.
+  const ownTags = requestKey ? new Set([0, 1, 2, 3].map((i) => `ser-${shortHash(segmentKey(requestKey, i))}`)) : undefined;
+  const participants = await gatherParticipants(services.calendar, policy, ids, window, ownTags && ((tag) => ownTags.has(tag)));
+  const override = relationship.override && relationship.override.until >= start.slice(0, 10) ? { interval: relationship.override.interval, until: relationship.override.until } : undefined;
+  const result = plan({
+    policy,
+    staffGroupId: group.id,
+    participants,
+    start,
+    horizonMonths: 12,
+    durationMinutes: duration,
+    override,
+    preferences: { weekdays: choice.weekdays, times: choice.times },
+    maxProposals: 5,
+  });
+  if (!result.ok) throw badRequest(result.error);
+  return { target, result, durationMinutes: duration };
+}
+
+export interface BookedSeries {
+  relationshipId: string;
+  series: Series[];
+  sessions: Session[];
+  duplicate: boolean;
+  description: string;
+}
+
+/** Segment i of a booking: its own calendar series and request key. */
+const segmentKey = (requestKey: string, i: number) => `${requestKey}#${i}`;
+
+const bookingLocks = new KeyedMutex();
+
+export async function bookSeries(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }): Promise<BookedSeries> {
+  // One booking at a time per arrangement (or per request when the arrangement is not known yet).
+  const key = choice.relationshipId ?? `supervisees:${[...(choice.superviseeIds ?? [])].sort().join(',')}`;
+  return bookingLocks.run(key, () => bookSeriesNow(services, actor, choice));
+}
+
+async function bookSeriesNow(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }): Promise<BookedSeries> {
+  const { store, calendar, clock } = services;
+  const already = await store.getSeriesByRequestKey(segmentKey(choice.requestKey, 0));
+  if (already) return existingBooking(services, actor, choice.requestKey, already);
+
+  const { target, result } = await proposeSeries(services, actor, choice, choice.requestKey);
+  const { relationship, policy } = target;
+  const proposal = choice.proposalId ? result.proposals.find((p) => p.id === choice.proposalId) : result.proposals[0];
+  if (!proposal) {
+    throw conflict('The calendars have changed since those times were proposed. Please choose again.', { proposals: result.proposals.map(summariseProposal) });
+  }
+  const now = clock.now().toISOString();
+  const upcoming = await store.listSessions({ relationshipIds: [relationship.id], from: now, status: ['planned'] });
+  if (upcoming.length > 0) {
+    throw conflict(`This arrangement already has ${upcoming.length} planned session${upcoming.length === 1 ? '' : 's'} (next on ${upcoming[0]!.start.slice(0, 10)}). Change or end that series before booking another.`);
+  }
+
+  const subject = relationship.kind === 'group' ? SESSION_SUBJECT.group : SESSION_SUBJECT.individual;
+  const seriesList: Series[] = [];
+  const sessions: Session[] = [];
+  for (const [i, segment] of proposal.segments.entries()) {
+    const next = proposal.segments[i + 1];
+    const occurrences = proposal.occurrences.filter((o) => o.patternStart >= segment.firstStart && (!next || o.patternStart < next.firstStart));
+    if (occurrences.length === 0) continue;
+    const last = occurrences[occurrences.length - 1]!.patternStart;
+    const patternDates = occurrencesBetween(segment.rrule, segment.firstStart, proposal.timeZone, segment.firstStart, new Date(Date.parse(last) + 1).toISOString());
+    const rrule = `${segment.rrule.replace(/;?(COUNT|UNTIL)=[^;]*/g, '')};COUNT=${patternDates.length}`;
+    const key = segmentKey(choice.requestKey, i);
+    const series: Series = {
+      id: `ser-${shortHash(key)}`,
+      relationshipId: relationship.id,
+      organiserId: relationship.supervisorId,
+      attendeeIds: relationship.superviseeIds,
+      rrule,
+      firstStart: segment.firstStart,
+      durationMinutes: proposal.durationMinutes,
+      timeZone: proposal.timeZone,
+      requestKey: key,
+      createdAt: now,
+      createdBy: actor.id,
+    };
+    const created = await calendar.createEvent({
+      organiserId: series.organiserId,
+      attendeeIds: series.attendeeIds,
+      subject,
+      start: segment.firstStart,
+      end: DateTime.fromISO(segment.firstStart).plus({ minutes: series.durationMinutes }).toUTC().toISO()!,
+      timeZone: series.timeZone,
+      rrule,
+      showAs: 'busy',
+      sensitivity: 'private',
+      onlineMeeting: true,
+      reminderMinutes: REMINDER_MINUTES,
+      appTag: series.id,
+      transactionId: key,
+    });
+    series.calendarEventId = created.id;
+    const booked = new Set(occurrences.map((o) => o.patternStart));
+    for (const o of occurrences) {
+      if (o.moved) await calendar.moveOccurrence(series.organiserId, created.id, o.patternStart, o.start, o.end);
+    }
+    for (const patternStart of patternDates) {
+      if (!booked.has(patternStart)) await calendar.cancelOccurrence(series.organiserId, created.id, patternStart, 'Not needed: outside term time');
+    }
+    await store.saveSeries(series);
+    const segmentSessions: Session[] = occurrences.map((o) => ({
+      id: occurrenceSessionId(series.id, o.patternStart),
+      relationshipId: relationship.id,
+      seriesId: series.id,
+      start: o.start,
+      end: o.end,
+      status: 'planned',
+      kind: 'planned',
+      calendarEventId: created.id,
+      occurrenceStart: o.patternStart,
+    }));
+    await store.saveSessions(segmentSessions);
+    seriesList.push(series);
+    sessions.push(...segmentSessions);
+  }
+  await store.appendAudit({
+    at: now, actorId: actor.id, action: 'book-series', subjectType: 'relationship', subjectId: relationship.id,
+    detail: { sessions: sessions.length, moved: proposal.movedCount, onBehalf: actor.id !== relationship.supervisorId },
+  });
+  services.log.info({ event: 'booking.series', relationship: relationship.id, sessions: sessions.length }, 'series booked');
+  return { relationshipId: relationship.id, series: seriesList, sessions, duplicate: false, description: proposal.description };
+}
+
+async function existingBooking(services: Services, actor: Person, requestKey: string, first: Series): Promise<BookedSeries> {
+  const relationship = await services.store.getRelationship(first.relationshipId);
+  if (!relationship || !mayBookFor(actor, relationship)) throw forbidden('That booking belongs to someone else');
+  const series: Series[] = [];
+  for (let i = 0; ; i++) {
+    const s = i === 0 ? first : await services.store.getSeriesByRequestKey(segmentKey(requestKey, i));
+    if (!s) break;
+    series.push(s);
+  }
+  const ids = new Set(series.map((s) => s.id));
+  const sessions = (await services.store.listSessions({ relationshipIds: [relationship.id] })).filter((s) => s.seriesId && ids.has(s.seriesId));
+  return { relationshipId: relationship.id, series, sessions, duplicate: true, description: 'Already booked' };
+}
+
+export function summariseProposal(p: PlanProposal) {
+  return {
+    id: p.id,
+    description: p.description,
+    durationMinutes: p.durationMinutes,
+    movedCount: p.movedCount,
+    maxGapDays: p.maxGapDays,
+    score: p.score,
+    occurrences: p.occurrences.map((o) => ({ start: o.start, end: o.end, moved: o.moved ? { from: o.patternStart, reason: o.moved.reason } : undefined })),
+    skipped: p.skipped,
+  };
+}
+
+/** "Urgent": the first common free slot within the policy's urgent window, booked at once. */
+export async function bookUrgent(services: Services, actor: Person, input: { relationshipId: string; requestKey: string; durationMinutes?: number }): Promise<{ session: Session; duplicate: boolean }> {
+  const { store, calendar, clock } = services;
+  const target = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
+  const { relationship, policy, group } = target;
+  const sessionId = `urgent-${shortHash(input.requestKey)}`;
+  const existing = (await store.listSessions({ relationshipIds: [relationship.id] })).find((s) => s.id === sessionId);
+  if (existing) return { session: existing, duplicate: true };
+  const now = clock.now().toISOString();
+  const window = { start: now, end: DateTime.fromISO(now).plus({ days: 4 }).toUTC().toISO()! };
+  const participants = await gatherParticipants(calendar, policy, [relationship.supervisorId, ...relationship.superviseeIds], window);
+  const result = urgentSlot({ policy, staffGroupId: group.id, participants, now, durationMinutes: input.durationMinutes });
+  if (result.outcome !== 'rebook') throw conflict(result.reason, { escalateTo: result.escalateTo });
+  const created = await calendar.createEvent({
+    organiserId: relationship.supervisorId, attendeeIds: relationship.superviseeIds, subject: SESSION_SUBJECT.urgent,
+    start: result.slot.start, end: result.slot.end, timeZone: policy.timeZone, showAs: 'busy', sensitivity: 'private',
+    onlineMeeting: true, reminderMinutes: 5, appTag: sessionId, transactionId: input.requestKey,
+  });
+  const session: Session = { id: sessionId, relationshipId: relationship.id, start: result.slot.start, end: result.slot.end, status: 'planned', kind: 'urgent', calendarEventId: created.id };
+  await store.saveSessions([session]);
+  await store.appendAudit({ at: now, actorId: actor.id, action: 'book-urgent', subjectType: 'relationship', subjectId: relationship.id, detail: { sessionId } });
+  return { session, duplicate: false };
+}
