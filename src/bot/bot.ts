@@ -6,11 +6,18 @@
 import type { App } from '@microsoft/teams.apps';
 import type { Activity } from '@microsoft/teams.api';
 import type { Services } from '../runtime/services';
+import type { NotifyContext } from '../usecases/rebooking';
+import type { AdaptiveCardActionCardResponse } from '@microsoft/teams.api';
+import type { AdaptiveCard } from '../ports/notifier';
+import { ADAPTIVE_CARD_RESPONSE, errorCard, type CardActionRouter } from './cardActions';
 import { cardActivity } from './cards/common';
 import { helpCard, notUnderstoodCard, welcomeCard } from './cards/welcome';
 
 export interface BotDeps {
   services: Services;
+  /** Handlers for Action.Execute verbs. */
+  actions: CardActionRouter;
+  notify: NotifyContext;
   /** Where "Open Protected Time" points: the Teams deep link in a tenant, the local tab otherwise. */
   tabUrl: string;
 }
@@ -19,7 +26,7 @@ function senderAad(activity: Activity): string | undefined {
   return activity.from?.aadObjectId ?? undefined;
 }
 
-export function registerBot(app: App, { services, tabUrl }: BotDeps): void {
+export function registerBot(app: App, { services, tabUrl, actions, notify }: BotDeps): void {
   const { store, directory, log, clock } = services;
 
   /** Saves the reference; returns true when this person had none (first contact). */
@@ -62,4 +69,22 @@ export function registerBot(app: App, { services, tabUrl }: BotDeps): void {
       await send(cardActivity(notUnderstoodCard(tabUrl), 'Type help'));
     }
   });
+
+  app.on('card.action', async ({ activity }) => {
+    await remember(activity);
+    const verb = activity.value?.action?.verb ?? '';
+    const actor = await personFor(activity);
+    if (!actor) {
+      log.warn({ event: 'card-action.unknown-person', verb }, 'card action from someone not in the directory');
+      return cardResponse(errorCard('I could not match your account to a person in your organisation.'));
+    }
+    const { card, ok } = await actions.dispatch(verb, { services, notify, actor }, activity.value?.action?.data);
+    log.info({ event: 'card-action', verb, ok }, 'card action handled');
+    return cardResponse(card);
+  });
+}
+
+/** The invoke answer that replaces the clicked card (our cards are plain JSON, typed loosely). */
+function cardResponse(card: AdaptiveCard): AdaptiveCardActionCardResponse {
+  return { statusCode: 200, type: ADAPTIVE_CARD_RESPONSE, value: card as unknown as AdaptiveCardActionCardResponse['value'] };
 }

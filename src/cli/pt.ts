@@ -11,6 +11,7 @@ import { PolicyPack } from '../domain/policy/schema';
 import { createLogger } from '../logging';
 import { seedOrganisation } from '../seed/seed';
 import { createServices } from '../runtime/services';
+import { registerCardCommand } from './cardCommand';
 import { registerDoctorCommand } from './doctorCommand';
 
 export interface CliIO {
@@ -85,6 +86,7 @@ export function buildCli(io: CliIO): Command {
       }
     });
   registerDoctorCommand(program, io);
+  registerCardCommand(program, io);
   return program;
 }
 

@@ -68,6 +68,8 @@ export interface CalendarPort {
   createEvent(event: NewEvent): Promise<{ id: string; joinUrl?: string; created: boolean }>;
   /** Moves one occurrence of a series (or a single event). */
   moveOccurrence(organiserId: string, eventId: string, occurrenceStart: string | undefined, start: string, end: string): Promise<void>;
+  /** Puts the app's tag back on an event that lost it (some clients drop extended properties). */
+  repairAppTag(organiserId: string, eventId: string, appTag: string): Promise<void>;
   /** Cancels one occurrence (or a single event), notifying attendees. */
   cancelOccurrence(organiserId: string, eventId: string, occurrenceStart: string | undefined, comment: string): Promise<void>;
 }

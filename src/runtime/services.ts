@@ -14,6 +14,8 @@ import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { RecordStore } from '../ports/store';
+import type { WorkQueue } from '../ports/workQueue';
+import { EmbeddedWorkQueue } from '../adapters/embedded/workQueue';
 import type { Logger } from '../logging';
 
 export interface Services {
@@ -24,6 +26,7 @@ export interface Services {
   store: RecordStore;
   directory: DirectoryPort;
   calendar: CalendarPort;
+  work: WorkQueue;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar };
   close(): Promise<void>;
@@ -46,7 +49,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
   const store = new EmbeddedStore(db);
   const calendar = new EmbeddedCalendar(db, clock);
   return {
-    config, log, clock, policies, store, directory: store, calendar,
+    config, log, clock, policies, store, directory: store, calendar, work: new EmbeddedWorkQueue(db),
     embedded: { db, store, calendar },
     async close() {
       db.close();

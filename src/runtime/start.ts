@@ -7,6 +7,9 @@ import { App, ExpressAdapter } from '@microsoft/teams.apps';
 import type { AppConfig } from '../config/env';
 import { registerBot } from '../bot/bot';
 import { Scheduler } from '../jobs/scheduler';
+import { createJobs } from '../jobs';
+import { CardActionRouter } from '../bot/cardActions';
+import { registerRebookActions } from '../bot/actions/rebook';
 import { createLogger, type Logger } from '../logging';
 import type { Clock } from '../ports/clock';
 import { seedOrganisation } from '../seed/seed';
@@ -74,7 +77,10 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
         }),
   });
   const notifier = new TeamsNotifier(teams, services.store, log);
-  registerBot(teams, { services, tabUrl });
+  const notify = { notifier, tabUrl };
+  const actions = new CardActionRouter();
+  registerRebookActions(actions);
+  registerBot(teams, { services, tabUrl, actions, notify });
   await teams.initialize();
 
   await new Promise<void>((resolve, reject) => {
@@ -86,7 +92,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   });
   log.info({ port: config.port, mode: config.mode }, 'server listening');
 
-  const scheduler = new Scheduler([], env.PT_JOB_INTERVAL_SECONDS * 1000, () => services.clock.now(), log);
+  const scheduler = new Scheduler(createJobs(services, notify), env.PT_JOB_INTERVAL_SECONDS * 1000, () => services.clock.now(), log);
   scheduler.start();
 
   const playgrounds: PlaygroundHandle[] = [];

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type JWTPayload } from 'jose';
 import { openDatabase } from '../../src/adapters/embedded/db';
+import { EmbeddedWorkQueue } from '../../src/adapters/embedded/workQueue';
 import { EmbeddedStore } from '../../src/adapters/embedded/store';
 import { loadConfig } from '../../src/config/env';
 import type { Person } from '../../src/domain/model';
@@ -48,6 +49,7 @@ const stubCalendar: CalendarPort = {
   getSchedule: async () => new Map(),
   getWorkingHours: async () => undefined,
   listEvents: async () => [],
+  repairAppTag: async () => undefined,
   createEvent: async () => {
     throw new Error('not in this test');
   },
@@ -77,6 +79,7 @@ beforeAll(async () => {
     policies: new Map(),
     store,
     directory: store,
+    work: new EmbeddedWorkQueue(db),
     calendar: stubCalendar,
     async close() {
       db.close();

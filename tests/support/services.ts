@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logging';
 import type { Services } from '../../src/runtime/services';
 import { seedOrganisation } from '../../src/seed/seed';
 import { embedded } from './embedded';
+import { EmbeddedWorkQueue } from '../../src/adapters/embedded/workQueue';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -20,6 +21,7 @@ export async function testServices(opts: { now?: string; seed?: boolean } = {}) 
     store: e.store,
     directory: e.store,
     calendar: e.calendar,
+    work: new EmbeddedWorkQueue(e.db),
     embedded: { db: e.db, store: e.store, calendar: e.calendar },
     async close() {
       e.db.close();

@@ -189,6 +189,16 @@ export class EmbeddedCalendar implements CalendarPort {
     });
   }
 
+  async repairAppTag(organiserId: string, eventId: string, appTag: string): Promise<void> {
+    this.requireEvent(organiserId, eventId);
+    this.db.prepare('UPDATE cal_events SET app_tag = ?, updated_at = ? WHERE id = ?').run(appTag, this.clock.now().toISOString(), eventId);
+  }
+
+  /** Local mode stands in for a client that strips extended properties (for tests and demos). */
+  stripAppTag(eventId: string): void {
+    this.db.prepare('UPDATE cal_events SET app_tag = NULL WHERE id = ?').run(eventId);
+  }
+
   /** An attendee's answer (local mode stands in for the person acting in Outlook). */
   async respond(personId: string, eventId: string, response: Exclude<ResponseStatus, 'organizer' | 'none'>): Promise<void> {
     transaction(this.db, () => {

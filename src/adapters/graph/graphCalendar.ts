@@ -277,6 +277,18 @@ export class GraphCalendar implements CalendarPort {
     });
   }
 
+  async repairAppTag(organiserId: string, eventId: string, appTag: string): Promise<void> {
+    const mailbox = (await this.resolveUser(organiserId)).id;
+    await this.http.send({
+      call: 'repairAppTag',
+      method: 'PATCH',
+      path: `/users/${seg(mailbox)}/events/${seg(eventId)}`,
+      body: { singleValueExtendedProperties: [{ id: APP_TAG_PROPERTY, value: appTag }] },
+      headers: ids(),
+      idempotent: true,
+    });
+  }
+
   async cancelOccurrence(organiserId: string, eventId: string, occurrenceStart: string | undefined, comment: string): Promise<void> {
     const mailbox = (await this.resolveUser(organiserId)).id;
     const target = occurrenceStart ? await this.findOccurrence(mailbox, eventId, occurrenceStart, 'cancelOccurrence') : { id: eventId };

@@ -42,13 +42,13 @@ class IntervalSet {
   readonly ends: number[] = [];
   readonly labels: string[] = [];
 
-  /** Builds from possibly unsorted, overlapping intervals (merged; the first label wins). */
+  /** Builds from possibly unsorted, overlapping intervals (overlaps merge, the first label wins; touching ones keep their own labels). */
   static from(items: { start: number; end: number; label?: string }[]): IntervalSet {
     const set = new IntervalSet();
     const sorted = items.filter((i) => i.end > i.start).sort((a, b) => a.start - b.start);
     for (const i of sorted) {
       const last = set.ends.length - 1;
-      if (last >= 0 && i.start <= set.ends[last]!) set.ends[last] = Math.max(set.ends[last]!, i.end);
+      if (last >= 0 && i.start < set.ends[last]!) set.ends[last] = Math.max(set.ends[last]!, i.end);
       else {
         set.starts.push(i.start);
         set.ends.push(i.end);

@@ -370,7 +370,11 @@ function score(ctx: PlanContext, pattern: Pattern, time: string, placed: Placed[
   return Math.round(s * 10) / 10;
 }
 
-/** Best first, but at most one per weekday and pattern kind until every such group has had a turn. */
+/**
+ * Chooses which candidates to offer: the best of each weekday and pattern kind
+ * first (so the choice is a real one, not five neighbouring times), then the
+ * next best overall; returned best first.
+ */
 function pickDiverse(candidates: Candidate[], max: number): PlanProposal[] {
   const picked: PlanProposal[] = [];
   const groups = new Set<string>();
@@ -390,7 +394,8 @@ function pickDiverse(candidates: Candidate[], max: number): PlanProposal[] {
       picked.push(c.proposal);
     }
   }
-  return picked;
+  const rank = new Map(candidates.map((c, i) => [c.proposal, i]));
+  return picked.sort((a, b) => rank.get(a)! - rank.get(b)!);
 }
 
 /** "Every 4 weeks on Tuesday, 10:00–11:30" (with the override part first when there is one). */

@@ -1,0 +1,12 @@
+/** Action.Execute verbs on the "supervision rebooked" card. */
+import { z } from 'zod';
+import { chooseAlternative, keepCancelled } from '../../usecases/rebooking';
+import type { CardActionRouter } from '../cardActions';
+
+const Choose = z.object({ sessionId: z.string().min(1).max(100), start: z.iso.datetime(), end: z.iso.datetime() });
+const Keep = z.object({ sessionId: z.string().min(1).max(100), reason: z.string().max(300).default('') });
+
+export function registerRebookActions(router: CardActionRouter): void {
+  router.on('rebook.choose', async ({ services, notify, actor, data }) => chooseAlternative(services, notify, actor, Choose.parse(data)));
+  router.on('rebook.keep', async ({ services, notify, actor, data }) => keepCancelled(services, notify, actor, Keep.parse(data)));
+}

@@ -1,0 +1,58 @@
+/**
+ * Universal Actions (Action.Execute) arrive here. The verb picks the handler;
+ * the caller is whoever Teams says sent the invoke (validated by the Teams SDK
+ * in a tenant), never anything inside the card's data. Handlers answer with the
+ * card that replaces the one clicked, so errors appear inside the card.
+ */
+import { z } from 'zod';
+import type { Person } from '../domain/model';
+import type { AdaptiveCard } from '../ports/notifier';
+import type { Services } from '../runtime/services';
+import { AppError } from '../usecases/errors';
+import type { NotifyContext } from '../usecases/rebooking';
+import { card, para } from './cards/common';
+
+export interface ActionContext {
+  services: Services;
+  notify: NotifyContext;
+  actor: Person;
+  /** Card data merged with the card's inputs (Teams sends them together). */
+  data: Record<string, unknown>;
+}
+
+export type ActionHandler = (ctx: ActionContext) => Promise<AdaptiveCard>;
+
+export const ADAPTIVE_CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
+
+export function errorCard(message: string): AdaptiveCard {
+  return card([para(message, { color: 'Attention', weight: 'Bolder' })]);
+}
+
+export class CardActionRouter {
+  private handlers = new Map<string, ActionHandler>();
+
+  on(verb: string, handler: ActionHandler): this {
+    this.handlers.set(verb, handler);
+    return this;
+  }
+
+  verbs(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  /** Runs the handler for `verb`; every failure becomes a card the user can read. */
+  async dispatch(verb: string, base: Omit<ActionContext, 'data'>, data: unknown): Promise<{ card: AdaptiveCard; ok: boolean }> {
+    const handler = this.handlers.get(verb);
+    if (!handler) return { card: errorCard('This button is no longer supported. Open Protected Time to continue.'), ok: false };
+    const parsed = z.record(z.string(), z.unknown()).safeParse(data ?? {});
+    if (!parsed.success) return { card: errorCard('That card sent something I could not read.'), ok: false };
+    try {
+      return { card: await handler({ ...base, data: parsed.data }), ok: true };
+    } catch (err) {
+      if (err instanceof AppError) return { card: errorCard(err.message), ok: false };
+      if (err instanceof z.ZodError) return { card: errorCard('Some of that was not valid: please check and try again.'), ok: false };
+      base.services.log.error({ event: 'card-action.failed', verb, err: err instanceof Error ? err.message : String(err) }, 'card action failed');
+      return { card: errorCard('Something went wrong. Nothing was changed; please try again.'), ok: false };
+    }
+  }
+}

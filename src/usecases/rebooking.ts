@@ -1,0 +1,218 @@
+/**
+ * Rebooking cancelled sessions, from the durable outbox the reconciler fills.
+ * Each step is safe to repeat after a crash: the calendar create carries a
+ * transaction id derived from the cancelled session, and the replacement
+ * session's id is derived the same way, so a retry finds what the first try made.
+ */
+import { createHash } from 'node:crypto';
+import { DateTime, Duration } from 'luxon';
+import type { Person, Relationship, Session } from '../domain/model';
+import { rebook } from '../domain/planning/rebooker';
+import type { EscalationTarget } from '../domain/policy/schema';
+import { findStaffGroup } from '../domain/policy/validate';
+import { escalationCard, rebookDoneCard, rebookedCard, when, type Slot } from '../bot/cards/rebook';
+import type { NotifierPort } from '../ports/notifier';
+import type { WorkItem } from '../ports/workQueue';
+import type { Services } from '../runtime/services';
+import { SESSION_SUBJECT } from './booking';
+import { forbidden, notFound, badRequest } from './errors';
+import { gatherParticipants } from './participants';
+import { REBOOK_KIND } from './reconcile';
+
+export interface NotifyContext {
+  notifier: NotifierPort;
+  tabUrl: string;
+}
+
+const LEASE_MS = 120_000;
+
+export function replacementId(sessionId: string): string {
+  return `rb-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
+}
+
+/** Local-mode fault injection for the crash test: die at a named point, as a kill -9 would. */
+function crashPoint(services: Services, point: string): void {
+  if (services.config.mode === 'local' && process.env.PT_TEST_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+}
+
+export async function processRebooks(services: Services, ctx: NotifyContext, workerId: string): Promise<number> {
+  const now = services.clock.now().toISOString();
+  const items = await services.work.lease(REBOOK_KIND, workerId, now, LEASE_MS, 10);
+  for (const item of items) {
+    try {
+      const result = await rebookOne(services, ctx, item);
+      await services.work.complete(item.id, workerId, result, services.clock.now().toISOString());
+    } catch (err) {
+      const backoffMs = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      services.log.error({ event: 'rebook.failed', key: item.key, attempts: item.attempts, err: err instanceof Error ? err.message : String(err) }, 'rebook failed; will retry');
+      await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(Date.now() + backoffMs).toISOString());
+    }
+  }
+  return items.length;
+}
+
+async function load(services: Services, relationshipId: string) {
+  const rel = await services.store.getRelationship(relationshipId);
+  if (!rel) throw notFound('relationship gone');
+  const policy = services.policies.get(rel.policyId);
+  const group = policy && findStaffGroup(policy, rel.staffGroupId);
+  if (!policy || !group) throw notFound('policy gone');
+  const people = await Promise.all([rel.supervisorId, ...rel.superviseeIds].map((id) => services.directory.getPerson(id)));
+  return { rel, policy, group, people: people.filter((p): p is Person => Boolean(p)) };
+}
+
+async function findSession(services: Services, relationshipId: string, sessionId: string): Promise<Session | undefined> {
+  return (await services.store.listSessions({ relationshipIds: [relationshipId] })).find((s) => s.id === sessionId);
+}
+
+async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem): Promise<Record<string, unknown>> {
+  const { store, calendar, clock } = services;
+  const { sessionId, relationshipId, why } = item.payload as { sessionId: string; relationshipId: string; why: string };
+  const cancelled = await findSession(services, relationshipId, sessionId);
+  if (!cancelled || cancelled.status !== 'cancelled') return { outcome: 'nothing-to-do' };
+  crashPoint(services, 'rebook-after-detect');
+  const { rel, policy, group, people } = await load(services, relationshipId);
+  const now = clock.now().toISOString();
+  const id = replacementId(sessionId);
+  const existing = await findSession(services, relationshipId, id);
+  const windowEnd = DateTime.fromISO(cancelled.start).plus(Duration.fromISO(policy.rebooking.window)).plus({ days: 3 });
+  const horizon = { start: now, end: DateTime.max(windowEnd, DateTime.fromISO(now).plus({ days: 3 })).toUTC().toISO()! };
+  const participants = await gatherParticipants(calendar, policy, [rel.supervisorId, ...rel.superviseeIds], horizon, (tag) => tag === id);
+  const planned = await store.listSessions({ relationshipIds: [rel.id], from: now, status: ['planned'] });
+  const result = rebook({
+    policy,
+    staffGroupId: group.id,
+    cancelled: { start: cancelled.start, end: cancelled.end },
+    cancelledAt: String(item.payload.detectedAt ?? now),
+    participants,
+    otherSessions: planned.filter((s) => s.id !== id).map((s) => ({ start: s.start, end: s.end })),
+    now,
+    maxAlternatives: 3,
+  });
+  const names = (ids: string[]) => ids.map((pid) => people.find((p) => p.id === pid)?.displayName ?? 'your colleague');
+
+  if (result.outcome === 'escalate') {
+    const managers = await escalationRecipients(services, rel, result.escalateTo);
+    const supervisorName = names([rel.supervisorId])[0]!;
+    const superviseeNames = names(rel.superviseeIds);
+    for (const m of managers) {
+      await ctx.notifier.sendCard(m.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: ctx.tabUrl, forManager: true }), 'Supervision could not be rebooked');
+    }
+    for (const p of people) {
+      await ctx.notifier.sendCard(p.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: ctx.tabUrl, forManager: false }), 'Supervision could not be rebooked');
+    }
+    await store.appendAudit({ at: now, actorId: 'system:rebooker', action: 'rebook-escalated', subjectType: 'session', subjectId: sessionId, detail: { to: managers.map((m) => m.id).join(',') } });
+    return { outcome: 'escalated', escalatedTo: managers.map((m) => m.id) };
+  }
+
+  const slot = existing ? { start: existing.start, end: existing.end } : result.slot;
+  const created = await calendar.createEvent({
+    organiserId: rel.supervisorId,
+    attendeeIds: rel.superviseeIds,
+    subject: rel.kind === 'group' ? SESSION_SUBJECT.group : SESSION_SUBJECT.individual,
+    start: slot.start,
+    end: slot.end,
+    timeZone: policy.timeZone,
+    showAs: 'busy',
+    sensitivity: 'private',
+    onlineMeeting: true,
+    reminderMinutes: 15,
+    appTag: id,
+    transactionId: `rebook:${sessionId}`,
+  });
+  crashPoint(services, 'rebook-after-create');
+  const replacement: Session = {
+    id, relationshipId: rel.id, start: slot.start, end: slot.end, status: 'planned', kind: 'rebooked', calendarEventId: created.id, replacesSessionId: sessionId,
+  };
+  if (!existing) await store.saveSessions([replacement]);
+  await store.appendAudit({ at: now, actorId: 'system:rebooker', action: 'session-rebooked', subjectType: 'session', subjectId: id, detail: { replaces: sessionId } });
+  const alternatives = result.alternatives.slice(0, 3);
+  for (const p of people) {
+    const others = names([rel.supervisorId, ...rel.superviseeIds].filter((x) => x !== p.id));
+    const posted = await ctx.notifier.sendCard(
+      p.aadObjectId,
+      rebookedCard({ sessionId: id, withNames: others, original: cancelled, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: ctx.tabUrl }),
+      'Supervision rebooked',
+    );
+    if (posted) await store.saveCardMessage({ key: `rebook:${id}`, aadObjectId: p.aadObjectId, ...posted, postedAt: now });
+  }
+  return { outcome: 'rebooked', replacementId: id, slot, alternatives };
+}
+
+/** The people an escalation goes to, from the policy's targets. */
+export async function escalationRecipients(services: Services, rel: Relationship, targets: EscalationTarget[]): Promise<Person[]> {
+  const { directory } = services;
+  const out = new Map<string, Person>();
+  const add = (p: Person | undefined) => p && out.set(p.id, p);
+  for (const t of targets) {
+    if (t === 'supervisor') add(await directory.getPerson(rel.supervisorId));
+    if (t === 'supervisee') for (const id of rel.superviseeIds) add(await directory.getPerson(id));
+    if (t === 'supervisor-line-manager') add(await directory.getLineManager(rel.supervisorId));
+    if (t === 'supervisee-line-manager') for (const id of rel.superviseeIds) add(await directory.getLineManager(id));
+    if (t === 'safeguarding-lead') for (const p of await directory.listPeople()) if (p.roles.includes('safeguarding-lead')) add(p);
+  }
+  // Line manager by default when the policy names nobody reachable.
+  if (out.size === 0) add(await directory.getLineManager(rel.supervisorId));
+  return [...out.values()];
+}
+
+/** "Pick another time" from the rebooked card: only the offered alternatives, only by a party. */
+export async function chooseAlternative(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; start: string; end: string }) {
+  const session = await sessionById(services, input.sessionId);
+  if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound('That session no longer exists');
+  const { rel, people } = await load(services, session.relationshipId);
+  if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw forbidden('Only the people in this supervision can change it');
+  if (session.status !== 'planned') throw badRequest('That session is no longer planned');
+  const offered = (await services.work.result(REBOOK_KIND, session.replacesSessionId)) as { alternatives?: Slot[] } | undefined;
+  const ok = offered?.alternatives?.some((a) => a.start === input.start && a.end === input.end);
+  if (!ok && !(session.start === input.start && session.end === input.end)) throw badRequest('That time was not one of the offered times');
+  const now = services.clock.now().toISOString();
+  if (session.start !== input.start) {
+    await services.calendar.moveOccurrence(rel.supervisorId, session.calendarEventId!, undefined, input.start, input.end);
+    await services.store.saveSessions([{ ...session, start: input.start, end: input.end }]);
+    await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-alternative-chosen', subjectType: 'session', subjectId: session.id });
+  }
+  const text = `${actor.displayName} chose ${when(input.start, input.end)}. Both calendars are updated.`;
+  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision moved', text, tabUrl: ctx.tabUrl }), 'Supervision moved', people);
+  return rebookDoneCard({ title: 'Supervision moved', text, tabUrl: ctx.tabUrl });
+}
+
+/** "Keep it cancelled" from the rebooked card, with a reason kept in the app. */
+export async function keepCancelled(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; reason: string }) {
+  const session = await sessionById(services, input.sessionId);
+  if (!session || session.kind !== 'rebooked') throw notFound('That session no longer exists');
+  const { rel, people } = await load(services, session.relationshipId);
+  if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw forbidden('Only the people in this supervision can change it');
+  const reason = input.reason.trim();
+  if (!reason) throw badRequest('Please give a reason for keeping it cancelled');
+  const now = services.clock.now().toISOString();
+  if (session.status === 'planned') {
+    // Mark it first, so the reconciler never mistakes our own cancellation for one to rebook.
+    await services.store.saveSessions([{ ...session, status: 'cancelled' }]);
+    await services.calendar.cancelOccurrence(rel.supervisorId, session.calendarEventId!, undefined, 'Supervision cancelled');
+    await services.work.enqueue('kept-cancelled', session.id, { reason, by: actor.id }, now);
+    await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-kept-cancelled', subjectType: 'session', subjectId: session.id });
+  }
+  const text = `${actor.displayName} kept this supervision cancelled. It still counts towards how often supervision is due.`;
+  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: ctx.tabUrl }), 'Supervision cancelled', people);
+  return rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: ctx.tabUrl });
+}
+
+async function sessionById(services: Services, sessionId: string): Promise<Session | undefined> {
+  for (const rel of await services.store.listRelationships({})) {
+    const s = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((x) => x.id === sessionId);
+    if (s) return s;
+  }
+  return undefined;
+}
+
+async function updatePostedCards(services: Services, ctx: NotifyContext, key: string, card: ReturnType<typeof rebookDoneCard>, summary: string, people: Person[]) {
+  for (const m of await services.store.listCardMessages(key)) {
+    if (!people.some((p) => p.aadObjectId === m.aadObjectId)) continue;
+    try {
+      await ctx.notifier.updateCard(m.aadObjectId, m, card, summary);
+    } catch (err) {
+      services.log.warn({ event: 'card.update-failed', key, err: err instanceof Error ? err.message : String(err) }, 'could not update a posted card');
+    }
+  }
+}

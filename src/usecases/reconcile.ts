@@ -1,0 +1,120 @@
+/**
+ * The reconciler: for one supervision relationship, compare the sessions the
+ * app planned with what the organiser's calendar holds, and act on the
+ * difference. Level-triggered: it never needs to know *what happened*, only
+ * what *is*, so it is safe after a crash, when run twice, or on several
+ * instances (a lease keeps one worker per relationship at a time).
+ *
+ *   occurrence gone, cancelled, or every supervisee declined  → session cancelled, rebook queued
+ *   occurrence moved by hand                                  → the new time is respected
+ *   occurrence ended and still there                          → session held
+ *   event found by id but without the app's tag               → tag repaired
+ */
+import { DateTime } from 'luxon';
+import type { Relationship, Session } from '../domain/model';
+import type { CalendarEvent } from '../ports/calendar';
+import type { Services } from '../runtime/services';
+
+export const REBOOK_KIND = 'rebook';
+const LEASE_MS = 60_000;
+/** How far back a just-ended session is still examined (held vs cancelled). */
+const LOOKBACK_DAYS = 7;
+
+export interface ReconcileOutcome {
+  relationshipId: string;
+  skipped?: 'leased-elsewhere';
+  held: string[];
+  cancelled: string[];
+  moved: string[];
+  repaired: string[];
+  rebooksQueued: string[];
+}
+
+function matches(session: Session, event: CalendarEvent): boolean {
+  if (session.seriesId && session.occurrenceStart) {
+    const sameSeries = event.appTag === session.seriesId || (session.calendarEventId !== undefined && event.seriesMasterId === session.calendarEventId);
+    return sameSeries && event.originalStart === session.occurrenceStart;
+  }
+  return event.appTag === session.id || (session.calendarEventId !== undefined && event.id === session.calendarEventId);
+}
+
+function expectedTag(session: Session): string {
+  return session.seriesId ?? session.id;
+}
+
+function everySuperviseeDeclined(rel: Relationship, event: CalendarEvent): boolean {
+  return rel.superviseeIds.every((id) => event.attendees.find((a) => a.personId === id)?.response === 'declined');
+}
+
+export async function reconcileRelationship(services: Services, rel: Relationship, workerId: string): Promise<ReconcileOutcome> {
+  const { store, calendar, clock, work, log } = services;
+  const out: ReconcileOutcome = { relationshipId: rel.id, held: [], cancelled: [], moved: [], repaired: [], rebooksQueued: [] };
+  const now = clock.now().toISOString();
+  if (!(await work.acquireLease(`reconcile:${rel.id}`, workerId, now, LEASE_MS))) return { ...out, skipped: 'leased-elsewhere' };
+  try {
+    const from = DateTime.fromISO(now).minus({ days: LOOKBACK_DAYS }).toUTC().toISO()!;
+    const sessions = await store.listSessions({ relationshipIds: [rel.id], from, status: ['planned'] });
+    if (sessions.length === 0) return out;
+    const window = {
+      start: DateTime.fromISO(sessions[0]!.start).minus({ days: 1 }).toUTC().toISO()!,
+      end: DateTime.fromISO(sessions[sessions.length - 1]!.end).plus({ days: 60 }).toUTC().toISO()!,
+    };
+    const events = await calendar.listEvents(rel.supervisorId, window);
+    const changed: Session[] = [];
+    const audit = (action: string, session: Session, detail: Record<string, string | number | boolean> = {}) =>
+      store.appendAudit({ at: now, actorId: 'system:reconciler', action, subjectType: 'session', subjectId: session.id, detail });
+
+    for (const session of sessions) {
+      const event = events.find((e) => matches(session, e));
+      const gone = !event || event.isCancelled || everySuperviseeDeclined(rel, event);
+      if (gone) {
+        if (session.end <= now) {
+          // It vanished after it should have happened: it did not happen.
+          changed.push({ ...session, status: 'missed' });
+          await audit('session-missed', session);
+          continue;
+        }
+        changed.push({ ...session, status: 'cancelled' });
+        out.cancelled.push(session.id);
+        const why = !event ? 'deleted' : event.isCancelled ? 'cancelled' : 'declined';
+        await audit('session-cancelled', session, { why });
+        if (await work.enqueue(REBOOK_KIND, session.id, { sessionId: session.id, relationshipId: rel.id, detectedAt: now, why }, now)) out.rebooksQueued.push(session.id);
+        continue;
+      }
+      let next = session;
+      if (event.start !== session.start || event.end !== session.end) {
+        // Someone moved it by hand: respect their choice rather than undo it.
+        next = { ...next, start: event.start, end: event.end };
+        out.moved.push(session.id);
+        await audit('session-moved-by-hand', session, { from: session.start, to: event.start });
+      }
+      if (!event.appTag) {
+        await calendar.repairAppTag(rel.supervisorId, event.seriesMasterId ?? event.id, expectedTag(session));
+        out.repaired.push(session.id);
+        await audit('app-tag-repaired', session);
+      }
+      if (next.end <= now) {
+        next = { ...next, status: 'held' };
+        out.held.push(session.id);
+      }
+      if (next !== session) changed.push(next);
+    }
+    if (changed.length) await store.saveSessions(changed);
+    if (out.cancelled.length || out.moved.length || out.repaired.length) {
+      log.info({ event: 'reconcile', relationship: rel.id, cancelled: out.cancelled.length, moved: out.moved.length, held: out.held.length, repaired: out.repaired.length }, 'relationship reconciled');
+    }
+    return out;
+  } finally {
+    await work.releaseLease(`reconcile:${rel.id}`, workerId);
+  }
+}
+
+/** Reconciles the relationships involving any of `personIds` (all active ones when undefined). */
+export async function reconcile(services: Services, workerId: string, personIds?: string[]): Promise<ReconcileOutcome[]> {
+  const rels = await services.store.listRelationships({ activeOnly: true });
+  const wanted = personIds ? new Set(personIds) : undefined;
+  const affected = wanted ? rels.filter((r) => wanted.has(r.supervisorId) || r.superviseeIds.some((id) => wanted.has(id))) : rels;
+  const outcomes: ReconcileOutcome[] = [];
+  for (const rel of affected) outcomes.push(await reconcileRelationship(services, rel, workerId));
+  return outcomes;
+}
