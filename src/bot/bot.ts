@@ -7,6 +7,7 @@ import type { App } from '@microsoft/teams.apps';
 import type { Activity } from '@microsoft/teams.api';
 import type { Services } from '../runtime/services';
 import type { NotifyContext } from '../usecases/rebooking';
+import { meetingEnded } from '../usecases/records';
 import type { AdaptiveCardActionCardResponse } from '@microsoft/teams.api';
 import type { AdaptiveCard } from '../ports/notifier';
 import { ADAPTIVE_CARD_RESPONSE, errorCard, type CardActionRouter } from './cardActions';
@@ -68,6 +69,14 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
     } else {
       await send(cardActivity(notUnderstoodCard(tabUrl), 'Type help'));
     }
+  });
+
+  // When the bot is in the meeting chat (resource-specific consent), the meeting's end starts the record.
+  app.on('meetingEnd', async ({ activity }) => {
+    const value = activity.value;
+    const endTime = value?.EndTime ? new Date(value.EndTime).toISOString() : clock.now().toISOString();
+    const ended = await meetingEnded(services, notify, value?.JoinUrl, endTime, `bot-${process.pid}`);
+    log.info({ event: 'bot.meeting-end', matched: ended }, 'meeting ended');
   });
 
   app.on('card.action', async ({ activity }) => {

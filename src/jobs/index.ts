@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '../runtime/services';
 import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
+import { startRecordsForHeldSessions } from '../usecases/records';
 import { EmbeddedChangeFeed } from './calendarChanges';
 import type { Job } from './scheduler';
 
@@ -24,6 +25,8 @@ export function createJobs(services: Services, notify: NotifyContext): Job[] {
       }
       await reconcile(services, WORKER_ID);
       await processRebooks(services, notify, WORKER_ID);
+      // Sessions the reconciler found held get their record form.
+      await startRecordsForHeldSessions(services, notify, WORKER_ID);
     },
   });
   return jobs;

@@ -12,7 +12,7 @@ export interface Job {
 
 export class Scheduler {
   private timer?: NodeJS.Timeout;
-  private running = new Set<string>();
+  private running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly jobs: Job[],
@@ -23,25 +23,42 @@ export class Scheduler {
 
   start(): void {
     if (this.timer || this.jobs.length === 0) return;
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer = setInterval(() => void this.tick(false), this.intervalMs);
     this.timer.unref();
   }
 
-  async tick(): Promise<void> {
-    await Promise.all(this.jobs.map((job) => this.runOne(job)));
+  /**
+   * Runs every job once. A timer tick skips a job that is still running; an
+   * explicit tick (wait = true) waits for it and then runs it again, so the
+   * caller knows a full run started after it asked.
+   */
+  async tick(wait = true): Promise<void> {
+    await Promise.all(this.jobs.map((job) => this.runOne(job, wait)));
   }
 
-  private async runOne(job: Job): Promise<void> {
-    if (this.running.has(job.name)) return;
-    this.running.add(job.name);
+  private async runOne(job: Job, wait: boolean): Promise<void> {
+    const current = this.running.get(job.name);
+    if (current) {
+      if (!wait) return;
+      await current.catch(() => undefined);
+      return this.runOne(job, wait);
+    }
+    const run = this.execute(job);
+    this.running.set(job.name, run);
+    try {
+      await run;
+    } finally {
+      this.running.delete(job.name);
+    }
+  }
+
+  private async execute(job: Job): Promise<void> {
     const started = Date.now();
     try {
       await job.run(this.now());
       this.log.debug({ job: job.name, ms: Date.now() - started }, 'job ran');
     } catch (err) {
       this.log.error({ job: job.name, err: err instanceof Error ? err.message : String(err) }, 'job failed');
-    } finally {
-      this.running.delete(job.name);
     }
   }
 

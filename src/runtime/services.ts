@@ -17,6 +17,7 @@ import type { RecordStore } from '../ports/store';
 import type { WorkQueue } from '../ports/workQueue';
 import { EmbeddedWorkQueue } from '../adapters/embedded/workQueue';
 import type { Logger } from '../logging';
+import { AdjustableClock } from './adjustableClock';
 
 export interface Services {
   config: AppConfig;
@@ -28,7 +29,7 @@ export interface Services {
   calendar: CalendarPort;
   work: WorkQueue;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
-  embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar };
+  embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
 }
 
@@ -47,10 +48,13 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
   }
   const db = openDatabase(databaseFile(config));
   const store = new EmbeddedStore(db);
+  // Local mode may run on a movable clock (PT_TEST_CLOCK) so demos and tests can fast-forward.
+  const adjustable = clock === systemClock && config.env.PT_MODE === 'local' && config.env.PT_TEST_CLOCK ? new AdjustableClock(store) : undefined;
+  if (adjustable) clock = adjustable;
   const calendar = new EmbeddedCalendar(db, clock);
   return {
     config, log, clock, policies, store, directory: store, calendar, work: new EmbeddedWorkQueue(db),
-    embedded: { db, store, calendar },
+    embedded: { db, store, calendar, clock: adjustable },
     async close() {
       db.close();
     },

@@ -10,6 +10,7 @@ import { Scheduler } from '../jobs/scheduler';
 import { createJobs } from '../jobs';
 import { CardActionRouter } from '../bot/cardActions';
 import { registerRebookActions } from '../bot/actions/rebook';
+import { registerRecordActions } from '../bot/actions/records';
 import { createLogger, type Logger } from '../logging';
 import type { Clock } from '../ports/clock';
 import { seedOrganisation } from '../seed/seed';
@@ -53,7 +54,8 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   }
 
   const tabUrl = `${config.publicUrl}/tab/`;
-  const expressApp = createHttpApp(services, { startedAt, tokenOptions: env.PT_MODE === 'tenant' ? tabTokenOptions(env) : undefined });
+  let runJobs = async () => undefined as void;
+  const expressApp = createHttpApp(services, { startedAt, tokenOptions: env.PT_MODE === 'tenant' ? tabTokenOptions(env) : undefined, runJobs: () => runJobs() });
   const server = http.createServer(expressApp);
   const local = env.PT_MODE === 'local';
   const playgroundUrl = local ? `http://localhost:${env.PT_PLAYGROUND_PORT}` : undefined;
@@ -80,6 +82,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const notify = { notifier, tabUrl };
   const actions = new CardActionRouter();
   registerRebookActions(actions);
+  registerRecordActions(actions);
   registerBot(teams, { services, tabUrl, actions, notify });
   await teams.initialize();
 
@@ -93,6 +96,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   log.info({ port: config.port, mode: config.mode }, 'server listening');
 
   const scheduler = new Scheduler(createJobs(services, notify), env.PT_JOB_INTERVAL_SECONDS * 1000, () => services.clock.now(), log);
+  runJobs = () => scheduler.tick();
   scheduler.start();
 
   const playgrounds: PlaygroundHandle[] = [];

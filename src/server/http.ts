@@ -14,10 +14,12 @@ import { identify } from './auth/identify';
 import type { EntraTokenOptions } from './auth/entraToken';
 import { privateApi, publicApi } from './api';
 import { agreementRoutes, bookingRoutes } from './routes/booking';
+import { devRoutes } from './routes/dev';
+import { recordRoutes } from './routes/records';
 
 export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
 
-export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTokenOptions; startedAt: Date }): express.Express {
+export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTokenOptions; startedAt: Date; runJobs?: () => Promise<void> }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -42,8 +44,11 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
     app.use('/tab', (_req, res) => res.status(503).type('text').send('The tab has not been built: run `npm run build`.'));
   }
 
+  if (services.config.mode === 'local') {
+    app.use('/api/dev', express.json({ limit: '16kb' }), devRoutes(services, opts.runJobs ?? (async () => undefined)));
+  }
   app.use('/api/v1', express.json({ limit: '256kb' }), publicApi(services));
-  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services));
+  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -10,8 +10,9 @@ import { detectHost, type HostInfo, type ThemeName } from './host';
 import { Book } from './pages/Book';
 import { Home } from './pages/Home';
 import { People } from './pages/People';
+import { Records } from './pages/Records';
 
-type Page = 'mine' | 'people' | 'book';
+type Page = 'mine' | 'people' | 'book' | 'records';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 
@@ -76,6 +77,7 @@ function SignedIn({ personId }: { personId: string }) {
           <Tab value="mine">My supervision</Tab>
           <Tab value="people">People</Tab>
           <Tab value="book">Book</Tab>
+          <Tab value="records">Records</Tab>
         </TabList>
       </nav>
       {page === 'mine' && <Home personId={personId} />}
@@ -88,6 +90,7 @@ function SignedIn({ personId }: { personId: string }) {
         />
       )}
       {page === 'book' && <Book initialRelationshipId={bookFor} />}
+      {page === 'records' && <Records />}
     </>
   );
 }

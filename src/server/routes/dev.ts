@@ -1,0 +1,77 @@
+/**
+ * Local mode only: stand-ins for things that happen outside the app in a real
+ * tenant, for demos and end-to-end tests. Never mounted in tenant mode.
+ *   /api/dev/clock         read or move the simulated clock (PT_TEST_CLOCK)
+ *   /api/dev/jobs/run      run the background jobs now instead of waiting
+ *   /api/dev/calendar/...  act on a session as its organiser or attendee would in Outlook
+ */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Duration } from 'luxon';
+import { z } from 'zod';
+import type { Services } from '../../runtime/services';
+import { badRequest, notFound } from '../../usecases/errors';
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const wrap = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+
+const ClockBody = z.union([
+  z.object({ advance: z.string().refine((d) => Duration.fromISO(d).isValid, 'must be an ISO 8601 duration such as P1D') }).strict(),
+  z.object({ to: z.iso.datetime() }).strict(),
+  z.object({ reset: z.literal(true) }).strict(),
+]);
+const SessionAction = z.object({ sessionId: z.string().min(1), personId: z.string().min(1).optional() }).strict();
+
+export function devRoutes(services: Services, runJobs: () => Promise<void>): Router {
+  const router = Router();
+  const clock = services.embedded?.clock;
+
+  router.get('/clock', (_req, res) => {
+    res.json({ now: services.clock.now().toISOString(), offsetMs: clock?.offset() ?? 0, adjustable: Boolean(clock) });
+  });
+  router.post(
+    '/clock',
+    wrap(async (req, res) => {
+      if (!clock) throw badRequest('The test clock is off (PT_TEST_CLOCK=false)');
+      const body = ClockBody.parse(req.body);
+      if ('advance' in body) clock.advance(Duration.fromISO(body.advance).toMillis());
+      else if ('to' in body) clock.setNow(new Date(body.to));
+      else clock.reset();
+      services.log.info({ event: 'test-clock', now: clock.now().toISOString() }, 'test clock moved');
+      res.json({ now: services.clock.now().toISOString(), offsetMs: clock.offset() });
+    }),
+  );
+  router.post(
+    '/jobs/run',
+    wrap(async (_req, res) => {
+      await runJobs();
+      res.json({ ok: true, now: services.clock.now().toISOString() });
+    }),
+  );
+
+  async function sessionFor(sessionId: string) {
+    for (const rel of await services.store.listRelationships({})) {
+      const s = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((x) => x.id === sessionId);
+      if (s) return { s, rel };
+    }
+    throw notFound('No such session');
+  }
+  router.post(
+    '/calendar/cancel',
+    wrap(async (req, res) => {
+      const { sessionId } = SessionAction.parse(req.body);
+      const { s, rel } = await sessionFor(sessionId);
+      await services.calendar.cancelOccurrence(rel.supervisorId, s.calendarEventId!, s.seriesId ? s.occurrenceStart : undefined, 'Cancelled');
+      res.json({ ok: true });
+    }),
+  );
+  router.post(
+    '/calendar/decline',
+    wrap(async (req, res) => {
+      const { sessionId, personId } = SessionAction.parse(req.body);
+      const { s, rel } = await sessionFor(sessionId);
+      await services.embedded!.calendar.respond(personId ?? rel.superviseeIds[0]!, s.calendarEventId!, 'declined');
+      res.json({ ok: true });
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,45 @@
+/** Tab API for records: the list a person may see, and one record in full (every read audited). */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Services } from '../../runtime/services';
+import { readRecord, visibleRecords } from '../../usecases/records';
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const wrap = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+
+export function recordRoutes(services: Services): Router {
+  const router = Router();
+  router.get(
+    '/records',
+    wrap(async (req, res) => {
+      const me = req.person!;
+      const { rels, records } = await visibleRecords(services, me);
+      const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p.displayName]));
+      const sessions = new Map((await services.store.listSessions({ relationshipIds: rels.map((r) => r.id) })).map((s) => [s.id, s]));
+      res.json({
+        records: records
+          .map((r) => {
+            const rel = rels.find((x) => x.id === r.relationshipId)!;
+            return {
+              id: r.id,
+              sessionStart: sessions.get(r.sessionId)?.start ?? r.createdAt,
+              status: r.status,
+              version: r.version,
+              supervisor: people.get(rel.supervisorId) ?? '',
+              supervisees: rel.superviseeIds.map((id) => people.get(id) ?? ''),
+              mine: rel.supervisorId === me.id || rel.superviseeIds.includes(me.id),
+              signedBy: r.signatures.map((s) => people.get(s.personId) ?? ''),
+            };
+          })
+          .sort((a, b) => b.sessionStart.localeCompare(a.sessionStart)),
+      });
+    }),
+  );
+  router.get(
+    '/records/:id',
+    wrap(async (req, res) => {
+      const { record, versions, actions, template, session, names } = await readRecord(services, req.person!, String(req.params.id));
+      res.json({ record, versions: versions.map((v) => ({ version: v.version, status: v.status, updatedAt: v.updatedAt })), actions, template, session: { start: session.start, end: session.end }, names });
+    }),
+  );
+  return router;
+}

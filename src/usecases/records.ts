@@ -1,0 +1,362 @@
+/**
+ * Supervision records in Teams chat: the record form after each held session,
+ * drafts, submission, countersignature (or changes / disagreement), locking,
+ * the supervisee's signed copy, and actions carried forward. The pure rules
+ * live in domain/records; this file loads, saves, posts and audits.
+ */
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Person, Relationship, Session, SupervisionRecord } from '../domain/model';
+import type { PolicyPack, RecordTemplate } from '../domain/policy/schema';
+import { templatesFor } from '../domain/policy/validate';
+import { valuesFromCardInputs, actionRowsOf } from '../domain/records/validation';
+import { actionsFromRecord, applyRecordCommand, draftRecord, markActionDone, partiesOf, recorderIds, type RecordCommand, type RecordEvent } from '../domain/records/workflow';
+import {
+  actionItemCard, countersignCard, disagreementNoticeCard, RECORD_CARD_SUMMARIES, recordFormCard, recordSummaryCard, signedCopyCard, COMMENT_INPUT_ID,
+} from '../bot/cards/record';
+import type { AdaptiveCard } from '../ports/notifier';
+import { ConcurrencyError } from '../ports/store';
+import type { Services } from '../runtime/services';
+import { badRequest, forbidden, notFound } from './errors';
+import { escalationRecipients, type NotifyContext } from './rebooking';
+
+const RECORD_CARD_KIND = 'record-card-posted';
+/** Sessions that ended longer ago than this get no card (a freshly installed app must not flood people). */
+const CARD_LOOKBACK_DAYS = 14;
+
+export function recordIdFor(sessionId: string): string {
+  return `rec-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
+}
+
+interface Loaded {
+  rel: Relationship;
+  policy: PolicyPack;
+  template: RecordTemplate;
+  people: Map<string, Person>;
+  session: Session;
+}
+
+async function loadFor(services: Services, record: Pick<SupervisionRecord, 'relationshipId' | 'sessionId' | 'templateId'>): Promise<Loaded> {
+  const rel = await services.store.getRelationship(record.relationshipId);
+  if (!rel) throw notFound('That supervision arrangement no longer exists');
+  const policy = services.policies.get(rel.policyId);
+  if (!policy) throw notFound('Policy not loaded');
+  const template = templatesFor(policy).get(record.templateId);
+  if (!template) throw notFound(`Template ${record.templateId} is not available`);
+  const people = new Map<string, Person>();
+  for (const id of partiesOf(rel)) {
+    const p = await services.directory.getPerson(id);
+    if (p) people.set(id, p);
+  }
+  const session = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((s) => s.id === record.sessionId);
+  if (!session) throw notFound('That session no longer exists');
+  return { rel, policy, template, people, session };
+}
+
+const nameOf = (l: Loaded, id: string) => l.people.get(id)?.displayName ?? 'a colleague';
+const namesMap = (l: Loaded) => Object.fromEntries([...l.people.values()].map((p) => [p.id, p.displayName]));
+
+async function formCard(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { rows?: number; errors?: { fieldId?: string; message: string }[]; notice?: string; values?: Record<string, unknown> } = {}): Promise<AdaptiveCard> {
+  const open = await services.store.listActions({ relationshipIds: [l.rel.id], status: ['open'] });
+  const carried = open.filter((a) => a.recordId !== record.id);
+  const next = (await services.store.listSessions({ relationshipIds: [l.rel.id], status: ['planned'], from: l.session.end }))[0];
+  const actionField = l.template.fields.find((f) => f.type === 'actions');
+  const existingRows = actionField ? actionRowsOf(extra.values ?? record.values, actionField.id).length : 0;
+  return recordFormCard({
+    template: l.template,
+    record,
+    supervisorName: nameOf(l, l.rel.supervisorId),
+    superviseeNames: l.rel.superviseeIds.map((id) => nameOf(l, id)),
+    sessionStart: l.session.start,
+    jobTitle: l.rel.superviseeIds.length === 1 ? l.people.get(l.rel.superviseeIds[0]!)?.jobTitle : undefined,
+    openActions: carried.map((a) => ({ id: a.id, text: a.text, dueOn: a.dueOn, ownerName: nameOf(l, a.ownerId) })),
+    nextSession: next?.start,
+    actionRows: extra.rows ?? Math.max(existingRows, actionField ? 1 : 0),
+    userIds: [...l.people.values()].map((p) => p.aadObjectId),
+    timeZone: l.policy.timeZone,
+    tabUrl: ctx.tabUrl,
+    errors: extra.errors,
+    notice: extra.notice,
+    values: extra.values,
+    countersign: l.policy.records.countersign,
+  });
+}
+
+function countersigningCard(ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { errors?: { fieldId?: string; message: string }[]; comment?: string } = {}): AdaptiveCard {
+  return countersignCard({
+    template: l.template,
+    record,
+    supervisorName: nameOf(l, l.rel.supervisorId),
+    superviseeNames: l.rel.superviseeIds.map((id) => nameOf(l, id)),
+    sessionStart: l.session.start,
+    userIds: [...l.people.values()].map((p) => p.aadObjectId),
+    timeZone: l.policy.timeZone,
+    tabUrl: ctx.tabUrl,
+    authorName: nameOf(l, record.authorId),
+    names: namesMap(l),
+    escalatesTo: 'the line manager',
+    errors: extra.errors,
+    comment: extra.comment,
+  });
+}
+
+function summaryCard(ctx: NotifyContext, l: Loaded, record: SupervisionRecord): AdaptiveCard {
+  return recordSummaryCard({ record, sessionStart: l.session.start, tabUrl: ctx.tabUrl, names: namesMap(l), timeZone: l.policy.timeZone });
+}
+
+/** The right view of a record for one person (Universal Actions refresh, per user). */
+async function viewFor(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, personId: string): Promise<AdaptiveCard> {
+  const editable = (record.status === 'draft' || record.status === 'changes-requested') && (record.authorId === personId || recorderIds(l.policy, l.rel).includes(personId));
+  if (editable) return formCard(services, ctx, l, record);
+  const signed = new Set(record.signatures.map((s) => s.personId));
+  if (record.status === 'submitted' && !signed.has(personId) && partiesOf(l.rel).includes(personId)) return countersigningCard(ctx, l, record);
+  return summaryCard(ctx, l, record);
+}
+
+async function audit(services: Services, actorId: string, action: string, record: SupervisionRecord, detail: Record<string, string | number | boolean> = {}) {
+  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId, action, subjectType: 'record', subjectId: record.id, detail: { version: record.version, ...detail } });
+}
+
+async function post(services: Services, ctx: NotifyContext, record: SupervisionRecord, person: Person, card: AdaptiveCard, summary: string): Promise<void> {
+  const posted = await ctx.notifier.sendCard(person.aadObjectId, card, summary);
+  if (posted) await services.store.saveCardMessage({ key: `record:${record.id}`, aadObjectId: person.aadObjectId, ...posted, postedAt: services.clock.now().toISOString() });
+}
+
+/** Replaces every card posted about this record with the summary (no case detail left in chat). */
+async function replacePostedCards(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord): Promise<void> {
+  for (const m of await services.store.listCardMessages(`record:${record.id}`)) {
+    try {
+      await ctx.notifier.updateCard(m.aadObjectId, m, summaryCard(ctx, l, record), RECORD_CARD_SUMMARIES.summary);
+    } catch (err) {
+      services.log.warn({ event: 'record.card-update-failed', record: record.id, err: err instanceof Error ? err.message : String(err) }, 'could not replace a posted card');
+    }
+  }
+}
+
+/**
+ * Starts the record for each held session that has none and posts the form to
+ * the recorder(s). Creating the record is the claim: the store refuses a second
+ * record for the same id, so a session never gets two. The card is marked
+ * posted in the ledger after it is sent (at least once; a lease stops two
+ * workers sending at the same time).
+ */
+export async function startRecordsForHeldSessions(services: Services, ctx: NotifyContext, workerId: string): Promise<number> {
+  const now = services.clock.now();
+  const from = DateTime.fromJSDate(now).minus({ days: CARD_LOOKBACK_DAYS }).toUTC().toISO()!;
+  const held = await services.store.listSessions({ status: ['held'], from });
+  let posted = 0;
+  for (const session of held) {
+    const id = recordIdFor(session.id);
+    if (!(await services.work.acquireLease(`record-card:${session.id}`, workerId, now.toISOString(), 60_000))) continue;
+    try {
+      let record = await services.store.getRecord(id);
+      const rel = await services.store.getRelationship(session.relationshipId);
+      const policy = rel && services.policies.get(rel.policyId);
+      if (!rel || !policy) continue;
+      if (!record) {
+        try {
+          record = await services.store.saveRecord(draftRecord({ id, sessionId: session.id, relationship: rel, policy, now: now.toISOString() }));
+          await audit(services, 'system:records', 'record-started', record);
+        } catch (err) {
+          if (!(err instanceof ConcurrencyError)) throw err;
+          record = err.current;
+        }
+      }
+      if ((await services.store.listClaims(RECORD_CARD_KIND, record.id)).length) continue;
+      const l = await loadFor(services, record);
+      for (const personId of recorderIds(policy, rel)) {
+        const person = l.people.get(personId);
+        if (person) await post(services, ctx, record, person, await formCard(services, ctx, l, record), RECORD_CARD_SUMMARIES.form);
+      }
+      await services.store.claim(RECORD_CARD_KIND, record.id, now.toISOString());
+      posted += 1;
+    } finally {
+      await services.work.releaseLease(`record-card:${session.id}`, workerId);
+    }
+  }
+  return posted;
+}
+
+/** A Teams meetingEnd event: the session whose meeting this was is held now. */
+export async function meetingEnded(services: Services, ctx: NotifyContext, joinUrl: string | undefined, endTime: string, workerId: string): Promise<boolean> {
+  if (!joinUrl) return false;
+  const window = { start: DateTime.fromISO(endTime).minus({ hours: 4 }).toUTC().toISO()!, end: DateTime.fromISO(endTime).plus({ hours: 1 }).toUTC().toISO()! };
+  const sessions = await services.store.listSessions({ status: ['planned'], from: window.start, to: window.end });
+  for (const s of sessions) {
+    const rel = await services.store.getRelationship(s.relationshipId);
+    if (!rel) continue;
+    const events = await services.calendar.listEvents(rel.supervisorId, window);
+    if (events.some((e) => e.joinUrl === joinUrl && (e.appTag === s.id || e.appTag === s.seriesId))) {
+      await services.store.saveSessions([{ ...s, status: 'held' }]);
+      await startRecordsForHeldSessions(services, ctx, workerId);
+      return true;
+    }
+  }
+  return false;
+}
+
+interface ActionData {
+  recordId: string;
+  etag?: string;
+  rows?: number;
+  [input: string]: unknown;
+}
+
+function parseData(data: Record<string, unknown>): ActionData {
+  if (typeof data.recordId !== 'string' || !data.recordId) throw badRequest('This card is missing its record');
+  return data as ActionData;
+}
+
+/** Handles a record card's Action.Execute verb for `actor`, returning the card to show them. */
+export async function handleRecordAction(services: Services, ctx: NotifyContext, actor: Person, verb: string, raw: Record<string, unknown>): Promise<AdaptiveCard> {
+  const data = parseData(raw);
+  const record = await services.store.getRecord(data.recordId);
+  if (!record) throw notFound('That record no longer exists');
+  const l = await loadFor(services, record);
+  if (!partiesOf(l.rel).includes(actor.id)) {
+    await audit(services, actor.id, 'record-access-refused', record, { verb });
+    throw forbidden('Only the people in this supervision can see or change its record.');
+  }
+  const now = services.clock.now().toISOString();
+  const rows = Number.isFinite(Number(data.rows)) ? Number(data.rows) : 0;
+
+  if (verb === 'record.refresh') {
+    await audit(services, actor.id, 'record-read', record, { via: 'card' });
+    return viewFor(services, ctx, l, record, actor.id);
+  }
+
+  // A card older than the record: show the latest instead of acting on stale data.
+  if (data.etag !== undefined && data.etag !== record.etag) {
+    const latest = await viewFor(services, ctx, l, record, actor.id);
+    return { ...latest, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'This record changed since that card was shown; here is the latest.' }, ...latest.body] };
+  }
+
+  const typed = () => valuesFromCardInputs(l.template, data, rows, record.values);
+  let command: RecordCommand;
+  switch (verb) {
+    case 'record.save':
+      command = { kind: 'save-draft', values: typed() };
+      break;
+    case 'record.addAction':
+    case 'record.removeAction': {
+      const delta = verb === 'record.addAction' ? 1 : -1;
+      const result = applyRecordCommand({ record, command: { kind: 'save-draft', values: typed() }, actorId: actor.id, relationship: l.rel, policy: l.policy, template: l.template, now });
+      if (!result.ok) return formCard(services, ctx, l, record, { rows, errors: result.fieldErrors ?? [{ message: result.error }], values: typed() });
+      const saved = result.unchanged ? record : await services.store.saveRecord(result.record, record.etag);
+      return formCard(services, ctx, l, saved, { rows: Math.max(0, rows + delta) });
+    }
+    case 'record.submit':
+      command = { kind: 'submit', values: typed() };
+      break;
+    case 'record.countersign':
+      command = { kind: 'countersign' };
+      break;
+    case 'record.requestChanges':
+      command = { kind: 'request-changes', comment: String(data[COMMENT_INPUT_ID] ?? '') };
+      break;
+    case 'record.disagree':
+      command = { kind: 'disagree', text: String(data[COMMENT_INPUT_ID] ?? '') };
+      break;
+    default:
+      throw badRequest('Unknown record action');
+  }
+
+  const result = applyRecordCommand({ record, command, actorId: actor.id, relationship: l.rel, policy: l.policy, template: l.template, now });
+  if (!result.ok) {
+    const errors = result.fieldErrors?.length ? result.fieldErrors : [{ message: result.error }];
+    if (command.kind === 'save-draft' || command.kind === 'submit') return formCard(services, ctx, l, record, { rows, errors, values: command.values });
+    if (record.status === 'submitted') return countersigningCard(ctx, l, record, { errors, comment: String(data[COMMENT_INPUT_ID] ?? '') });
+    return summaryCard(ctx, l, { ...record });
+  }
+  if (result.unchanged) return viewFor(services, ctx, l, record, actor.id);
+
+  let saved: SupervisionRecord;
+  try {
+    saved = await services.store.saveRecord(result.record, record.etag);
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+    const latest = await viewFor(services, ctx, l, err.current, actor.id);
+    return { ...latest, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'Someone else changed this record at the same moment; here is the latest.' }, ...latest.body] };
+  }
+  await audit(services, actor.id, `record-${command.kind}`, saved, { status: saved.status });
+  await applyEvents(services, ctx, l, saved, result.events, actor);
+  if (command.kind === 'save-draft') return formCard(services, ctx, l, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' });
+  return viewFor(services, ctx, l, saved, actor.id);
+}
+
+async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actor: Person): Promise<void> {
+  const now = services.clock.now().toISOString();
+  for (const e of events) {
+    if (e.kind === 'submitted') {
+      for (const id of e.notify) {
+        const p = l.people.get(id);
+        if (p) await post(services, ctx, record, p, countersigningCard(ctx, l, record), RECORD_CARD_SUMMARIES.countersign);
+      }
+    } else if (e.kind === 'changes-requested') {
+      for (const id of e.notify) {
+        const p = l.people.get(id);
+        if (p) await post(services, ctx, record, p, await formCard(services, ctx, l, record), RECORD_CARD_SUMMARIES.changesRequested);
+      }
+    } else if (e.kind === 'signed' || e.kind === 'disagreed') {
+      // Locked: agreed actions become items of their own, carried forward until done.
+      await services.store.saveActions(actionsFromRecord(record, l.rel, now, l.template));
+      await replacePostedCards(services, ctx, l, record);
+      for (const id of e.copyTo) {
+        const p = l.people.get(id);
+        if (p) await ctx.notifier.sendCard(p.aadObjectId, signedCopyCard({ sessionStart: l.session.start, tabUrl: ctx.tabUrl, timeZone: l.policy.timeZone }), RECORD_CARD_SUMMARIES.signedCopy);
+      }
+      if (e.kind === 'disagreed') {
+        const managers = await escalationRecipients(services, l.rel, e.notifyTargets);
+        for (const m of managers) {
+          if (l.people.has(m.id)) continue; // a party is not their own escalation
+          await ctx.notifier.sendCard(
+            m.aadObjectId,
+            disagreementNoticeCard({ sessionStart: l.session.start, superviseeName: l.rel.superviseeIds.map((id) => nameOf(l, id)).join(', '), supervisorName: nameOf(l, l.rel.supervisorId), tabUrl: ctx.tabUrl, timeZone: l.policy.timeZone }),
+            RECORD_CARD_SUMMARIES.disagreement,
+          );
+          await services.store.appendAudit({ at: now, actorId: actor.id, action: 'disagreement-escalated', subjectType: 'record', subjectId: record.id, detail: { to: m.id } });
+        }
+      }
+    }
+  }
+}
+
+/** "Mark done" on an action card: only its owner. */
+export async function markActionDoneFromCard(services: Services, ctx: NotifyContext, actor: Person, actionId: string): Promise<AdaptiveCard> {
+  const all = await services.store.listActions({ ownerId: actor.id });
+  const action = all.find((a) => a.id === actionId);
+  if (!action) {
+    const exists = (await services.store.listActions({})).some((a) => a.id === actionId);
+    throw exists ? forbidden('Only the person who owns this action can mark it done.') : notFound('That action no longer exists');
+  }
+  const now = services.clock.now().toISOString();
+  const result = markActionDone(action, actor.id, now);
+  if (!result.ok) throw forbidden(result.error);
+  if (!result.unchanged) {
+    await services.store.saveActions([result.action]);
+    await services.store.appendAudit({ at: now, actorId: actor.id, action: 'action-done', subjectType: 'action', subjectId: action.id });
+  }
+  return actionItemCard({ action: result.action, tabUrl: ctx.tabUrl, today: now.slice(0, 10) });
+}
+
+/** Records a person may see: their own relationships' (auditors see all, for quality assurance). */
+export async function visibleRecords(services: Services, actor: Person) {
+  const rels = await services.store.listRelationships({});
+  const mine = actor.roles.includes('auditor') ? rels : rels.filter((r) => partiesOf(r).includes(actor.id));
+  const records = await services.store.listRecords({ relationshipIds: mine.map((r) => r.id) });
+  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'record-list', subjectId: actor.id, detail: { count: records.length } });
+  return { rels: mine, records };
+}
+
+/** One record in full, for a party (or an auditor); every read audited. */
+export async function readRecord(services: Services, actor: Person, recordId: string) {
+  const record = await services.store.getRecord(recordId);
+  if (!record) throw notFound('No such record');
+  const l = await loadFor(services, record);
+  const allowed = partiesOf(l.rel).includes(actor.id) || actor.roles.includes('auditor');
+  await audit(services, actor.id, allowed ? 'record-read' : 'record-access-refused', record, { via: 'tab' });
+  if (!allowed) throw forbidden('You cannot see this record');
+  const versions = await services.store.listRecordVersions(record.id);
+  const actions = await services.store.listActions({ recordId: record.id });
+  return { record, versions, actions, template: l.template, session: l.session, names: namesMap(l) };
+}
