@@ -11,14 +11,13 @@ import type { z } from 'zod';
 import { loadConfig } from '../config/env';
 import { loadPolicies } from '../config/policies';
 import { dueObligations } from '../domain/due/dueEngine';
-import type { ActionItem, Agreement, Relationship, Session, SupervisionRecord } from '../domain/model';
 import { InputProblem } from '../domain/planning/inputChecks';
 import { plan } from '../domain/planning/planner';
 import { rebook, urgentSlot } from '../domain/planning/rebooker';
 import type { PolicyPack } from '../domain/policy/schema';
 import { formatZodError, validatePack } from '../domain/policy/validate';
 import { CliFailure, type CliIO } from './pt';
-import { DueScenario, engineJsonSchemas, PlanScenario, RebookScenario, UrgentScenario, type DueOutput } from './engineScenarios';
+import { DueScenario, dueInputFromScenario, engineJsonSchemas, PlanScenario, RebookScenario, UrgentScenario, type DueOutput } from './engineScenarios';
 
 export interface EngineCommandOptions {
   /** Reads all of stdin (tests pass their own). */
@@ -28,6 +27,8 @@ export interface EngineCommandOptions {
 const SCHEMA_KINDS = ['plan', 'rebook', 'due'] as const;
 
 export function registerEngineCommands(program: Command, io: CliIO, options: EngineCommandOptions = {}): void {
+  // Idempotent: a program that already has them (registered twice by mistake) is left as it is.
+  if (program.commands.some((c) => c.name() === 'plan')) return;
   const readStdin = options.readStdin ?? (() => fs.readFileSync(0, 'utf8'));
   const print = (data: unknown) => io.out(JSON.stringify(data, null, 2) + '\n');
   const scenario = (file: string | undefined) => readScenario(file, io, readStdin);
@@ -162,13 +163,7 @@ function runDue(s: DueScenario, io: CliIO): DueOutput {
       throw new CliFailure(`relationships[${i}].staffGroupId: no staff group "${r.staffGroupId}" in policy "${r.policyId}" (it has: ${pack.staffGroups.map((g) => g.id).join(', ')})`);
     }
   });
-  const at = (value: string | undefined) => value ?? s.now;
-  const relationships: Relationship[] = s.relationships.map((r) => ({ ...r }));
-  const sessions: Session[] = s.sessions;
-  const records: SupervisionRecord[] = s.records.map((r) => ({ ...r, createdAt: at(r.createdAt ?? r.submittedAt), updatedAt: at(r.updatedAt ?? r.submittedAt) }));
-  const actions: ActionItem[] = s.actions;
-  const agreements: Agreement[] = s.agreements.map((a) => ({ ...a, createdAt: at(a.createdAt) }));
-  const obligations = dueObligations({ now: s.now, policies, relationships, sessions, records, actions, agreements, externalVisits: s.externalVisits });
+  const obligations = dueObligations(dueInputFromScenario(s, policies));
   const count = (state: string) => obligations.filter((o) => o.state === state).length;
   return {
     now: new Date(Date.parse(s.now)).toISOString(),

@@ -7,7 +7,8 @@
  * directory) or carries one inline (`policy`).
  */
 import { z } from 'zod';
-import { OBLIGATION_KINDS, OBLIGATION_STATES, type Obligation } from '../domain/due/types';
+import { OBLIGATION_KINDS, OBLIGATION_STATES, type DueInput, type Obligation } from '../domain/due/types';
+import type { Agreement, Relationship, SupervisionRecord } from '../domain/model';
 import type { PlanResult, RebookResult } from '../domain/planning/types';
 import { EscalationTarget, IsoDuration, PolicyPack, Weekday } from '../domain/policy/schema';
 import { isValidTimeZone } from '../domain/time/zones';
@@ -180,6 +181,21 @@ export const DueScenario = z.object({
   externalVisits: z.array(z.object({ relationshipId: z.string().min(1), at: Instant })).default([]),
 });
 export type DueScenario = z.infer<typeof DueScenario>;
+
+/** A parsed due scenario as engine input: bookkeeping fields a scenario may leave out are filled from its `now`. */
+export function dueInputFromScenario(s: DueScenario, policies: Map<string, PolicyPack>): DueInput {
+  const at = (value: string | undefined) => value ?? s.now;
+  return {
+    now: s.now,
+    policies,
+    relationships: s.relationships.map((r): Relationship => ({ ...r })),
+    sessions: s.sessions,
+    records: s.records.map((r): SupervisionRecord => ({ ...r, createdAt: at(r.createdAt ?? r.submittedAt), updatedAt: at(r.updatedAt ?? r.submittedAt) })),
+    actions: s.actions,
+    agreements: s.agreements.map((a): Agreement => ({ ...a, createdAt: at(a.createdAt) })),
+    externalVisits: s.externalVisits,
+  };
+}
 
 // ---------------------------------------------------------------------------
 // Outputs

@@ -12,6 +12,9 @@ import { createLogger } from '../logging';
 import { seedOrganisation } from '../seed/seed';
 import { createServices } from '../runtime/services';
 import { registerCardCommand } from './cardCommand';
+import { registerEngineCommands } from './engineCommands';
+import { registerSweepCommand } from './sweepCommand';
+import { registerProvisionCommand } from './provisionCommand';
 import { registerDoctorCommand } from './doctorCommand';
 
 export interface CliIO {
@@ -87,6 +90,9 @@ export function buildCli(io: CliIO): Command {
     });
   registerDoctorCommand(program, io);
   registerCardCommand(program, io);
+  registerEngineCommands(program, io);
+  registerSweepCommand(program, io);
+  registerProvisionCommand(program, io);
   return program;
 }
 

@@ -25,6 +25,8 @@ const common = {
   PT_SEED: bool.default(true),
   /** How often background jobs run, in seconds. */
   PT_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Proactive Teams messages per second the dispatcher allows itself (kept under Teams' bot limits). */
+  PT_TEAMS_MAX_PER_SECOND: z.coerce.number().min(0.1).max(50).default(5),
 };
 
 const localSchema = z.object({

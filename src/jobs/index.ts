@@ -7,6 +7,7 @@ import type { Services } from '../runtime/services';
 import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
 import { startRecordsForHeldSessions } from '../usecases/records';
+import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
 import { EmbeddedChangeFeed } from './calendarChanges';
 import type { Job } from './scheduler';
 
@@ -27,6 +28,14 @@ export function createJobs(services: Services, notify: NotifyContext): Job[] {
       await processRebooks(services, notify, WORKER_ID);
       // Sessions the reconciler found held get their record form.
       await startRecordsForHeldSessions(services, notify, WORKER_ID);
+    },
+  });
+  const limiter = new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
+  jobs.push({
+    name: 'reminders',
+    async run() {
+      await sweepReminders(services);
+      await dispatchDigests(services, notify, WORKER_ID, limiter);
     },
   });
   return jobs;

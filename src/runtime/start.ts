@@ -11,6 +11,7 @@ import { createJobs } from '../jobs';
 import { CardActionRouter } from '../bot/cardActions';
 import { registerRebookActions } from '../bot/actions/rebook';
 import { registerRecordActions } from '../bot/actions/records';
+import { registerDigestActions } from '../bot/actions/digest';
 import { createLogger, type Logger } from '../logging';
 import type { Clock } from '../ports/clock';
 import { seedOrganisation } from '../seed/seed';
@@ -83,6 +84,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const actions = new CardActionRouter();
   registerRebookActions(actions);
   registerRecordActions(actions);
+  registerDigestActions(actions);
   registerBot(teams, { services, tabUrl, actions, notify });
   await teams.initialize();
 

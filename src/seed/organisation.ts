@@ -96,3 +96,24 @@ export const SEED_SERIES: { relationshipId: string; rrule: string; weekday: Week
   { relationshipId: 'rel-daniel-sam', rrule: 'FREQ=MONTHLY;BYDAY=+2WE', weekday: 'wed', start: '14:00', minutes: 90 },
   { relationshipId: 'rel-grace-tom', rrule: 'FREQ=WEEKLY;INTERVAL=16;BYDAY=TU', weekday: 'tue', start: '14:00', minutes: 60 },
 ];
+
+/** Established arrangements already have a signed agreement; new ones (Joe, Amira) do not yet. */
+export const SEED_AGREEMENTS: { relationshipId: string; frequency: string; durationMinutes: number; venue: string; signedOn: string; reviewOn: string }[] = [
+  { relationshipId: 'rel-daniel-sam', frequency: 'Monthly', durationMinutes: 90, venue: 'Teams meeting or Room 2.14', signedOn: '2026-03-02', reviewOn: '2027-03-02' },
+  { relationshipId: 'rel-grace-tom', frequency: 'Every 16 weeks', durationMinutes: 60, venue: 'Teams meeting', signedOn: '2026-02-16', reviewOn: '2027-02-16' },
+];
+
+/**
+ * Supervision already held before the demo starts (days before the first seed run),
+ * each with a signed record, so established arrangements have a real history.
+ */
+export const SEED_HISTORY: { relationshipId: string; daysAgo: number; time: string; minutes: number; templateId: string; values: Record<string, string> }[] = [
+  ...[84, 56, 28].map((daysAgo) => ({
+    relationshipId: 'rel-daniel-sam', daysAgo, time: '14:00', minutes: 90, templateId: 'westmorland-4x4x4-record',
+    values: { experience: 'Demo record (seed data).', reflection: 'Demo record.', analysis: 'Demo record.', actionPlanning: 'Demo record.' },
+  })),
+  {
+    relationshipId: 'rel-grace-tom', daysAgo: 112, time: '14:00', minutes: 60, templateId: 'staffordshire-record',
+    values: { supervisor: 'Grace Whitfield', supervisee: 'Tom Reynolds', concerns: 'Demo record (seed data).' },
+  },
+];

@@ -11,7 +11,7 @@ import { occurrencesBetween } from '../domain/time/recurrence';
 import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
 import type { EmbeddedStore } from '../adapters/embedded/store';
-import { SEED_BUSY, SEED_PEOPLE, SEED_RELATIONSHIPS, SEED_SERIES } from './organisation';
+import { SEED_AGREEMENTS, SEED_BUSY, SEED_HISTORY, SEED_PEOPLE, SEED_RELATIONSHIPS, SEED_SERIES } from './organisation';
 
 const ZONE = 'Europe/London';
 export const SEED_HORIZON_DAYS = 365;
@@ -55,10 +55,43 @@ export async function seedOrganisation(store: EmbeddedStore, calendar: CalendarP
     result.relationships += 1;
   }
 
+  for (const a of SEED_AGREEMENTS) {
+    const rel = SEED_RELATIONSHIPS.find((r) => r.id === a.relationshipId)!;
+    const at = `${a.signedOn}T10:00:00.000Z`;
+    await store.saveAgreement({
+      id: `agr-seed-${rel.id}`, relationshipId: rel.id, templateId: rel.policyId === 'staffordshire-stoke-icb' ? 'staffordshire-agreement' : 'generic-agreement',
+      values: {}, frequency: a.frequency, durationMinutes: a.durationMinutes, venue: a.venue, type: 'individual', reviewOn: a.reviewOn, status: 'signed',
+      signatures: [{ personId: rel.supervisorId, role: 'supervisor', at }, ...rel.superviseeIds.map((id) => ({ personId: id, role: 'supervisee' as const, at }))],
+      createdAt: at,
+    });
+  }
+
   // Seeded events start from the first seed run and stay put on later runs.
   const seededAt = store.getMeta('seed.anchor') ?? now.toISO()!;
   store.setMeta('seed.anchor', seededAt);
   const anchor = DateTime.fromISO(seededAt, { zone: 'utc' });
+
+  for (const h of SEED_HISTORY) {
+    const rel = SEED_RELATIONSHIPS.find((r) => r.id === h.relationshipId)!;
+    const [hh, mm] = h.time.split(':').map(Number);
+    // On a weekday: step back to the nearest Monday–Friday.
+    let day = anchor.setZone(ZONE).minus({ days: h.daysAgo }).set({ hour: hh, minute: mm, second: 0, millisecond: 0 });
+    while (day.weekday > 5) day = day.minus({ days: 1 });
+    const start = day.toUTC().toISO()!;
+    const end = day.plus({ minutes: h.minutes }).toUTC().toISO()!;
+    const sessionId = `seed-past-${rel.id}-${h.daysAgo}`;
+    await store.saveSessions([{ id: sessionId, relationshipId: rel.id, start, end, status: 'held', kind: 'planned' }]);
+    const recordId = `rec-seed-${rel.id}-${h.daysAgo}`;
+    if (!(await store.getRecord(recordId))) {
+      const signedAt = day.plus({ days: 1 }).toUTC().toISO()!;
+      await store.saveRecord({
+        id: recordId, sessionId, relationshipId: rel.id, templateId: h.templateId, version: 1, status: 'signed', authorId: rel.superviseeIds[0]!,
+        values: { date: day.toISODate()!, ...h.values }, submittedAt: signedAt,
+        signatures: [{ personId: rel.superviseeIds[0]!, role: 'supervisee', at: signedAt }, { personId: rel.supervisorId, role: 'supervisor', at: signedAt }],
+        createdAt: end, updatedAt: signedAt, etag: '',
+      });
+    }
+  }
 
   for (const [i, busy] of SEED_BUSY.entries()) {
     const start = firstOccurrence(busy.rrule, busy.weekday, busy.start, anchor.minus({ days: 7 }));

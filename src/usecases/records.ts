@@ -149,7 +149,8 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
     const id = recordIdFor(session.id);
     if (!(await services.work.acquireLease(`record-card:${session.id}`, workerId, now.toISOString(), 60_000))) continue;
     try {
-      let record = await services.store.getRecord(id);
+      // A session's record may predate this code path (imported or seeded history): keep it.
+      let record = (await services.store.getRecordForSession(session.id)) ?? (await services.store.getRecord(id));
       const rel = await services.store.getRelationship(session.relationshipId);
       const policy = rel && services.policies.get(rel.policyId);
       if (!rel || !policy) continue;

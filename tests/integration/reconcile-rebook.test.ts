@@ -11,7 +11,7 @@ async function setup() {
   const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
   const notifier = new FakeNotifier();
   const notify = { notifier, tabUrl: 'http://localhost:3978/tab/' };
-  const samSessions = await c.store.listSessions({ relationshipIds: ['rel-daniel-sam'] });
+  const samSessions = await c.store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['planned'] });
   const person = async (id: string) => (await c.services.directory.getPerson(id))!;
   return { ...c, notifier, notify, samSessions, person };
 }
@@ -73,7 +73,8 @@ describe('reconciler and rebooking', () => {
     expect(o!.held).toEqual([samSessions[0]!.id]);
     const events = await calendar.listEvents('sam-patel', { start: samSessions[1]!.start, end: samSessions[1]!.end });
     expect(events[0]!.appTag).toBe(samSessions[0]!.seriesId);
-    expect((await store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['held'] })).map((s) => s.id)).toEqual([samSessions[0]!.id]);
+    const held = (await store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['held'] })).map((s) => s.id);
+    expect(held.filter((id) => !id.startsWith('seed-past-'))).toEqual([samSessions[0]!.id]);
   });
 
   it('escalates to the line manager when nothing fits the window', async () => {

@@ -53,7 +53,7 @@ async function setup(relationshipId = 'rel-daniel-sam') {
   const notify = { notifier, tabUrl: 'http://localhost:3978/tab/' };
   const router = new CardActionRouter();
   registerRecordActions(router);
-  const session = (await c.store.listSessions({ relationshipIds: [relationshipId] }))[0]!;
+  const session = (await c.store.listSessions({ relationshipIds: [relationshipId], status: ['planned'] }))[0]!;
   // The session ends: the reconciler marks it held, the job posts the form.
   c.clock.set(new Date(Date.parse(session.end) + 5 * 60_000).toISOString());
   await reconcile(c.services, W);

@@ -153,12 +153,8 @@ export async function provisionSite(http: GraphHttp, siteUrl: string, options: P
     const result = pages[i]!;
     if (!result.ok) throw explain(result.error, `reading the columns of ${spec.name}`);
     const columns = result.value.value.map((c, k) => validate('listColumns', schema.column, c, `value[${k}]`));
-    let next = result.value['@odata.nextLink'];
-    if (next) {
-      const rest = await http.pages({ call: 'listColumns', method: 'GET', path: next }, schema.column);
-      columns.push(...rest.items);
-      next = undefined;
-    }
+    const next = result.value['@odata.nextLink'];
+    if (next) columns.push(...(await http.pages({ call: 'listColumns', method: 'GET', path: next }, schema.column)).items);
     columnsByList.set(spec.name, columns);
   }
 

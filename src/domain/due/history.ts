@@ -88,8 +88,14 @@ interface Buckets {
 function bucket<T>(items: readonly T[], relOf: (item: T) => string, index: Map<string, number>, relationships: number): Buckets {
   const owner = new Int32Array(items.length);
   const offsets = new Int32Array(relationships + 1);
+  // Histories usually arrive grouped by relationship: remember the last lookup.
+  let lastKey: string | undefined;
+  let lastR = -1;
   for (let i = 0; i < items.length; i++) {
-    const r = index.get(relOf(items[i]!)) ?? -1;
+    const key = relOf(items[i]!);
+    const r = key === lastKey ? lastR : (index.get(key) ?? -1);
+    lastKey = key;
+    lastR = r;
     owner[i] = r;
     if (r >= 0) offsets[r + 1]!++;
   }
@@ -157,6 +163,7 @@ export class HistoryIndex {
     const replaced = new Set<string>();
     for (const s of slice(this.input.sessions, this.sessions, r)) {
       const start = instantMs(s.start);
+      if (!Number.isFinite(start) || !Number.isFinite(instantMs(s.end))) continue; // unreadable times cannot be judged
       if (s.status === 'planned') {
         if (start > this.now) planned.push({ id: s.id, start, end: instantMs(s.end), session: s });
       } else {

@@ -56,7 +56,7 @@ export interface Obligation {
   state: ObligationState;
   /** 0 = not escalated; otherwise 1 + the index of the last ladder step whose `after` has passed. */
   escalationStep: number;
-  /** Who to tell now: the ladder step reached (or its first step when due soon); empty when upcoming. */
+  /** Who to tell now: the ladder step reached (or its first step when due soon); empty when upcoming. Shared and frozen: copy before changing. */
   notify: EscalationTarget[];
   /** Why, in words, with dates but no case detail. */
   explanation: string;

@@ -15,7 +15,7 @@
  *
  * Pure: no clock, no I/O. All wall-clock work is Luxon in explicit zones.
  */
-import { DateTime } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import type { PolicyPack } from '../policy/schema';
 import { termContaining } from '../time/terms';
 import { addDays, PolicyCalendar, WEEKDAYS, weekdayOfDayNumber, dayNumber } from '../time/workingDays';
@@ -53,10 +53,33 @@ interface PlanContext {
   preferences: { weekdays: Set<number>; times: Set<string> };
 }
 
+/** A pattern at a time that passed every check; turned into a PlanProposal only if offered. */
 interface Candidate {
-  proposal: PlanProposal;
-  kind: Pattern['kind'];
-  weekday: number;
+  pattern: Pattern;
+  time: string;
+  placed: Placed[];
+  skipped: { patternStart: number; reason: string }[];
+  score: number;
+  /** Tie-break that never changes for the same candidate. */
+  key: string;
+}
+
+/** A rejected candidate; its words are only written for the ones reported. */
+interface Rejection {
+  pattern: Pattern;
+  time: string;
+  reason: () => string;
+}
+
+// A policy's memoised calendar is reused by later plans (a supervisor's caseload is planned in turn).
+const calendars = new WeakMap<PolicyPack, PolicyCalendar>();
+function calendarFor(policy: PolicyPack): PolicyCalendar {
+  let calendar = calendars.get(policy);
+  if (!calendar) {
+    calendar = new PolicyCalendar(policy);
+    calendars.set(policy, calendar);
+  }
+  return calendar;
 }
 
 function planChecked(input: PlanInput): PlanResult {
@@ -114,7 +137,7 @@ function planChecked(input: PlanInput): PlanResult {
     durationMinutes,
     cadence,
     avail,
-    calendar: new PolicyCalendar(policy),
+    calendar: calendarFor(policy),
     times: new Map(),
     preferences: {
       weekdays: new Set(prefWeekdays.map((d) => WEEKDAYS.indexOf(d) + 1)),
@@ -142,18 +165,19 @@ function planChecked(input: PlanInput): PlanResult {
   if (!weekdays.length) notes.push('No weekday has a time when everyone is working: nothing can be proposed until working hours overlap.');
 
   const candidates: Candidate[] = [];
+  const failures: Rejection[] = [];
   for (const pattern of candidatePatterns({ cadence, override, weekdays, range, timeZone: tz })) {
     for (const time of ctx.times.get(pattern.weekday)!) {
       const outcome = evaluate(ctx, pattern, time);
-      if ('reason' in outcome) rejected.push(outcome);
-      else candidates.push({ proposal: outcome, kind: pattern.kind, weekday: pattern.weekday });
+      if ('reason' in outcome) failures.push(outcome);
+      else candidates.push(outcome);
     }
   }
 
-  candidates.sort(
-    (a, b) => b.proposal.score - a.proposal.score || Date.parse(a.proposal.firstStart) - Date.parse(b.proposal.firstStart) || (a.proposal.id < b.proposal.id ? -1 : 1),
-  );
-  return { ok: true, proposals: pickDiverse(candidates, maxProposals), rejected: rejected.slice(0, MAX_REJECTED), rejectedTotal: rejected.length, notes };
+  candidates.sort((a, b) => b.score - a.score || a.placed[0]!.start - b.placed[0]!.start || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const proposals = pickDiverse(candidates, maxProposals).map((c) => toProposal(ctx, c));
+  const reported = [...rejected, ...failures.slice(0, Math.max(0, MAX_REJECTED - rejected.length)).map((f) => ({ candidate: candidateWords(ctx, f.pattern, f.time), reason: f.reason() }))];
+  return { ok: true, proposals, rejected: reported, rejectedTotal: rejected.length + failures.length, notes };
 }
 
 /**
@@ -190,15 +214,13 @@ interface Placed {
 }
 
 /** Walks one pattern at one time: places, moves or skips each date, then checks the policy. */
-function evaluate(ctx: PlanContext, pattern: Pattern, time: string): PlanProposal | PlanRejection {
+function evaluate(ctx: PlanContext, pattern: Pattern, time: string): Candidate | Rejection {
   const { tz, durationMs, cadence } = ctx;
-  const description = describe(ctx, pattern, time);
-  const candidate = `${description} (from ${dayWords(pattern.segments[0]!.dates[0]!)})`;
-  const reject = (reason: string): PlanRejection => ({ candidate, reason });
+  const reject = (reason: () => string): Rejection => ({ pattern, time, reason });
 
   const dates: PatternDate[] = pattern.segments.flatMap((s, i) => s.dates.map((date) => ({ date, segment: i })));
   const placed: Placed[] = [];
-  const skipped: PlanProposal['skipped'] = [];
+  const skipped: Candidate['skipped'] = [];
   for (let i = 0; i < dates.length; i++) {
     const { date, segment } = dates[i]!;
     const start = zonedMs(date, time, tz);
@@ -208,34 +230,42 @@ function evaluate(ctx: PlanContext, pattern: Pattern, time: string): PlanProposa
       continue;
     }
     if (cadence.perTerm && !ctx.avail.inTerm(start, start + durationMs)) {
-      skipped.push({ patternStart: iso(start), reason: 'school holiday (outside term time)' });
+      skipped.push({ patternStart: start, reason: 'school holiday (outside term time)' });
       continue;
     }
     const move = findMove(ctx, dates, i, time, placed[placed.length - 1], why);
-    if (!move) return reject(`${dayWords(date)} ${time}: ${why}, and no free slot within ${maxShiftDaysFor(ctx, dates, i)} days keeps the cadence`);
+    if (!move) return reject(() => `${dayWords(date)} ${time}: ${why}, and no free slot within ${maxShiftDaysFor(ctx, dates, i)} days keeps the cadence`);
     placed.push(move);
   }
-  if (!placed.length) return reject('no date of this pattern falls inside the plan');
+  if (!placed.length) return reject(() => 'no date of this pattern falls inside the plan');
 
   const movedCount = placed.filter((p) => p.moved).length;
-  if (movedCount * 2 > placed.length) return reject(`${movedCount} of ${placed.length} dates clash: the pattern does not fit`);
+  if (movedCount * 2 > placed.length) return reject(() => `${movedCount} of ${placed.length} dates clash: the pattern does not fit`);
   const policyProblem = breaksPolicy(ctx, placed);
   if (policyProblem) return reject(policyProblem);
+  return { pattern, time, placed, skipped, score: score(ctx, pattern, time, placed, gaps(pattern, placed)), key: `${pattern.key}@${time}` };
+}
 
-  const occurrences: PlannedOccurrence[] = placed.map((p) => ({
-    start: iso(p.start),
-    end: iso(p.start + durationMs),
-    patternStart: iso(p.patternStart),
-    ...(p.moved ? { moved: { reason: p.moved.reason } } : {}),
-  }));
-  const segments = pattern.segments.map((s) => ({ rrule: `${s.rule};COUNT=${s.dates.length}`, firstStart: iso(zonedMs(s.dates[0]!, time, tz)) }));
-  const gaps = placed.slice(1).map((p, i) => ({
+/** Gaps between consecutive sessions, in calendar days, with the target of the later one's segment. */
+function gaps(pattern: Pattern, placed: Placed[]): { days: number; target: number; adjacent: boolean }[] {
+  return placed.slice(1).map((p, i) => ({
     days: dayNumber(p.date) - dayNumber(placed[i]!.date),
     target: pattern.segments[p.segment]!.targetDays,
     // A gap across a skipped school-holiday date is the term calendar's doing, not the pattern's.
     adjacent: p.index === placed[i]!.index + 1,
   }));
-  const maxGapDays = gaps.reduce((m, g) => Math.max(m, g.days), 0);
+}
+
+/** The proposal as offered: instants in UTC, rules with their COUNT, a stable id and words. */
+function toProposal(ctx: PlanContext, c: Candidate): PlanProposal {
+  const { tz, durationMs } = ctx;
+  const occurrences: PlannedOccurrence[] = c.placed.map((p) => ({
+    start: iso(p.start),
+    end: iso(p.start + durationMs),
+    patternStart: iso(p.patternStart),
+    ...(p.moved ? { moved: { reason: p.moved.reason } } : {}),
+  }));
+  const segments = c.pattern.segments.map((s) => ({ rrule: `${s.rule};COUNT=${s.dates.length}`, firstStart: iso(zonedMs(s.dates[0]!, c.time, tz)) }));
   const id = `plan-${stableHash(`${segments.map((s) => `${s.rrule}@${s.firstStart}`).join('|')}/${ctx.durationMinutes}/${tz}`)}`;
   return {
     id,
@@ -243,14 +273,19 @@ function evaluate(ctx: PlanContext, pattern: Pattern, time: string): PlanProposa
     firstStart: segments[0]!.firstStart,
     timeZone: tz,
     durationMinutes: ctx.durationMinutes,
-    description,
+    description: describe(ctx, c.pattern, c.time),
     occurrences,
-    movedCount,
-    score: score(ctx, pattern, time, placed, gaps),
-    maxGapDays,
+    movedCount: c.placed.filter((p) => p.moved).length,
+    score: c.score,
+    maxGapDays: gaps(c.pattern, c.placed).reduce((m, g) => Math.max(m, g.days), 0),
     segments,
-    skipped,
+    skipped: c.skipped.map((k) => ({ patternStart: iso(k.patternStart), reason: k.reason })),
   };
+}
+
+/** "Every 4 weeks on Tuesday, 10:00–11:30 (from Tue 5 Jan 2027)": how a rejected candidate is named. */
+function candidateWords(ctx: PlanContext, pattern: Pattern, time: string): string {
+  return `${describe(ctx, pattern, time)} (from ${dayWords(pattern.segments[0]!.dates[0]!)})`;
 }
 
 const moveOrders = new Map<string, { k: number; time: string; sameWeek: boolean }[]>();
@@ -317,15 +352,17 @@ function maxShiftDaysFor(ctx: PlanContext, dates: PatternDate[], i: number): num
   return Math.max(1, Math.min(14, Math.ceil(spacing / 2) - 1));
 }
 
-/** The first policy rule the placed dates break, in words, or undefined. */
-function breaksPolicy(ctx: PlanContext, placed: Placed[]): string | undefined {
+/** The first policy rule the placed dates break (its words, written on demand), or undefined. */
+function breaksPolicy(ctx: PlanContext, placed: Placed[]): (() => string) | undefined {
   const { cadence, calendar } = ctx;
   if (cadence.hardMaximum) {
+    const surelyWithin = shortestSpanMs(cadence.hardMaximum);
     for (let i = 1; i < placed.length; i++) {
       const a = placed[i - 1]!;
       const b = placed[i]!;
+      if (b.start - a.start < surelyWithin) continue; // far inside the limit: no calendar arithmetic needed
       if (b.start > calendar.plus(a.start, cadence.hardMaximum)) {
-        return `gap of ${dayNumber(b.date) - dayNumber(a.date)} days between ${dayWords(a.date)} and ${dayWords(b.date)} exceeds the hard maximum ${cadence.hardMaximum}`;
+        return () => `gap of ${dayNumber(b.date) - dayNumber(a.date)} days between ${dayWords(a.date)} and ${dayWords(b.date)} exceeds the hard maximum ${cadence.hardMaximum}`;
       }
     }
   }
@@ -338,7 +375,7 @@ function breaksPolicy(ctx: PlanContext, placed: Placed[]): string | undefined {
       const we = calendar.plus(ws, window);
       if (we > ctx.endMs) continue;
       const inWindow = starts.filter((s) => s >= ws && s < we).length;
-      if (inWindow < count) return `only ${inWindow} sessions in the ${window} from ${dayWords(dateInZone(ws, ctx.tz))}: at least ${count} are required`;
+      if (inWindow < count) return () => `only ${inWindow} sessions in the ${window} from ${dayWords(dateInZone(ws, ctx.tz))}: at least ${count} are required`;
     }
   }
   if (cadence.perTerm) {
@@ -346,10 +383,21 @@ function breaksPolicy(ctx: PlanContext, placed: Placed[]): string | undefined {
     for (const term of terms) {
       if (term.start < ctx.range.first || term.end > ctx.range.last) continue; // only whole terms inside the plan
       const n = placed.filter((p) => p.date >= term.start && p.date <= term.end).length;
-      if (n < minimum) return `${term.name} (${dayWords(term.start)} – ${dayWords(term.end)}) would have ${n} session${n === 1 ? '' : 's'}: at least ${minimum} per ${kind} are required`;
+      if (n < minimum) return () => `${term.name} (${dayWords(term.start)} – ${dayWords(term.end)}) would have ${n} session${n === 1 ? '' : 's'}: at least ${minimum} per ${kind} are required`;
     }
   }
   return undefined;
+}
+
+/**
+ * A span no calendar reading of the duration can be shorter than (months of
+ * 28 days, days of 23 hours for a spring-forward day): a gap below it is
+ * certainly within the duration.
+ */
+function shortestSpanMs(iso: string): number {
+  const d = Duration.fromISO(iso);
+  const days = d.years * 365 + d.months * 28 + d.weeks * 7 + d.days;
+  return days * 23 * 3_600_000 + d.hours * 3_600_000 + d.minutes * 60_000;
 }
 
 /**
@@ -373,29 +421,23 @@ function score(ctx: PlanContext, pattern: Pattern, time: string, placed: Placed[
 /**
  * Chooses which candidates to offer: the best of each weekday and pattern kind
  * first (so the choice is a real one, not five neighbouring times), then the
- * next best overall; returned best first.
+ * next best overall; returned best first (`candidates` is sorted best first).
  */
-function pickDiverse(candidates: Candidate[], max: number): PlanProposal[] {
-  const picked: PlanProposal[] = [];
+function pickDiverse(candidates: Candidate[], max: number): Candidate[] {
+  const chosen = new Set<Candidate>();
   const groups = new Set<string>();
-  const used = new Set<string>();
   for (const c of candidates) {
-    if (picked.length >= max) break;
-    const g = `${c.weekday}|${c.kind}`;
+    if (chosen.size >= max) break;
+    const g = `${c.pattern.weekday}|${c.pattern.kind}`;
     if (groups.has(g)) continue;
     groups.add(g);
-    used.add(c.proposal.id);
-    picked.push(c.proposal);
+    chosen.add(c);
   }
   for (const c of candidates) {
-    if (picked.length >= max) break;
-    if (!used.has(c.proposal.id)) {
-      used.add(c.proposal.id);
-      picked.push(c.proposal);
-    }
+    if (chosen.size >= max) break;
+    chosen.add(c);
   }
-  const rank = new Map(candidates.map((c, i) => [c.proposal, i]));
-  return picked.sort((a, b) => rank.get(a)! - rank.get(b)!);
+  return candidates.filter((c) => chosen.has(c));
 }
 
 /** "Every 4 weeks on Tuesday, 10:00–11:30" (with the override part first when there is one). */

@@ -1,0 +1,743 @@
+/**
+ * The RecordStore on SharePoint lists through Microsoft Graph (tenant mode),
+ * with the embedded store's semantics (src/adapters/embedded/store.ts): the
+ * contract tests run one behaviour suite against both.
+ *
+ * How it maps (the lists and columns are in listSchema.ts):
+ * - Every entity is a list item; its JSON body is in `ptBody`, its identity in
+ *   the unique indexed `ptKey` (SHA-256 of the natural key, exact where
+ *   SharePoint's own comparisons ignore case).
+ * - Reads filter on ONE indexed column (`fields/<column> eq '...'`, `gt`, `lt`,
+ *   `startswith`; api/listitem-list.md: the service filters one indexed field at
+ *   a time) with $expand=fields($select=...), follow @odata.nextLink, and then
+ *   apply every condition exactly here (SharePoint compares text without regard
+ *   to case). Several values (relationship ids) are one request each, sent
+ *   together as a $batch. No request needs
+ *   `Prefer: HonorNonIndexedQueriesWarningMayFailRandomly`.
+ * - Writes: POST items with { fields } (api/listitem-create.md), PATCH
+ *   items/{id}/fields (api/listitem-update.md). The embedded store's upserts
+ *   update only some columns (a session keeps its relationship and series, an
+ *   action its relationship and record): the same columns are left alone here.
+ * - saveRecord: the caller's etag is checked against the stored one, and the
+ *   write carries the list item's eTag in If-Match, so a write that raced
+ *   another gets 412 and becomes a ConcurrencyError carrying the current record.
+ *   A new version keeps the previous one in pt-record-versions.
+ * - claim(): creating an item whose ptKey (kind + key) is unique; SharePoint
+ *   refuses the second (409, duplicate values) and that caller gets false.
+ * - Creates are not retried blindly after a timeout or 5xx (Graph may have done
+ *   them): the item is looked up by its key and its `ptWriteId` first.
+ * - Site and list ids are looked up once per process; everything goes through
+ *   GraphHttp (retries, throttling, $batch, response validation).
+ *
+ * Known differences from SQLite: no multi-item transactions (a saveSessions of
+ * several sessions can half-succeed and be retried; every write is an upsert),
+ * and a new record version is kept as history after the record's write succeeds
+ * (a crash between the two loses that history entry, never the record).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ActionItem, Agreement, AuditEntry, ConversationRef, Person, RecordStatus, Relationship, Role, Series, Session, SupervisionRecord } from '../../domain/model';
+import { ConcurrencyError, type CardMessage, type RecordStore } from '../../ports/store';
+import { GraphError } from '../graph/graphErrors';
+import { type BatchResult, type GraphCall, type GraphHttp, odataString, seg, validate } from '../graph/graphHttp';
+import { BODY_COLUMN, KEY_COLUMN, type ListSpec, TEXT_MAX_LENGTH, WRITE_ID_COLUMN, listSpec } from './listSchema';
+import * as schema from './sharepointSchemas';
+import { SiteLists, listPath } from './sharepointSite';
+
+export interface SharePointStoreOptions {
+  http: GraphHttp;
+  /** The app's site: its URL (SHAREPOINT_SITE_URL) or its Graph id. */
+  site: { siteUrl: string } | { siteId: string };
+  /** List items per page ($top). */
+  pageSize?: number;
+  /**
+   * The longest JSON body written to a plain multi-line text column. SharePoint's
+   * forms stop at 63,999 characters; a longer record fails here, by name, rather
+   * than being cut short somewhere else.
+   */
+  maxBodyChars?: number;
+}
+
+type Fields = Record<string, unknown>;
+
+interface Item {
+  itemId: string;
+  eTag?: string;
+  fields: Fields;
+}
+
+type Op = 'eq' | 'gt' | 'lt' | 'startswith';
+interface Filter {
+  column: string;
+  op: Op;
+  value: string | number | boolean;
+}
+
+interface UpsertEntry {
+  key: unknown[];
+  title: string;
+  /** The fields to write: all of them for a new item, the changeable ones for an existing one. */
+  build(existing: Item | undefined): Fields;
+}
+
+const ROLES: readonly Role[] = ['practitioner', 'supervisor', 'line-manager', 'safeguarding-lead', 'auditor'];
+const pageEnvelope = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
+const MAX_CREATE_ATTEMPTS = 3;
+
+export class SharePointStore implements RecordStore {
+  private readonly http: GraphHttp;
+  private readonly lists: SiteLists;
+  private readonly pageSize: number;
+  private readonly maxBodyChars: number;
+
+  constructor(options: SharePointStoreOptions) {
+    this.http = options.http;
+    this.lists = new SiteLists(options.http, options.site);
+    this.pageSize = options.pageSize ?? 500;
+    this.maxBodyChars = options.maxBodyChars ?? 63_999;
+  }
+
+  // ---- relationships ----
+  async listRelationships(filter: { personId?: string; activeOnly?: boolean } = {}): Promise<Relationship[]> {
+    // Supervisees live in the body, which SharePoint cannot filter on: read the (small) list and filter here.
+    const items = await this.query('pt-relationships');
+    return items
+      .map((i) => relationshipOf(body<Relationship>(i)))
+      .filter((r) => !filter.personId || r.supervisorId === filter.personId || r.superviseeIds.includes(filter.personId))
+      .filter((r) => !filter.activeOnly || r.active)
+      .sort((a, b) => cmp(a.id, b.id));
+  }
+
+  async getRelationship(id: string): Promise<Relationship | undefined> {
+    const item = await this.findByKey('pt-relationships', [id]);
+    return item ? relationshipOf(body<Relationship>(item)) : undefined;
+  }
+
+  async saveRelationship(r: Relationship): Promise<void> {
+    const stored = relationshipOf(r);
+    const fields = { supervisorId: r.supervisorId, kind: r.kind, policyId: r.policyId, staffGroupId: r.staffGroupId, active: r.active, [BODY_COLUMN]: JSON.stringify(stored) };
+    await this.upsert('pt-relationships', [{ key: [r.id], title: r.id, build: () => fields }]);
+  }
+
+  // ---- series and sessions ----
+  async getSeriesByRequestKey(requestKey: string): Promise<Series | undefined> {
+    const items = await this.query('pt-series', { column: 'ptRequestKey', op: 'eq', value: hashKey([requestKey]) });
+    const found = items.map((i) => seriesOf(body<Series>(i))).find((s) => s.requestKey === requestKey);
+    return found;
+  }
+
+  async saveSeries(s: Series): Promise<void> {
+    await this.upsert('pt-series', [
+      {
+        key: [s.id],
+        title: s.id,
+        build: (existing) => {
+          // As the embedded store: an existing series changes only its event id, rule and attendees.
+          if (existing) return { [BODY_COLUMN]: JSON.stringify(seriesOf({ ...body<Series>(existing), calendarEventId: s.calendarEventId, rrule: s.rrule, attendeeIds: s.attendeeIds })) };
+          return { ptRequestKey: hashKey([s.requestKey]), relationshipId: s.relationshipId, firstStart: instant(s.firstStart), [BODY_COLUMN]: JSON.stringify(seriesOf(s)) };
+        },
+      },
+    ]);
+  }
+
+  async listSeries(relationshipId: string): Promise<Series[]> {
+    const items = await this.query('pt-series', { column: 'relationshipId', op: 'eq', value: relationshipId });
+    return sortBy(
+      items.filter((i) => i.fields.relationshipId === relationshipId),
+      (i) => body<Series>(i).firstStart,
+      (i) => i,
+    ).map((i) => seriesOf(body<Series>(i)));
+  }
+
+  async listSessions(filter: { relationshipIds?: string[]; from?: string; to?: string; status?: Session['status'][] }): Promise<Session[]> {
+    if (filter.relationshipIds && filter.relationshipIds.length === 0) return [];
+    let items: Item[];
+    if (filter.relationshipIds) items = await this.queryEach('pt-sessions', 'relationshipId', filter.relationshipIds);
+    // dateTime columns keep whole seconds: ask for a little more and compare exactly below.
+    else if (filter.from && instant(filter.from)) items = await this.query('pt-sessions', { column: 'endsAt', op: 'gt', value: widen(filter.from, -1) });
+    else if (filter.to && instant(filter.to)) items = await this.query('pt-sessions', { column: 'startsAt', op: 'lt', value: widen(filter.to, +1) });
+    else items = await this.query('pt-sessions');
+    const sessions = items.map((i) => ({ item: i, s: sessionOf(body<Session>(i)) }));
+    return sortBy(
+      sessions.filter(
+        ({ s }) =>
+          (!filter.relationshipIds || filter.relationshipIds.includes(s.relationshipId)) &&
+          (!filter.from || s.end > filter.from) &&
+          (!filter.to || s.start < filter.to) &&
+          (!filter.status?.length || filter.status.includes(s.status)),
+      ),
+      ({ s }) => s.start,
+      ({ item }) => item,
+    ).map(({ s }) => s);
+  }
+
+  async saveSessions(sessions: Session[]): Promise<void> {
+    await this.upsert(
+      'pt-sessions',
+      sessions.map((s) => ({
+        key: [s.id],
+        title: s.id,
+        build: (existing) => {
+          const times = { startsAt: instant(s.start), endsAt: instant(s.end), status: s.status, kind: s.kind };
+          if (existing) {
+            // As the embedded store: a session keeps the relationship and series it was created with.
+            const old = body<Session>(existing);
+            return { ...times, [BODY_COLUMN]: JSON.stringify(sessionOf({ ...s, relationshipId: old.relationshipId, seriesId: old.seriesId })) };
+          }
+          return { relationshipId: s.relationshipId, seriesId: s.seriesId, ...times, [BODY_COLUMN]: JSON.stringify(sessionOf(s)) };
+        },
+      })),
+    );
+  }
+
+  // ---- agreements ----
+  async listAgreements(relationshipIds: string[]): Promise<Agreement[]> {
+    if (relationshipIds.length === 0) return [];
+    const items = (await this.queryEach('pt-agreements', 'relationshipId', relationshipIds)).filter((i) => relationshipIds.includes(String(i.fields.relationshipId)));
+    const latest = new Map<string, string>();
+    for (const i of items) {
+      const rel = String(i.fields.relationshipId);
+      const created = String(i.fields.createdAt ?? '');
+      if (!latest.has(rel) || created > latest.get(rel)!) latest.set(rel, created);
+    }
+    return items.filter((i) => String(i.fields.createdAt ?? '') === latest.get(String(i.fields.relationshipId))).map((i) => body<Agreement>(i));
+  }
+
+  async saveAgreement(a: Agreement): Promise<void> {
+    await this.upsert('pt-agreements', [
+      {
+        key: [a.id],
+        title: a.id,
+        build: (existing) => {
+          const changeable = { reviewOn: a.reviewOn, status: a.status, [BODY_COLUMN]: JSON.stringify(a) };
+          // As the embedded store: relationship, template and creation time stay as first saved.
+          return existing ? changeable : { relationshipId: a.relationshipId, templateId: a.templateId, createdAt: a.createdAt, ...changeable };
+        },
+      },
+    ]);
+  }
+
+  // ---- records ----
+  async getRecord(id: string): Promise<SupervisionRecord | undefined> {
+    const item = await this.findByKey('pt-records', [id]);
+    return item ? body<SupervisionRecord>(item) : undefined;
+  }
+
+  async getRecordForSession(sessionId: string): Promise<SupervisionRecord | undefined> {
+    const items = (await this.query('pt-records', { column: 'sessionId', op: 'eq', value: sessionId })).filter((i) => i.fields.sessionId === sessionId);
+    const records = items.map((i) => body<SupervisionRecord>(i));
+    return records.reduce<SupervisionRecord | undefined>((best, r) => (!best || r.version > best.version ? r : best), undefined);
+  }
+
+  async listRecords(filter: { relationshipIds?: string[]; status?: RecordStatus[] }): Promise<SupervisionRecord[]> {
+    if (filter.relationshipIds && filter.relationshipIds.length === 0) return [];
+    let items: Item[];
+    if (filter.relationshipIds) items = await this.queryEach('pt-records', 'relationshipId', filter.relationshipIds);
+    else if (filter.status?.length) items = await this.queryEach('pt-records', 'status', filter.status);
+    else items = await this.query('pt-records');
+    return sortBy(
+      items.filter(
+        (i) => (!filter.relationshipIds || filter.relationshipIds.includes(String(i.fields.relationshipId))) && (!filter.status?.length || filter.status.includes(body<SupervisionRecord>(i).status)),
+      ),
+      (i) => body<SupervisionRecord>(i).updatedAt,
+      (i) => i,
+    ).map((i) => body<SupervisionRecord>(i));
+  }
+
+  async saveRecord(record: SupervisionRecord, expectedEtag?: string): Promise<SupervisionRecord> {
+    const saved: SupervisionRecord = { ...record, etag: randomUUID() };
+    const changeable = { status: saved.status, version: saved.version, updatedAt: instant(saved.updatedAt), [BODY_COLUMN]: JSON.stringify(saved) };
+    if (expectedEtag === undefined) {
+      // Only if new: SharePoint's unique ptKey refuses a second record with this id.
+      const outcome = await this.create('pt-records', [saved.id], saved.id, { sessionId: saved.sessionId, relationshipId: saved.relationshipId, ...changeable });
+      if (outcome === 'created') return saved;
+      throw new ConcurrencyError((await this.getRecord(saved.id))!);
+    }
+    let item = await this.findByKey('pt-records', [record.id]);
+    if (!item) throw new Error(`record ${record.id} does not exist`);
+    for (let attempt = 0; ; attempt++) {
+      const previousBody = String(item.fields[BODY_COLUMN]);
+      const previous = JSON.parse(previousBody) as SupervisionRecord;
+      if (previous.etag !== expectedEtag) throw new ConcurrencyError(previous);
+      try {
+        await this.patch('pt-records', item.itemId, changeable, item.eTag);
+      } catch (err) {
+        if (!(err instanceof GraphError) || !(err.status === 412 || err.ambiguous) || attempt >= MAX_CREATE_ATTEMPTS) throw err;
+        // Someone else wrote first (412), or we cannot tell whether our write landed: look.
+        item = (await this.findByKey('pt-records', [record.id]))!;
+        const now = body<SupervisionRecord>(item);
+        if (now.etag === saved.etag) return this.keepVersion(previous, previousBody, saved);
+        if (now.etag !== expectedEtag) throw new ConcurrencyError(now);
+        // The record is as the caller read it (only the item changed, e.g. an admin edited its
+        // title, or our write did not land): send it again against the eTag just read.
+        continue;
+      }
+      return this.keepVersion(previous, previousBody, saved);
+    }
+  }
+
+  /** Starting a new version: the old one is kept, unchanged, as history (first write wins, as INSERT OR IGNORE). */
+  private async keepVersion(previous: SupervisionRecord, previousBody: string, saved: SupervisionRecord): Promise<SupervisionRecord> {
+    if (saved.version > previous.version) {
+      await this.create('pt-record-versions', [previous.id, previous.version], `${previous.id} v${previous.version}`, { recordId: previous.id, version: previous.version, [BODY_COLUMN]: previousBody });
+    }
+    return saved;
+  }
+
+  async listRecordVersions(recordId: string): Promise<SupervisionRecord[]> {
+    const [versions, current] = await this.queryMany([
+      ['pt-record-versions', { column: 'recordId', op: 'eq', value: recordId }],
+      ['pt-records', keyFilter([recordId])],
+    ]);
+    const old = sortBy(
+      versions!.filter((i) => i.fields.recordId === recordId),
+      (i) => Number(i.fields.version),
+    ).map((i) => body<SupervisionRecord>(i));
+    const now = current!.find((i) => i.fields[KEY_COLUMN] === hashKey([recordId]));
+    return now ? [...old, body<SupervisionRecord>(now)] : old;
+  }
+
+  // ---- actions ----
+  async listActions(filter: { relationshipIds?: string[]; ownerId?: string; status?: ActionItem['status'][]; recordId?: string }): Promise<ActionItem[]> {
+    if (filter.relationshipIds && filter.relationshipIds.length === 0) return [];
+    let items: Item[];
+    if (filter.recordId) items = await this.query('pt-actions', { column: 'recordId', op: 'eq', value: filter.recordId });
+    else if (filter.ownerId) items = await this.query('pt-actions', { column: 'ownerId', op: 'eq', value: filter.ownerId });
+    else if (filter.relationshipIds) items = await this.queryEach('pt-actions', 'relationshipId', filter.relationshipIds);
+    else if (filter.status?.length) items = await this.queryEach('pt-actions', 'status', filter.status);
+    else items = await this.query('pt-actions');
+    const f = (i: Item, c: string) => String(i.fields[c] ?? '');
+    return sortBy(
+      items.filter(
+        (i) =>
+          (!filter.relationshipIds || filter.relationshipIds.includes(f(i, 'relationshipId'))) &&
+          (!filter.ownerId || f(i, 'ownerId') === filter.ownerId) &&
+          (!filter.recordId || f(i, 'recordId') === filter.recordId) &&
+          (!filter.status?.length || (filter.status as string[]).includes(f(i, 'status'))),
+      ),
+      (i) => f(i, 'dueOn'),
+      (i) => body<ActionItem>(i).id,
+    ).map((i) => body<ActionItem>(i));
+  }
+
+  async saveActions(actions: ActionItem[]): Promise<void> {
+    await this.upsert(
+      'pt-actions',
+      actions.map((a) => ({
+        key: [a.id],
+        title: a.id,
+        build: (existing) => {
+          const changeable = { ownerId: a.ownerId, status: a.status, dueOn: a.dueOn, [BODY_COLUMN]: JSON.stringify(a) };
+          // As the embedded store: relationship and record stay as first saved.
+          return existing ? changeable : { relationshipId: a.relationshipId, recordId: a.recordId, ...changeable };
+        },
+      })),
+    );
+  }
+
+  // ---- posted cards ----
+  async saveCardMessage(m: CardMessage): Promise<void> {
+    const message: CardMessage = { key: m.key, aadObjectId: m.aadObjectId, conversationId: m.conversationId, activityId: m.activityId, postedAt: m.postedAt };
+    await this.upsert('pt-card-messages', [
+      {
+        key: [m.key, m.aadObjectId],
+        title: m.key,
+        build: (existing) => {
+          const changeable = { postedAt: instant(m.postedAt), [BODY_COLUMN]: JSON.stringify(message) };
+          return existing ? changeable : { cardKey: m.key.slice(0, TEXT_MAX_LENGTH), aadObjectId: m.aadObjectId, ...changeable };
+        },
+      },
+    ]);
+  }
+
+  async listCardMessages(keyPrefix: string): Promise<CardMessage[]> {
+    const items = keyPrefix ? await this.query('pt-card-messages', { column: 'cardKey', op: 'startswith', value: keyPrefix.slice(0, TEXT_MAX_LENGTH) }) : await this.query('pt-card-messages');
+    const messages = items.map((i) => ({ item: i, m: body<CardMessage>(i) })).filter(({ m }) => inPrefixRange(m.key, keyPrefix));
+    return sortBy(
+      messages,
+      ({ m }) => m.postedAt,
+      ({ item }) => item,
+    ).map(({ m }) => ({ key: m.key, aadObjectId: m.aadObjectId, conversationId: m.conversationId, activityId: m.activityId, postedAt: m.postedAt }));
+  }
+
+  // ---- the work ledger ----
+  async claim(kind: string, key: string, at: string, detail?: Record<string, unknown>): Promise<boolean> {
+    const outcome = await this.create('pt-ledger', [kind, key], `${kind}: ${key}`, {
+      claimKind: kind,
+      claimKey: key.slice(0, TEXT_MAX_LENGTH),
+      claimedAt: instant(at),
+      [BODY_COLUMN]: JSON.stringify({ kind, key, at, ...(detail ? { detail } : {}) }),
+    });
+    return outcome === 'created';
+  }
+
+  async listClaims(kind: string, keyPrefix = ''): Promise<{ key: string; at: string; detail?: Record<string, unknown> }[]> {
+    const items = await this.query('pt-ledger', { column: 'claimKind', op: 'eq', value: kind });
+    const claims = items
+      .map((i) => ({ item: i, c: body<{ kind: string; key: string; at: string; detail?: Record<string, unknown> }>(i) }))
+      .filter(({ c }) => c.kind === kind && inPrefixRange(c.key, keyPrefix));
+    return sortBy(
+      claims,
+      ({ c }) => c.at,
+      ({ item }) => item,
+    ).map(({ c }) => ({ key: c.key, at: c.at, detail: c.detail ?? undefined }));
+  }
+
+  // ---- Teams conversation references ----
+  async saveConversationRef(ref: ConversationRef): Promise<void> {
+    const stored = conversationRefOf(ref);
+    await this.upsert('pt-conversations', [
+      {
+        key: [ref.aadObjectId],
+        title: ref.aadObjectId,
+        build: (existing) => (existing ? { [BODY_COLUMN]: JSON.stringify(stored) } : { aadObjectId: ref.aadObjectId, [BODY_COLUMN]: JSON.stringify(stored) }),
+      },
+    ]);
+  }
+
+  async getConversationRef(aadObjectId: string): Promise<ConversationRef | undefined> {
+    const item = await this.findByKey('pt-conversations', [aadObjectId]);
+    return item ? conversationRefOf(body<ConversationRef>(item)) : undefined;
+  }
+
+  // ---- audit (append-only: items are only ever created) ----
+  async appendAudit(e: AuditEntry): Promise<void> {
+    const entry: AuditEntry = { at: e.at, actorId: e.actorId, action: e.action, subjectType: e.subjectType, subjectId: e.subjectId, ...(e.detail ? { detail: e.detail } : {}) };
+    await this.create('pt-audit', [randomUUID()], `${e.action} ${e.subjectType}`, {
+      at: instant(e.at),
+      actorId: e.actorId,
+      action: e.action,
+      subjectType: e.subjectType,
+      subjectId: e.subjectId,
+      [BODY_COLUMN]: JSON.stringify(entry),
+    });
+  }
+
+  async listAudit(filter: { subjectId?: string; actorId?: string; limit?: number }): Promise<AuditEntry[]> {
+    let items: Item[];
+    if (filter.subjectId) items = await this.query('pt-audit', { column: 'subjectId', op: 'eq', value: filter.subjectId });
+    else if (filter.actorId) items = await this.query('pt-audit', { column: 'actorId', op: 'eq', value: filter.actorId });
+    else items = await this.query('pt-audit');
+    return items
+      .map((i) => ({ item: i, e: body<AuditEntry>(i) }))
+      .filter(({ e }) => (!filter.subjectId || e.subjectId === filter.subjectId) && (!filter.actorId || e.actorId === filter.actorId))
+      // Newest first: SharePoint numbers items in the order they were created.
+      .sort((a, b) => Number(b.item.itemId) - Number(a.item.itemId))
+      .slice(0, filter.limit ?? 100)
+      .map(({ e }) => ({ at: e.at, actorId: e.actorId, action: e.action, subjectType: e.subjectType, subjectId: e.subjectId, detail: e.detail ?? undefined }));
+  }
+
+  // ---- people: what only the app knows (for GraphDirectory's profileLookup) ----
+  async profileFor(aadObjectId: string): Promise<Partial<Person> | undefined> {
+    const items = await this.query('pt-people', { column: 'aadObjectId', op: 'eq', value: aadObjectId });
+    const item = items.find((i) => String(i.fields.aadObjectId ?? '').toLowerCase() === aadObjectId.toLowerCase());
+    if (!item) return undefined;
+    const text = (c: string) => {
+      const v = item.fields[c];
+      return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+    };
+    const roles = (text('roles') ?? '')
+      .split(/[;,]/)
+      .map((r) => r.trim().toLowerCase())
+      .filter((r): r is Role => (ROLES as string[]).includes(r));
+    const profile: Partial<Person> = { roles };
+    for (const [field, column] of [
+      ['policyId', 'policyId'],
+      ['staffGroupId', 'staffGroupId'],
+      ['startedOn', 'startedOn'],
+      ['lineManagerId', 'lineManagerId'],
+    ] as const) {
+      const v = text(column);
+      if (v) profile[field] = v;
+    }
+    return profile;
+  }
+
+  // ---- list items over Graph ----
+  private async query(list: string, filter?: Filter): Promise<Item[]> {
+    return (await this.queryMany([[list, filter]]))[0]!;
+  }
+
+  /** Items whose `column` equals any of `values`: one filtered request per value, batched. */
+  private async queryEach(list: string, column: string, values: readonly string[]): Promise<Item[]> {
+    const unique = [...new Set(values)];
+    const pages = await this.queryMany(unique.map((value) => [list, { column, op: 'eq', value }]));
+    const seen = new Set<string>();
+    return pages.flat().filter((i) => (seen.has(i.itemId) ? false : (seen.add(i.itemId), true)));
+  }
+
+  /** Several list queries, sent together as a $batch when there is more than one; every page followed. */
+  private async queryMany(queries: [string, Filter | undefined][]): Promise<Item[][]> {
+    const calls = await Promise.all(queries.map(([list, filter]) => this.itemsCall(list, filter)));
+    if (calls.length === 1) {
+      const { items } = await this.http.pages(calls[0]!, schema.listItem);
+      return [items.map(toItem)];
+    }
+    const results = await this.http.many(calls, pageEnvelope);
+    return Promise.all(
+      results.map(async (result, k) => {
+        if (!result.ok) throw result.error;
+        const call = calls[k]!;
+        const items = result.value.value.map((v, i) => toItem(validate(call.call, schema.listItem, v, `value[${i}]`)));
+        const next = result.value['@odata.nextLink'];
+        if (next) items.push(...(await this.http.pages({ ...call, path: next, query: undefined }, schema.listItem)).items.map(toItem));
+        return items;
+      }),
+    );
+  }
+
+  private async itemsCall(list: string, filter: Filter | undefined): Promise<GraphCall> {
+    const spec = listSpec(list);
+    if (filter && !spec.columns.some((c) => c.name === filter.column && (c.indexed || c.unique))) {
+      // Graph would need Prefer: HonorNonIndexedQueriesWarningMayFailRandomly, and fail on large lists.
+      throw new Error(`${list}: ${filter.column} is not an indexed column; the store filters on indexed columns only`);
+    }
+    const listId = await this.lists.listId(list);
+    return {
+      call: `listItems(${list})`,
+      method: 'GET',
+      path: `${listPath(await this.lists.siteId(), listId)}/items`,
+      query: {
+        $select: 'id,eTag',
+        $expand: `fields($select=${spec.columns.map((c) => c.name).join(',')})`,
+        ...(filter ? { $filter: filterText(filter) } : {}),
+        $top: this.pageSize,
+      },
+    };
+  }
+
+  private async findByKey(list: string, key: unknown[]): Promise<Item | undefined> {
+    const hash = hashKey(key);
+    return (await this.query(list, keyFilter(key))).find((i) => i.fields[KEY_COLUMN] === hash);
+  }
+
+  private async createCall(list: string, key: unknown[], title: string, fields: Fields, writeId: string): Promise<GraphCall> {
+    const all = { Title: title.slice(0, TEXT_MAX_LENGTH), [KEY_COLUMN]: hashKey(key), [WRITE_ID_COLUMN]: writeId, ...fields };
+    this.check(list, all);
+    const listId = await this.lists.listId(list);
+    return { call: `createItem(${list})`, method: 'POST', path: `${listPath(await this.lists.siteId(), listId)}/items`, body: { fields: all } };
+  }
+
+  private async patchCall(list: string, itemId: string, fields: Fields, ifMatch?: string): Promise<GraphCall> {
+    this.check(list, fields);
+    const listId = await this.lists.listId(list);
+    return {
+      call: `updateItem(${list})`,
+      method: 'PATCH',
+      path: `${listPath(await this.lists.siteId(), listId)}/items/${seg(itemId)}/fields`,
+      body: fields,
+      ...(ifMatch ? { headers: { 'If-Match': ifMatch } } : {}),
+      // Setting the same values again is harmless; with If-Match it is not (the eTag has moved on).
+      idempotent: !ifMatch,
+    };
+  }
+
+  private async patch(list: string, itemId: string, fields: Fields, ifMatch?: string): Promise<void> {
+    await this.http.json(await this.patchCall(list, itemId, fields, ifMatch), schema.fieldValueSet);
+  }
+
+  /**
+   * Creates an item unless one with its key exists. After a timeout or 5xx it
+   * looks for the item (by key and write id) before sending the create again.
+   */
+  private async create(list: string, key: unknown[], title: string, fields: Fields): Promise<'created' | 'duplicate'> {
+    const writeId = randomUUID();
+    const call = await this.createCall(list, key, title, fields, writeId);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.http.json(call, schema.listItem);
+        return 'created';
+      } catch (err) {
+        if (isDuplicate(err)) return 'duplicate';
+        if (!(err instanceof GraphError) || !err.ambiguous || attempt >= MAX_CREATE_ATTEMPTS) throw err;
+        const found = await this.findByKey(list, key);
+        if (found) return found.fields[WRITE_ID_COLUMN] === writeId ? 'created' : 'duplicate';
+      }
+    }
+  }
+
+  /**
+   * Creates or updates items by key: one $batch of lookups, one of writes (20
+   * to a batch). Anything that fails in a way worth another go (an item created
+   * meanwhile, a timeout) is redone on its own, looking first.
+   */
+  private async upsert(list: string, entries: UpsertEntry[]): Promise<void> {
+    const firsts: UpsertEntry[] = [];
+    const repeats: UpsertEntry[] = [];
+    const seen = new Set<string>();
+    for (const e of entries) {
+      const h = hashKey(e.key);
+      (seen.has(h) ? repeats : firsts).push(e);
+      seen.add(h);
+    }
+    if (firsts.length > 0) {
+      const found = await this.queryMany(firsts.map((e) => [list, keyFilter(e.key)]));
+      const existing = firsts.map((e, k) => found[k]!.find((i) => i.fields[KEY_COLUMN] === hashKey(e.key)));
+      const calls = await Promise.all(firsts.map((e, k) => (existing[k] ? this.patchCall(list, existing[k].itemId, e.build(existing[k])) : this.createCall(list, e.key, e.title, e.build(undefined), randomUUID()))));
+      let results: BatchResult<unknown>[];
+      try {
+        results = calls.length === 1 ? [{ ok: true, value: await this.http.json(calls[0]!, z.unknown()) }] : await this.http.many(calls, z.unknown());
+      } catch (err) {
+        // The request (or the whole $batch) failed: each write is redone on its own below, looking first.
+        if (!(err instanceof GraphError)) throw err;
+        results = calls.map(() => ({ ok: false, error: err }));
+      }
+      for (let k = 0; k < firsts.length; k++) {
+        const r = results[k]!;
+        if (r.ok) continue;
+        if (isDuplicate(r.error) || r.error.ambiguous || r.error.notFound || r.error.status === 429) await this.upsertOne(list, firsts[k]!);
+        else throw r.error;
+      }
+    }
+    for (const e of repeats) await this.upsertOne(list, e);
+  }
+
+  private async upsertOne(list: string, e: UpsertEntry): Promise<void> {
+    for (let attempt = 1; attempt <= MAX_CREATE_ATTEMPTS; attempt++) {
+      const existing = await this.findByKey(list, e.key);
+      if (existing) return this.patch(list, existing.itemId, e.build(existing));
+      if ((await this.create(list, e.key, e.title, e.build(undefined))) === 'created') return;
+      // Created by someone else meanwhile (or another unique column holds the value): look again.
+    }
+    throw new Error(`${list}: could not save ${e.title}: SharePoint reports a duplicate value in a unique column`);
+  }
+
+  /** Values SharePoint would refuse, refused here with the column named. */
+  private check(list: string, fields: Fields): void {
+    const spec: ListSpec = listSpec(list);
+    for (const [name, value] of Object.entries(fields)) {
+      if (value === undefined || value === null) continue;
+      const column = spec.columns.find((c) => c.name === name);
+      if (column?.type === 'text' && typeof value === 'string' && value.length > TEXT_MAX_LENGTH) {
+        throw new Error(`${list}: ${name} is ${value.length} characters; SharePoint text columns hold ${TEXT_MAX_LENGTH}`);
+      }
+      if (name === BODY_COLUMN && typeof value === 'string' && value.length > this.maxBodyChars) {
+        throw new Error(`${list}: the item is ${value.length} characters of JSON; the store writes at most ${this.maxBodyChars}`);
+      }
+    }
+  }
+}
+
+/** The SHA-256 of a natural key: exact (SharePoint compares text without regard to case), 64 characters, unique-indexable. */
+export function hashKey(parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+function keyFilter(key: unknown[]): Filter {
+  return { column: KEY_COLUMN, op: 'eq', value: hashKey(key) };
+}
+
+/** An OData filter on one column of the item's fields (api/listitem-list.md). */
+export function filterText(f: Filter): string {
+  const literal = typeof f.value === 'string' ? odataString(f.value) : String(f.value);
+  return f.op === 'startswith' ? `startswith(fields/${f.column},${literal})` : `fields/${f.column} ${f.op} ${literal}`;
+}
+
+function toItem(i: schema.GraphListItem): Item {
+  const eTag = i.eTag ?? i['@odata.etag'] ?? undefined;
+  return { itemId: i.id, ...(eTag ? { eTag } : {}), fields: i.fields ?? {} };
+}
+
+function body<T>(i: Item): T {
+  const raw = i.fields[BODY_COLUMN];
+  if (typeof raw !== 'string') throw new Error(`list item ${i.itemId} has no ${BODY_COLUMN}: it was not written by Protected Time`);
+  return JSON.parse(raw) as T;
+}
+
+function isDuplicate(err: unknown): boolean {
+  return err instanceof GraphError && (err.status === 409 || (err.status === 400 && /duplicate values/i.test(err.message)));
+}
+
+/** An instant for a dateTime column: ISO 8601 UTC, or nothing for a value that is not one. */
+function instant(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+/**
+ * A bound wider than the instant, in whole seconds (dateTime columns keep whole
+ * seconds, cut or rounded), for a server filter the exact check then narrows.
+ */
+function widen(value: string, seconds: number): string {
+  const t = Math.floor(Date.parse(value) / 1000) * 1000 + seconds * 1000 + (seconds > 0 ? 1000 : 0);
+  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The embedded store's range for a prefix: key >= prefix AND key < prefix || U+FFFF. */
+function inPrefixRange(key: string, prefix: string): boolean {
+  return key >= prefix && key < `${prefix}\uffff`;
+}
+
+function cmp(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Stable sort by keys; an Item key sorts by creation order (SQLite's rowid order for ties). */
+function sortBy<T>(values: T[], ...keys: ((v: T) => string | number | Item)[]): T[] {
+  const order = (k: string | number | Item) => (typeof k === 'object' ? Number(k.itemId) : k);
+  return [...values].sort((a, b) => {
+    for (const key of keys) {
+      const c = cmp(order(key(a)), order(key(b)));
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+}
+
+function relationshipOf(r: Relationship): Relationship {
+  return {
+    id: r.id,
+    kind: r.kind,
+    supervisorId: r.supervisorId,
+    superviseeIds: [...r.superviseeIds].sort(cmp),
+    policyId: r.policyId,
+    staffGroupId: r.staffGroupId,
+    startedOn: r.startedOn,
+    override: r.override ?? undefined,
+    active: Boolean(r.active),
+  };
+}
+
+function seriesOf(s: Series): Series {
+  return {
+    id: s.id,
+    relationshipId: s.relationshipId,
+    organiserId: s.organiserId,
+    attendeeIds: s.attendeeIds,
+    rrule: s.rrule,
+    firstStart: s.firstStart,
+    durationMinutes: Number(s.durationMinutes),
+    timeZone: s.timeZone,
+    calendarEventId: s.calendarEventId ?? undefined,
+    requestKey: s.requestKey,
+    createdAt: s.createdAt,
+    createdBy: s.createdBy,
+  };
+}
+
+function sessionOf(s: Session): Session {
+  return {
+    id: s.id,
+    relationshipId: s.relationshipId,
+    seriesId: s.seriesId ?? undefined,
+    start: s.start,
+    end: s.end,
+    status: s.status,
+    kind: s.kind,
+    calendarEventId: s.calendarEventId ?? undefined,
+    occurrenceStart: s.occurrenceStart ?? undefined,
+    replacesSessionId: s.replacesSessionId ?? undefined,
+  };
+}
+
+function conversationRefOf(r: ConversationRef): ConversationRef {
+  return {
+    aadObjectId: r.aadObjectId,
+    conversationId: r.conversationId,
+    serviceUrl: r.serviceUrl,
+    tenantId: r.tenantId ? String(r.tenantId) : undefined,
+    botId: r.botId ? String(r.botId) : undefined,
+    updatedAt: r.updatedAt,
+  };
+}

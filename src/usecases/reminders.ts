@@ -1,0 +1,244 @@
+/**
+ * Reminders and escalation. A sweep runs the pure due engine over everything,
+ * works out who should hear about which obligation (the people who owe it,
+ * plus whoever the policy's ladder has reached), and queues at most one digest
+ * per person per day. A ledger makes each reminder go out once per step per
+ * week, across restarts and instances; quiet hours and working days are kept;
+ * a rate-limited dispatcher delivers the digests and never drops one.
+ */
+import { DateTime } from 'luxon';
+import { digestCard, digestSummary, type DigestItem } from '../bot/cards/digest';
+import { dueObligations, type Obligation } from '../domain/due/dueEngine';
+import type { Person, Relationship } from '../domain/model';
+import type { EscalationTarget, PolicyPack } from '../domain/policy/schema';
+import { isWorkingDay } from '../domain/time/workingDays';
+import type { Services } from '../runtime/services';
+import { badRequest, forbidden } from './errors';
+import type { NotifyContext } from './rebooking';
+
+export const DIGEST_KIND = 'digest';
+const REMINDER_KIND = 'reminder';
+const SNOOZE_KIND = 'snooze';
+const REPEAT_DAYS = 7;
+
+const TITLES: Record<Obligation['kind'], string> = {
+  'supervision-due': 'Supervision due',
+  'hard-maximum': 'Longest allowed gap between sessions',
+  'rolling-minimum': 'Sessions in the rolling window',
+  'per-term': 'Supervision this term',
+  'external-visits': 'External supervision visits',
+  'record-due': 'Supervision record to write',
+  'countersign-due': 'Supervision record to countersign',
+  'action-due': 'Action from supervision',
+  'agreement-missing': 'Supervision agreement needed',
+  'agreement-review': 'Supervision agreement review',
+  'rebook-needed': 'Cancelled session to rebook',
+};
+
+export interface PlannedDigest {
+  personId: string;
+  aadObjectId: string;
+  firstName: string;
+  items: (DigestItem & { ledgerKey: string; why: string })[];
+}
+
+export interface SweepPlan {
+  now: string;
+  digests: PlannedDigest[];
+  /** People with something to hear who are not told now, and why (quiet hours, already today...). */
+  deferred: { personId: string; why: string }[];
+  obligations: number;
+}
+
+/** Is `now` a time to send in this policy: a working day, outside its quiet hours? */
+export function sendingWindowOpen(policy: PolicyPack, now: DateTime): boolean {
+  const local = now.setZone(policy.timeZone);
+  if (!isWorkingDay(local.toISODate()!, policy)) return false;
+  const hm = local.toFormat('HH:mm');
+  const { start, end } = policy.reminders.quietHours;
+  const quiet = start > end ? hm >= start || hm < end : hm >= start && hm < end;
+  return !quiet;
+}
+
+async function resolveTargets(services: Services, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
+  const get = async (id: string | undefined) => {
+    if (!id) return undefined;
+    if (!cache.has(id)) cache.set(id, await services.directory.getPerson(id));
+    return cache.get(id);
+  };
+  const out: Person[] = [];
+  const add = (p: Person | undefined) => p && !out.some((x) => x.id === p.id) && out.push(p);
+  for (const t of targets) {
+    if (t === 'supervisor') add(await get(rel.supervisorId));
+    if (t === 'supervisee') for (const id of rel.superviseeIds) add(await get(id));
+    if (t === 'supervisor-line-manager') add(await get((await get(rel.supervisorId))?.lineManagerId));
+    if (t === 'supervisee-line-manager') for (const id of rel.superviseeIds) add(await get((await get(id))?.lineManagerId));
+    if (t === 'safeguarding-lead') for (const p of await services.directory.listPeople()) if (p.roles.includes('safeguarding-lead')) add(p);
+  }
+  return out;
+}
+
+/** The ledger key for telling `personId` about `o` now: once per step per week. */
+function ledgerKey(o: Obligation, personId: string, now: DateTime): string {
+  const due = DateTime.fromISO(o.dueAt);
+  const bucket = o.state === 'overdue' ? `w${Math.floor(now.diff(due, 'days').days / REPEAT_DAYS)}` : o.state;
+  return `${o.id}|s${o.escalationStep}|${personId}|${bucket}`;
+}
+
+/** Works out the digests a sweep would send now, without writing anything. */
+export async function planDigests(services: Services): Promise<SweepPlan> {
+  const { store, policies, clock } = services;
+  const now = DateTime.fromJSDate(clock.now()).toUTC();
+  const relationships = await store.listRelationships({ activeOnly: true });
+  const ids = relationships.map((r) => r.id);
+  const [sessions, records, actions, agreements] = await Promise.all([
+    store.listSessions({ relationshipIds: ids }),
+    store.listRecords({ relationshipIds: ids }),
+    store.listActions({ relationshipIds: ids }),
+    store.listAgreements(ids),
+  ]);
+  const obligations = dueObligations({ now: now.toISO()!, policies, relationships, sessions, records, actions, agreements });
+  const relById = new Map(relationships.map((r) => [r.id, r]));
+  const cache = new Map<string, Person | undefined>();
+  const byPerson = new Map<string, PlannedDigest>();
+  const deferred: SweepPlan['deferred'] = [];
+  const todayKey = (p: Person) => `${p.id}|${now.setZone('Europe/London').toISODate()}`;
+
+  for (const o of obligations) {
+    if (o.state === 'upcoming') continue;
+    const rel = relById.get(o.relationshipId);
+    const policy = policies.get(o.policyId);
+    if (!rel || !policy) continue;
+    const owe = await resolveTargets(services, rel, [], cache);
+    for (const id of o.owedBy) {
+      if (!cache.has(id)) cache.set(id, await services.directory.getPerson(id));
+      const p = cache.get(id);
+      if (p) owe.push(p);
+    }
+    const told = await resolveTargets(services, rel, o.notify, cache);
+    const recipients: [Person, 'owe' | 'escalated'][] = [
+      ...owe.map((p) => [p, 'owe'] as [Person, 'owe']),
+      ...told.filter((p) => !owe.some((x) => x.id === p.id)).map((p) => [p, 'escalated'] as [Person, 'escalated']),
+    ];
+    for (const [person, role] of recipients) {
+      const key = ledgerKey(o, person.id, now);
+      if ((await store.listClaims(REMINDER_KIND, key)).some((c) => c.key === key)) continue;
+      const snoozed = (await store.listClaims(SNOOZE_KIND, `${o.id}|${person.id}|`)).some((c) => String(c.detail?.until ?? '') > now.toISO()!);
+      if (snoozed) continue;
+      if (!sendingWindowOpen(policy, now)) {
+        deferred.push({ personId: person.id, why: 'outside working hours or on a non-working day' });
+        continue;
+      }
+      if ((await store.listClaims('digest-day', todayKey(person))).length) {
+        deferred.push({ personId: person.id, why: 'already had today’s digest' });
+        continue;
+      }
+      const d = byPerson.get(person.id) ?? { personId: person.id, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
+      byPerson.set(person.id, d);
+      if (d.items.some((i) => i.obligationId === o.id)) continue;
+      d.items.push({
+        obligationId: o.id,
+        kind: o.kind,
+        role,
+        title: TITLES[o.kind],
+        explanation: o.explanation,
+        dueAt: o.dueAt,
+        state: o.state,
+        actionId: o.kind === 'action-due' ? o.subjectId : undefined,
+        ledgerKey: key,
+        why: role === 'owe' ? `owes it (${o.state}, step ${o.escalationStep})` : `escalation step ${o.escalationStep} of the policy's ladder (${o.notify.join(', ')})`,
+      });
+    }
+  }
+  return { now: now.toISO()!, digests: [...byPerson.values()], deferred, obligations: obligations.length };
+}
+
+/**
+ * Plans, then claims: one digest a day per person (the 'digest-day' claim), and
+ * each item once per step per week (the 'reminder' claims). Queued for the
+ * dispatcher in the same pass, so a crash never loses a digest already claimed.
+ */
+export async function sweepReminders(services: Services): Promise<SweepPlan> {
+  const plan = await planDigests(services);
+  const day = DateTime.fromISO(plan.now).setZone('Europe/London').toISODate();
+  const sent: PlannedDigest[] = [];
+  for (const d of plan.digests) {
+    if (!(await services.store.claim('digest-day', `${d.personId}|${day}`, plan.now))) continue;
+    await services.work.enqueue(DIGEST_KIND, `${d.personId}|${day}`, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, plan.now);
+    for (const item of d.items) await services.store.claim(REMINDER_KIND, item.ledgerKey, plan.now);
+    await services.store.appendAudit({ at: plan.now, actorId: 'system:reminders', action: 'digest-queued', subjectType: 'person', subjectId: d.personId, detail: { items: d.items.length } });
+    sent.push(d);
+  }
+  return { ...plan, digests: sent };
+}
+
+/** A token bucket: at most `perSecond` sends, smoothly. */
+export class RateLimiter {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    readonly perSecond: number,
+    private readonly nowMs: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    this.tokens = perSecond;
+    this.last = nowMs();
+  }
+
+  async take(): Promise<void> {
+    for (;;) {
+      const t = this.nowMs();
+      this.tokens = Math.min(this.perSecond, this.tokens + ((t - this.last) / 1000) * this.perSecond);
+      this.last = t;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await this.sleep(((1 - this.tokens) / this.perSecond) * 1000);
+    }
+  }
+}
+
+/** Status and Retry-After of a throttled Teams call, when the error carries them. */
+function throttle(err: unknown): { retryAfterMs?: number } | undefined {
+  const e = err as { status?: number; statusCode?: number; response?: { status?: number; headers?: Record<string, string> } };
+  const status = e?.status ?? e?.statusCode ?? e?.response?.status;
+  if (status !== 429) return undefined;
+  const header = e?.response?.headers?.['retry-after'];
+  const seconds = header !== undefined ? Number(header) : NaN;
+  return { retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : undefined };
+}
+
+/** Sends queued digests within the Teams rate limit; throttled or failed sends are retried, never dropped. */
+export async function dispatchDigests(services: Services, ctx: NotifyContext, workerId: string, limiter: RateLimiter, batch = 200): Promise<{ sent: number; retried: number; unreachable: number }> {
+  const now = services.clock.now();
+  const items = await services.work.lease(DIGEST_KIND, workerId, now.toISOString(), 5 * 60_000, batch);
+  const out = { sent: 0, retried: 0, unreachable: 0 };
+  for (const item of items) {
+    const p = item.payload as { personId: string; aadObjectId: string; firstName: string; items: DigestItem[] };
+    await limiter.take();
+    try {
+      const posted = await ctx.notifier.sendCard(p.aadObjectId, digestCard({ firstName: p.firstName, items: p.items, tabUrl: ctx.tabUrl }), digestSummary(p.items.length));
+      if (!posted) out.unreachable += 1;
+      await services.work.complete(item.id, workerId, { delivered: Boolean(posted), at: services.clock.now().toISOString() }, services.clock.now().toISOString());
+      if (posted) out.sent += 1;
+    } catch (err) {
+      const t = throttle(err);
+      const delay = t?.retryAfterMs ?? Math.min(15 * 60_000, 2_000 * 2 ** item.attempts);
+      await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(Date.now() + delay).toISOString());
+      out.retried += 1;
+    }
+  }
+  return out;
+}
+
+/** "Snooze a week" on a digest item: only for someone the item concerns. */
+export async function snooze(services: Services, actor: Person, obligationId: string, days: number): Promise<string> {
+  if (![1, 7].includes(days)) throw badRequest('Snooze for a day or a week');
+  const claims = await services.store.listClaims(REMINDER_KIND, `${obligationId}|`);
+  if (!claims.some((c) => c.key.split('|')[2] === actor.id)) throw forbidden('That reminder was not sent to you');
+  const until = DateTime.fromJSDate(services.clock.now()).plus({ days }).toUTC().toISO()!;
+  await services.store.claim(SNOOZE_KIND, `${obligationId}|${actor.id}|${until}`, services.clock.now().toISOString(), { until });
+  return until;
+}
