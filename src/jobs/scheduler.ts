@@ -28,12 +28,13 @@ export class Scheduler {
   }
 
   /**
-   * Runs every job once. A timer tick skips a job that is still running; an
+   * Runs every job once, in order. A timer tick skips a job that is still running; an
    * explicit tick (wait = true) waits for it and then runs it again, so the
    * caller knows a full run started after it asked.
    */
   async tick(wait = true): Promise<void> {
-    await Promise.all(this.jobs.map((job) => this.runOne(job, wait)));
+    // In order: later jobs (reminders) read what earlier ones (reconcile) just wrote.
+    for (const job of this.jobs) await this.runOne(job, wait);
   }
 
   private async runOne(job: Job, wait: boolean): Promise<void> {

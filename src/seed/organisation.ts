@@ -113,7 +113,7 @@ export const SEED_HISTORY: { relationshipId: string; daysAgo: number; time: stri
     values: { experience: 'Demo record (seed data).', reflection: 'Demo record.', analysis: 'Demo record.', actionPlanning: 'Demo record.' },
   })),
   {
-    relationshipId: 'rel-grace-tom', daysAgo: 112, time: '14:00', minutes: 60, templateId: 'staffordshire-record',
+    relationshipId: 'rel-grace-tom', daysAgo: 98, time: '14:00', minutes: 60, templateId: 'staffordshire-record',
     values: { supervisor: 'Grace Whitfield', supervisee: 'Tom Reynolds', concerns: 'Demo record (seed data).' },
   },
 ];

@@ -24,7 +24,8 @@ export interface NotifyContext {
   tabUrl: string;
 }
 
-const LEASE_MS = 120_000;
+/** Short: a worker that dies mid-rebook holds it only this long before another instance (or the restarted app) takes over. */
+const LEASE_MS = 20_000;
 
 export function replacementId(sessionId: string): string {
   return `rb-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
