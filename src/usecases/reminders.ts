@@ -99,17 +99,22 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
   ]);
   const obligations = dueObligations({ now: now.toISO()!, policies, relationships, sessions, records, actions, agreements });
   const relById = new Map(relationships.map((r) => [r.id, r]));
+  // The ledger, read once per sweep (not once per obligation): what was already said, snoozed, or sent today.
+  const reminded = new Set((await store.listClaims(REMINDER_KIND)).map((c) => c.key));
+  const nowIso = now.toISO()!;
+  const snoozed = new Set((await store.listClaims(SNOOZE_KIND)).filter((c) => String(c.detail?.until ?? '') > nowIso).map((c) => c.key.split('|').slice(0, 2).join('|')));
+  const today = now.setZone('Europe/London').toISODate()!;
+  const hadDigest = new Set((await store.listClaims('digest-day')).filter((c) => c.key.endsWith(`|${today}`)).map((c) => c.key.split('|')[0]!));
   const cache = new Map<string, Person | undefined>();
   const byPerson = new Map<string, PlannedDigest>();
   const deferred: SweepPlan['deferred'] = [];
-  const todayKey = (p: Person) => `${p.id}|${now.setZone('Europe/London').toISODate()}`;
 
   for (const o of obligations) {
     if (o.state === 'upcoming') continue;
     const rel = relById.get(o.relationshipId);
     const policy = policies.get(o.policyId);
     if (!rel || !policy) continue;
-    const owe = await resolveTargets(services, rel, [], cache);
+    const owe: Person[] = [];
     for (const id of o.owedBy) {
       if (!cache.has(id)) cache.set(id, await services.directory.getPerson(id));
       const p = cache.get(id);
@@ -122,14 +127,12 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
     ];
     for (const [person, role] of recipients) {
       const key = ledgerKey(o, person.id, now);
-      if ((await store.listClaims(REMINDER_KIND, key)).some((c) => c.key === key)) continue;
-      const snoozed = (await store.listClaims(SNOOZE_KIND, `${o.id}|${person.id}|`)).some((c) => String(c.detail?.until ?? '') > now.toISO()!);
-      if (snoozed) continue;
+      if (reminded.has(key) || snoozed.has(`${o.id}|${person.id}`)) continue;
       if (!sendingWindowOpen(policy, now)) {
         deferred.push({ personId: person.id, why: 'outside working hours or on a non-working day' });
         continue;
       }
-      if ((await store.listClaims('digest-day', todayKey(person))).length) {
+      if (hadDigest.has(person.id)) {
         deferred.push({ personId: person.id, why: 'already had today’s digest' });
         continue;
       }

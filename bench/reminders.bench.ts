@@ -1,0 +1,167 @@
+/**
+ * Reminder benchmark: `node scripts/run-ts.js bench/reminders.bench.ts [--staff 50000] [--rate 5]`.
+ *
+ * 1. The sweep over N staff (5,000 supervisors × 10 supervisees; each history a few
+ *    held sessions, some records unsigned, some actions open) in an embedded store:
+ *    planDigests (read store + due engine + who to tell + ledger) and sweepReminders
+ *    (the same, plus claims and queueing), each ÷ the due engine alone on the same
+ *    data (the baseline measured in this run).
+ * 2. Dispatch: digests sent through the rate limiter at the configured Teams limit
+ *    (PT_TEAMS_MAX_PER_SECOND, default 5/s) to a notifier that answers at once:
+ *    achieved messages per second ÷ the configured limit (≤ 1.00 means the limit held),
+ *    and the dispatcher's own overhead with the limiter set far above any real limit.
+ * Counts and ratios, not assertions.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../src/adapters/embedded/db';
+import { EmbeddedCalendar } from '../src/adapters/embedded/calendar';
+import { EmbeddedStore } from '../src/adapters/embedded/store';
+import { EmbeddedWorkQueue } from '../src/adapters/embedded/workQueue';
+import { loadConfig } from '../src/config/env';
+import { loadPolicies } from '../src/config/policies';
+import { dueObligations } from '../src/domain/due/dueEngine';
+import type { Relationship, Session, SupervisionRecord } from '../src/domain/model';
+import { createLogger } from '../src/logging';
+import type { AdaptiveCard, NotifierPort } from '../src/ports/notifier';
+import type { Services } from '../src/runtime/services';
+import { dispatchDigests, planDigests, RateLimiter, sweepReminders } from '../src/usecases/reminders';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const STAFF = arg('staff', 50_000);
+const RATE = arg('rate', Number(process.env.PT_TEAMS_MAX_PER_SECOND ?? 5));
+const NOW = '2026-12-03T10:00:00.000Z';
+const DAY = 86_400_000;
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function build(dir: string) {
+  const db = openDatabase(path.join(dir, 'bench.sqlite'));
+  const store = new EmbeddedStore(db);
+  const rnd = random(7);
+  const packs = ['westmorland-furness-scp', 'staffordshire-stoke-icb', 'south-gloucestershire-scb', 'leicestershire-cfs'];
+  const groups: Record<string, string> = { 'westmorland-furness-scp': 'practitioners', 'staffordshire-stoke-icb': 'clinical', 'south-gloucestershire-scb': 'management', 'leicestershire-cfs': 'casework' };
+  const supervisors = Math.ceil(STAFF / 10);
+  db.exec('BEGIN');
+  for (let m = 0; m < Math.ceil(supervisors / 20); m++) {
+    store.upsertPerson({ id: `m${m}`, aadObjectId: `aad-m${m}`, displayName: `Manager ${m}`, email: `m${m}@x.example`, jobTitle: 'Manager', team: `Area ${m}`, roles: ['line-manager'] });
+  }
+  for (let s = 0; s < supervisors; s++) {
+    store.upsertPerson({ id: `s${s}`, aadObjectId: `aad-s${s}`, displayName: `Supervisor ${s}`, email: `s${s}@x.example`, jobTitle: 'Team Manager', team: `Area ${Math.floor(s / 20)}`, roles: ['supervisor'], lineManagerId: `m${Math.floor(s / 20)}` });
+  }
+  db.exec('COMMIT');
+  const relationships: Relationship[] = [];
+  const sessions: Session[] = [];
+  const records: SupervisionRecord[] = [];
+  db.exec('BEGIN');
+  for (let p = 0; p < STAFF; p++) {
+    const sup = `s${Math.floor(p / 10)}`;
+    const policyId = packs[p % packs.length]!;
+    store.upsertPerson({ id: `p${p}`, aadObjectId: `aad-p${p}`, displayName: `Practitioner ${p}`, email: `p${p}@x.example`, jobTitle: 'Social Worker', team: `Area ${Math.floor(p / 200)}`, roles: ['practitioner'], lineManagerId: sup, policyId, staffGroupId: groups[policyId] });
+    const rel: Relationship = { id: `r${p}`, kind: 'individual', supervisorId: sup, superviseeIds: [`p${p}`], policyId, staffGroupId: groups[policyId]!, startedOn: '2025-01-06', active: true };
+    relationships.push(rel);
+    // 3 past sessions a month apart, the latest 5–60 days ago; a future one; most records signed.
+    const last = Date.parse(NOW) - (5 + Math.floor(rnd() * 55)) * DAY;
+    for (let k = 0; k < 4; k++) {
+      const start = new Date(last - (2 - k) * 30 * DAY).toISOString();
+      const future = Date.parse(start) > Date.parse(NOW);
+      const id = `r${p}-s${k}`;
+      sessions.push({ id, relationshipId: rel.id, start, end: new Date(Date.parse(start) + 3_600_000).toISOString(), status: future ? 'planned' : 'held', kind: 'planned' });
+      if (!future && (k < 2 || rnd() < 0.8)) {
+        records.push({ id: `rec-${id}`, sessionId: id, relationshipId: rel.id, templateId: 't', version: 1, status: 'signed', authorId: sup, values: {}, signatures: [{ personId: sup, role: 'supervisor', at: start }, { personId: `p${p}`, role: 'supervisee', at: start }], createdAt: start, updatedAt: start, etag: '' });
+      }
+    }
+  }
+  db.exec('COMMIT');
+  const rel = db.prepare('INSERT INTO relationships (id, kind, supervisor_id, policy_id, staff_group_id, started_on, active) VALUES (?,?,?,?,?,?,1)');
+  const mem = db.prepare('INSERT INTO relationship_members (relationship_id, person_id) VALUES (?,?)');
+  db.exec('BEGIN');
+  for (const r of relationships) {
+    rel.run(r.id, r.kind, r.supervisorId, r.policyId, r.staffGroupId, r.startedOn);
+    mem.run(r.id, r.superviseeIds[0]!);
+  }
+  db.exec('COMMIT');
+  return { db, store, relationships, sessions, records };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-bench-'));
+  const t0 = performance.now();
+  const { db, store, relationships, sessions, records } = build(dir);
+  await store.saveSessions(sessions);
+  for (const r of records) await store.saveRecord(r);
+  const setupMs = performance.now() - t0;
+  const config = loadConfig({ PT_MODE: 'local', PT_DATA_DIR: dir }, path.join(__dirname, '..'));
+  const policies = loadPolicies(path.join(__dirname, '..', 'policies'));
+  const clock = { now: () => new Date(NOW) };
+  const services: Services = {
+    config, log: createLogger('silent'), clock, policies, store, directory: store, calendar: new EmbeddedCalendar(db, clock), work: new EmbeddedWorkQueue(db),
+    async close() {
+      db.close();
+    },
+  };
+
+  const timeIt = async (fn: () => Promise<unknown> | unknown) => {
+    const s = performance.now();
+    const r = await fn();
+    return { ms: performance.now() - s, r };
+  };
+  // Baseline: the due engine alone over the same data already in memory.
+  const baseline = await timeIt(() => dueObligations({ now: NOW, policies, relationships, sessions, records, actions: [], agreements: [] }));
+  const planned = await timeIt(() => planDigests(services));
+  const swept = await timeIt(() => sweepReminders(services));
+  const plan = planned.r as Awaited<ReturnType<typeof planDigests>>;
+  const digests = (swept.r as Awaited<ReturnType<typeof sweepReminders>>).digests.length;
+
+  // Dispatch: at the configured limit, then with the limiter out of the way.
+  let sent = 0;
+  const notifier: NotifierPort = {
+    async sendCard(_aad: string, _card: AdaptiveCard) {
+      sent += 1;
+      return { conversationId: 'c', activityId: String(sent) };
+    },
+    async updateCard() {},
+  };
+  const ctx = { notifier, tabUrl: 'http://localhost/tab/' };
+  const SAMPLE = Math.min(digests, Math.max(15, Math.round(RATE * 6)));
+  const limited = await timeIt(() => dispatchDigests(services, ctx, 'bench', new RateLimiter(RATE), SAMPLE));
+  // The bucket starts full (one second's worth), so the steady rate is what follows that burst.
+  const achieved = (SAMPLE - RATE) / (limited.ms / 1000);
+  const rest = await timeIt(() => dispatchDigests(services, ctx, 'bench', new RateLimiter(1e9), 1e9));
+  const unlimitedSent = (rest.r as { sent: number }).sent;
+
+  const line = (label: string, ms: number, base: number) => `${label.padEnd(46)} ${ms.toFixed(0).padStart(7)} ms   ${(ms / base).toFixed(1).padStart(6)}× the due engine alone`;
+  process.stdout.write(
+    [
+      `Reminder sweep over ${STAFF.toLocaleString('en-GB')} staff (${relationships.length.toLocaleString('en-GB')} relationships, ${sessions.length.toLocaleString('en-GB')} sessions, ${records.length.toLocaleString('en-GB')} records); store built in ${(setupMs / 1000).toFixed(1)} s`,
+      `${'baseline: due engine alone (data in memory)'.padEnd(46)} ${baseline.ms.toFixed(0).padStart(7)} ms`,
+      line('planDigests (read store, judge, who to tell)', planned.ms, baseline.ms),
+      line('sweepReminders (+ ledger claims, queue)', swept.ms, baseline.ms),
+      `obligations judged: ${plan.obligations.toLocaleString('en-GB')}; digests queued: ${digests.toLocaleString('en-GB')} (${(swept.ms / Math.max(1, STAFF) * 1000).toFixed(1)} µs per staff member)`,
+      '',
+      `Dispatch at the configured Teams limit of ${RATE}/s: ${SAMPLE} digests in ${(limited.ms / 1000).toFixed(2)} s (a burst of ${RATE}, then ${achieved.toFixed(2)}/s) = ${(achieved / RATE).toFixed(2)}× the limit`,
+      `Dispatcher overhead with no limit: ${unlimitedSent.toLocaleString('en-GB')} digests in ${(rest.ms / 1000).toFixed(2)} s = ${(unlimitedSent / (rest.ms / 1000)).toFixed(0)}/s (${((rest.ms / Math.max(1, unlimitedSent)) * 1000).toFixed(0)} µs each)`,
+      `At ${RATE}/s, ${digests.toLocaleString('en-GB')} digests take ${(digests / RATE / 60).toFixed(0)} min to deliver.`,
+    ].join('\n') + '\n',
+  );
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
