@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     `  Tab:               ${app.tabUrl}`,
     `  Bot endpoint:      ${app.url}/api/messages`,
     `  Health:            ${app.url}/healthz`,
-    ...app.playgrounds.map((p, i) => `  ${i === 0 ? 'Agents Playground' : '                 '}: ${p.url}   (Teams emulator, signed in as ${p.personId})`),
+    ...app.playgrounds.map((p) => `  Agents Playground: ${p.url}   (Teams emulator, signed in as ${p.personId})`),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

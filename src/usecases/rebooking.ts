@@ -191,7 +191,8 @@ export async function keepCancelled(services: Services, ctx: NotifyContext, acto
     // Mark it first, so the reconciler never mistakes our own cancellation for one to rebook.
     await services.store.saveSessions([{ ...session, status: 'cancelled' }]);
     await services.calendar.cancelOccurrence(rel.supervisorId, session.calendarEventId!, undefined, 'Supervision cancelled');
-    await services.work.enqueue('kept-cancelled', session.id, { reason, by: actor.id }, now);
+    // The reason stays in the app's own store (never in logs or the audit trail).
+    await services.store.claim('kept-cancelled', session.id, now, { reason, by: actor.id });
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-kept-cancelled', subjectType: 'session', subjectId: session.id });
   }
   const text = `${actor.displayName} kept this supervision cancelled. It still counts towards how often supervision is due.`;

@@ -106,8 +106,8 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     const args: string[] = [];
     if (filter.relationshipIds) {
       if (filter.relationshipIds.length === 0) return [];
-      where.push(`relationship_id IN (${filter.relationshipIds.map(() => '?').join(',')})`);
-      args.push(...filter.relationshipIds);
+      where.push('relationship_id IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(filter.relationshipIds));
     }
     if (filter.from) (where.push('end > ?'), args.push(filter.from));
     if (filter.to) (where.push('start < ?'), args.push(filter.to));
@@ -136,10 +136,10 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     if (relationshipIds.length === 0) return [];
     const rows = this.db
       .prepare(
-        `SELECT a.body FROM agreements a WHERE a.relationship_id IN (${relationshipIds.map(() => '?').join(',')})
+        `SELECT a.body FROM agreements a WHERE a.relationship_id IN (SELECT value FROM json_each(?))
          AND a.created_at = (SELECT MAX(b.created_at) FROM agreements b WHERE b.relationship_id = a.relationship_id)`,
       )
-      .all(...relationshipIds) as Row[];
+      .all(JSON.stringify(relationshipIds)) as Row[];
     return rows.map((r) => JSON.parse(String(r.body)) as Agreement);
   }
 
@@ -168,8 +168,8 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     const args: string[] = [];
     if (filter.relationshipIds) {
       if (filter.relationshipIds.length === 0) return [];
-      where.push(`relationship_id IN (${filter.relationshipIds.map(() => '?').join(',')})`);
-      args.push(...filter.relationshipIds);
+      where.push('relationship_id IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(filter.relationshipIds));
     }
     if (filter.status?.length) {
       where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
@@ -214,8 +214,8 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     const args: string[] = [];
     if (filter.relationshipIds) {
       if (filter.relationshipIds.length === 0) return [];
-      where.push(`relationship_id IN (${filter.relationshipIds.map(() => '?').join(',')})`);
-      args.push(...filter.relationshipIds);
+      where.push('relationship_id IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(filter.relationshipIds));
     }
     if (filter.ownerId) (where.push('owner_id = ?'), args.push(filter.ownerId));
     if (filter.recordId) (where.push('record_id = ?'), args.push(filter.recordId));
