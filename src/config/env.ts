@@ -62,6 +62,11 @@ const tenantSchema = z.object({
   APPLICATION_ID_URI: z.string().min(1),
   /** SharePoint site holding the app's lists, e.g. https://contoso.sharepoint.com/sites/protected-time */
   SHAREPOINT_SITE_URL: z.url({ protocol: /^https$/ }),
+  /**
+   * Object id of the Entra group whose members (nested groups included) are the app's people:
+   * the directory lists them, and nobody outside it is read or booked (docs/tenant-setup.md, section 2).
+   */
+  PEOPLE_GROUP_ID: guid,
   /** Teams app id from the manifest (for deep links to the tab). */
   TEAMS_APP_ID: guid,
 });

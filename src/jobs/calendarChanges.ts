@@ -4,10 +4,11 @@
  * it from a durable cursor and returns the people whose calendars changed.
  */
 import type { Db } from '../adapters/embedded/db';
+import type { CalendarChangeFeed } from '../ports/changeFeed';
 
 const CURSOR_KEY = 'calendar-changes.cursor';
 
-export class EmbeddedChangeFeed {
+export class EmbeddedChangeFeed implements CalendarChangeFeed {
   constructor(private readonly db: Db) {}
 
   /** People with changes since the last call; advances the cursor. */
@@ -19,5 +20,10 @@ export class EmbeddedChangeFeed {
     const last = rows[rows.length - 1]!.seq;
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(CURSOR_KEY, String(last));
     return [...new Set(rows.map((r) => r.person_id))];
+  }
+
+  /** The port's form of poll(): the cursor advances when asked (not on the next call). */
+  async changedPeople(_now: string): Promise<string[]> {
+    return this.poll();
   }
 }

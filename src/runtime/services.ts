@@ -13,11 +13,22 @@ import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
+import type { QualityStore } from '../ports/quality';
 import type { RecordStore } from '../ports/store';
 import type { WorkQueue } from '../ports/workQueue';
 import { EmbeddedWorkQueue } from '../adapters/embedded/workQueue';
+import { EmbeddedQualityStore } from '../adapters/embedded/qualityStore';
 import type { Logger } from '../logging';
 import { AdjustableClock } from './adjustableClock';
+import type { Person } from '../domain/model';
+import type { TenantEnv } from '../config/env';
+import type { TokenSource } from '../adapters/graph/graphAuth';
+import { GraphHttp } from '../adapters/graph/graphHttp';
+import { GraphCalendar, type GraphUserRef } from '../adapters/graph/graphCalendar';
+import { GraphDirectory } from '../adapters/graph/graphDirectory';
+import { SharePointStore } from '../adapters/sharepoint/sharepointStore';
+import { SharePointWorkQueue } from '../adapters/sharepoint/sharepointWorkQueue';
+import { createAppTokenProvider } from '../tenant/appToken';
 
 export interface Services {
   config: AppConfig;
@@ -28,6 +39,8 @@ export interface Services {
   directory: DirectoryPort;
   calendar: CalendarPort;
   work: WorkQueue;
+  /** Quality-assurance grades (optional: a deployment without it reports no grades and refuses grading). */
+  quality?: QualityStore;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
@@ -37,15 +50,26 @@ export function databaseFile(config: AppConfig): string {
   return path.join(config.dataDir, 'protected-time.sqlite');
 }
 
-export async function createServices(config: AppConfig, log: Logger, clock: Clock = systemClock): Promise<Services> {
+/**
+ * What tenant mode reaches the outside world through, for tests to replace
+ * (a fake Graph, a fixed token). Production passes none; local mode ignores them.
+ */
+export interface ServiceDeps {
+  /** Graph's base URL (default https://graph.microsoft.com/v1.0). */
+  graphBaseUrl?: string;
+  /** App-only Graph tokens (default: client credentials from the environment through msal-node). */
+  tokenSource?: TokenSource;
+  fetch?: typeof fetch;
+  /** First backoff step of Graph retries, in ms (default 1 s). */
+  graphBaseDelayMs?: number;
+  /** How long the directory listing behind calendar address lookups is reused, in ms (default 10 minutes). */
+  peopleCacheMs?: number;
+}
+
+export async function createServices(config: AppConfig, log: Logger, clock: Clock = systemClock, deps: ServiceDeps = {}): Promise<Services> {
   const policies = loadPolicies(config.policyDir);
   log.info({ packs: [...policies.keys()] }, 'policy packs loaded');
-  if (config.mode === 'tenant') {
-    // The Graph calendar, Entra directory and SharePoint store adapters are wired here
-    // once built (issues #4, #5, #8). Until then tenant mode refuses to start rather than
-    // run half on local adapters.
-    throw new Error('Tenant mode is not available in this build yet: the Graph and SharePoint adapters are still being built. Run with PT_MODE=local.');
-  }
+  if (config.env.PT_MODE === 'tenant') return tenantServices(config, config.env, log, clock, policies, deps);
   const db = openDatabase(databaseFile(config));
   const store = new EmbeddedStore(db);
   // Local mode may run on a movable clock (PT_TEST_CLOCK) so demos and tests can fast-forward.
@@ -54,9 +78,108 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
   const calendar = new EmbeddedCalendar(db, clock);
   return {
     config, log, clock, policies, store, directory: store, calendar, work: new EmbeddedWorkQueue(db),
+    quality: new EmbeddedQualityStore(db),
     embedded: { db, store, calendar, clock: adjustable },
     async close() {
       db.close();
     },
   };
+}
+
+/**
+ * Tenant mode: Microsoft Graph for people (Entra ID) and calendars (Exchange),
+ * SharePoint lists for records and durable work. Nothing here calls the network:
+ * the token is fetched on the first Graph request (and cached by MSAL), the site
+ * and list ids on the first SharePoint one. A person's id is their Entra object id.
+ */
+function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: Clock, policies: Map<string, PolicyPack>, deps: ServiceDeps): Services {
+  // Reads CLIENT_CERTIFICATE_PATH now (a bad certificate stops start-up, naming the variable); asks Entra later.
+  const token = deps.tokenSource ?? createAppTokenProvider(env);
+  const http = new GraphHttp({
+    token,
+    ...(deps.graphBaseUrl ? { baseUrl: deps.graphBaseUrl } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.graphBaseDelayMs !== undefined ? { baseDelayMs: deps.graphBaseDelayMs } : {}),
+  });
+  const site = { siteUrl: env.SHAREPOINT_SITE_URL };
+  const store = new SharePointStore({ http, site });
+  const work = new SharePointWorkQueue({ http, site });
+  const directory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
+  const addresses = new DirectoryAddresses(directory, deps.peopleCacheMs ?? 10 * 60_000);
+  const calendar = new GraphCalendar({ http, resolveUser: (personId) => addresses.user(personId), resolvePerson: (ref) => addresses.personId(ref) });
+  log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID }, 'tenant mode: Entra directory and Exchange calendars through Graph, records and work in SharePoint');
+  return {
+    config, log, clock, policies, store, directory, calendar, work,
+    async close() {
+      // Nothing held open: HTTP connections close themselves, MSAL's cache is in memory.
+    },
+  };
+}
+
+/**
+ * How the calendar adapter finds people: person id → Graph user (object id and
+ * mail), and an event's addresses → person id. Addresses come from one listing
+ * of the people group, reused for `ttlMs` (concurrent callers share the one
+ * listing; a failed listing is not kept). Someone not in the listing is looked
+ * up on their own when booked for (getPerson); an address nobody in the group
+ * has is not one of the app's people.
+ */
+export class DirectoryAddresses {
+  private listing?: { at: number; index: Promise<{ byId: Map<string, Person>; byEmail: Map<string, string> }> };
+  private readonly single = new Map<string, { at: number; person: Promise<Person | undefined> }>();
+
+  constructor(
+    private readonly directory: DirectoryPort,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async user(personId: string): Promise<GraphUserRef> {
+    const listed = this.fresh(this.listing) ? (await this.listing!.index).byId.get(personId) : undefined;
+    const person = listed ?? (await this.lookUp(personId));
+    if (!person) throw new Error(`person ${personId} is not in the directory (Entra ID)`);
+    if (!person.email) throw new Error(`person ${personId} has no mail address in Entra ID: their calendar cannot be read or booked`);
+    return { id: person.id, mail: person.email };
+  }
+
+  async personId(ref: { email?: string; aadObjectId?: string }): Promise<string | undefined> {
+    const { byId, byEmail } = await this.index();
+    // In a tenant the person id is the Entra object id.
+    if (ref.aadObjectId && byId.has(ref.aadObjectId)) return ref.aadObjectId;
+    return ref.email ? byEmail.get(ref.email.toLowerCase()) : undefined;
+  }
+
+  private index(): Promise<{ byId: Map<string, Person>; byEmail: Map<string, string> }> {
+    if (!this.fresh(this.listing)) {
+      const entry = {
+        at: this.now(),
+        index: this.directory.listPeople().then((people) => ({
+          byId: new Map(people.map((p) => [p.id, p])),
+          byEmail: new Map(people.filter((p) => p.email).map((p) => [p.email.toLowerCase(), p.id])),
+        })),
+      };
+      entry.index.catch(() => {
+        if (this.listing === entry) this.listing = undefined;
+      });
+      this.listing = entry;
+    }
+    return this.listing!.index;
+  }
+
+  private lookUp(personId: string): Promise<Person | undefined> {
+    let hit = this.single.get(personId);
+    if (!this.fresh(hit)) {
+      if (this.single.size > 10_000) this.single.clear();
+      const entry = { at: this.now(), person: this.directory.getPerson(personId) };
+      entry.person.catch(() => {
+        if (this.single.get(personId) === entry) this.single.delete(personId);
+      });
+      this.single.set(personId, (hit = entry));
+    }
+    return hit!.person;
+  }
+
+  private fresh(entry: { at: number } | undefined): boolean {
+    return entry !== undefined && this.now() - entry.at < this.ttlMs;
+  }
 }

@@ -14,12 +14,14 @@ import { identify } from './auth/identify';
 import type { EntraTokenOptions } from './auth/entraToken';
 import { privateApi, publicApi } from './api';
 import { agreementRoutes, bookingRoutes } from './routes/booking';
+import { complianceRoutes } from './routes/compliance';
 import { devRoutes } from './routes/dev';
+import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
 
 export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
 
-export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTokenOptions; startedAt: Date; runJobs?: () => Promise<void> }): express.Express {
+export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTokenOptions; startedAt: Date; runJobs?: () => Promise<void>; graphNotifications?: GraphNotificationReceiver }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -44,11 +46,13 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
     app.use('/tab', (_req, res) => res.status(503).type('text').send('The tab has not been built: run `npm run build`.'));
   }
 
+  // Graph change notifications (tenant mode): outside /api/v1, no user auth; Graph proves itself with clientState.
+  if (opts.graphNotifications) app.use('/api/graph', graphNotificationRoutes(opts.graphNotifications));
   if (services.config.mode === 'local') {
     app.use('/api/dev', express.json({ limit: '16kb' }), devRoutes(services, opts.runJobs ?? (async () => undefined)));
   }
   app.use('/api/v1', express.json({ limit: '256kb' }), publicApi(services));
-  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services));
+  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -8,11 +8,12 @@ import { SignInPicker } from './components/SignInPicker';
 import { tabConfig } from './auth';
 import { detectHost, type HostInfo, type ThemeName } from './host';
 import { Book } from './pages/Book';
+import { Compliance } from './pages/Compliance';
 import { Home } from './pages/Home';
 import { People } from './pages/People';
 import { Records } from './pages/Records';
 
-type Page = 'mine' | 'people' | 'book' | 'records';
+type Page = 'mine' | 'people' | 'book' | 'records' | 'compliance';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 
@@ -78,6 +79,7 @@ function SignedIn({ personId }: { personId: string }) {
           <Tab value="people">People</Tab>
           <Tab value="book">Book</Tab>
           <Tab value="records">Records</Tab>
+          <Tab value="compliance">Compliance</Tab>
         </TabList>
       </nav>
       {page === 'mine' && <Home personId={personId} />}
@@ -91,6 +93,7 @@ function SignedIn({ personId }: { personId: string }) {
       )}
       {page === 'book' && <Book initialRelationshipId={bookFor} />}
       {page === 'records' && <Records />}
+      {page === 'compliance' && <Compliance />}
     </>
   );
 }

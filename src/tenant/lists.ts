@@ -1,7 +1,8 @@
 /**
  * The SharePoint lists Protected Time keeps its records in (tenant mode), all on
  * the one site granted through Sites.Selected. `pt provision` creates them;
- * `pt doctor` checks they exist. The names are the lists' URL names.
+ * `pt doctor` checks they exist. The names are the lists' URL names: every list
+ * of src/adapters/sharepoint/listSchema.ts (a contract test keeps the two the same).
  */
 export const APP_LISTS = [
   'pt-sessions',
@@ -14,6 +15,11 @@ export const APP_LISTS = [
   'pt-conversations',
   'pt-outbox',
   'pt-reminders',
+  'pt-series',
+  'pt-record-versions',
+  'pt-card-messages',
+  'pt-ledger',
+  'pt-leases',
 ] as const;
 
 export type AppListName = (typeof APP_LISTS)[number];

@@ -50,12 +50,12 @@ const writes = () => fake.requests.filter((r) => r.method !== 'GET');
 const httpCalls = () => fake.httpRequests.map((r) => `${r.method} ${r.path.replace(sp.siteId, '{site}').replace(/lists\/[0-9a-f-]{36}/, 'lists/{list}')}`);
 
 describe('the list schema', () => {
-  it('covers every list pt doctor expects, and names the ones src/tenant/lists.ts does not list', () => {
+  it('covers every list pt doctor expects, and pt doctor expects every list it covers', () => {
     const names = LIST_SCHEMA.map((l) => l.name);
     expect(APP_LISTS.filter((l) => !names.includes(l))).toEqual([]);
     expect(new Set(names).size).toBe(names.length);
-    // Lists the store needs that APP_LISTS (and so pt doctor) does not know yet.
-    expect(listsMissingFromAppLists()).toEqual(['pt-series', 'pt-record-versions', 'pt-card-messages', 'pt-ledger']);
+    // pt doctor (APP_LISTS) checks every list the adapters need.
+    expect(listsMissingFromAppLists()).toEqual([]);
   });
 
   it('indexes every unique column, keeps bodies in plain multi-line text, and case detail only in records, versions, actions and agreements', () => {
@@ -279,6 +279,7 @@ describe('pt provision', () => {
     CLIENT_SECRET: 'not-a-real-secret',
     APPLICATION_ID_URI: 'api://pt.contoso.example/66666666-7777-4888-9999-000000000000',
     SHAREPOINT_SITE_URL: 'https://contoso.sharepoint.com/sites/protected-time',
+    PEOPLE_GROUP_ID: '77777777-7777-4777-8777-777777777777',
     TEAMS_APP_ID: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
     PT_LOG_LEVEL: 'silent',
   };

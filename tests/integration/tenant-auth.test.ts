@@ -32,6 +32,7 @@ const TENANT_ENV = {
   CLIENT_SECRET: 'not-used-here',
   APPLICATION_ID_URI: APP_ID_URI,
   SHAREPOINT_SITE_URL: 'https://riverside.sharepoint.com/sites/protected-time',
+  PEOPLE_GROUP_ID: '77777777-7777-4777-8777-777777777777',
   TEAMS_APP_ID: '2b0c3a4e-9f6d-4c1e-8a7b-5d4c3b2a1f00',
 };
 

@@ -7,6 +7,7 @@ import type { Services } from '../../src/runtime/services';
 import { seedOrganisation } from '../../src/seed/seed';
 import { embedded } from './embedded';
 import { EmbeddedWorkQueue } from '../../src/adapters/embedded/workQueue';
+import { EmbeddedQualityStore } from '../../src/adapters/embedded/qualityStore';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -22,6 +23,7 @@ export async function testServices(opts: { now?: string; seed?: boolean } = {}) 
     directory: e.store,
     calendar: e.calendar,
     work: new EmbeddedWorkQueue(e.db),
+    quality: new EmbeddedQualityStore(e.db),
     embedded: { db: e.db, store: e.store, calendar: e.calendar },
     async close() {
       e.db.close();

@@ -35,6 +35,7 @@ describe('environment configuration', () => {
     expect(message).toMatch(/TENANT_ID \("not-a-guid"\): must be a GUID/);
     expect(message).toMatch(/CLIENT_ID \(not set\)/);
     expect(message).toMatch(/SHAREPOINT_SITE_URL/);
+    expect(message).toMatch(/PEOPLE_GROUP_ID \(not set\)/);
     expect(message).toMatch(/PT_PUBLIC_URL/);
     expect(message).not.toMatch(/s3cret/);
   });
@@ -48,6 +49,7 @@ describe('environment configuration', () => {
       CLIENT_SECRET: 'x',
       APPLICATION_ID_URI: 'api://pt.contoso.example/66666666-7777-8888-9999-000000000000',
       SHAREPOINT_SITE_URL: 'https://contoso.sharepoint.com/sites/pt',
+      PEOPLE_GROUP_ID: '77777777-7777-4777-8777-777777777777',
       TEAMS_APP_ID: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
     });
     expect(c.mode).toBe('tenant');
@@ -63,6 +65,7 @@ describe('environment configuration', () => {
         CLIENT_ID: '66666666-7777-8888-9999-000000000000',
         APPLICATION_ID_URI: 'api://x',
         SHAREPOINT_SITE_URL: 'https://contoso.sharepoint.com/sites/pt',
+        PEOPLE_GROUP_ID: '77777777-7777-4777-8777-777777777777',
         TEAMS_APP_ID: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
       }),
     ).toThrow(/CLIENT_SECRET.*CLIENT_CERTIFICATE_PATH/);

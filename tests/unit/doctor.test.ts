@@ -25,6 +25,7 @@ const ENV: NodeJS.ProcessEnv = {
   CLIENT_SECRET: 'secret-value',
   APPLICATION_ID_URI: `api://pt.riverside.example/${CLIENT_ID}`,
   SHAREPOINT_SITE_URL: 'https://riverside.sharepoint.com/sites/protected-time',
+  PEOPLE_GROUP_ID: '77777777-7777-4777-8777-777777777777',
   TEAMS_APP_ID: '2b0c3a4e-9f6d-4c1e-8a7b-5d4c3b2a1f00',
 };
 
@@ -187,7 +188,7 @@ describe('pt doctor', () => {
     const report = await runDoctor(ENV, deps({ lists: [present.slice(0, 4), ['Documents', ...present.slice(4)]] }));
     const lists = byId(report, 'lists')!;
     expect(lists.status).toBe('fail');
-    expect(lists.detail).toBe(`8 of 10 present; missing pt-audit, pt-outbox`);
+    expect(lists.detail).toBe(`${APP_LISTS.length - 2} of ${APP_LISTS.length} present; missing pt-audit, pt-outbox`);
     expect(lists.fix).toMatch(/pt provision --site https:\/\/riverside\.sharepoint\.com\/sites\/protected-time/);
   });
 

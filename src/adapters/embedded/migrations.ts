@@ -215,4 +215,41 @@ export const MIGRATIONS: readonly string[] = [
     until TEXT NOT NULL
   );
   `,
+  // 5: quality-assurance grades of records (append-only; the latest per record and auditor counts)
+  `
+  CREATE TABLE qa_grades (
+    id TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    relationship_id TEXT NOT NULL REFERENCES relationships(id),
+    auditor_id TEXT NOT NULL,
+    category TEXT NOT NULL CHECK (category IN ('challenge','support','maintain','promote')),
+    comment TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX qa_grades_relationship ON qa_grades(relationship_id, at);
+  CREATE INDEX qa_grades_auditor ON qa_grades(auditor_id, record_id);
+  `,
+  // 6: Graph change detection (tenant mode): change notification subscriptions; per person, the calendarView delta cursor and pending change marks
+  `
+  CREATE TABLE graph_subscriptions (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    client_state_hash TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active','renew','removed')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX graph_subscriptions_person ON graph_subscriptions(person_id);
+  CREATE TABLE graph_delta (
+    person_id TEXT PRIMARY KEY,
+    delta_link TEXT,
+    window_start TEXT,
+    window_end TEXT,
+    synced_at TEXT,
+    notified_at TEXT,
+    sync_requested_at TEXT
+  );
+  `,
 ];

@@ -24,7 +24,11 @@
  *   for before it is sent again (the calendar adapter's rule: creates look before
  *   they retry).
  * - pt-people is the exception: admins maintain it by hand in SharePoint, so it
- *   has plain columns and no body.
+ *   has plain columns and no body. pt-leases has no body either: a lease is its
+ *   key, owner and expiry.
+ * - pt-outbox and pt-leases belong to the work queue (sharepointWorkQueue.ts):
+ *   their state columns (availableAt, leaseOwner, leaseUntil, attempts) are the
+ *   truth, written under If-Match, and instants are exact ISO text there.
  *
  * Column types map to Graph's columnDefinition facets (resources/columndefinition.md):
  * text → text {maxLength 255}, note → text {allowMultipleLines, plain},
@@ -54,7 +58,7 @@ export interface ListSpec {
   bodyColumn?: string;
   /** Whether bodies may hold case detail (what was discussed about children and families). */
   holdsCaseDetail: boolean;
-  /** Whether the SharePoint store reads or writes it (the others are provisioned for later features). */
+  /** Whether the SharePoint adapters (store or work queue) read or write it (the others are provisioned for later features). */
   usedByStore: boolean;
 }
 
@@ -235,12 +239,30 @@ export const LIST_SCHEMA: readonly ListSpec[] = [
     usedByStore: true,
   },
   {
+    // The work queue's outbox (sharepointWorkQueue.ts): one item per (kind, key), leased by one worker at a time.
     name: 'pt-outbox',
-    description: 'Protected Time: messages waiting to be sent',
-    columns: [key('the message id'), text('status', 'pending, sent or failed', true), { name: 'dueAt', type: 'dateTime', indexed: true, description: 'When to send (UTC)' }, body('message'), writeId],
+    description: 'Protected Time: durable work waiting to be done (rebooking, digests), each once',
+    columns: [
+      key('the kind and key'),
+      text('status', 'pending or done', true),
+      { name: 'dueAt', type: 'dateTime', indexed: true, description: 'When it may be tried (UTC, whole seconds; availableAt is exact)' },
+      body('work item: kind, key, payload, when it was queued'),
+      writeId,
+      text('kind', 'Kind of work (first 255 characters)'),
+      text('workKey', 'Which unit of work (first 255 characters)'),
+      // Filtered on (one indexed column): exactly the pending items of one kind, never the done ones piling up.
+      text('ptQueue', 'Status and kind, e.g. pending:rebook (what the lease query filters on)', true),
+      // Text, not dateTime: leases compare exact instants, and dateTime columns keep whole seconds.
+      text('availableAt', 'When it may be tried (ISO 8601 UTC)'),
+      text('leaseOwner', 'The worker holding it, while leased'),
+      text('leaseUntil', 'Until when it is leased (ISO 8601 UTC)'),
+      { name: 'attempts', type: 'number', description: 'Times it has been leased' },
+      { name: 'lastError', type: 'note', description: 'Why the last attempt failed (no content)' },
+      { name: 'ptResult', type: 'note', description: 'JSON of the result, once done' },
+    ],
     bodyColumn: BODY_COLUMN,
     holdsCaseDetail: false,
-    usedByStore: false,
+    usedByStore: true,
   },
   {
     name: 'pt-reminders',
@@ -249,6 +271,21 @@ export const LIST_SCHEMA: readonly ListSpec[] = [
     bodyColumn: BODY_COLUMN,
     holdsCaseDetail: false,
     usedByStore: false,
+  },
+  {
+    // Mutual exclusion per key across instances (sharepointWorkQueue.ts acquireLease): one item per key, taken under If-Match.
+    name: 'pt-leases',
+    description: 'Protected Time: which instance is working on what, for how long',
+    columns: [
+      key('the lease key'),
+      text('leaseKey', 'What is leased, e.g. reconcile:<relationship id> (first 255 characters)'),
+      text('leaseOwner', 'The instance holding it'),
+      // Text, not dateTime: an expired lease is one whose exact instant has passed.
+      text('leaseUntil', 'Until when it is held (ISO 8601 UTC); empty once released'),
+      writeId,
+    ],
+    holdsCaseDetail: false,
+    usedByStore: true,
   },
 ];
 

@@ -1,0 +1,449 @@
+/**
+ * The compliance report (pure: `now` is passed in, nothing is read from a clock
+ * or a store). From the history of the relationships a person may see, the
+ * figures managers and safeguarding leads are asked for (POLICIES.md,
+ * "Agreements and assurance"): sessions due / held / cancelled / rebooked /
+ * missed, records on time, agreements in date, rolling 12-month counts, overdue
+ * obligations and the quality-assurance grade roll-up, per relationship, per
+ * team and for the whole organisation.
+ *
+ * Every figure is defined once, in FIGURES below; the JSON report, the tab's
+ * tables and the CSV export all use those labels and definitions. Team and
+ * organisation rows are the sums of their relationship rows, so every total
+ * can be checked by adding up the rows beneath it.
+ *
+ * The period is a pair of calendar dates (`from` and `to`, both included) in
+ * the report's time zone (Europe/London unless told otherwise). An event is
+ * "in the period" when its instant falls on or after midnight at the start of
+ * `from` and before midnight at the end of `to`. Record deadlines and
+ * agreement review dates use each relationship's own policy calendar (its
+ * working week, bank-holiday region and zone), exactly as the due engine does.
+ */
+import { DateTime, Duration } from 'luxon';
+import { dueObligations } from './due/dueEngine';
+import type { ExternalVisit } from './due/types';
+import type { ActionItem, Agreement, Person, Relationship, Session, SupervisionRecord } from './model';
+import type { PolicyPack } from './policy/schema';
+import { PolicyCalendar } from './time/workingDays';
+
+// ---------------------------------------------------------------------------
+// Quality-assurance grades (Leicestershire, after Research in Practice)
+
+export const QA_CATEGORIES = ['challenge', 'support', 'maintain', 'promote'] as const;
+export type QaCategory = (typeof QA_CATEGORIES)[number];
+
+/** The categories' names and meanings as the Leicestershire guidance gives them. */
+export const QA_CATEGORY_INFO: Record<QaCategory, { name: string; meaning: string }> = {
+  challenge: { name: 'Challenge', meaning: 'The practice is detrimental to children, families, the practitioner or the organisation and needs to change.' },
+  support: { name: 'Support', meaning: 'The practice is not meeting all the standards; the supervisor or supervisee needs support (training, practice, policy).' },
+  maintain: { name: 'Maintain', meaning: 'Good practice: make sure it is embedded and can continue and develop.' },
+  promote: { name: 'Promote', meaning: 'Excellent practice that should be promoted across the organisation for everyone to learn from.' },
+};
+
+export const QA_COMMENT_MAX = 2000;
+
+/** An auditor's grade of one supervision record. The comment is QA content: never in the report or the audit log. */
+export interface QaGrade {
+  id: string;
+  recordId: string;
+  relationshipId: string;
+  auditorId: string;
+  category: QaCategory;
+  comment: string;
+  /** When it was graded (ISO instant). */
+  at: string;
+}
+
+// ---------------------------------------------------------------------------
+// The figures and what they mean
+
+function qaDefinition(category: QaCategory): string {
+  const { name, meaning } = QA_CATEGORY_INFO[category];
+  return `Records graded ${name} in the period (${meaning}) Each auditor's latest grade of a record counts once, in the period it was given.`;
+}
+
+export const FIGURES = [
+  {
+    key: 'relationships',
+    label: 'Arrangements',
+    definition: 'Supervision arrangements counted: active ones, plus inactive ones with a session in the period.',
+  },
+  {
+    key: 'sessionsDue',
+    label: 'Sessions due',
+    definition:
+      'Sessions the plan required in the period: booked (not urgent, not rebooked) sessions whose original time fell in the period and has passed, whatever became of them. A cancelled session that was rebooked is due once; its replacement is not due again.',
+  },
+  { key: 'held', label: 'Held', definition: 'Sessions held in the period (planned, urgent or rebooked), by the time they were held.' },
+  { key: 'cancelled', label: 'Cancelled', definition: 'Sessions cancelled whose original time fell in the period.' },
+  { key: 'rebooked', label: 'Rebooked', definition: 'Replacement sessions (rebooked after a cancellation or a missed session) whose time falls in the period, whatever has since happened to them.' },
+  { key: 'missed', label: 'Missed', definition: 'Sessions that did not take place and were not cancelled beforehand, whose original time fell in the period.' },
+  { key: 'recordsDue', label: 'Records due', definition: 'Records owed for the sessions held in the period (one per held session).' },
+  {
+    key: 'recordsOnTime',
+    label: 'Records on time',
+    definition:
+      "Of the records due, those signed (or signed with a disagreement) by close of business on the policy's record deadline: the policy's number of working days after the session's date, weekends and bank holidays excluded. An amendment after signing does not change this.",
+  },
+  { key: 'recordsLate', label: 'Records late', definition: 'Of the records due, those signed after the deadline.' },
+  { key: 'recordsOutstanding', label: 'Records outstanding', definition: 'Of the records due, those not signed yet (not started, draft, awaiting countersignature or back for changes). On time + late + outstanding = due.' },
+  { key: 'recordsOverdue', label: 'Records overdue', definition: 'Of the records outstanding, those whose deadline has passed.' },
+  {
+    key: 'agreementsInDate',
+    label: 'Agreements in date',
+    definition: "Arrangements whose written agreement is signed by everyone and whose review date is today or later (as at the report's date, not the period).",
+  },
+  { key: 'agreementsTotal', label: 'Agreements required', definition: 'Active arrangements whose policy requires a written supervision agreement.' },
+  { key: 'rolling12MonthHeld', label: 'Held in last 12 months', definition: "Sessions held in the 12 months up to the report's date (not the period)." },
+  {
+    key: 'rollingMinimumApplies',
+    label: 'Rolling minimum applies',
+    definition: 'Active arrangements whose policy sets a minimum number of sessions in a rolling window (for example 6 in 12 months).',
+  },
+  {
+    key: 'rollingMinimumMet',
+    label: 'Rolling minimum met',
+    definition: "Of those, the arrangements that held at least that many sessions in the window up to the report's date.",
+  },
+  {
+    key: 'overdueObligations',
+    label: 'Overdue obligations',
+    definition:
+      "Everything overdue as at the report's date according to the due engine: supervision, rebooking, records, countersignatures, actions and agreements (the same obligations reminders and escalations are sent for).",
+  },
+  { key: 'qaChallenge', label: 'QA: Challenge', definition: qaDefinition('challenge') },
+  { key: 'qaSupport', label: 'QA: Support', definition: qaDefinition('support') },
+  { key: 'qaMaintain', label: 'QA: Maintain', definition: qaDefinition('maintain') },
+  { key: 'qaPromote', label: 'QA: Promote', definition: qaDefinition('promote') },
+] as const;
+
+export type FigureKey = (typeof FIGURES)[number]['key'];
+export type Figures = Record<FigureKey, number>;
+
+const QA_FIGURE: Record<QaCategory, FigureKey> = { challenge: 'qaChallenge', support: 'qaSupport', maintain: 'qaMaintain', promote: 'qaPromote' };
+
+/** The team a relationship is reported under when its supervisees' teams are unknown. */
+export const UNASSIGNED_TEAM = 'Unassigned';
+
+export const DEFAULT_REPORT_ZONE = 'Europe/London';
+
+export interface ComplianceInput {
+  /** The moment the report is made (ISO instant). */
+  now: string;
+  /** First and last day of the period, YYYY-MM-DD, both included. */
+  from: string;
+  to: string;
+  /** Only this team's relationships (teams as in `teamOf`). */
+  team?: string;
+  /** The zone the period and "today" are read in (default Europe/London). */
+  timeZone?: string;
+  policies: Map<string, PolicyPack> | Record<string, PolicyPack>;
+  people: Person[];
+  /** The relationships the report may cover (the caller has already decided who may see what). */
+  relationships: Relationship[];
+  sessions: Session[];
+  /** Current record versions; earlier versions may be included too (the earliest signed one decides "on time"). */
+  records: SupervisionRecord[];
+  agreements: Agreement[];
+  actions: ActionItem[];
+  grades: QaGrade[];
+  externalVisits?: ExternalVisit[];
+}
+
+export interface RelationshipFigures extends Figures {
+  relationshipId: string;
+  team: string;
+  kind: Relationship['kind'];
+  active: boolean;
+  supervisorId: string;
+  supervisor: string;
+  superviseeIds: string[];
+  supervisees: string[];
+  policyId: string;
+  policy: string;
+  staffGroupId: string;
+  /** The policy's rolling minimum, where it has one, and the sessions held in its window. */
+  rollingMinimum?: { count: number; window: string; held: number };
+}
+
+export interface TeamFigures extends Figures {
+  team: string;
+}
+
+export interface ComplianceReport {
+  now: string;
+  from: string;
+  to: string;
+  timeZone: string;
+  team?: string;
+  /** Every team of the relationships the report may cover (before the team filter), sorted. */
+  teamsAvailable: string[];
+  /** Sorted by team name. */
+  teams: TeamFigures[];
+  /** Sorted by team, then supervisee name, then id. */
+  relationships: RelationshipFigures[];
+  organisation: Figures;
+  figures: { key: FigureKey; label: string; definition: string }[];
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function emptyFigures(): Figures {
+  return Object.fromEntries(FIGURES.map((f) => [f.key, 0])) as Figures;
+}
+
+function addInto(total: Figures, row: Figures): void {
+  for (const f of FIGURES) total[f.key] += row[f.key];
+}
+
+/** Only the figures of a row (no names or ids). */
+export function figuresOf(row: Figures): Figures {
+  return Object.fromEntries(FIGURES.map((f) => [f.key, row[f.key]])) as Figures;
+}
+
+/**
+ * The team a relationship is reported under: the team of its supervisee (for a
+ * group, the team most of its supervisees are in; ties go to the first name in
+ * alphabetical order). Unknown people count as "Unassigned".
+ */
+export function teamOf(rel: Relationship, people: Map<string, Person>): string {
+  const counts = new Map<string, number>();
+  for (const id of rel.superviseeIds) {
+    const team = people.get(id)?.team?.trim() || UNASSIGNED_TEAM;
+    counts.set(team, (counts.get(team) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const [team, count] of [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (count > bestCount) {
+      best = team;
+      bestCount = count;
+    }
+  }
+  return best ?? UNASSIGNED_TEAM;
+}
+
+/** When a record version was completed (signed, or signed with a disagreement); undefined while it is not. */
+export function completedAt(record: SupervisionRecord): number | undefined {
+  if (record.status === 'signed') {
+    const last = record.signatures.reduce((m, s) => Math.max(m, Date.parse(s.at)), Number.NEGATIVE_INFINITY);
+    return Number.isFinite(last) ? last : Date.parse(record.updatedAt);
+  }
+  if (record.status === 'disagreed') return Date.parse(record.disagreement?.at ?? record.updatedAt);
+  return undefined;
+}
+
+/** The period [start, end) in epoch ms: midnight at the start of `from` to midnight after `to`, in `zone`. */
+export function periodBounds(from: string, to: string, zone: string): { start: number; end: number } {
+  if (!DATE_RE.test(from)) throw new Error(`from: must be a date YYYY-MM-DD (got ${JSON.stringify(from)})`);
+  if (!DATE_RE.test(to)) throw new Error(`to: must be a date YYYY-MM-DD (got ${JSON.stringify(to)})`);
+  const start = DateTime.fromISO(from, { zone });
+  const end = DateTime.fromISO(to, { zone }).plus({ days: 1 });
+  if (!start.isValid || !end.isValid) throw new Error(`not a valid period ${from}..${to} in ${zone}`);
+  if (end <= start) throw new Error('to: must not be before from');
+  return { start: start.toMillis(), end: end.toMillis() };
+}
+
+function toMap<T>(m: Map<string, T> | Record<string, T>): Map<string, T> {
+  return m instanceof Map ? m : new Map(Object.entries(m));
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+/** The review date of a signed agreement: as recorded, or its last signature plus the policy's review period. */
+function reviewDate(a: Agreement, policy: PolicyPack | undefined, zone: string): string {
+  if (DATE_RE.test(a.reviewOn)) return a.reviewOn;
+  const lastSigned = a.signatures.reduce((m, s) => Math.max(m, Date.parse(s.at)), Date.parse(a.createdAt));
+  return DateTime.fromMillis(lastSigned, { zone })
+    .plus(Duration.fromISO(policy?.agreements.reviewEvery ?? 'P1Y'))
+    .toISODate()!;
+}
+
+export function complianceReport(input: ComplianceInput): ComplianceReport {
+  const zone = input.timeZone ?? DEFAULT_REPORT_ZONE;
+  const nowDt = DateTime.fromISO(input.now, { zone });
+  if (!nowDt.isValid) throw new Error(`now: must be an ISO 8601 instant (got ${JSON.stringify(input.now)})`);
+  const now = nowDt.toMillis();
+  const period = periodBounds(input.from, input.to, zone);
+  const inPeriod = (ms: number) => ms >= period.start && ms < period.end;
+  const twelveMonthsAgo = nowDt.minus({ months: 12 }).toMillis();
+
+  const policies = toMap(input.policies);
+  const calendars = new Map<string, PolicyCalendar>();
+  const calendarOf = (policy: PolicyPack) => {
+    let c = calendars.get(policy.id);
+    if (!c) calendars.set(policy.id, (c = new PolicyCalendar(policy)));
+    return c;
+  };
+  const people = new Map(input.people.map((p) => [p.id, p]));
+  const nameOf = (id: string) => people.get(id)?.displayName ?? 'Unknown';
+
+  const sessionsByRel = groupBy(input.sessions, (s) => s.relationshipId);
+  const gradesByRel = groupBy(input.grades, (g) => g.relationshipId);
+  const agreementsByRel = groupBy(input.agreements, (a) => a.relationshipId);
+  // Per session: the current record (highest version) and the earliest completion of any version.
+  const currentRecord = new Map<string, SupervisionRecord>();
+  const firstCompleted = new Map<string, number>();
+  for (const r of input.records) {
+    const cur = currentRecord.get(r.sessionId);
+    if (!cur || r.version > cur.version) currentRecord.set(r.sessionId, r);
+    const done = completedAt(r);
+    if (done !== undefined && Number.isFinite(done)) {
+      const prev = firstCompleted.get(r.sessionId);
+      if (prev === undefined || done < prev) firstCompleted.set(r.sessionId, done);
+    }
+  }
+
+  // Overdue obligations, from the due engine over the same history (current record versions only).
+  const overdue = new Map<string, number>();
+  for (const o of dueObligations({
+    now: nowDt.toUTC().toISO()!,
+    policies,
+    relationships: input.relationships,
+    sessions: input.sessions,
+    records: [...currentRecord.values()],
+    actions: input.actions,
+    agreements: input.agreements,
+    externalVisits: input.externalVisits,
+  })) {
+    if (o.state === 'overdue') overdue.set(o.relationshipId, (overdue.get(o.relationshipId) ?? 0) + 1);
+  }
+
+  const teamsAvailable = new Set<string>();
+  const rows: RelationshipFigures[] = [];
+  for (const rel of input.relationships) {
+    const team = teamOf(rel, people);
+    const sessions = sessionsByRel.get(rel.id) ?? [];
+    const anyInPeriod = sessions.some((s) => inPeriod(Date.parse(s.occurrenceStart ?? s.start)) || inPeriod(Date.parse(s.start)));
+    if (!rel.active && !anyInPeriod) continue;
+    teamsAvailable.add(team);
+    if (input.team !== undefined && input.team !== team) continue;
+
+    const policy = policies.get(rel.policyId);
+    const group = policy?.staffGroups.find((g) => g.id === rel.staffGroupId);
+    const f = emptyFigures();
+    f.relationships = 1;
+
+    for (const s of sessions) {
+      const start = Date.parse(s.start);
+      const original = Date.parse(s.occurrenceStart ?? s.start);
+      if (!Number.isFinite(start) || !Number.isFinite(original)) continue;
+      // Due: what the plan asked for (booked sessions), once their original time has come.
+      if (s.kind === 'planned' && inPeriod(original) && original <= now) f.sessionsDue += 1;
+      if (s.status === 'cancelled' && inPeriod(original)) f.cancelled += 1;
+      if (s.status === 'missed' && inPeriod(original)) f.missed += 1;
+      if (s.kind === 'rebooked' && inPeriod(start)) f.rebooked += 1;
+      if (s.status !== 'held') continue;
+      if (start > twelveMonthsAgo && start <= now) f.rolling12MonthHeld += 1;
+      if (!inPeriod(start)) continue;
+      f.held += 1;
+      // Records: one owed per held session.
+      f.recordsDue += 1;
+      const done = firstCompleted.get(s.id);
+      const deadline = policy ? calendarOf(policy).workingDayDeadline(Date.parse(s.end), policy.records.deadlineWorkingDays) : Number.POSITIVE_INFINITY;
+      if (done !== undefined) {
+        if (done <= deadline) f.recordsOnTime += 1;
+        else f.recordsLate += 1;
+      } else {
+        f.recordsOutstanding += 1;
+        if (now > deadline) f.recordsOverdue += 1;
+      }
+    }
+
+    let rollingMinimum: RelationshipFigures['rollingMinimum'];
+    if (rel.active) {
+      if (policy?.agreements.required) {
+        f.agreementsTotal = 1;
+        const today = nowDt.setZone(policy.timeZone).toISODate()!;
+        const signed = (agreementsByRel.get(rel.id) ?? []).filter((a) => a.status === 'signed');
+        const latest = signed.map((a) => reviewDate(a, policy, policy.timeZone)).sort().at(-1);
+        if (latest !== undefined && latest >= today) f.agreementsInDate = 1;
+      }
+      const minimum = group?.requirements.find((r) => r.kind === 'rolling-minimum');
+      if (minimum && minimum.kind === 'rolling-minimum') {
+        const windowStart = DateTime.fromMillis(now, { zone: policy!.timeZone }).minus(Duration.fromISO(minimum.window)).toMillis();
+        const held = sessions.filter((s) => s.status === 'held' && Date.parse(s.start) > windowStart && Date.parse(s.start) <= now).length;
+        rollingMinimum = { count: minimum.count, window: minimum.window, held };
+        f.rollingMinimumApplies = 1;
+        if (held >= minimum.count) f.rollingMinimumMet = 1;
+      }
+    }
+    f.overdueObligations = overdue.get(rel.id) ?? 0;
+
+    // QA: each auditor's latest grade of each record, given in the period.
+    const latestGrade = new Map<string, QaGrade>();
+    for (const g of gradesByRel.get(rel.id) ?? []) {
+      const key = `${g.recordId}\u0000${g.auditorId}`;
+      const prev = latestGrade.get(key);
+      if (!prev || g.at > prev.at || (g.at === prev.at && g.id > prev.id)) latestGrade.set(key, g);
+    }
+    for (const g of latestGrade.values()) if (inPeriod(Date.parse(g.at)) && QA_FIGURE[g.category]) f[QA_FIGURE[g.category]] += 1;
+
+    rows.push({
+      ...f,
+      relationshipId: rel.id,
+      team,
+      kind: rel.kind,
+      active: rel.active,
+      supervisorId: rel.supervisorId,
+      supervisor: nameOf(rel.supervisorId),
+      superviseeIds: [...rel.superviseeIds],
+      supervisees: rel.superviseeIds.map(nameOf),
+      policyId: rel.policyId,
+      policy: policy?.name ?? rel.policyId,
+      staffGroupId: rel.staffGroupId,
+      ...(rollingMinimum ? { rollingMinimum } : {}),
+    });
+  }
+
+  rows.sort((a, b) => a.team.localeCompare(b.team) || a.supervisees.join(', ').localeCompare(b.supervisees.join(', ')) || a.relationshipId.localeCompare(b.relationshipId));
+  const byTeam = new Map<string, TeamFigures>();
+  const organisation = emptyFigures();
+  for (const row of rows) {
+    let t = byTeam.get(row.team);
+    if (!t) byTeam.set(row.team, (t = { team: row.team, ...emptyFigures() }));
+    addInto(t, row);
+    addInto(organisation, row);
+  }
+  return {
+    now: nowDt.toUTC().toISO()!,
+    from: input.from,
+    to: input.to,
+    timeZone: zone,
+    ...(input.team !== undefined ? { team: input.team } : {}),
+    teamsAvailable: [...teamsAvailable].sort((a, b) => a.localeCompare(b)),
+    teams: [...byTeam.values()].sort((a, b) => a.team.localeCompare(b.team)),
+    relationships: rows,
+    organisation,
+    figures: FIGURES.map((f) => ({ key: f.key, label: f.label, definition: f.definition })),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The export table: the same report as rows (the CSV is this, stringified)
+
+export const EXPORT_LEVELS = ['organisation', 'team', 'relationship'] as const;
+
+/** Identity columns before the figures, then one column per figure (headed by its label). */
+export const EXPORT_ID_COLUMNS = ['Level', 'Team', 'Arrangement', 'Supervisor', 'Supervisee(s)', 'Policy', 'Period from', 'Period to', 'As at'] as const;
+
+export function complianceExportTable(report: ComplianceReport): { header: string[]; rows: (string | number)[][] } {
+  const header = [...EXPORT_ID_COLUMNS, ...FIGURES.map((f) => f.label)];
+  const period = [report.from, report.to, report.now];
+  const values = (f: Figures) => FIGURES.map((x) => f[x.key]);
+  const rows: (string | number)[][] = [
+    ['organisation', report.team ?? 'All teams', '', '', '', '', ...period, ...values(report.organisation)],
+    ...report.teams.map((t) => ['team', t.team, '', '', '', '', ...period, ...values(t)]),
+    ...report.relationships.map((r) => ['relationship', r.team, r.relationshipId, r.supervisor, r.supervisees.join('; '), r.policy, ...period, ...values(r)]),
+  ];
+  return { header, rows };
+}

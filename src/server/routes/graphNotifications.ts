@@ -1,0 +1,227 @@
+/**
+ * The webhook Graph calls (tenant mode), mounted at /api/graph outside /api/v1
+ * and without user authentication: Graph authenticates itself with the
+ * clientState secret of each subscription.
+ *
+ *   POST /api/graph/notifications   change notifications (notificationUrl)
+ *   POST /api/graph/lifecycle       lifecycle notifications (lifecycleNotificationUrl)
+ *
+ * Docs followed (microsoft-graph-docs-contrib): concepts/change-notifications-delivery-webhooks.md
+ * and concepts/includes/change-notifications-delivery-notificationurl-validation.md
+ * (validation: POST ?validationToken=..., answer 200 text/plain with the
+ * decoded token within 10 s; answer notifications with 2xx within 3 s, 202 when
+ * the work is persisted for later; check clientState); concepts/change-notifications-lifecycle-events.md
+ * (lifecycleEvent reauthorizationRequired / subscriptionRemoved / missed, answer 202);
+ * api-reference/v1.0/resources/changenotification.md (the payload fields; the
+ * v1.0 CSDL's changeNotification type is checked against the schema below in
+ * the contract tests).
+ *
+ * What it does, and what it refuses:
+ * - A validation request (validationToken in the query) is echoed and nothing else happens.
+ * - A body that is not JSON, too large, or not a notification collection → 400 (413 when too
+ *   large), and nothing changes.
+ * - In a well-formed batch, each notification stands alone. One whose subscription is unknown,
+ *   whose tenantId is not ours, or whose clientState does not match (constant-time, against the
+ *   stored hash) is refused: it changes nothing and is counted and logged by ids. The valid ones
+ *   are still taken, and the batch is answered 202 either way. Choice: a 4xx would make Graph
+ *   send the valid ones again for up to four hours without ever succeeding, and telling a
+ *   forger which subscription ids exist helps nobody but the forger.
+ * - A valid change notification marks its person as changed (a durable mark in the registry;
+ *   duplicates collapse until the change feed takes it). Valid lifecycle events: reauthorizationRequired
+ *   marks the subscription for renewal, subscriptionRemoved marks it removed and asks for a delta
+ *   sync of the person, missed asks for a delta sync. Those marks are written before the answer;
+ *   the renewal or re-creation itself runs after it (onLifecycle), and the subscription manager's
+ *   periodic maintain() picks up any mark a crash left behind.
+ */
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { LifecycleEvent } from '../../adapters/graph/subscriptions';
+import { clientStateMatches } from '../../adapters/graph/subscriptions';
+import type { Logger } from '../../logging';
+import type { Clock } from '../../ports/clock';
+import type { SubscriptionRegistry } from '../../ports/subscriptions';
+
+/** About 1,500 basic notifications; Graph documents no maximum batch size. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const MAX_VALIDATION_TOKEN_CHARS = 4096;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const guid = z.string().regex(GUID, 'must be a GUID');
+const instant = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date and time');
+/** subscription.md: clientState is at most 128 characters. */
+const clientState = z.string().max(128);
+
+export const changeNotificationSchema = z.object({
+  subscriptionId: guid,
+  clientState,
+  changeType: z.enum(['created', 'updated', 'deleted']),
+  resource: z.string().min(1).max(2048),
+  resourceData: z.looseObject({}).nullish(),
+  subscriptionExpirationDateTime: instant,
+  tenantId: guid,
+});
+
+export const lifecycleNotificationSchema = z.object({
+  subscriptionId: guid,
+  clientState,
+  /** Known: reauthorizationRequired, subscriptionRemoved, missed. Others are authenticated, then ignored. */
+  lifecycleEvent: z.string().min(1).max(64),
+  subscriptionExpirationDateTime: instant,
+  tenantId: guid,
+});
+
+export const notificationCollectionSchema = z.object({
+  value: z.array(z.union([lifecycleNotificationSchema, changeNotificationSchema])).min(1),
+  /** Present with rich notifications (not used: these subscriptions carry no resource data). */
+  validationTokens: z.array(z.string()).nullish(),
+});
+
+type Notification = z.infer<typeof notificationCollectionSchema>['value'][number];
+type Refusal = 'unknownSubscription' | 'wrongTenant' | 'wrongClientState';
+
+export interface GraphNotificationReceiverOptions {
+  registry: SubscriptionRegistry;
+  /** TENANT_ID: notifications from any other tenant are refused. */
+  tenantId: string;
+  clock: Clock;
+  log: Logger;
+  /** Renews or recreates after an authenticated lifecycle event; runs after the answer (GraphSubscriptionManager.handleLifecycle). */
+  onLifecycle?: (subscriptionId: string, event: LifecycleEvent, now: string) => Promise<unknown>;
+  maxBodyBytes?: number;
+}
+
+export interface ReceiveOutcome {
+  status: 202 | 400;
+  accepted: number;
+  refused: Record<Refusal, number>;
+  /** Run after answering: the lifecycle actions that call Graph. */
+  followUps: (() => Promise<unknown>)[];
+}
+
+const KNOWN_LIFECYCLE = new Set<string>(['reauthorizationRequired', 'subscriptionRemoved', 'missed']);
+
+export class GraphNotificationReceiver {
+  readonly maxBodyBytes: number;
+  /** Running totals since start, for metrics and tests. */
+  readonly stats = { validations: 0, batches: 0, malformed: 0, accepted: 0, refused: { unknownSubscription: 0, wrongTenant: 0, wrongClientState: 0 } as Record<Refusal, number> };
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: GraphNotificationReceiverOptions) {
+    if (!GUID.test(options.tenantId)) throw new Error('tenantId must be the tenant GUID');
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  }
+
+  /** Checks and records a delivered body; changes nothing unless it is a valid collection. */
+  async receive(body: unknown, endpoint: 'notifications' | 'lifecycle'): Promise<ReceiveOutcome> {
+    const refused: Record<Refusal, number> = { unknownSubscription: 0, wrongTenant: 0, wrongClientState: 0 };
+    const parsed = notificationCollectionSchema.safeParse(body);
+    if (!parsed.success) {
+      this.stats.malformed += 1;
+      this.options.log.warn({ event: 'graph-notifications', endpoint, malformed: true, issues: parsed.error.issues.length }, 'notification body refused');
+      return { status: 400, accepted: 0, refused, followUps: [] };
+    }
+    const now = this.options.clock.now().toISOString();
+    const followUps: (() => Promise<unknown>)[] = [];
+    const refusedIds: string[] = [];
+    let accepted = 0;
+    for (const n of parsed.data.value) {
+      const why = await this.authenticate(n);
+      if (typeof why === 'string') {
+        refused[why] += 1;
+        refusedIds.push(n.subscriptionId);
+        continue;
+      }
+      accepted += 1;
+      const { personId } = why;
+      if (!('lifecycleEvent' in n)) {
+        await this.options.registry.markNotified(personId, now);
+        continue;
+      }
+      const event = n.lifecycleEvent;
+      if (!KNOWN_LIFECYCLE.has(event)) continue;
+      if (event === 'reauthorizationRequired') await this.options.registry.setStatus(n.subscriptionId, 'renew', now);
+      if (event === 'subscriptionRemoved') await this.options.registry.setStatus(n.subscriptionId, 'removed', now);
+      if (event === 'subscriptionRemoved' || event === 'missed') await this.options.registry.requestSync(personId, now);
+      const act = this.options.onLifecycle;
+      if (act && event !== 'missed') followUps.push(() => act(n.subscriptionId, event as LifecycleEvent, now));
+    }
+    const refusedTotal = refused.unknownSubscription + refused.wrongTenant + refused.wrongClientState;
+    this.stats.batches += 1;
+    this.stats.accepted += accepted;
+    for (const k of Object.keys(refused) as Refusal[]) this.stats.refused[k] += refused[k];
+    const entry = { event: 'graph-notifications', endpoint, accepted, refused: refusedTotal, ...(refusedTotal ? { refusedReasons: refused, refusedSubscriptionIds: refusedIds.slice(0, 20) } : {}) };
+    if (refusedTotal) this.options.log.warn(entry, 'notifications refused');
+    else this.options.log.debug(entry, 'notifications received');
+    return { status: 202, accepted, refused, followUps };
+  }
+
+  /** Starts follow-ups without waiting; failures are logged (maintain() retries them). */
+  start(followUps: (() => Promise<unknown>)[]): void {
+    for (const f of followUps) {
+      const p: Promise<unknown> = f()
+        .catch((err: unknown) => this.options.log.error({ event: 'graph-lifecycle', error: err instanceof Error ? err.message : String(err) }, 'lifecycle action failed'))
+        .finally(() => this.pending.delete(p));
+      this.pending.add(p);
+    }
+  }
+
+  /** Resolves when every started follow-up has finished (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  noteValidation(): void {
+    this.stats.validations += 1;
+  }
+
+  logFailure(err: unknown): void {
+    this.options.log.error({ event: 'graph-notifications', error: err instanceof Error ? err.message : String(err) }, 'notification handling failed');
+  }
+
+  private async authenticate(n: Notification): Promise<Refusal | { personId: string }> {
+    if (n.tenantId.toLowerCase() !== this.options.tenantId.toLowerCase()) return 'wrongTenant';
+    const found = await this.options.registry.get(n.subscriptionId);
+    if (!found) return 'unknownSubscription';
+    if (!clientStateMatches(n.clientState, found.clientStateHash)) return 'wrongClientState';
+    return { personId: found.personId };
+  }
+}
+
+/** The router for /api/graph. Mount it with the app (see src/server/http.ts). */
+export function graphNotificationRoutes(receiver: GraphNotificationReceiver): Router {
+  const router = Router();
+  const json = express.json({ limit: receiver.maxBodyBytes, strict: true });
+
+  // Graph validates both URLs when a subscription is created: echo the token, do nothing else.
+  const handshake = (req: Request, res: Response, next: NextFunction) => {
+    if (!('validationToken' in req.query)) return next();
+    const token = req.query.validationToken;
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_VALIDATION_TOKEN_CHARS) {
+      return void res.status(400).type('text/plain').send('Bad validation request');
+    }
+    receiver.noteValidation();
+    // text/plain and nosniff (set app-wide): the token is never interpreted as HTML.
+    res.status(200).type('text/plain').send(token);
+  };
+
+  const deliver = (endpoint: 'notifications' | 'lifecycle') => async (req: Request, res: Response) => {
+    const outcome = await receiver.receive(req.body, endpoint);
+    if (outcome.status === 400) return void res.status(400).json({ error: 'Not a change notification collection' });
+    res.status(202).end();
+    receiver.start(outcome.followUps);
+  };
+
+  router.post('/notifications', handshake, json, deliver('notifications'));
+  router.post('/lifecycle', handshake, json, deliver('lifecycle'));
+  router.use((_req, res) => void res.status(404).json({ error: 'Not found' }));
+
+  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = (err ?? {}) as { type?: string; status?: number };
+    if (e.type === 'entity.too.large') return void res.status(413).json({ error: 'Notification body too large' });
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return void res.status(400).json({ error: 'Not a change notification collection' });
+    // A store failure: 5xx makes Graph deliver again, which the idempotent marks allow.
+    receiver.logFailure(err);
+    res.status(500).json({ error: 'Something went wrong' });
+  });
+  return router;
+}

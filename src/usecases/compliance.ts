@@ -1,0 +1,214 @@
+/**
+ * The compliance view and quality-assurance grading: who may see which
+ * relationships' figures, loading their history for the pure report
+ * (domain/compliance), the auditors' sample of records, and grades.
+ *
+ * Who sees what:
+ *   - safeguarding leads and auditors: every relationship;
+ *   - line managers: the relationships of people they manage, directly (a
+ *     supervisee's line manager) or through the supervisor (the supervisor's
+ *     line manager);
+ *   - supervisors: the relationships they supervise;
+ *   - anyone else (practitioners): refused.
+ * Every read is audited (what was read and how many rows, never the figures or
+ * any record content); refusals are audited too.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { complianceReport, DEFAULT_REPORT_ZONE, QA_CATEGORIES, QA_COMMENT_MAX, teamOf, type ComplianceReport, type QaCategory, type QaGrade } from '../domain/compliance';
+import type { Person, Relationship, SupervisionRecord } from '../domain/model';
+import type { Services } from '../runtime/services';
+import { AppError, badRequest, forbidden, notFound } from './errors';
+
+export type ComplianceScope = 'all' | 'managed';
+
+/** The default period: the last three months up to today, in Europe/London. */
+export function defaultPeriod(now: Date): { from: string; to: string } {
+  const today = DateTime.fromJSDate(now).setZone(DEFAULT_REPORT_ZONE).startOf('day');
+  return { from: today.minus({ months: 3 }).toISODate()!, to: today.toISODate()! };
+}
+
+/** Which relationships a person may see in the compliance view; undefined when they may not use it. */
+export function complianceVisibility(actor: Person, relationships: Relationship[], people: Map<string, Person>): { scope: ComplianceScope; relationships: Relationship[] } | undefined {
+  if (actor.roles.includes('safeguarding-lead') || actor.roles.includes('auditor')) return { scope: 'all', relationships };
+  if (!actor.roles.includes('line-manager') && !actor.roles.includes('supervisor')) return undefined;
+  const managed = (id: string) => people.get(id)?.lineManagerId === actor.id;
+  return {
+    scope: 'managed',
+    relationships: relationships.filter((rel) => rel.supervisorId === actor.id || managed(rel.supervisorId) || rel.superviseeIds.some(managed)),
+  };
+}
+
+async function audit(services: Services, actorId: string, action: string, subjectType: string, subjectId: string, detail: Record<string, string | number | boolean> = {}) {
+  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId, action, subjectType, subjectId, detail });
+}
+
+export interface ComplianceQuery {
+  from?: string;
+  to?: string;
+  team?: string;
+}
+
+/** The compliance report for what `actor` may see (403 for practitioners). Audited as a read. */
+export async function buildComplianceReport(services: Services, actor: Person, query: ComplianceQuery, format: 'json' | 'csv' = 'json'): Promise<ComplianceReport & { scope: ComplianceScope }> {
+  const { store } = services;
+  const now = services.clock.now();
+  const period = { ...defaultPeriod(now), ...definedOnly({ from: query.from, to: query.to }) };
+  if (period.from > period.to) throw badRequest('The period ends before it starts', ['to: must be on or after from']);
+  const people = await services.directory.listPeople();
+  const peopleById = new Map(people.map((p) => [p.id, p]));
+  const visible = complianceVisibility(actor, await store.listRelationships({}), peopleById);
+  if (!visible) {
+    await audit(services, actor.id, 'compliance-access-refused', 'compliance-report', actor.id, { format });
+    throw forbidden('The compliance view is for supervisors, line managers, safeguarding leads and auditors');
+  }
+  const ids = visible.relationships.map((r) => r.id);
+  const [sessions, current, agreements, actions, grades] = await Promise.all([
+    store.listSessions({ relationshipIds: ids }),
+    store.listRecords({ relationshipIds: ids }),
+    store.listAgreements(ids),
+    store.listActions({ relationshipIds: ids }),
+    services.quality ? services.quality.listGrades({ relationshipIds: ids }) : Promise.resolve([] as QaGrade[]),
+  ]);
+  // Amended records: earlier (signed) versions decide whether the record was on time.
+  const records: SupervisionRecord[] = [...current];
+  for (const r of current) if (r.version > 1) records.push(...(await store.listRecordVersions(r.id)).filter((v) => v.version < r.version));
+
+  const report = complianceReport({
+    now: now.toISOString(),
+    from: period.from,
+    to: period.to,
+    team: query.team,
+    policies: services.policies,
+    people,
+    relationships: visible.relationships,
+    sessions,
+    records,
+    agreements,
+    actions,
+    grades,
+  });
+  await audit(services, actor.id, 'read', 'compliance-report', actor.id, {
+    format,
+    from: report.from,
+    to: report.to,
+    team: query.team ?? 'all',
+    scope: visible.scope,
+    relationships: report.relationships.length,
+  });
+  return { ...report, scope: visible.scope };
+}
+
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+// ---------------------------------------------------------------------------
+// Quality assurance: the auditor's sample and grades
+
+export const SAMPLE_PER_TEAM = 3;
+export const SAMPLE_PER_TEAM_MAX = 20;
+
+export interface SampleItem {
+  recordId: string;
+  relationshipId: string;
+  team: string;
+  sessionStart: string;
+  status: SupervisionRecord['status'];
+  version: number;
+  supervisor: string;
+  supervisees: string[];
+}
+
+/** Refuses (403, audited) anyone who is not an auditor. */
+export async function requireAuditor(services: Services, actor: Person, action: string, subjectType: string, subjectId: string): Promise<void> {
+  if (actor.roles.includes('auditor')) return;
+  await audit(services, actor.id, action, subjectType, subjectId);
+  throw forbidden('Only an auditor can grade supervision records');
+}
+
+/** An auditor's position in the sample order of a record: stable for that auditor, different between auditors. */
+export function sampleOrder(auditorId: string, recordId: string): string {
+  return createHash('sha256').update(`${auditorId}\u0000${recordId}`).digest('hex');
+}
+
+/**
+ * Records for an auditor to grade: signed (or signed with a disagreement)
+ * records they have not graded yet and are not a party to, up to `perTeam` per
+ * team, chosen by a hash of auditor and record (deterministic: the same
+ * auditor sees the same sample until they grade; grading one brings in the next).
+ */
+export async function sampleForAudit(services: Services, actor: Person, opts: { perTeam?: number } = {}): Promise<{ items: SampleItem[]; perTeam: number; eligible: number }> {
+  await requireAuditor(services, actor, 'audit-sample-refused', 'audit-sample', actor.id);
+  const perTeam = Math.min(Math.max(1, opts.perTeam ?? SAMPLE_PER_TEAM), SAMPLE_PER_TEAM_MAX);
+  const { store } = services;
+  const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
+  const rels = new Map((await store.listRelationships({})).map((r) => [r.id, r]));
+  const graded = new Set((services.quality ? await services.quality.listGrades({ auditorId: actor.id }) : []).map((g) => g.recordId));
+  const eligible = (await store.listRecords({ status: ['signed', 'disagreed'] })).filter((r) => {
+    const rel = rels.get(r.relationshipId);
+    return rel && !graded.has(r.id) && rel.supervisorId !== actor.id && !rel.superviseeIds.includes(actor.id);
+  });
+  const byTeam = new Map<string, SupervisionRecord[]>();
+  for (const r of eligible) {
+    const team = teamOf(rels.get(r.relationshipId)!, people);
+    byTeam.set(team, [...(byTeam.get(team) ?? []), r]);
+  }
+  const chosen: { record: SupervisionRecord; team: string }[] = [];
+  for (const [team, list] of [...byTeam.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const ordered = list.map((record) => ({ record, key: sampleOrder(actor.id, record.id) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { record } of ordered.slice(0, perTeam)) chosen.push({ record, team });
+  }
+  const sessions = new Map((await store.listSessions({ relationshipIds: [...new Set(chosen.map((c) => c.record.relationshipId))] })).map((s) => [s.id, s]));
+  const name = (id: string) => people.get(id)?.displayName ?? 'Unknown';
+  const items = chosen.map(({ record, team }) => {
+    const rel = rels.get(record.relationshipId)!;
+    return {
+      recordId: record.id,
+      relationshipId: rel.id,
+      team,
+      sessionStart: sessions.get(record.sessionId)?.start ?? record.createdAt,
+      status: record.status,
+      version: record.version,
+      supervisor: name(rel.supervisorId),
+      supervisees: rel.superviseeIds.map(name),
+    };
+  });
+  await audit(services, actor.id, 'read', 'audit-sample', actor.id, { count: items.length, eligible: eligible.length });
+  return { items, perTeam, eligible: eligible.length };
+}
+
+export interface GradeInput {
+  recordId: string;
+  category: QaCategory;
+  comment?: string;
+}
+
+/** An auditor grades a signed record (not one of their own supervision). The comment is stored, never audited. */
+export async function gradeRecord(services: Services, actor: Person, input: GradeInput): Promise<QaGrade> {
+  await requireAuditor(services, actor, 'qa-grade-refused', 'record', input.recordId);
+  if (!services.quality) throw new AppError(503, 'Quality-assurance grading is not available in this deployment yet');
+  if (!(QA_CATEGORIES as readonly string[]).includes(input.category)) throw badRequest('Choose Challenge, Support, Maintain or Promote', ['category: must be one of challenge, support, maintain, promote']);
+  const comment = (input.comment ?? '').trim();
+  if (comment.length > QA_COMMENT_MAX) throw badRequest(`The comment is too long (at most ${QA_COMMENT_MAX} characters)`, [`comment: must be at most ${QA_COMMENT_MAX} characters`]);
+  const record = await services.store.getRecord(input.recordId);
+  if (!record) throw notFound('No such record');
+  const rel = await services.store.getRelationship(record.relationshipId);
+  if (!rel) throw notFound('That supervision arrangement no longer exists');
+  if (rel.supervisorId === actor.id || rel.superviseeIds.includes(actor.id)) throw forbidden('You cannot grade a record of your own supervision');
+  if (record.status !== 'signed' && record.status !== 'disagreed') {
+    throw badRequest('Only signed records can be graded', [`recordId: the record is ${record.status}, not signed`]);
+  }
+  const grade: QaGrade = {
+    id: `qa-${randomUUID()}`,
+    recordId: record.id,
+    relationshipId: record.relationshipId,
+    auditorId: actor.id,
+    category: input.category,
+    comment,
+    at: services.clock.now().toISOString(),
+  };
+  await services.quality.saveGrade(grade);
+  await audit(services, actor.id, 'qa-graded', 'record', record.id, { category: grade.category, version: record.version, gradeId: grade.id });
+  return grade;
+}

@@ -1,0 +1,289 @@
+/**
+ * The compliance report's figures on hand-built histories: records on time
+ * or late across the Easter 2027 bank-holiday weekend, sessions due / held /
+ * cancelled / rebooked / missed by original time, rolling 12-month counts and
+ * rolling minimums, team grouping and totals, agreements in date, the QA
+ * roll-up, overdue obligations (from the due engine) and the export table.
+ */
+import path from 'node:path';
+import { loadPolicies } from '../../src/config/policies';
+import {
+  complianceExportTable, complianceReport, EXPORT_ID_COLUMNS, FIGURES, figuresOf, teamOf, type ComplianceInput, type Figures, type QaGrade,
+} from '../../src/domain/compliance';
+import { dueObligations } from '../../src/domain/due/dueEngine';
+import type { Agreement, Person, Relationship, Session, SupervisionRecord } from '../../src/domain/model';
+
+const POLICIES = loadPolicies(path.resolve(__dirname, '..', '..', 'policies'));
+const WF = 'westmorland-furness-scp'; // records within 2 working days
+const STAFFS = 'staffordshire-stoke-icb'; // records within 1 working day
+const SG = 'south-gloucestershire-scb'; // management: at least 6 in 12 months
+
+const CSC = "Children's Social Care";
+const HEALTH = 'Health Safeguarding';
+
+function person(id: string, team: string, extra: Partial<Person> = {}): Person {
+  return { id, displayName: id.replace(/(^|-)(\w)/g, (_, s: string, c: string) => (s ? ' ' : '') + c.toUpperCase()), email: `${id}@x.example`, aadObjectId: id, jobTitle: 'x', team, roles: ['practitioner'], ...extra };
+}
+const PEOPLE: Person[] = [
+  person('sam', CSC), person('amira', CSC), person('tom', HEALTH), person('tess', HEALTH), person('sue', HEALTH), person('dan', CSC, { roles: ['supervisor'] }),
+];
+function rel(id: string, superviseeIds: string[], policyId = WF, extra: Partial<Relationship> = {}): Relationship {
+  const staffGroupId = policyId === WF ? 'practitioners' : policyId === STAFFS ? 'clinical' : 'management';
+  return { id, kind: superviseeIds.length > 1 ? 'group' : 'individual', supervisorId: 'dan', superviseeIds, policyId, staffGroupId, startedOn: '2024-01-01', active: true, ...extra };
+}
+let seq = 0;
+function session(relationshipId: string, start: string, status: Session['status'] = 'held', extra: Partial<Session> = {}): Session {
+  const s = Date.parse(start);
+  return { id: `s${++seq}`, relationshipId, start: new Date(s).toISOString(), end: new Date(s + 3_600_000).toISOString(), status, kind: 'planned', ...extra };
+}
+function record(s: Session, status: SupervisionRecord['status'], at?: string, extra: Partial<SupervisionRecord> = {}): SupervisionRecord {
+  const when = at ?? s.end;
+  return {
+    id: `r-${s.id}`, sessionId: s.id, relationshipId: s.relationshipId, templateId: 't', version: 1, status, authorId: 'sam', values: {},
+    signatures: status === 'signed' ? [{ personId: 'sam', role: 'supervisee', at: s.end }, { personId: 'dan', role: 'supervisor', at: when }] : status === 'disagreed' ? [{ personId: 'sam', role: 'supervisee', at: s.end }] : [],
+    ...(status === 'disagreed' ? { disagreement: { byId: 'dan', at: when, text: 'x' } } : {}),
+    createdAt: s.end, updatedAt: when, etag: '1', ...extra,
+  };
+}
+function agreement(relationshipId: string, reviewOn: string, status: Agreement['status'] = 'signed'): Agreement {
+  return { id: `ag-${relationshipId}-${reviewOn}`, relationshipId, templateId: 't', values: {}, frequency: 'monthly', durationMinutes: 60, venue: 'x', type: 'individual', reviewOn, status, signatures: [], createdAt: '2026-01-01T00:00:00Z' };
+}
+function grade(relationshipId: string, recordId: string, category: QaGrade['category'], at: string, auditorId = 'priya'): QaGrade {
+  return { id: `g-${++seq}`, recordId, relationshipId, auditorId, category, comment: '', at };
+}
+
+function report(parts: Partial<ComplianceInput>) {
+  return complianceReport({
+    now: '2027-04-15T11:00:00Z', from: '2027-03-01', to: '2027-03-31', policies: POLICIES, people: PEOPLE,
+    relationships: [], sessions: [], records: [], agreements: [], actions: [], grades: [], ...parts,
+  });
+}
+const rowOf = (r: ReturnType<typeof report>, relationshipId: string) => r.relationships.find((x) => x.relationshipId === relationshipId)!;
+
+describe('records on time, late and outstanding (Westmorland: 2 working days; held Thu 25 Mar 2027, Easter weekend follows)', () => {
+  // Good Friday 26 Mar and Easter Monday 29 Mar are bank holidays: the deadline is close of business Wed 31 Mar (17:00 BST = 16:00Z).
+  const held = () => session('r1', '2027-03-25T10:00:00Z');
+  it.each<[string, (s: Session) => SupervisionRecord[], Partial<Figures>, string?]>([
+    ['signed on Easter Monday', (s) => [record(s, 'signed', '2027-03-29T12:00:00Z')], { recordsOnTime: 1 }],
+    ['signed on Tuesday 30 Mar (late if bank holidays were working days)', (s) => [record(s, 'signed', '2027-03-30T09:00:00Z')], { recordsOnTime: 1 }],
+    ['signed a minute before close of business on Wed 31 Mar', (s) => [record(s, 'signed', '2027-03-31T15:59:00Z')], { recordsOnTime: 1 }],
+    ['signed a minute after close of business on Wed 31 Mar', (s) => [record(s, 'signed', '2027-03-31T16:01:00Z')], { recordsLate: 1 }],
+    ['signed with a disagreement on Tue 30 Mar', (s) => [record(s, 'disagreed', '2027-03-30T10:00:00Z')], { recordsOnTime: 1 }],
+    ['signed on Thu 1 Apr', (s) => [record(s, 'signed', '2027-04-01T09:00:00Z')], { recordsLate: 1 }],
+    ['never started (now 15 Apr)', () => [], { recordsOutstanding: 1, recordsOverdue: 1 }],
+    ['a draft (now 15 Apr)', (s) => [record(s, 'draft')], { recordsOutstanding: 1, recordsOverdue: 1 }],
+    ['awaiting countersignature', (s) => [record(s, 'submitted', '2027-03-26T10:00:00Z')], { recordsOutstanding: 1, recordsOverdue: 1 }],
+    ['not started yet on Tue 30 Mar (deadline still ahead)', () => [], { recordsOutstanding: 1 }, '2027-03-30T12:00:00Z'],
+    [
+      'signed on time, then amended (current version a draft)',
+      (s) => [record(s, 'signed', '2027-03-30T09:00:00Z'), record(s, 'draft', '2027-04-10T09:00:00Z', { version: 2, signatures: [] })],
+      { recordsOnTime: 1 },
+    ],
+    [
+      'signed late, amended and signed again',
+      (s) => [record(s, 'signed', '2027-04-02T09:00:00Z'), record(s, 'signed', '2027-04-05T09:00:00Z', { version: 2 })],
+      { recordsLate: 1 },
+    ],
+  ])('%s', (...args) => {
+    const [, records, expected, now] = args;
+    const s = held();
+    const r = report({ relationships: [rel('r1', ['sam'])], sessions: [s], records: records(s), ...(now ? { now } : {}) });
+    const row = rowOf(r, 'r1');
+    const want = { recordsDue: 1, recordsOnTime: 0, recordsLate: 0, recordsOutstanding: 0, recordsOverdue: 0, ...expected };
+    expect({ recordsDue: row.recordsDue, recordsOnTime: row.recordsOnTime, recordsLate: row.recordsLate, recordsOutstanding: row.recordsOutstanding, recordsOverdue: row.recordsOverdue }).toEqual(want);
+  });
+
+  it("uses each policy's own deadline: Staffordshire allows 1 working day", () => {
+    const s = session('t1', '2027-03-25T10:00:00Z');
+    const onTime = report({ relationships: [rel('t1', ['tom'], STAFFS)], sessions: [s], records: [record(s, 'signed', '2027-03-30T15:00:00Z')] });
+    expect(rowOf(onTime, 't1')).toMatchObject({ recordsOnTime: 1, recordsLate: 0 });
+    const late = report({ relationships: [rel('t1', ['tom'], STAFFS)], sessions: [s], records: [record(s, 'signed', '2027-03-31T09:00:00Z')] });
+    expect(rowOf(late, 't1')).toMatchObject({ recordsOnTime: 0, recordsLate: 1 });
+  });
+});
+
+describe('sessions due, held, cancelled, rebooked and missed in March 2027', () => {
+  const pick = (f: Figures) => ({ sessionsDue: f.sessionsDue, held: f.held, cancelled: f.cancelled, rebooked: f.rebooked, missed: f.missed });
+  it.each<[string, () => Session[], ReturnType<typeof pick>, string?]>([
+    ['a booked session held', () => [session('r1', '2027-03-10T10:00:00Z')], { sessionsDue: 1, held: 1, cancelled: 0, rebooked: 0, missed: 0 }],
+    [
+      'cancelled and rebooked within the period: due once, held once',
+      () => {
+        const c = session('r1', '2027-03-10T10:00:00Z', 'cancelled');
+        return [c, session('r1', '2027-03-17T10:00:00Z', 'held', { kind: 'rebooked', replacesSessionId: c.id })];
+      },
+      { sessionsDue: 1, held: 1, cancelled: 1, rebooked: 1, missed: 0 },
+    ],
+    [
+      'cancelled in March, rebooked into April',
+      () => {
+        const c = session('r1', '2027-03-30T10:00:00Z', 'cancelled');
+        return [c, session('r1', '2027-04-06T10:00:00Z', 'held', { kind: 'rebooked', replacesSessionId: c.id })];
+      },
+      { sessionsDue: 1, held: 0, cancelled: 1, rebooked: 0, missed: 0 },
+    ],
+    [
+      'cancelled in February, rebooked into March',
+      () => {
+        const c = session('r1', '2027-02-24T10:00:00Z', 'cancelled');
+        return [c, session('r1', '2027-03-03T10:00:00Z', 'held', { kind: 'rebooked', replacesSessionId: c.id })];
+      },
+      { sessionsDue: 0, held: 1, cancelled: 0, rebooked: 1, missed: 0 },
+    ],
+    ['missed', () => [session('r1', '2027-03-10T10:00:00Z', 'missed')], { sessionsDue: 1, held: 0, cancelled: 0, rebooked: 0, missed: 1 }],
+    ['an urgent session is held but was not due', () => [session('r1', '2027-03-10T10:00:00Z', 'held', { kind: 'urgent' })], { sessionsDue: 0, held: 1, cancelled: 0, rebooked: 0, missed: 0 }],
+    [
+      'an occurrence moved from February into March counts as due in February',
+      () => [session('r1', '2027-03-02T10:00:00Z', 'held', { seriesId: 'x', occurrenceStart: '2027-02-26T10:00:00.000Z' })],
+      { sessionsDue: 0, held: 1, cancelled: 0, rebooked: 0, missed: 0 },
+    ],
+    ['a past session nobody confirmed is due but not held', () => [session('r1', '2027-03-10T10:00:00Z', 'planned')], { sessionsDue: 1, held: 0, cancelled: 0, rebooked: 0, missed: 0 }],
+    [
+      'sessions still to come in the period are not due yet',
+      () => [session('r1', '2027-03-10T10:00:00Z'), session('r1', '2027-03-24T10:00:00Z', 'planned')],
+      { sessionsDue: 1, held: 1, cancelled: 0, rebooked: 0, missed: 0 },
+      '2027-03-20T12:00:00Z',
+    ],
+    [
+      'the period is read in Europe/London: 22:30Z on 31 Mar (23:30 BST) is in March; 23:30 GMT on 28 Feb is not',
+      () => [session('r1', '2027-03-31T22:30:00Z'), session('r1', '2027-03-01T00:30:00Z'), session('r1', '2027-02-28T23:30:00Z')],
+      { sessionsDue: 2, held: 2, cancelled: 0, rebooked: 0, missed: 0 },
+    ],
+  ])('%s', (...args) => {
+    const [, sessions, expected, now] = args;
+    const r = report({ relationships: [rel('r1', ['sam'])], sessions: sessions(), ...(now ? { now } : {}) });
+    expect(pick(rowOf(r, 'r1'))).toEqual(expected);
+  });
+});
+
+describe('rolling 12 months and rolling minimums (now 15 Apr 2027)', () => {
+  it('counts sessions held in the 12 months before now, whatever the period', () => {
+    const sessions = [
+      session('r1', '2026-03-20T10:00:00Z'), // 13 months ago
+      session('r1', '2026-05-20T10:00:00Z'),
+      session('r1', '2027-04-14T10:00:00Z'), // after the period, before now
+      session('r1', '2026-06-20T10:00:00Z', 'cancelled'),
+      session('r1', '2027-04-20T10:00:00Z', 'planned'),
+    ];
+    expect(rowOf(report({ relationships: [rel('r1', ['sam'])], sessions }), 'r1')).toMatchObject({ rolling12MonthHeld: 2, held: 0, rollingMinimumApplies: 0, rollingMinimumMet: 0 });
+  });
+
+  it.each([
+    [6, 1],
+    [5, 0],
+  ])("South Gloucestershire's 6 in 12 months: %i held → met %i", (count, met) => {
+    const sessions = Array.from({ length: count }, (_, i) => session('sg', `2026-${String(5 + i).padStart(2, '0')}-12T10:00:00Z`));
+    const row = rowOf(report({ relationships: [rel('sg', ['sue'], SG)], sessions }), 'sg');
+    expect(row).toMatchObject({ rolling12MonthHeld: count, rollingMinimumApplies: 1, rollingMinimumMet: met });
+    expect(row.rollingMinimum).toEqual({ count: 6, window: 'P12M', held: count });
+  });
+});
+
+describe('teams and totals', () => {
+  const rels = [rel('sam', ['sam']), rel('amira', ['amira']), rel('tom', ['tom'], STAFFS), rel('grp', ['sam', 'tom', 'tess'], STAFFS)];
+  const sessions = [
+    session('sam', '2027-03-03T10:00:00Z'), session('amira', '2027-03-04T10:00:00Z', 'cancelled'),
+    session('tom', '2027-03-09T10:00:00Z'), session('grp', '2027-03-10T10:00:00Z'), session('grp', '2027-03-11T10:00:00Z', 'missed'),
+  ];
+  const r = report({ relationships: rels, sessions });
+
+  it("groups relationships under their supervisees' team (a group goes with most of its members)", () => {
+    const people = new Map(PEOPLE.map((p) => [p.id, p]));
+    expect(teamOf(rels[3]!, people)).toBe(HEALTH);
+    expect(teamOf(rel('tie', ['sam', 'tom']), people)).toBe(CSC); // a tie goes to the first name alphabetically
+    expect(teamOf(rel('ghost', ['nobody']), people)).toBe('Unassigned');
+    expect(r.teams.map((t) => [t.team, t.relationships, t.held, t.cancelled, t.missed, t.sessionsDue])).toEqual([
+      [CSC, 2, 1, 1, 0, 2],
+      [HEALTH, 2, 2, 0, 1, 3],
+    ]);
+  });
+
+  it('makes every team the sum of its relationships and the organisation the sum of its teams', () => {
+    for (const t of r.teams) {
+      const sum = Object.fromEntries(FIGURES.map((f) => [f.key, r.relationships.filter((x) => x.team === t.team).reduce((n, x) => n + x[f.key], 0)]));
+      expect(figuresOf(t)).toEqual(sum);
+    }
+    expect(r.organisation).toEqual(Object.fromEntries(FIGURES.map((f) => [f.key, r.teams.reduce((n, t) => n + t[f.key], 0)])));
+  });
+
+  it('filters by team but still lists every team available', () => {
+    const health = report({ relationships: rels, sessions, team: HEALTH });
+    expect(health.teams.map((t) => t.team)).toEqual([HEALTH]);
+    expect(health.relationships.map((x) => x.relationshipId).sort()).toEqual(['grp', 'tom']);
+    expect(health.organisation.held).toBe(2);
+    expect(health.teamsAvailable).toEqual([CSC, HEALTH]);
+  });
+
+  it('leaves out inactive relationships with nothing in the period, but keeps their history when they had some', () => {
+    const r2 = report({ relationships: [rel('old', ['sam'], WF, { active: false }), rel('ended', ['amira'], WF, { active: false })], sessions: [session('ended', '2027-03-03T10:00:00Z')] });
+    expect(r2.relationships.map((x) => [x.relationshipId, x.held, x.agreementsTotal])).toEqual([['ended', 1, 0]]);
+  });
+});
+
+describe('agreements in date (as at 15 Apr 2027)', () => {
+  it.each<[string, Agreement[], number]>([
+    ['signed, review next year', [agreement('r1', '2028-01-10')], 1],
+    ['signed, review today', [agreement('r1', '2027-04-15')], 1],
+    ['signed, review was yesterday', [agreement('r1', '2027-04-14')], 0],
+    ['a draft awaiting signatures', [agreement('r1', '2028-01-10', 'draft')], 0],
+    ['none', [], 0],
+    ['an out-of-date one and a renewed one', [agreement('r1', '2027-01-10'), agreement('r1', '2028-01-10')], 1],
+  ])('%s', (_name, agreements, inDate) => {
+    const row = rowOf(report({ relationships: [rel('r1', ['sam'])], agreements }), 'r1');
+    expect([row.agreementsInDate, row.agreementsTotal]).toEqual([inDate, 1]);
+  });
+});
+
+describe('QA grades roll up per team', () => {
+  it('counts each auditor’s latest grade of each record given in the period', () => {
+    const rels = [rel('sam', ['sam']), rel('tom', ['tom'], STAFFS)];
+    const grades = [
+      grade('sam', 'rec1', 'support', '2027-03-02T10:00:00Z'),
+      grade('sam', 'rec1', 'maintain', '2027-03-05T10:00:00Z'), // replaces the support grade
+      grade('sam', 'rec1', 'promote', '2027-03-05T10:00:00Z', 'other-auditor'),
+      grade('sam', 'rec2', 'challenge', '2027-03-20T10:00:00Z'),
+      grade('tom', 'rec3', 'maintain', '2027-03-21T10:00:00Z'),
+      grade('tom', 'rec4', 'challenge', '2027-04-02T10:00:00Z'), // after the period
+    ];
+    const r = report({ relationships: rels, grades });
+    const qa = (f: Figures) => [f.qaChallenge, f.qaSupport, f.qaMaintain, f.qaPromote];
+    expect(r.teams.map((t) => [t.team, ...qa(t)])).toEqual([
+      [CSC, 1, 0, 1, 1],
+      [HEALTH, 0, 0, 1, 0],
+    ]);
+    expect(qa(r.organisation)).toEqual([1, 0, 2, 1]);
+  });
+});
+
+describe('overdue obligations come from the due engine', () => {
+  it('counts the overdue obligations of each relationship', () => {
+    const rels = [rel('sam', ['sam']), rel('tom', ['tom'], STAFFS)];
+    const sessions = [session('sam', '2026-12-01T10:00:00Z'), session('tom', '2027-03-25T10:00:00Z')];
+    const input = { now: '2027-04-15T11:00:00Z', policies: POLICIES, relationships: rels, sessions, records: [], actions: [], agreements: [] };
+    const expected = (id: string) => dueObligations(input).filter((o) => o.relationshipId === id && o.state === 'overdue').length;
+    const r = report({ relationships: rels, sessions });
+    expect(expected('sam')).toBeGreaterThan(0);
+    expect(rowOf(r, 'sam').overdueObligations).toBe(expected('sam'));
+    expect(rowOf(r, 'tom').overdueObligations).toBe(expected('tom'));
+    expect(r.organisation.overdueObligations).toBe(expected('sam') + expected('tom'));
+  });
+});
+
+describe('the export table', () => {
+  it('has an organisation row, a row per team and a row per relationship, with the report figures', () => {
+    const rels = [rel('sam', ['sam']), rel('tom', ['tom'], STAFFS)];
+    const r = report({ relationships: rels, sessions: [session('sam', '2027-03-03T10:00:00Z')] });
+    const { header, rows } = complianceExportTable(r);
+    expect(header).toEqual([...EXPORT_ID_COLUMNS, ...FIGURES.map((f) => f.label)]);
+    expect(rows.map((x) => [x[0], x[1]])).toEqual([['organisation', 'All teams'], ['team', CSC], ['team', HEALTH], ['relationship', CSC], ['relationship', HEALTH]]);
+    const fig = (row: (string | number)[]) => Object.fromEntries(FIGURES.map((f, i) => [f.key, row[EXPORT_ID_COLUMNS.length + i]]));
+    expect(fig(rows[0]!)).toEqual(r.organisation);
+    expect(fig(rows[1]!)).toEqual(figuresOf(r.teams[0]!));
+    expect(fig(rows[3]!)).toEqual(figuresOf(r.relationships[0]!));
+    expect(rows[3]!.slice(2, 5)).toEqual(['sam', 'Dan', 'Sam']);
+  });
+
+  it('refuses a period that ends before it starts', () => {
+    expect(() => report({ from: '2027-03-10', to: '2027-03-01' })).toThrow(/to: must not be before from/);
+  });
+});
