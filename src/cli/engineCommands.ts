@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import type { z } from 'zod';
 import { loadConfig } from '../config/env';
 import { loadPolicies } from '../config/policies';
@@ -16,7 +16,7 @@ import { plan } from '../domain/planning/planner';
 import { rebook, urgentSlot } from '../domain/planning/rebooker';
 import type { PolicyPack } from '../domain/policy/schema';
 import { formatZodError, validatePack } from '../domain/policy/validate';
-import { CliFailure, type CliIO } from './pt';
+import { CliFailure, runProgram, type CliIO } from './pt';
 import { DueScenario, dueInputFromScenario, engineJsonSchemas, PlanScenario, RebookScenario, UrgentScenario, type DueOutput } from './engineScenarios';
 
 export interface EngineCommandOptions {
@@ -179,20 +179,7 @@ function runDue(s: DueScenario, io: CliIO): DueOutput {
 export async function runEngineCli(argv: string[], io: CliIO, options: EngineCommandOptions = {}): Promise<number> {
   const program = new Command('pt').exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   registerEngineCommands(program, io, options);
-  const json = argv.includes('--json');
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof CliFailure) {
-      if (json && err.json !== undefined) io.out(JSON.stringify(err.json, null, 2) + '\n');
-      else io.err(err.message + '\n');
-      return err.exitCode;
-    }
-    io.err(`pt: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
+  return runProgram(program, argv, io);
 }
 
 if (require.main === module) {

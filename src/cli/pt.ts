@@ -102,7 +102,11 @@ function configFrom(io: CliIO) {
 
 /** Runs the CLI; returns the exit code instead of exiting (testable). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const program = buildCli(io);
+  return runProgram(buildCli(io), argv, io);
+}
+
+/** Parses argv with `program`, turning every failure into a message and an exit code. */
+export async function runProgram(program: Command, argv: string[], io: CliIO): Promise<number> {
   const json = argv.includes('--json');
   try {
     await program.parseAsync(argv, { from: 'user' });

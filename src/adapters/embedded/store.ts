@@ -8,6 +8,31 @@ import { nul, personFromRow, relationshipFromRow, seriesFromRow, sessionFromRow 
 
 type Row = Record<string, unknown>;
 
+/** A WHERE clause built from optional filters. Id lists go in as one JSON parameter (SQLite caps bound variables). */
+class Where {
+  private parts: string[] = [];
+  readonly args: (string | number)[] = [];
+
+  eq(column: string, value: string | undefined): this {
+    if (value !== undefined) (this.parts.push(`${column} = ?`), this.args.push(value));
+    return this;
+  }
+
+  cmp(sql: string, value: string | undefined): this {
+    if (value !== undefined) (this.parts.push(sql), this.args.push(value));
+    return this;
+  }
+
+  in(column: string, values: readonly string[] | undefined): this {
+    if (values?.length) (this.parts.push(`${column} IN (SELECT value FROM json_each(?))`), this.args.push(JSON.stringify(values)));
+    return this;
+  }
+
+  toString(): string {
+    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
+}
+
 export class EmbeddedStore implements RecordStore, DirectoryPort {
   constructor(private readonly db: Db) {}
 
@@ -102,21 +127,9 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async listSessions(filter: { relationshipIds?: string[]; from?: string; to?: string; status?: Session['status'][] }): Promise<Session[]> {
-    const where: string[] = [];
-    const args: string[] = [];
-    if (filter.relationshipIds) {
-      if (filter.relationshipIds.length === 0) return [];
-      where.push('relationship_id IN (SELECT value FROM json_each(?))');
-      args.push(JSON.stringify(filter.relationshipIds));
-    }
-    if (filter.from) (where.push('end > ?'), args.push(filter.from));
-    if (filter.to) (where.push('start < ?'), args.push(filter.to));
-    if (filter.status?.length) {
-      where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
-      args.push(...filter.status);
-    }
-    const sql = `SELECT * FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY start`;
-    return (this.db.prepare(sql).all(...args) as Row[]).map(sessionFromRow);
+    if (filter.relationshipIds?.length === 0) return [];
+    const w = new Where().in('relationship_id', filter.relationshipIds).cmp('end > ?', filter.from).cmp('start < ?', filter.to).in('status', filter.status);
+    return (this.db.prepare(`SELECT * FROM sessions ${w} ORDER BY start`).all(...w.args) as Row[]).map(sessionFromRow);
   }
 
   async saveSessions(sessions: Session[]): Promise<void> {
@@ -164,18 +177,9 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async listRecords(filter: { relationshipIds?: string[]; status?: RecordStatus[] }): Promise<SupervisionRecord[]> {
-    const where: string[] = [];
-    const args: string[] = [];
-    if (filter.relationshipIds) {
-      if (filter.relationshipIds.length === 0) return [];
-      where.push('relationship_id IN (SELECT value FROM json_each(?))');
-      args.push(JSON.stringify(filter.relationshipIds));
-    }
-    if (filter.status?.length) {
-      where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
-      args.push(...filter.status);
-    }
-    const rows = this.db.prepare(`SELECT body FROM records ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY updated_at`).all(...args) as Row[];
+    if (filter.relationshipIds?.length === 0) return [];
+    const w = new Where().in('relationship_id', filter.relationshipIds).in('status', filter.status);
+    const rows = this.db.prepare(`SELECT body FROM records ${w} ORDER BY updated_at`).all(...w.args) as Row[];
     return rows.map((r) => JSON.parse(String(r.body)) as SupervisionRecord);
   }
 
@@ -210,20 +214,9 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   // ---- actions ----
   async listActions(filter: { relationshipIds?: string[]; ownerId?: string; status?: ActionItem['status'][]; recordId?: string }): Promise<ActionItem[]> {
-    const where: string[] = [];
-    const args: string[] = [];
-    if (filter.relationshipIds) {
-      if (filter.relationshipIds.length === 0) return [];
-      where.push('relationship_id IN (SELECT value FROM json_each(?))');
-      args.push(JSON.stringify(filter.relationshipIds));
-    }
-    if (filter.ownerId) (where.push('owner_id = ?'), args.push(filter.ownerId));
-    if (filter.recordId) (where.push('record_id = ?'), args.push(filter.recordId));
-    if (filter.status?.length) {
-      where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
-      args.push(...filter.status);
-    }
-    const rows = this.db.prepare(`SELECT body FROM actions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY due_on, id`).all(...args) as Row[];
+    if (filter.relationshipIds?.length === 0) return [];
+    const w = new Where().in('relationship_id', filter.relationshipIds).eq('owner_id', filter.ownerId).eq('record_id', filter.recordId).in('status', filter.status);
+    const rows = this.db.prepare(`SELECT body FROM actions ${w} ORDER BY due_on, id`).all(...w.args) as Row[];
     return rows.map((r) => JSON.parse(String(r.body)) as ActionItem);
   }
 
@@ -295,12 +288,8 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async listAudit(filter: { subjectId?: string; actorId?: string; limit?: number }): Promise<AuditEntry[]> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (filter.subjectId) (where.push('subject_id = ?'), args.push(filter.subjectId));
-    if (filter.actorId) (where.push('actor_id = ?'), args.push(filter.actorId));
-    args.push(filter.limit ?? 100);
-    const rows = this.db.prepare(`SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`).all(...args) as Row[];
+    const w = new Where().eq('subject_id', filter.subjectId).eq('actor_id', filter.actorId);
+    const rows = this.db.prepare(`SELECT * FROM audit_log ${w} ORDER BY seq DESC LIMIT ?`).all(...w.args, filter.limit ?? 100) as Row[];
     return rows.map((r) => ({
       at: String(r.at),
       actorId: String(r.actor_id),
