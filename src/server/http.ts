@@ -40,6 +40,7 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
   });
 
   app.get('/', (_req, res) => res.redirect('/tab/'));
+  app.get('/favicon.ico', (_req, res) => res.status(204).end());
   if (fs.existsSync(TAB_DIR)) {
     app.use('/tab', express.static(TAB_DIR, { index: 'index.html', maxAge: 0 }));
   } else {
