@@ -27,6 +27,13 @@ const common = {
   PT_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Proactive Teams messages per second the dispatcher allows itself (kept under Teams' bot limits). */
   PT_TEAMS_MAX_PER_SECOND: z.coerce.number().min(0.1).max(50).default(5),
+  /**
+   * Tenant mode: how often, in minutes, one instance reconciles every active relationship
+   * (the full sweep that catches whatever change detection missed). Between sweeps the
+   * reconcile job looks only at the people whose calendars changed. Local mode sweeps on
+   * every run, whatever this says.
+   */
+  PT_RECONCILE_SWEEP_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
 };
 
 const localSchema = z.object({

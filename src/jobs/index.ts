@@ -3,6 +3,9 @@
  * with what is, so a missed, repeated or concurrent run does no harm.
  */
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logging';
+import type { RecordStore } from '../ports/store';
+import type { WorkQueue } from '../ports/workQueue';
 import type { Services } from '../runtime/services';
 import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
@@ -13,21 +16,51 @@ import type { Job } from './scheduler';
 
 export const WORKER_ID = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
 
-export function createJobs(services: Services, notify: NotifyContext): Job[] {
+const MINUTE_MS = 60_000;
+/** The work-queue lease whose expiry marks when the next full reconcile sweep is due (tenant mode). */
+export const SWEEP_LEASE_KEY = 'job:reconcile-sweep';
+/** The work-queue lease under which one instance maintains the Graph subscriptions, at most hourly. */
+export const SUBSCRIPTIONS_LEASE_KEY = 'job:graph-subscriptions';
+export const SUBSCRIPTIONS_EVERY_MS = 60 * MINUTE_MS;
+/** After a run that threw, try again this soon rather than a whole period later. */
+const RETRY_AFTER_FAILURE_MS = 5 * MINUTE_MS;
+/** While another instance holds a periodic lease, ask again at most this often. */
+const RECHECK_HELD_MS = 5 * MINUTE_MS;
+
+export interface JobOptions {
+  /** Who this instance is to the work queue's leases (default: one id per process). */
+  workerId?: string;
+}
+
+export function createJobs(services: Services, notify: NotifyContext, options: JobOptions = {}): Job[] {
+  const workerId = options.workerId ?? WORKER_ID;
   const jobs: Job[] = [];
-  const feed = services.embedded ? new EmbeddedChangeFeed(services.embedded.db) : undefined;
+  // The composition root's feed; an embedded database without one (tests) reads its change table as before.
+  const feed = services.changeFeed ?? (services.embedded ? new EmbeddedChangeFeed(services.embedded.db) : undefined);
+  const tenant = services.config.mode === 'tenant';
+  // Local mode sweeps everyone on every run (its tests and demos rely on it, and SQLite reads are free).
+  // A tenant sweeps every PT_RECONCILE_SWEEP_MINUTES, one instance per period: each relationship costs
+  // Graph and SharePoint requests, and change notifications and delta rounds cover the time between.
+  const sweep = tenant ? new Periodic(services.work, SWEEP_LEASE_KEY, workerId, services.config.env.PT_RECONCILE_SWEEP_MINUTES * MINUTE_MS, services.log) : undefined;
   jobs.push({
     name: 'reconcile',
-    async run() {
-      // Changed calendars first (fast path), then everyone (the periodic sweep that catches anything missed).
+    async run(now) {
+      // Changed calendars first (the fast path), then, when due, everyone (the sweep that catches anything missed).
       if (feed) {
-        const changed = feed.poll();
-        if (changed.length) await reconcile(services, WORKER_ID, changed);
+        let changed: string[] = [];
+        try {
+          changed = await feed.changedPeople(now.toISOString());
+        } catch (err) {
+          // Graph or SharePoint unavailable: the feed tries again next run; rebooks and records still go ahead.
+          services.log.warn({ event: 'change-feed', error: err instanceof Error ? err.message : String(err) }, 'could not read calendar changes');
+        }
+        if (changed.length) await reconcile(services, workerId, changed);
       }
-      await reconcile(services, WORKER_ID);
-      await processRebooks(services, notify, WORKER_ID);
+      if (!sweep) await reconcile(services, workerId);
+      else await sweep.runIfDue(now, () => reconcile(services, workerId));
+      await processRebooks(services, notify, workerId);
       // Sessions the reconciler found held get their record form.
-      await startRecordsForHeldSessions(services, notify, WORKER_ID);
+      await startRecordsForHeldSessions(services, notify, workerId);
     },
   });
   const limiter = new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
@@ -35,8 +68,89 @@ export function createJobs(services: Services, notify: NotifyContext): Job[] {
     name: 'reminders',
     async run() {
       await sweepReminders(services);
-      await dispatchDigests(services, notify, WORKER_ID, limiter);
+      await dispatchDigests(services, notify, workerId, limiter);
     },
   });
+  const graph = services.graph;
+  if (tenant && graph) {
+    // Hourly is plenty: subscriptions last about three days and are renewed a day before they lapse;
+    // the webhook renews or recreates at once when Graph asks. The lease keeps two instances from
+    // creating the same person's subscription at once, and its expiry is the durable "next run" mark.
+    const maintain = new Periodic(services.work, SUBSCRIPTIONS_LEASE_KEY, workerId, SUBSCRIPTIONS_EVERY_MS, services.log);
+    jobs.push({
+      name: 'graph-subscriptions',
+      async run(now) {
+        await maintain.runIfDue(now, async () => {
+          const outcome = await graph.subscriptions.maintain(await subscriptionScope(services.store), now.toISOString());
+          if (outcome.failed.length) services.log.warn({ event: 'graph-subscriptions', failed: outcome.failed.slice(0, 20) }, 'some subscriptions could not be maintained');
+        });
+      },
+    });
+  }
   return jobs;
+}
+
+/**
+ * The people whose calendars Graph should tell us about: the supervisors of
+ * active relationships and their supervisees.
+ *
+ * - Supervisors: the sessions are their events (they organise them), and the
+ *   reconciler reads their calendars. A change there is the change that matters.
+ * - Supervisees: reconcile() takes a change in either side's calendar as the
+ *   reason to look at a relationship. A supervisee's own copy changes first when
+ *   they decline or remove the meeting, before (or without) the organiser's
+ *   copy catching up, and a look costs one calendar read (level-triggered).
+ * - Nobody else: people in no active relationship have no sessions, so nothing
+ *   in their calendars can change what the app does. Leaving them out keeps the
+ *   app's reach into mailboxes (and Graph's subscription and delta requests,
+ *   which are per person) to those it supervises, not the whole people group.
+ */
+export async function subscriptionScope(store: RecordStore): Promise<string[]> {
+  const people = new Set<string>();
+  for (const rel of await store.listRelationships({ activeOnly: true })) {
+    people.add(rel.supervisorId);
+    for (const id of rel.superviseeIds) people.add(id);
+  }
+  return [...people].sort();
+}
+
+/**
+ * Runs work at most once per period across every instance, durably: a
+ * work-queue lease held for the period (never released) is the mark. Whoever
+ * takes the lease runs; the others are refused until it lapses; a restart
+ * (a new worker id) waits for it too. This instance also remembers when it may
+ * next ask, so a run between periods costs no request.
+ */
+class Periodic {
+  private nextAskAt = 0;
+
+  constructor(
+    private readonly work: WorkQueue,
+    private readonly key: string,
+    private readonly owner: string,
+    private readonly everyMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** True when it ran `fn` (which may have thrown: then it is tried again after RETRY_AFTER_FAILURE_MS). */
+  async runIfDue(now: Date, fn: () => Promise<unknown>): Promise<boolean> {
+    const t = now.getTime();
+    if (t < this.nextAskAt) return false;
+    const at = now.toISOString();
+    // Our own lease is taken again only once the period is up (the check above), so holding it means due.
+    if (!(await this.work.acquireLease(this.key, this.owner, at, this.everyMs))) {
+      this.nextAskAt = t + Math.min(this.everyMs, RECHECK_HELD_MS);
+      return false;
+    }
+    this.nextAskAt = t + this.everyMs;
+    try {
+      await fn();
+    } catch (err) {
+      // Shorten our hold so a failed run is retried soon (by us or another instance), not a period later.
+      this.nextAskAt = t + Math.min(this.everyMs, RETRY_AFTER_FAILURE_MS);
+      await this.work.acquireLease(this.key, this.owner, at, Math.min(this.everyMs, RETRY_AFTER_FAILURE_MS)).catch((e: unknown) => this.log.warn({ key: this.key, error: e instanceof Error ? e.message : String(e) }, 'could not shorten the lease after a failed run'));
+      throw err;
+    }
+    return true;
+  }
 }

@@ -28,7 +28,15 @@ import { GraphCalendar, type GraphUserRef } from '../adapters/graph/graphCalenda
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
 import { SharePointStore } from '../adapters/sharepoint/sharepointStore';
 import { SharePointWorkQueue } from '../adapters/sharepoint/sharepointWorkQueue';
-import { createAppTokenProvider } from '../tenant/appToken';
+import { SharePointQualityStore } from '../adapters/sharepoint/sharepointQualityStore';
+import { SharePointSubscriptionRegistry } from '../adapters/sharepoint/sharepointSubscriptionRegistry';
+import { GraphChangeFeed } from '../adapters/graph/graphChangeFeed';
+import { GraphSubscriptionManager } from '../adapters/graph/subscriptions';
+import { EmbeddedChangeFeed } from '../jobs/calendarChanges';
+import type { CalendarChangeFeed } from '../ports/changeFeed';
+import type { SubscriptionRegistry } from '../ports/subscriptions';
+import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
+import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
 
 export interface Services {
   config: AppConfig;
@@ -41,10 +49,31 @@ export interface Services {
   work: WorkQueue;
   /** Quality-assurance grades (optional: a deployment without it reports no grades and refuses grading). */
   quality?: QualityStore;
+  /**
+   * Which people's calendars changed since the reconcile job last asked: the
+   * embedded calendar's change table (local), Graph change notifications and
+   * delta queries (tenant). Absent: the reconcile job relies on its full sweep.
+   */
+  changeFeed?: CalendarChangeFeed;
+  /**
+   * Tenant mode only: Graph change notification subscriptions on the calendars
+   * in scope (kept by the 'graph-subscriptions' job), the webhook that receives
+   * their notifications (mounted at /api/graph), and the registry both use.
+   */
+  graph?: { subscriptions: GraphSubscriptionManager; notifications: GraphNotificationReceiver; registry: SubscriptionRegistry };
+  /**
+   * Tenant mode only, when the app's own credentials are in use: app-only tokens
+   * for any audience from the same MSAL client the Graph requests use (the bot
+   * takes its Bot Framework tokens from it when the app has a certificate rather
+   * than a secret).
+   */
+  appToken?: AppTokenProvider;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
 }
+
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function databaseFile(config: AppConfig): string {
   return path.join(config.dataDir, 'protected-time.sqlite');
@@ -64,6 +93,8 @@ export interface ServiceDeps {
   graphBaseDelayMs?: number;
   /** How long the directory listing behind calendar address lookups is reused, in ms (default 10 minutes). */
   peopleCacheMs?: number;
+  /** The clientState secret of each new Graph subscription (default: random). */
+  newClientState?: () => string;
 }
 
 export async function createServices(config: AppConfig, log: Logger, clock: Clock = systemClock, deps: ServiceDeps = {}): Promise<Services> {
@@ -79,6 +110,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
   return {
     config, log, clock, policies, store, directory: store, calendar, work: new EmbeddedWorkQueue(db),
     quality: new EmbeddedQualityStore(db),
+    changeFeed: new EmbeddedChangeFeed(db),
     embedded: { db, store, calendar, clock: adjustable },
     async close() {
       db.close();
@@ -94,7 +126,8 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
  */
 function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: Clock, policies: Map<string, PolicyPack>, deps: ServiceDeps): Services {
   // Reads CLIENT_CERTIFICATE_PATH now (a bad certificate stops start-up, naming the variable); asks Entra later.
-  const token = deps.tokenSource ?? createAppTokenProvider(env);
+  const appToken = deps.tokenSource ? undefined : createAppTokenProvider(env);
+  const token = deps.tokenSource ?? appToken!;
   const http = new GraphHttp({
     token,
     ...(deps.graphBaseUrl ? { baseUrl: deps.graphBaseUrl } : {}),
@@ -107,11 +140,45 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   const directory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
   const addresses = new DirectoryAddresses(directory, deps.peopleCacheMs ?? 10 * 60_000);
   const calendar = new GraphCalendar({ http, resolveUser: (personId) => addresses.user(personId), resolvePerson: (ref) => addresses.personId(ref) });
+  const quality = new SharePointQualityStore({ http, site });
+
+  // Change detection: subscriptions on the calendars in scope (the 'graph-subscriptions' job decides the
+  // scope and keeps them), their webhook, and the feed that turns marks and delta rounds into changed people.
+  const registry = new SharePointSubscriptionRegistry({ http, site });
+  // Subscriptions and delta rounds name a mailbox by its Entra object id alone, which in a tenant is the
+  // person id: no directory lookup per person (the hourly delta sweep of 2,000 people would otherwise cost
+  // thousands of requests an hour). Someone without a mailbox fails at Graph, is logged, and is tried again.
+  const resolveUser = async (personId: string): Promise<GraphUserRef> => {
+    if (!ENTRA_OBJECT_ID.test(personId)) throw new Error(`person ${personId} is not an Entra object id`);
+    return { id: personId, mail: '' };
+  };
+  const subscriptions = new GraphSubscriptionManager({ http, registry, resolveUser, publicUrl: config.publicUrl, log, ...(deps.newClientState ? { newClientState: deps.newClientState } : {}) });
+  const notifications = new GraphNotificationReceiver({
+    registry,
+    tenantId: env.TENANT_ID,
+    clock,
+    log,
+    onLifecycle: (subscriptionId, event, now) => subscriptions.handleLifecycle(subscriptionId, event, now),
+  });
+  const changeFeed = new GraphChangeFeed({
+    http,
+    registry,
+    resolveUser,
+    // The feed sweeps whoever has a subscription: the scope the subscription job keeps.
+    scope: async () => [...new Set((await registry.list()).map((r) => r.personId))],
+    // First rounds read a person's whole window: at most this many a run, so a cold start spreads over a few runs.
+    maxSweepPerCall: 200,
+    log,
+  });
   log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID }, 'tenant mode: Entra directory and Exchange calendars through Graph, records and work in SharePoint');
   return {
-    config, log, clock, policies, store, directory, calendar, work,
+    config, log, clock, policies, store, directory, calendar, work, quality, changeFeed,
+    graph: { subscriptions, notifications, registry },
+    ...(appToken ? { appToken } : {}),
     async close() {
-      // Nothing held open: HTTP connections close themselves, MSAL's cache is in memory.
+      // Lifecycle actions started after answering Graph finish first; nothing else is held open
+      // (HTTP connections close themselves, MSAL's cache is in memory).
+      await notifications.drain();
     },
   };
 }

@@ -3,8 +3,9 @@
  * tab, background jobs and, in local mode, the Agents Playground.
  */
 import http from 'node:http';
+import type { TokenProviderFn } from '@microsoft/teams.api';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
-import type { AppConfig } from '../config/env';
+import type { AppConfig, TenantEnv } from '../config/env';
 import { registerBot } from '../bot/bot';
 import { Scheduler } from '../jobs/scheduler';
 import { createJobs } from '../jobs';
@@ -32,6 +33,28 @@ function localPlaygroundToken(): string {
   return `${part({ alg: 'none', typ: 'JWT' })}.${part({ aud: PLAYGROUND_BOT_ID, iat: now, exp: now + 3600 })}.local`;
 }
 
+/**
+ * The bot's credentials in a tenant. With a client secret, the Teams SDK gets
+ * its Bot Framework tokens itself (as it always has). With a certificate only,
+ * the SDK cannot use it, so it is given a token provider over the same MSAL
+ * client the Graph requests use (src/tenant/appToken.ts), which asks for
+ * whatever scope the SDK names. The client's authority is TENANT_ID: the bot is
+ * single-tenant, so the SDK's tenant argument is always that tenant.
+ */
+export function tenantBotCredentials(
+  env: Pick<TenantEnv, 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'TENANT_ID'>,
+  services: Pick<Services, 'appToken'>,
+): { clientId: string; tenantId: string; clientSecret?: string; token?: TokenProviderFn } {
+  if (env.CLIENT_SECRET || !env.CLIENT_CERTIFICATE_PATH) return { clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, tenantId: env.TENANT_ID };
+  const appToken = services.appToken;
+  if (!appToken) throw new Error('CLIENT_CERTIFICATE_PATH is set without CLIENT_SECRET, but no app token provider was built: the bot could not send messages');
+  return {
+    clientId: env.CLIENT_ID,
+    tenantId: env.TENANT_ID,
+    token: (scope) => appToken.getToken(Array.isArray(scope) ? scope[0] : scope),
+  };
+}
+
 export interface RunningApp {
   services: Services;
   server: http.Server;
@@ -56,7 +79,13 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
 
   const tabUrl = `${config.publicUrl}/tab/`;
   let runJobs = async () => undefined as void;
-  const expressApp = createHttpApp(services, { startedAt, tokenOptions: env.PT_MODE === 'tenant' ? tabTokenOptions(env) : undefined, runJobs: () => runJobs() });
+  const expressApp = createHttpApp(services, {
+    startedAt,
+    tokenOptions: env.PT_MODE === 'tenant' ? tabTokenOptions(env) : undefined,
+    runJobs: () => runJobs(),
+    // Tenant mode: Graph's change notifications arrive at /api/graph.
+    ...(env.PT_MODE === 'tenant' && services.graph ? { graphNotifications: services.graph.notifications } : {}),
+  });
   const server = http.createServer(expressApp);
   const local = env.PT_MODE === 'local';
   const playgroundUrl = local ? `http://localhost:${env.PT_PLAYGROUND_PORT}` : undefined;
@@ -73,9 +102,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
           serviceUrl: `${playgroundUrl}/_connector`,
         }
       : {
-          clientId: env.CLIENT_ID,
-          clientSecret: env.CLIENT_SECRET,
-          tenantId: env.TENANT_ID,
+          ...tenantBotCredentials(env, services),
           dangerouslyAllowUnauthenticatedRequests: false,
         }),
   });

@@ -20,6 +20,9 @@ export const APP_LISTS = [
   'pt-card-messages',
   'pt-ledger',
   'pt-leases',
+  'pt-qa-grades',
+  'pt-subscriptions',
+  'pt-calendar-delta',
 ] as const;
 
 export type AppListName = (typeof APP_LISTS)[number];

@@ -1,10 +1,10 @@
 /**
  * Tenant mode's composition root (src/runtime/services.ts) against a fake
  * Microsoft Graph with SharePoint behind it: createServices builds the Graph
- * directory and calendar, the SharePoint store and work queue from the
- * environment without a single request, and each port then works end to end
- * through the fakes (every SharePoint request checked against the Graph
- * metadata and the lists' columns).
+ * directory and calendar, the SharePoint store, work queue, quality store and
+ * subscription registry from the environment without a single request, and
+ * each port then works end to end through the fakes (every SharePoint request
+ * checked against the Graph metadata and the lists' columns).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -143,6 +143,20 @@ describe('tenant mode: round trips through the fakes', () => {
     expect(fake.httpRequests.every((r) => r.headers.authorization === 'Bearer fake-app-token')).toBe(true);
     expect(counts.fetches).toBe(fake.httpRequests.length);
     expect(counts.tokens).toBe(fake.httpRequests.length);
+  });
+
+  it('quality: QA grades in pt-qa-grades, change detection state in pt-subscriptions and pt-calendar-delta', async () => {
+    const { services } = await tenantServices();
+    const grade = { id: 'qa-1', recordId: 'rec-1', relationshipId: 'r1', auditorId: OLA, category: 'support' as const, comment: 'Clear plan.', at: '2026-12-01T09:00:00.000Z' };
+    await services.quality!.saveGrade(grade);
+    expect(await services.quality!.listGrades({ relationshipIds: ['r1'] })).toEqual([grade]);
+    expect(sp.items('pt-qa-grades')).toHaveLength(1);
+
+    const registry = services.graph!.registry;
+    await registry.markNotified(SAM, '2026-12-01T09:00:00.000Z');
+    expect(await registry.listDelta()).toEqual([{ personId: SAM, notifiedAt: '2026-12-01T09:00:00.000Z' }]);
+    expect(sp.items('pt-calendar-delta')).toHaveLength(1);
+    expect(await registry.list()).toEqual([]);
   });
 
   it('directory: Entra users merged with the pt-people profile the store reads', async () => {

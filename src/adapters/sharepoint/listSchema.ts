@@ -29,6 +29,14 @@
  * - pt-outbox and pt-leases belong to the work queue (sharepointWorkQueue.ts):
  *   their state columns (availableAt, leaseOwner, leaseUntil, attempts) are the
  *   truth, written under If-Match, and instants are exact ISO text there.
+ * - pt-qa-grades belongs to the quality store (sharepointQualityStore.ts): one
+ *   item per grade, created once and never written again. Its body holds the
+ *   auditor's comment, free text about a supervision record, so it is counted
+ *   as case detail.
+ * - pt-subscriptions and pt-calendar-delta belong to the subscription registry
+ *   (sharepointSubscriptionRegistry.ts, tenant mode's Graph change detection):
+ *   no body, every field a column of its own (exact ISO text for instants),
+ *   marks written under If-Match, and `ptState` "deleted" instead of a delete.
  *
  * Column types map to Graph's columnDefinition facets (resources/columndefinition.md):
  * text → text {maxLength 255}, note → text {allowMultipleLines, plain},
@@ -58,7 +66,7 @@ export interface ListSpec {
   bodyColumn?: string;
   /** Whether bodies may hold case detail (what was discussed about children and families). */
   holdsCaseDetail: boolean;
-  /** Whether the SharePoint adapters (store or work queue) read or write it (the others are provisioned for later features). */
+  /** Whether the SharePoint adapters (store, work queue, quality store, subscription registry) read or write it (the others are provisioned for later features). */
   usedByStore: boolean;
 }
 
@@ -282,6 +290,65 @@ export const LIST_SCHEMA: readonly ListSpec[] = [
       text('leaseOwner', 'The instance holding it'),
       // Text, not dateTime: an expired lease is one whose exact instant has passed.
       text('leaseUntil', 'Until when it is held (ISO 8601 UTC); empty once released'),
+      writeId,
+    ],
+    holdsCaseDetail: false,
+    usedByStore: true,
+  },
+  {
+    // The quality store (sharepointQualityStore.ts): append-only, one item per grade.
+    name: 'pt-qa-grades',
+    description: "Protected Time: quality-assurance grades of supervision records (the auditor's comment is in the body)",
+    columns: [
+      key('the grade id'),
+      text('recordId', 'Record graded', true),
+      text('relationshipId', 'Relationship of the record', true),
+      text('auditorId', 'Auditor who graded it', true),
+      text('category', 'challenge, support, maintain or promote'),
+      { name: 'gradedAt', type: 'dateTime', indexed: true, description: 'When it was graded (UTC, whole seconds; the body has the exact instant)' },
+      body("grade, with the auditor's comment (may hold case detail)"),
+      writeId,
+    ],
+    bodyColumn: BODY_COLUMN,
+    holdsCaseDetail: true,
+    usedByStore: true,
+  },
+  {
+    // The subscription registry (sharepointSubscriptionRegistry.ts): Graph change notification subscriptions, one item each.
+    name: 'pt-subscriptions',
+    description: 'Protected Time: Graph change notification subscriptions on the calendars of the people in scope',
+    columns: [
+      key('the Graph subscription id'),
+      text('subscriptionId', 'Graph subscription id'),
+      text('personId', 'Whose calendar (person id: Entra object id)'),
+      text('resource', 'The Graph resource, /users/{id}/events'),
+      text('clientStateHash', 'SHA-256 (hex) of the clientState sent to Graph; the secret itself is kept nowhere'),
+      // Text, not dateTime: exact instants, as the embedded registry keeps them.
+      text('expiresAt', 'When Graph lets it lapse (ISO 8601 UTC)'),
+      text('status', 'active, renew or removed'),
+      text('createdAt', 'When it was created (ISO 8601 UTC)'),
+      text('updatedAt', 'Last change (ISO 8601 UTC)'),
+      text('ptState', 'held, or deleted once the app let go of it (the app deletes nothing in SharePoint)', true),
+      writeId,
+    ],
+    holdsCaseDetail: false,
+    usedByStore: true,
+  },
+  {
+    // The subscription registry's per-person half: calendarView delta cursor and change marks, one item per person.
+    name: 'pt-calendar-delta',
+    description: 'Protected Time: per person, where the calendar delta query got to and whether a change is waiting',
+    columns: [
+      key('the person id'),
+      text('personId', 'Whose calendar (person id: Entra object id)'),
+      { name: 'deltaLink', type: 'note', description: 'The @odata.deltaLink of the last finished delta round (longer than a text column)' },
+      text('windowStart', 'Start of the calendarView window the delta rounds follow (ISO 8601 UTC)'),
+      text('windowEnd', 'End of that window (ISO 8601 UTC)'),
+      text('syncedAt', 'When the last delta round finished (ISO 8601 UTC)'),
+      // Marks are compared exactly ("clear if at or before"): text, written under If-Match.
+      text('notifiedAt', 'Latest change notification not yet taken by the change feed (ISO 8601 UTC)'),
+      text('syncRequestedAt', 'When a delta sync was asked for (missed notifications, a removed subscription; ISO 8601 UTC)'),
+      text('ptState', 'held, or deleted once the person left scope (the app deletes nothing in SharePoint)', true),
       writeId,
     ],
     holdsCaseDetail: false,
