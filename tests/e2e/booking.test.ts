@@ -84,8 +84,8 @@ it('a supervisor books a monthly series that lands in both calendars, once', asy
 
   // The tab shows the series on the supervisor's own page.
   await page.getByRole('tab', { name: 'My supervision' }).click();
-  const rows = await page.getByTestId('upcoming').locator('tbody tr').allTextContents();
-  expect(rows.some((r) => r.includes('Joe Bennett'))).toBe(true);
+  // The page reloads its data when shown: wait for the table rather than read it at once.
+  await page.getByTestId('upcoming').locator('tbody tr', { hasText: 'Joe Bennett' }).first().waitFor({ timeout: 20_000 });
   await page.close();
 });
 
