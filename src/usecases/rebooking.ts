@@ -46,7 +46,7 @@ export async function processRebooks(services: Services, ctx: NotifyContext, wor
     } catch (err) {
       const backoffMs = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
       services.log.error({ event: 'rebook.failed', key: item.key, attempts: item.attempts, err: err instanceof Error ? err.message : String(err) }, 'rebook failed; will retry');
-      await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(Date.now() + backoffMs).toISOString());
+      await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + backoffMs).toISOString());
     }
   }
   return items.length;

@@ -229,7 +229,7 @@ export async function dispatchDigests(services: Services, ctx: NotifyContext, wo
     } catch (err) {
       const t = throttle(err);
       const delay = t?.retryAfterMs ?? Math.min(15 * 60_000, 2_000 * 2 ** item.attempts);
-      await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(Date.now() + delay).toISOString());
+      await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + delay).toISOString());
       out.retried += 1;
     }
   }
