@@ -19,6 +19,7 @@ import type { Participant, PlanProposal } from '../src/domain/planning/types';
 import type { PolicyPack } from '../src/domain/policy/schema';
 import { validatePack } from '../src/domain/policy/validate';
 import { occurrencesBetween } from '../src/domain/time/recurrence';
+import { random } from './random';
 
 const POLICY_DIR = path.join(__dirname, '..', 'policies');
 const DAY = 86_400_000;
@@ -27,18 +28,6 @@ export function loadPack(id: string): PolicyPack {
   const result = validatePack(JSON.parse(fs.readFileSync(path.join(POLICY_DIR, `${id}.json`), 'utf8')));
   if (!result.ok) throw new Error(`${id}: ${result.errors.join('; ')}`);
   return result.pack;
-}
-
-/** A deterministic pseudo-random sequence (mulberry32), so every run plans the same calendars. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LONDON_HOURS = { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as Participant['workingHours']['days'], start: '09:00', end: '17:00', timeZone: 'Europe/London' };

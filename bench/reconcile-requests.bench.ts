@@ -38,6 +38,7 @@ import { DEFAULT_LIFETIME_MINUTES, DEFAULT_RENEW_WITHIN_MINUTES, GraphSubscripti
 import { InMemorySubscriptionRegistry } from '../src/ports/subscriptions';
 import { GraphNotificationReceiver } from '../src/server/routes/graphNotifications';
 import { FakeGraph } from '../tests/support/fakeGraph';
+import { random } from './random';
 
 const RELATIONSHIPS = 1_000;
 const RATES = [0, 0.02, 0.1];
@@ -51,18 +52,6 @@ const RECONCILE_WINDOW = { start: new Date(T0 - 8 * DAY).toISOString(), end: new
 
 const args = process.argv.slice(2);
 const CYCLES = Number(args[args.indexOf('--cycles') + 1]) || 3;
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- the organisation ------------------------------------------------------------------
 

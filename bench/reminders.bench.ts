@@ -27,6 +27,7 @@ import { createLogger } from '../src/logging';
 import type { AdaptiveCard, NotifierPort } from '../src/ports/notifier';
 import type { Services } from '../src/runtime/services';
 import { dispatchDigests, planDigests, RateLimiter, sweepReminders } from '../src/usecases/reminders';
+import { random } from './random';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,17 +37,6 @@ const STAFF = arg('staff', 50_000);
 const RATE = arg('rate', Number(process.env.PT_TEAMS_MAX_PER_SECOND ?? 5));
 const NOW = '2026-12-03T10:00:00.000Z';
 const DAY = 86_400_000;
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function build(dir: string) {
   const db = openDatabase(path.join(dir, 'bench.sqlite'));

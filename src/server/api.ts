@@ -1,13 +1,11 @@
 /** The tab's JSON API. Every route is authenticated; every read is authorised here. */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { viewpointOn } from '../domain/access';
 import type { Person, Relationship } from '../domain/model';
 import type { Services } from '../runtime/services';
 import { HttpError } from './auth/identify';
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-const wrap = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+import { wrap } from './asyncHandler';
 
 export const UPCOMING_DAYS = 90;
 

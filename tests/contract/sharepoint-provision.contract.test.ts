@@ -13,7 +13,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { staticTokenSource } from '../../src/adapters/graph/graphAuth';
-import { GraphHttp } from '../../src/adapters/graph/graphHttp';
 import { LIST_SCHEMA, columnDefinition, listDefinition, listsMissingFromAppLists } from '../../src/adapters/sharepoint/listSchema';
 import { ProvisionError, provisionSite } from '../../src/adapters/sharepoint/provision';
 import * as schema from '../../src/adapters/sharepoint/sharepointSchemas';
@@ -21,30 +20,13 @@ import { sitePathFromUrl } from '../../src/adapters/sharepoint/sharepointSite';
 import { registerProvisionCommand } from '../../src/cli/provisionCommand';
 import { CliFailure } from '../../src/cli/pt';
 import { APP_LISTS } from '../../src/tenant/lists';
-import { FakeGraph, fixture, fixtureSource } from '../support/fakeGraph';
-import { FakeSharePoint, sharePointViolations } from '../support/fakeSharePoint';
+import { fixture, fixtureSource } from '../support/fakeGraph';
+import { fake, freshSharePoint, http, sp, useSharePointHarness } from '../support/sharePointHarness';
 import { checkBody, checkResponseFields } from './graphMetadata';
 import { readFieldPaths } from './zodFields';
 
-let fake: FakeGraph;
-let sp: FakeSharePoint;
-let http: GraphHttp;
-
-beforeAll(async () => {
-  fake = await FakeGraph.start();
-});
-afterAll(() => fake.close());
-
-beforeEach(() => {
-  fake.reset();
-  sp = new FakeSharePoint(fake);
-  http = new GraphHttp({ token: staticTokenSource('t'), baseUrl: fake.baseUrl, baseDelayMs: 5, timeoutMs: 2_000 });
-});
-
-afterEach(() => {
-  expect(sharePointViolations(fake.requests, sp)).toEqual([]);
-  expect(fake.unmatched).toEqual([]);
-});
+useSharePointHarness();
+beforeEach(() => freshSharePoint({ baseDelayMs: 5 }));
 
 const writes = () => fake.requests.filter((r) => r.method !== 'GET');
 const httpCalls = () => fake.httpRequests.map((r) => `${r.method} ${r.path.replace(sp.siteId, '{site}').replace(/lists\/[0-9a-f-]{36}/, 'lists/{list}')}`);

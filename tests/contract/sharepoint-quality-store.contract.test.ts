@@ -12,41 +12,16 @@
  * listitem-list.md ($filter on one indexed field, $expand=fields),
  * listitem-create.md; concepts/json-batching.md.
  */
-import { staticTokenSource } from '../../src/adapters/graph/graphAuth';
-import { GraphHttp } from '../../src/adapters/graph/graphHttp';
-import { provisionSite } from '../../src/adapters/sharepoint/provision';
+import { hashKey } from '../../src/adapters/sharepoint/listItems';
 import { SharePointQualityStore } from '../../src/adapters/sharepoint/sharepointQualityStore';
-import { hashKey } from '../../src/adapters/sharepoint/sharepointStore';
 import type { QaGrade } from '../../src/domain/compliance';
-import { FakeGraph } from '../support/fakeGraph';
-import { FakeSharePoint, sharePointViolations } from '../support/fakeSharePoint';
+import { fake, provisionedSite, sp, takeCalls, useSharePointHarness } from '../support/sharePointHarness';
 import { qualityStoreBehaviour } from './qualityStoreBehaviour';
 
-let fake: FakeGraph;
-let sp: FakeSharePoint | undefined;
-let http: GraphHttp;
-
-beforeAll(async () => {
-  fake = await FakeGraph.start();
-});
-afterAll(() => fake.close());
-
-afterEach(() => {
-  if (!sp) return;
-  expect(sharePointViolations(fake.requests, sp)).toEqual([]);
-  expect(fake.unmatched).toEqual([]);
-});
+useSharePointHarness();
 
 async function provisioned(options: { pageSize?: number; maxFilterValues?: number } = {}) {
-  fake.reset();
-  sp = new FakeSharePoint(fake);
-  http = new GraphHttp({ token: staticTokenSource('t'), baseUrl: fake.baseUrl, baseDelayMs: 1, timeoutMs: 2_000 });
-  await provisionSite(http, sp.siteUrl);
-  const make = () => new SharePointQualityStore({ http, site: { siteUrl: sp!.siteUrl }, ...options });
-  const stores = { quality: make(), peer: make() };
-  fake.requests.length = 0;
-  fake.httpRequests.length = 0;
-  return stores;
+  return provisionedSite((where) => ({ quality: new SharePointQualityStore({ ...where, ...options }), peer: new SharePointQualityStore({ ...where, ...options }) }));
 }
 
 qualityStoreBehaviour('SharePoint list over Graph', () => provisioned());
@@ -57,13 +32,6 @@ qualityStoreBehaviour('SharePoint list over Graph, two items a page, whole-list 
 const T0 = '2026-12-01T09:00:00.250Z';
 const grade = (id: string, overrides: Partial<QaGrade> = {}): QaGrade => ({ id, recordId: 'rec-1', relationshipId: 'r1', auditorId: 'p-aud', category: 'support', comment: 'Good reflection.', at: T0, ...overrides });
 
-/** HTTP requests since the last call, as "METHOD /path" with the site and list ids shortened. */
-function takeCalls(): string[] {
-  const names = new Map(sp!.lists.map((l) => [l.id, l.name]));
-  const calls = fake.httpRequests.map((r) => `${r.method} ${r.path.replace(sp!.siteId, '{site}').replace(/lists\/([0-9a-f-]{36})/, (_, id: string) => `lists/${names.get(id) ?? id}`)}`);
-  fake.httpRequests.length = 0;
-  return calls;
-}
 
 const itemReads = () => fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/items'));
 

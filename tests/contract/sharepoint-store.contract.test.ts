@@ -12,40 +12,18 @@
  * time), listitem-get.md, listitem-create.md, listitem-update.md (If-Match, 412),
  * site-getbypath.md, list-list.md; concepts/json-batching.md, concepts/throttling.md.
  */
-import { staticTokenSource } from '../../src/adapters/graph/graphAuth';
-import { GraphHttp } from '../../src/adapters/graph/graphHttp';
-import { provisionSite } from '../../src/adapters/sharepoint/provision';
-import { SharePointStore, filterText, hashKey } from '../../src/adapters/sharepoint/sharepointStore';
+import { filterText, hashKey } from '../../src/adapters/sharepoint/listItems';
+import { SharePointStore } from '../../src/adapters/sharepoint/sharepointStore';
 import type { Relationship, Session, SupervisionRecord } from '../../src/domain/model';
 import { ConcurrencyError } from '../../src/ports/store';
-import { FakeGraph, fixture, type RecordedRequest } from '../support/fakeGraph';
-import { FakeSharePoint, sharePointViolations } from '../support/fakeSharePoint';
+import { fixture, type RecordedRequest } from '../support/fakeGraph';
+import { fake, freshSharePoint, http, provisionedSite, sp, takeCalls, useSharePointHarness } from '../support/sharePointHarness';
 import { recordStoreBehaviour } from './recordStoreBehaviour';
 
-let fake: FakeGraph;
-let sp: FakeSharePoint;
-let http: GraphHttp;
-
-beforeAll(async () => {
-  fake = await FakeGraph.start();
-});
-afterAll(() => fake.close());
-
-afterEach(() => {
-  if (!sp) return;
-  expect(sharePointViolations(fake.requests, sp)).toEqual([]);
-  expect(fake.unmatched).toEqual([]);
-});
+useSharePointHarness();
 
 async function provisioned(options: { pageSize?: number } = {}) {
-  fake.reset();
-  sp = new FakeSharePoint(fake);
-  http = new GraphHttp({ token: staticTokenSource('t'), baseUrl: fake.baseUrl, baseDelayMs: 1, timeoutMs: 2_000 });
-  await provisionSite(http, sp.siteUrl);
-  const store = new SharePointStore({ http, site: { siteUrl: sp.siteUrl }, ...options });
-  fake.requests.length = 0;
-  fake.httpRequests.length = 0;
-  return store;
+  return provisionedSite((where) => new SharePointStore({ ...where, ...options }));
 }
 
 recordStoreBehaviour('SharePoint lists over Graph', async () => ({ store: await provisioned() }));
@@ -70,13 +48,6 @@ const draft: SupervisionRecord = {
 };
 const session = (id: string, relationshipId: string, start: string): Session => ({ id, relationshipId, start, end: new Date(Date.parse(start) + 3_600_000).toISOString(), status: 'planned', kind: 'planned' });
 
-/** HTTP requests since the last call, as "METHOD /path" with the site and list ids shortened. */
-function takeCalls(): string[] {
-  const names = new Map(sp.lists.map((l) => [l.id, l.name]));
-  const calls = fake.httpRequests.map((r) => `${r.method} ${r.path.replace(sp.siteId, '{site}').replace(/lists\/([0-9a-f-]{36})/, (_, id: string) => `lists/${names.get(id) ?? id}`)}`);
-  fake.httpRequests.length = 0;
-  return calls;
-}
 
 describe('SharePointStore: requests', () => {
   it('looks the site and its lists up once, then each typical operation is one or two requests', async () => {
@@ -264,9 +235,7 @@ describe('SharePointStore: limits and set-up', () => {
   });
 
   it('says to run pt provision when a list is missing', async () => {
-    fake.reset();
-    sp = new FakeSharePoint(fake);
-    http = new GraphHttp({ token: staticTokenSource('t'), baseUrl: fake.baseUrl, baseDelayMs: 1 });
+    freshSharePoint();
     const store = new SharePointStore({ http, site: { siteUrl: sp.siteUrl } });
     await expect(store.getRecord('rec-1')).rejects.toThrow(/the SharePoint site has no list pt-records: run `pt provision --site <site-url>`/);
   });

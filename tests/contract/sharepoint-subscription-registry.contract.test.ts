@@ -12,40 +12,15 @@
  * listitem-list.md ($filter on one indexed field, $expand=fields),
  * listitem-create.md, listitem-update.md (If-Match, 412).
  */
-import { staticTokenSource } from '../../src/adapters/graph/graphAuth';
-import { GraphHttp } from '../../src/adapters/graph/graphHttp';
-import { provisionSite } from '../../src/adapters/sharepoint/provision';
-import { hashKey } from '../../src/adapters/sharepoint/sharepointStore';
+import { hashKey } from '../../src/adapters/sharepoint/listItems';
 import { SharePointSubscriptionRegistry } from '../../src/adapters/sharepoint/sharepointSubscriptionRegistry';
-import { FakeGraph } from '../support/fakeGraph';
-import { FakeSharePoint, sharePointViolations } from '../support/fakeSharePoint';
+import { fake, http, listId, provisionedSite, sp, takeCalls, useSharePointHarness } from '../support/sharePointHarness';
 import { subscriptionRegistryBehaviour } from './subscriptionRegistryBehaviour';
 
-let fake: FakeGraph;
-let sp: FakeSharePoint | undefined;
-let http: GraphHttp;
-
-beforeAll(async () => {
-  fake = await FakeGraph.start();
-});
-afterAll(() => fake.close());
-
-afterEach(() => {
-  if (!sp) return;
-  expect(sharePointViolations(fake.requests, sp)).toEqual([]);
-  expect(fake.unmatched).toEqual([]);
-});
+useSharePointHarness();
 
 async function provisioned(options: { pageSize?: number } = {}) {
-  fake.reset();
-  sp = new FakeSharePoint(fake);
-  http = new GraphHttp({ token: staticTokenSource('t'), baseUrl: fake.baseUrl, baseDelayMs: 1, timeoutMs: 2_000 });
-  await provisionSite(http, sp.siteUrl);
-  const make = () => new SharePointSubscriptionRegistry({ http, site: { siteUrl: sp!.siteUrl }, ...options });
-  const registries = { registry: make(), peer: make() };
-  fake.requests.length = 0;
-  fake.httpRequests.length = 0;
-  return registries;
+  return provisionedSite((where) => ({ registry: new SharePointSubscriptionRegistry({ ...where, ...options }), peer: new SharePointSubscriptionRegistry({ ...where, ...options }) }));
 }
 
 subscriptionRegistryBehaviour('SharePoint lists over Graph', () => provisioned());
@@ -58,15 +33,6 @@ const RIA = '11111111-1111-4111-8111-111111111111';
 const SUB = '7f105c7d-2dc5-4530-97cd-4e7ae6534c07';
 const record = { id: SUB, personId: RIA, resource: `/users/${RIA}/events`, clientStateHash: 'c'.repeat(64), expiresAt: '2026-12-04T07:00:00.000Z', status: 'active' as const, createdAt: T0, updatedAt: T0 };
 
-/** HTTP requests since the last call, as "METHOD /path" with the site and list ids shortened. */
-function takeCalls(): string[] {
-  const names = new Map(sp!.lists.map((l) => [l.id, l.name]));
-  const calls = fake.httpRequests.map((r) => `${r.method} ${r.path.replace(sp!.siteId, '{site}').replace(/lists\/([0-9a-f-]{36})/, (_, id: string) => `lists/${names.get(id) ?? id}`)}`);
-  fake.httpRequests.length = 0;
-  return calls;
-}
-
-const listId = (name: string) => sp!.list(name)!.id;
 
 describe('SharePointSubscriptionRegistry: requests', () => {
   it('writes a subscription as exact columns, identified by the SHA-256 of its id; reads with one indexed filter', async () => {

@@ -12,40 +12,16 @@
  * listitem-list.md ($filter on one indexed field, $expand=fields), listitem-get.md,
  * listitem-create.md, listitem-update.md (If-Match, 412); concepts/json-batching.md.
  */
-import { staticTokenSource } from '../../src/adapters/graph/graphAuth';
-import { GraphHttp } from '../../src/adapters/graph/graphHttp';
-import { provisionSite } from '../../src/adapters/sharepoint/provision';
-import { hashKey } from '../../src/adapters/sharepoint/sharepointStore';
+import { hashKey } from '../../src/adapters/sharepoint/listItems';
 import { SharePointWorkQueue } from '../../src/adapters/sharepoint/sharepointWorkQueue';
-import { FakeGraph, fixture } from '../support/fakeGraph';
-import { FakeSharePoint, sharePointViolations } from '../support/fakeSharePoint';
+import { fixture } from '../support/fakeGraph';
+import { fake, graphHttp, listId, provisionedSite, sp, takeCalls, useSharePointHarness } from '../support/sharePointHarness';
 import { workQueueBehaviour } from './workQueueBehaviour';
 
-let fake: FakeGraph;
-let sp: FakeSharePoint | undefined;
-let http: GraphHttp;
-
-beforeAll(async () => {
-  fake = await FakeGraph.start();
-});
-afterAll(() => fake.close());
-
-afterEach(() => {
-  if (!sp) return;
-  expect(sharePointViolations(fake.requests, sp)).toEqual([]);
-  expect(fake.unmatched).toEqual([]);
-});
+useSharePointHarness();
 
 async function provisioned(options: { pageSize?: number } = {}) {
-  fake.reset();
-  sp = new FakeSharePoint(fake);
-  http = new GraphHttp({ token: staticTokenSource('t'), baseUrl: fake.baseUrl, baseDelayMs: 1, timeoutMs: 2_000 });
-  await provisionSite(http, sp.siteUrl);
-  const make = () => new SharePointWorkQueue({ http, site: { siteUrl: sp!.siteUrl }, ...options });
-  const queues = { work: make(), peer: make() };
-  fake.requests.length = 0;
-  fake.httpRequests.length = 0;
-  return queues;
+  return provisionedSite((where) => ({ work: new SharePointWorkQueue({ ...where, ...options }), peer: new SharePointWorkQueue({ ...where, ...options }) }));
 }
 
 workQueueBehaviour('SharePoint lists over Graph', () => provisioned());
@@ -56,15 +32,6 @@ const T0 = '2026-12-01T09:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
 const MIN = 60_000;
 
-/** HTTP requests since the last call, as "METHOD /path" with the site and list ids shortened. */
-function takeCalls(): string[] {
-  const names = new Map(sp!.lists.map((l) => [l.id, l.name]));
-  const calls = fake.httpRequests.map((r) => `${r.method} ${r.path.replace(sp!.siteId, '{site}').replace(/lists\/([0-9a-f-]{36})/, (_, id: string) => `lists/${names.get(id) ?? id}`)}`);
-  fake.httpRequests.length = 0;
-  return calls;
-}
-
-const listId = (name: string) => sp!.list(name)!.id;
 
 describe('SharePointWorkQueue: requests', () => {
   it('enqueue is one create; lease one read and one write (a $batch for several); complete one write when leased here', async () => {
@@ -241,8 +208,7 @@ describe('SharePointWorkQueue: races and lost answers', () => {
   it('a throttled take is given up for this round, not treated as taken', async () => {
     const { work } = await provisioned();
     await work.enqueue('rebook', 'a', {}, T0);
-    http = new GraphHttp({ token: staticTokenSource('t'), baseUrl: fake.baseUrl, baseDelayMs: 1, timeoutMs: 2_000, maxRetries: 0 });
-    const impatient = new SharePointWorkQueue({ http, site: { siteUrl: sp!.siteUrl } });
+    const impatient = new SharePointWorkQueue({ http: graphHttp({ maxRetries: 0 }), site: { siteUrl: sp!.siteUrl } });
     sp!.inject('PATCH', /\/fields$/, { status: 429, headers: { 'Retry-After': '0' }, body: fixture('error-throttled') });
     expect(await impatient.lease('rebook', 'w1', at(1), MIN, 10)).toEqual([]);
     expect((await work.lease('rebook', 'w1', at(2), MIN, 10)).map((i) => i.key)).toEqual(['a']);

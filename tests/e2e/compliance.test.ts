@@ -18,6 +18,7 @@ import { EXPORT_ID_COLUMNS, FIGURES } from '../../src/domain/compliance';
 import type { Session } from '../../src/domain/model';
 import { SEED_AGREEMENTS } from '../../src/seed/organisation';
 import { launchBrowser } from '../support/browser';
+import { parseCsv } from '../support/csv';
 import { runApp, type AppProcess } from '../support/runApp';
 
 jest.setTimeout(180_000);
@@ -93,30 +94,6 @@ function readTable(page: Page, testId: string, nth = 0): Promise<HtmlTable> {
       cells: [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()),
     })),
   }));
-}
-
-/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && s[i + 1] === '\n') i++;
-      row.push(cell), rows.push(row), (row = []), (cell = '');
-    } else cell += c;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
 }
 
 /** Clicks "Download CSV" and reads the file Chromium saved. */

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { FIGURES, type FigureKey } from '../../src/domain/compliance';
 import type { Session, SupervisionRecord } from '../../src/domain/model';
 import { createHttpApp } from '../../src/server/http';
+import { parseCsv } from '../support/csv';
 import { testServices } from '../support/services';
 
 let server: http.Server;
@@ -82,30 +83,6 @@ const report = async (user: string, query = '') => {
   return (await res.json()) as Report;
 };
 const relIds = (r: Report) => r.relationships.map((x) => x.relationshipId).sort();
-
-/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF), enough for the export. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && s[i + 1] === '\n') i++;
-      row.push(cell), rows.push(row), (row = []), (cell = '');
-    } else cell += c;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
 
 describe('who may see what', () => {
   it.each([

@@ -21,12 +21,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { staticTokenSource } from '../../src/adapters/graph/graphAuth';
 import { GraphChangeFeed } from '../../src/adapters/graph/graphChangeFeed';
-import { GraphHttp } from '../../src/adapters/graph/graphHttp';
-import { provisionSite } from '../../src/adapters/sharepoint/provision';
 import { loadConfig, type TenantEnv } from '../../src/config/env';
 import type { Relationship } from '../../src/domain/model';
 import { createJobs, subscriptionScope, SUBSCRIPTIONS_LEASE_KEY, SWEEP_LEASE_KEY } from '../../src/jobs';
@@ -39,12 +36,12 @@ import { startApp, tenantBotCredentials } from '../../src/runtime/start';
 import { createHttpApp } from '../../src/server/http';
 import { FakeGraph, fixture } from '../support/fakeGraph';
 import { FakeNotifier } from '../support/fakeNotifier';
-import { FakeSharePoint, sharePointViolations } from '../support/fakeSharePoint';
+import { type FakeSharePoint, sharePointViolations } from '../support/fakeSharePoint';
 import { freePort } from '../support/ports';
 import { testServices } from '../support/services';
+import { provisionedTenantSite, tenantEnvFor } from '../support/tenantServices';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const GROUP = '77777777-7777-4777-8777-777777777777';
 const SUP_A = 'a0000000-0000-4000-8000-00000000000a';
 const SUP_C = 'c0000000-0000-4000-8000-00000000000c';
 const PR_B = 'b0000000-0000-4000-8000-00000000000b';
@@ -65,20 +62,7 @@ const clock = { now: () => new Date(t) };
 const log = createLogger('silent');
 
 function tenantEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PT_MODE: 'tenant',
-    PT_PUBLIC_URL: 'https://pt.contoso.example',
-    PT_DATA_DIR: dataDir,
-    PT_LOG_LEVEL: 'silent',
-    TENANT_ID: '11111111-2222-4333-8444-555555555555',
-    CLIENT_ID: '66666666-7777-4888-9999-000000000000',
-    CLIENT_SECRET: 'not-a-real-secret',
-    APPLICATION_ID_URI: 'api://pt.contoso.example/66666666-7777-4888-9999-000000000000',
-    SHAREPOINT_SITE_URL: sp.siteUrl,
-    PEOPLE_GROUP_ID: GROUP,
-    TEAMS_APP_ID: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
-    ...overrides,
-  };
+  return tenantEnvFor({ sp, dataDir }, overrides);
 }
 
 beforeAll(async () => {
@@ -89,10 +73,7 @@ afterAll(() => fake.close());
 let made = 0;
 beforeEach(async () => {
   t = T0;
-  fake.reset();
-  sp = new FakeSharePoint(fake);
-  dataDir = path.join(os.tmpdir(), `pt-tenant-jobs-${process.pid}-${Date.now()}`);
-  await provisionSite(new GraphHttp({ token: staticTokenSource('t'), baseUrl: fake.baseUrl, baseDelayMs: 1 }), sp.siteUrl);
+  ({ sp, dataDir } = await provisionedTenantSite(fake, 'pt-tenant-jobs'));
   // No Entra routes: subscriptions and delta rounds address mailboxes by object id, with no directory lookup
   // (a lookup would be an unmatched request, which afterEach refuses).
   // Graph subscriptions: created as asked.
@@ -104,8 +85,6 @@ beforeEach(async () => {
       body: { ...fixture<Record<string, unknown>>('subscription-created'), id: `5ab00000-0000-4000-8000-${String(made).padStart(12, '0')}`, resource: body.resource, clientState: body.clientState, expirationDateTime: body.expirationDateTime },
     };
   });
-  fake.requests.length = 0;
-  fake.httpRequests.length = 0;
 });
 
 afterEach(() => {

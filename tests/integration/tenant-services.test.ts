@@ -7,24 +7,21 @@
  * checked against the Graph metadata and the lists' columns).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { staticTokenSource, type TokenSource } from '../../src/adapters/graph/graphAuth';
-import { GraphHttp } from '../../src/adapters/graph/graphHttp';
-import { provisionSite } from '../../src/adapters/sharepoint/provision';
+import type { TokenSource } from '../../src/adapters/graph/graphAuth';
 import { loadConfig } from '../../src/config/env';
 import type { Person, Relationship } from '../../src/domain/model';
 import { createLogger } from '../../src/logging';
 import { systemClock } from '../../src/ports/clock';
 import { createServices, DirectoryAddresses, type Services } from '../../src/runtime/services';
 import { FakeGraph, fixture } from '../support/fakeGraph';
-import { FakeSharePoint, sharePointViolations } from '../support/fakeSharePoint';
+import { type FakeSharePoint, sharePointViolations } from '../support/fakeSharePoint';
+import { PEOPLE_GROUP as GROUP, provisionedTenantSite, tenantEnvFor } from '../support/tenantServices';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RIA = '11111111-1111-4111-8111-111111111111';
 const SAM = '22222222-2222-4222-8222-222222222222';
 const OLA = '33333333-3333-4333-8333-333333333333';
-const GROUP = '77777777-7777-4777-8777-777777777777';
 const notFound = { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: "Resource 'x' does not exist" } } };
 
 let fake: FakeGraph;
@@ -32,20 +29,7 @@ let sp: FakeSharePoint;
 let dataDir: string;
 
 function tenantEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PT_MODE: 'tenant',
-    PT_PUBLIC_URL: 'https://pt.contoso.example',
-    PT_DATA_DIR: dataDir,
-    PT_LOG_LEVEL: 'silent',
-    TENANT_ID: '11111111-2222-4333-8444-555555555555',
-    CLIENT_ID: '66666666-7777-4888-9999-000000000000',
-    CLIENT_SECRET: 'not-a-real-secret',
-    APPLICATION_ID_URI: 'api://pt.contoso.example/66666666-7777-4888-9999-000000000000',
-    SHAREPOINT_SITE_URL: sp.siteUrl,
-    PEOPLE_GROUP_ID: GROUP,
-    TEAMS_APP_ID: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
-    ...overrides,
-  };
+  return tenantEnvFor({ sp, dataDir }, overrides);
 }
 
 const log = createLogger('silent');
@@ -56,12 +40,7 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 beforeEach(async () => {
-  fake.reset();
-  sp = new FakeSharePoint(fake);
-  dataDir = path.join(os.tmpdir(), `pt-tenant-${process.pid}-${Date.now()}`);
-  await provisionSite(new GraphHttp({ token: staticTokenSource('t'), baseUrl: fake.baseUrl, baseDelayMs: 1 }), sp.siteUrl);
-  fake.requests.length = 0;
-  fake.httpRequests.length = 0;
+  ({ sp, dataDir } = await provisionedTenantSite(fake, 'pt-tenant'));
 });
 
 afterEach(() => {

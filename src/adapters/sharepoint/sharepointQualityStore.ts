@@ -26,15 +26,11 @@
  * saveGrade 1; listGrades 1 (plus pages), or one per relationship in $batches of 20.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { QaGrade } from '../../domain/compliance';
 import type { QaGradeFilter, QualityStore } from '../../ports/quality';
-import { GraphError } from '../graph/graphErrors';
-import { type GraphCall, type GraphHttp, odataString, validate } from '../graph/graphHttp';
-import { BODY_COLUMN, KEY_COLUMN, TEXT_MAX_LENGTH, WRITE_ID_COLUMN, listSpec } from './listSchema';
-import * as schema from './sharepointSchemas';
-import { hashKey } from './sharepointStore';
-import { SiteLists, listPath } from './sharepointSite';
+import type { GraphHttp } from '../graph/graphHttp';
+import { BODY_COLUMN, KEY_COLUMN, WRITE_ID_COLUMN } from './listSchema';
+import { type Fields, type Filter, type ListItem as Item, ListItems, checkFields, cmp, cut, hashKey, instant, widen } from './listItems';
 
 export interface SharePointQualityStoreOptions {
   http: GraphHttp;
@@ -50,32 +46,14 @@ export interface SharePointQualityStoreOptions {
 
 export const QA_GRADES_LIST = 'pt-qa-grades';
 const MAX_CREATE_ATTEMPTS = 3;
-const pageEnvelope = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
-
-type Fields = Record<string, unknown>;
-
-interface Item {
-  itemId: string;
-  fields: Fields;
-}
-
-interface Filter {
-  column: string;
-  op: 'eq' | 'gt' | 'lt';
-  value: string;
-}
 
 export class SharePointQualityStore implements QualityStore {
-  private readonly http: GraphHttp;
-  private readonly lists: SiteLists;
-  private readonly pageSize: number;
+  private readonly items: ListItems;
   private readonly maxFilterValues: number;
   private readonly maxBodyChars: number;
 
   constructor(options: SharePointQualityStoreOptions) {
-    this.http = options.http;
-    this.lists = new SiteLists(options.http, options.site);
-    this.pageSize = options.pageSize ?? 500;
+    this.items = new ListItems({ http: options.http, site: options.site, pageSize: options.pageSize ?? 500, check: (_list, fields) => this.check(fields) });
     this.maxFilterValues = options.maxFilterValues ?? 40;
     this.maxBodyChars = options.maxBodyChars ?? 63_999;
   }
@@ -94,7 +72,7 @@ export class SharePointQualityStore implements QualityStore {
       [BODY_COLUMN]: JSON.stringify(grade),
     };
     // Append-only, first write wins (as INSERT ... ON CONFLICT DO NOTHING): a duplicate is not an error.
-    await this.create([grade.id], fields);
+    await this.items.create(QA_GRADES_LIST, [grade.id], { ...fields, [WRITE_ID_COLUMN]: randomUUID() }, MAX_CREATE_ATTEMPTS);
   }
 
   async listGrades(filter: QaGradeFilter = {}): Promise<QaGrade[]> {
@@ -102,7 +80,7 @@ export class SharePointQualityStore implements QualityStore {
     let items: Item[];
     if (filter.recordId) items = await this.query({ column: 'recordId', op: 'eq', value: cut(filter.recordId) });
     else if (filter.auditorId) items = await this.query({ column: 'auditorId', op: 'eq', value: cut(filter.auditorId) });
-    else if (filter.relationshipIds && new Set(filter.relationshipIds).size <= this.maxFilterValues) items = await this.queryEach('relationshipId', filter.relationshipIds.map(cut));
+    else if (filter.relationshipIds && new Set(filter.relationshipIds).size <= this.maxFilterValues) items = await this.items.queryEach(QA_GRADES_LIST, 'relationshipId', filter.relationshipIds.map(cut));
     // dateTime columns keep whole seconds: ask for a little more and compare exactly below.
     else if (filter.from && instant(filter.from)) items = await this.query({ column: 'gradedAt', op: 'gt', value: widen(filter.from, -1) });
     else if (filter.to && instant(filter.to)) items = await this.query({ column: 'gradedAt', op: 'lt', value: widen(filter.to, +1) });
@@ -122,91 +100,15 @@ export class SharePointQualityStore implements QualityStore {
       .sort((a, b) => cmp(a.at, b.at) || cmp(a.id, b.id));
   }
 
-  // ---- list items over Graph ----
-  private async query(filter: Filter | undefined): Promise<Item[]> {
-    const { items } = await this.http.pages(await this.itemsCall(filter), schema.listItem);
-    return items.map(toItem);
+  private query(filter: Filter | undefined): Promise<Item[]> {
+    return this.items.query(QA_GRADES_LIST, filter);
   }
 
-  /** Items whose `column` equals any of `values`: one filtered request per value, batched (20 to a $batch). */
-  private async queryEach(column: string, values: string[]): Promise<Item[]> {
-    const unique = [...new Set(values)];
-    if (unique.length === 1) return this.query({ column, op: 'eq', value: unique[0]! });
-    const calls = await Promise.all(unique.map((value) => this.itemsCall({ column, op: 'eq', value })));
-    const results = await this.http.many(calls, pageEnvelope);
-    const pages = await Promise.all(
-      results.map(async (result, k) => {
-        if (!result.ok) throw result.error;
-        const call = calls[k]!;
-        const items = result.value.value.map((v, i) => toItem(validate(call.call, schema.listItem, v, `value[${i}]`)));
-        const next = result.value['@odata.nextLink'];
-        if (next) items.push(...(await this.http.pages({ ...call, path: next, query: undefined }, schema.listItem)).items.map(toItem));
-        return items;
-      }),
-    );
-    const seen = new Set<string>();
-    return pages.flat().filter((i) => (seen.has(i.itemId) ? false : (seen.add(i.itemId), true)));
-  }
-
-  private async itemsCall(filter: Filter | undefined): Promise<GraphCall> {
-    const spec = listSpec(QA_GRADES_LIST);
-    if (filter && !spec.columns.some((c) => c.name === filter.column && (c.indexed || c.unique))) {
-      throw new Error(`${QA_GRADES_LIST}: ${filter.column} is not an indexed column`);
-    }
-    return {
-      call: `listItems(${QA_GRADES_LIST})`,
-      method: 'GET',
-      path: `${await this.listPath()}/items`,
-      query: {
-        $select: 'id,eTag',
-        $expand: `fields($select=${spec.columns.map((c) => c.name).join(',')})`,
-        ...(filter ? { $filter: `fields/${filter.column} ${filter.op} ${odataString(filter.value)}` } : {}),
-        $top: this.pageSize,
-      },
-    };
-  }
-
-  private async findByKey(key: unknown[]): Promise<Item | undefined> {
-    const hash = hashKey(key);
-    return (await this.query({ column: KEY_COLUMN, op: 'eq', value: hash })).find((i) => i.fields[KEY_COLUMN] === hash);
-  }
-
-  /** Creates the item unless one with its key exists; after a timeout or 5xx it looks (by key and write id) before sending again. */
-  private async create(key: unknown[], fields: Fields): Promise<'created' | 'duplicate'> {
-    const writeId = randomUUID();
-    const all: Fields = { ...fields, [WRITE_ID_COLUMN]: writeId };
-    this.check(all);
-    const call: GraphCall = { call: `createItem(${QA_GRADES_LIST})`, method: 'POST', path: `${await this.listPath()}/items`, body: { fields: all } };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.http.json(call, schema.listItem);
-        return 'created';
-      } catch (err) {
-        if (isDuplicate(err)) return 'duplicate';
-        if (!(err instanceof GraphError) || !err.ambiguous || attempt >= MAX_CREATE_ATTEMPTS) throw err;
-        const found = await this.findByKey(key);
-        if (found) return found.fields[WRITE_ID_COLUMN] === writeId ? 'created' : 'duplicate';
-      }
-    }
-  }
-
-  /** Values SharePoint would refuse, refused here with the column named. */
+  /** Values SharePoint would refuse, and a grade longer than the store writes, refused here with the column named. */
   private check(fields: Fields): void {
-    const spec = listSpec(QA_GRADES_LIST);
-    for (const [name, value] of Object.entries(fields)) {
-      const column = spec.columns.find((c) => c.name === name);
-      if (column?.type === 'text' && typeof value === 'string' && value.length > TEXT_MAX_LENGTH) {
-        throw new Error(`${QA_GRADES_LIST}: ${name} is ${value.length} characters; SharePoint text columns hold ${TEXT_MAX_LENGTH}`);
-      }
-      if (name === BODY_COLUMN && typeof value === 'string' && value.length > this.maxBodyChars) {
-        throw new Error(`${QA_GRADES_LIST}: the grade is ${value.length} characters of JSON; the store writes at most ${this.maxBodyChars}`);
-      }
-    }
-  }
-
-  private async listPath(): Promise<string> {
-    const listId = await this.lists.listId(QA_GRADES_LIST);
-    return listPath(await this.lists.siteId(), listId);
+    checkFields(QA_GRADES_LIST, fields, (name, value) =>
+      name === BODY_COLUMN && value.length > this.maxBodyChars ? `${QA_GRADES_LIST}: the grade is ${value.length} characters of JSON; the store writes at most ${this.maxBodyChars}` : undefined,
+    );
   }
 }
 
@@ -215,33 +117,4 @@ function gradeOf(i: Item): QaGrade {
   if (typeof raw !== 'string') throw new Error(`${QA_GRADES_LIST} item ${i.itemId} has no ${BODY_COLUMN}: it was not written by Protected Time`);
   const g = JSON.parse(raw) as QaGrade;
   return { id: g.id, recordId: g.recordId, relationshipId: g.relationshipId, auditorId: g.auditorId, category: g.category, comment: g.comment, at: g.at };
-}
-
-function toItem(i: schema.GraphListItem): Item {
-  return { itemId: i.id, fields: i.fields ?? {} };
-}
-
-function isDuplicate(err: unknown): boolean {
-  return err instanceof GraphError && (err.status === 409 || (err.status === 400 && /duplicate values/i.test(err.message)));
-}
-
-/** Single-line text holds 255 characters: identity is the hash and the truth is the body; these are for filtering. */
-function cut(value: string): string {
-  return value.slice(0, TEXT_MAX_LENGTH);
-}
-
-/** An instant for a dateTime column: ISO 8601 UTC, or nothing for a value that is not one. */
-function instant(value: string): string | undefined {
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-}
-
-/** A bound wider than the instant, in whole seconds, for a server filter the exact check then narrows. */
-function widen(value: string, seconds: number): string {
-  const t = Math.floor(Date.parse(value) / 1000) * 1000 + seconds * 1000 + (seconds > 0 ? 1000 : 0);
-  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

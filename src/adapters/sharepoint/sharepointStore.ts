@@ -34,15 +34,15 @@
  * and a new record version is kept as history after the record's write succeeds
  * (a crash between the two loses that history entry, never the record).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ActionItem, Agreement, AuditEntry, ConversationRef, Person, RecordStatus, Relationship, Role, Series, Session, SupervisionRecord } from '../../domain/model';
 import { ConcurrencyError, type CardMessage, type RecordStore } from '../../ports/store';
 import { GraphError } from '../graph/graphErrors';
-import { type BatchResult, type GraphCall, type GraphHttp, odataString, seg, validate } from '../graph/graphHttp';
-import { BODY_COLUMN, KEY_COLUMN, type ListSpec, TEXT_MAX_LENGTH, WRITE_ID_COLUMN, listSpec } from './listSchema';
+import type { BatchResult, GraphHttp } from '../graph/graphHttp';
+import { BODY_COLUMN, KEY_COLUMN, TEXT_MAX_LENGTH } from './listSchema';
+import { type Fields, type ListItem as Item, ListItems, checkFields, cmp, hashKey, instant, isDuplicate, keyFilter, newItemFields, widen } from './listItems';
 import * as schema from './sharepointSchemas';
-import { SiteLists, listPath } from './sharepointSite';
 
 export interface SharePointStoreOptions {
   http: GraphHttp;
@@ -58,21 +58,6 @@ export interface SharePointStoreOptions {
   maxBodyChars?: number;
 }
 
-type Fields = Record<string, unknown>;
-
-interface Item {
-  itemId: string;
-  eTag?: string;
-  fields: Fields;
-}
-
-type Op = 'eq' | 'gt' | 'lt' | 'startswith';
-interface Filter {
-  column: string;
-  op: Op;
-  value: string | number | boolean;
-}
-
 interface UpsertEntry {
   key: unknown[];
   title: string;
@@ -81,26 +66,23 @@ interface UpsertEntry {
 }
 
 const ROLES: readonly Role[] = ['practitioner', 'supervisor', 'line-manager', 'safeguarding-lead', 'auditor'];
-const pageEnvelope = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
 const MAX_CREATE_ATTEMPTS = 3;
 
 export class SharePointStore implements RecordStore {
   private readonly http: GraphHttp;
-  private readonly lists: SiteLists;
-  private readonly pageSize: number;
+  private readonly items: ListItems;
   private readonly maxBodyChars: number;
 
   constructor(options: SharePointStoreOptions) {
     this.http = options.http;
-    this.lists = new SiteLists(options.http, options.site);
-    this.pageSize = options.pageSize ?? 500;
+    this.items = new ListItems({ http: options.http, site: options.site, pageSize: options.pageSize ?? 500, check: (list, fields) => this.check(list, fields) });
     this.maxBodyChars = options.maxBodyChars ?? 63_999;
   }
 
   // ---- relationships ----
   async listRelationships(filter: { personId?: string; activeOnly?: boolean } = {}): Promise<Relationship[]> {
     // Supervisees live in the body, which SharePoint cannot filter on: read the (small) list and filter here.
-    const items = await this.query('pt-relationships');
+    const items = await this.items.query('pt-relationships');
     return items
       .map((i) => relationshipOf(body<Relationship>(i)))
       .filter((r) => !filter.personId || r.supervisorId === filter.personId || r.superviseeIds.includes(filter.personId))
@@ -109,7 +91,7 @@ export class SharePointStore implements RecordStore {
   }
 
   async getRelationship(id: string): Promise<Relationship | undefined> {
-    const item = await this.findByKey('pt-relationships', [id]);
+    const item = await this.items.findByKey('pt-relationships', [id]);
     return item ? relationshipOf(body<Relationship>(item)) : undefined;
   }
 
@@ -121,7 +103,7 @@ export class SharePointStore implements RecordStore {
 
   // ---- series and sessions ----
   async getSeriesByRequestKey(requestKey: string): Promise<Series | undefined> {
-    const items = await this.query('pt-series', { column: 'ptRequestKey', op: 'eq', value: hashKey([requestKey]) });
+    const items = await this.items.query('pt-series', { column: 'ptRequestKey', op: 'eq', value: hashKey([requestKey]) });
     const found = items.map((i) => seriesOf(body<Series>(i))).find((s) => s.requestKey === requestKey);
     return found;
   }
@@ -141,7 +123,7 @@ export class SharePointStore implements RecordStore {
   }
 
   async listSeries(relationshipId: string): Promise<Series[]> {
-    const items = await this.query('pt-series', { column: 'relationshipId', op: 'eq', value: relationshipId });
+    const items = await this.items.query('pt-series', { column: 'relationshipId', op: 'eq', value: relationshipId });
     return sortBy(
       items.filter((i) => i.fields.relationshipId === relationshipId),
       (i) => body<Series>(i).firstStart,
@@ -152,11 +134,11 @@ export class SharePointStore implements RecordStore {
   async listSessions(filter: { relationshipIds?: string[]; from?: string; to?: string; status?: Session['status'][] }): Promise<Session[]> {
     if (filter.relationshipIds && filter.relationshipIds.length === 0) return [];
     let items: Item[];
-    if (filter.relationshipIds) items = await this.queryEach('pt-sessions', 'relationshipId', filter.relationshipIds);
+    if (filter.relationshipIds) items = await this.items.queryEach('pt-sessions', 'relationshipId', filter.relationshipIds);
     // dateTime columns keep whole seconds: ask for a little more and compare exactly below.
-    else if (filter.from && instant(filter.from)) items = await this.query('pt-sessions', { column: 'endsAt', op: 'gt', value: widen(filter.from, -1) });
-    else if (filter.to && instant(filter.to)) items = await this.query('pt-sessions', { column: 'startsAt', op: 'lt', value: widen(filter.to, +1) });
-    else items = await this.query('pt-sessions');
+    else if (filter.from && instant(filter.from)) items = await this.items.query('pt-sessions', { column: 'endsAt', op: 'gt', value: widen(filter.from, -1) });
+    else if (filter.to && instant(filter.to)) items = await this.items.query('pt-sessions', { column: 'startsAt', op: 'lt', value: widen(filter.to, +1) });
+    else items = await this.items.query('pt-sessions');
     const sessions = items.map((i) => ({ item: i, s: sessionOf(body<Session>(i)) }));
     return sortBy(
       sessions.filter(
@@ -193,7 +175,7 @@ export class SharePointStore implements RecordStore {
   // ---- agreements ----
   async listAgreements(relationshipIds: string[]): Promise<Agreement[]> {
     if (relationshipIds.length === 0) return [];
-    const items = (await this.queryEach('pt-agreements', 'relationshipId', relationshipIds)).filter((i) => relationshipIds.includes(String(i.fields.relationshipId)));
+    const items = (await this.items.queryEach('pt-agreements', 'relationshipId', relationshipIds)).filter((i) => relationshipIds.includes(String(i.fields.relationshipId)));
     const latest = new Map<string, string>();
     for (const i of items) {
       const rel = String(i.fields.relationshipId);
@@ -219,12 +201,12 @@ export class SharePointStore implements RecordStore {
 
   // ---- records ----
   async getRecord(id: string): Promise<SupervisionRecord | undefined> {
-    const item = await this.findByKey('pt-records', [id]);
+    const item = await this.items.findByKey('pt-records', [id]);
     return item ? body<SupervisionRecord>(item) : undefined;
   }
 
   async getRecordForSession(sessionId: string): Promise<SupervisionRecord | undefined> {
-    const items = (await this.query('pt-records', { column: 'sessionId', op: 'eq', value: sessionId })).filter((i) => i.fields.sessionId === sessionId);
+    const items = (await this.items.query('pt-records', { column: 'sessionId', op: 'eq', value: sessionId })).filter((i) => i.fields.sessionId === sessionId);
     const records = items.map((i) => body<SupervisionRecord>(i));
     return records.reduce<SupervisionRecord | undefined>((best, r) => (!best || r.version > best.version ? r : best), undefined);
   }
@@ -232,9 +214,9 @@ export class SharePointStore implements RecordStore {
   async listRecords(filter: { relationshipIds?: string[]; status?: RecordStatus[] }): Promise<SupervisionRecord[]> {
     if (filter.relationshipIds && filter.relationshipIds.length === 0) return [];
     let items: Item[];
-    if (filter.relationshipIds) items = await this.queryEach('pt-records', 'relationshipId', filter.relationshipIds);
-    else if (filter.status?.length) items = await this.queryEach('pt-records', 'status', filter.status);
-    else items = await this.query('pt-records');
+    if (filter.relationshipIds) items = await this.items.queryEach('pt-records', 'relationshipId', filter.relationshipIds);
+    else if (filter.status?.length) items = await this.items.queryEach('pt-records', 'status', filter.status);
+    else items = await this.items.query('pt-records');
     return sortBy(
       items.filter(
         (i) => (!filter.relationshipIds || filter.relationshipIds.includes(String(i.fields.relationshipId))) && (!filter.status?.length || filter.status.includes(body<SupervisionRecord>(i).status)),
@@ -253,7 +235,7 @@ export class SharePointStore implements RecordStore {
       if (outcome === 'created') return saved;
       throw new ConcurrencyError((await this.getRecord(saved.id))!);
     }
-    let item = await this.findByKey('pt-records', [record.id]);
+    let item = await this.items.findByKey('pt-records', [record.id]);
     if (!item) throw new Error(`record ${record.id} does not exist`);
     for (let attempt = 0; ; attempt++) {
       const previousBody = String(item.fields[BODY_COLUMN]);
@@ -264,7 +246,7 @@ export class SharePointStore implements RecordStore {
       } catch (err) {
         if (!(err instanceof GraphError) || !(err.status === 412 || err.ambiguous) || attempt >= MAX_CREATE_ATTEMPTS) throw err;
         // Someone else wrote first (412), or we cannot tell whether our write landed: look.
-        item = (await this.findByKey('pt-records', [record.id]))!;
+        item = (await this.items.findByKey('pt-records', [record.id]))!;
         const now = body<SupervisionRecord>(item);
         if (now.etag === saved.etag) return this.keepVersion(previous, previousBody, saved);
         if (now.etag !== expectedEtag) throw new ConcurrencyError(now);
@@ -285,7 +267,7 @@ export class SharePointStore implements RecordStore {
   }
 
   async listRecordVersions(recordId: string): Promise<SupervisionRecord[]> {
-    const [versions, current] = await this.queryMany([
+    const [versions, current] = await this.items.queryMany([
       ['pt-record-versions', { column: 'recordId', op: 'eq', value: recordId }],
       ['pt-records', keyFilter([recordId])],
     ]);
@@ -301,11 +283,11 @@ export class SharePointStore implements RecordStore {
   async listActions(filter: { relationshipIds?: string[]; ownerId?: string; status?: ActionItem['status'][]; recordId?: string }): Promise<ActionItem[]> {
     if (filter.relationshipIds && filter.relationshipIds.length === 0) return [];
     let items: Item[];
-    if (filter.recordId) items = await this.query('pt-actions', { column: 'recordId', op: 'eq', value: filter.recordId });
-    else if (filter.ownerId) items = await this.query('pt-actions', { column: 'ownerId', op: 'eq', value: filter.ownerId });
-    else if (filter.relationshipIds) items = await this.queryEach('pt-actions', 'relationshipId', filter.relationshipIds);
-    else if (filter.status?.length) items = await this.queryEach('pt-actions', 'status', filter.status);
-    else items = await this.query('pt-actions');
+    if (filter.recordId) items = await this.items.query('pt-actions', { column: 'recordId', op: 'eq', value: filter.recordId });
+    else if (filter.ownerId) items = await this.items.query('pt-actions', { column: 'ownerId', op: 'eq', value: filter.ownerId });
+    else if (filter.relationshipIds) items = await this.items.queryEach('pt-actions', 'relationshipId', filter.relationshipIds);
+    else if (filter.status?.length) items = await this.items.queryEach('pt-actions', 'status', filter.status);
+    else items = await this.items.query('pt-actions');
     const f = (i: Item, c: string) => String(i.fields[c] ?? '');
     return sortBy(
       items.filter(
@@ -351,7 +333,7 @@ export class SharePointStore implements RecordStore {
   }
 
   async listCardMessages(keyPrefix: string): Promise<CardMessage[]> {
-    const items = keyPrefix ? await this.query('pt-card-messages', { column: 'cardKey', op: 'startswith', value: keyPrefix.slice(0, TEXT_MAX_LENGTH) }) : await this.query('pt-card-messages');
+    const items = keyPrefix ? await this.items.query('pt-card-messages', { column: 'cardKey', op: 'startswith', value: keyPrefix.slice(0, TEXT_MAX_LENGTH) }) : await this.items.query('pt-card-messages');
     const messages = items.map((i) => ({ item: i, m: body<CardMessage>(i) })).filter(({ m }) => inPrefixRange(m.key, keyPrefix));
     return sortBy(
       messages,
@@ -372,7 +354,7 @@ export class SharePointStore implements RecordStore {
   }
 
   async listClaims(kind: string, keyPrefix = ''): Promise<{ key: string; at: string; detail?: Record<string, unknown> }[]> {
-    const items = await this.query('pt-ledger', { column: 'claimKind', op: 'eq', value: kind });
+    const items = await this.items.query('pt-ledger', { column: 'claimKind', op: 'eq', value: kind });
     const claims = items
       .map((i) => ({ item: i, c: body<{ kind: string; key: string; at: string; detail?: Record<string, unknown> }>(i) }))
       .filter(({ c }) => c.kind === kind && inPrefixRange(c.key, keyPrefix));
@@ -396,7 +378,7 @@ export class SharePointStore implements RecordStore {
   }
 
   async getConversationRef(aadObjectId: string): Promise<ConversationRef | undefined> {
-    const item = await this.findByKey('pt-conversations', [aadObjectId]);
+    const item = await this.items.findByKey('pt-conversations', [aadObjectId]);
     return item ? conversationRefOf(body<ConversationRef>(item)) : undefined;
   }
 
@@ -415,9 +397,9 @@ export class SharePointStore implements RecordStore {
 
   async listAudit(filter: { subjectId?: string; actorId?: string; limit?: number }): Promise<AuditEntry[]> {
     let items: Item[];
-    if (filter.subjectId) items = await this.query('pt-audit', { column: 'subjectId', op: 'eq', value: filter.subjectId });
-    else if (filter.actorId) items = await this.query('pt-audit', { column: 'actorId', op: 'eq', value: filter.actorId });
-    else items = await this.query('pt-audit');
+    if (filter.subjectId) items = await this.items.query('pt-audit', { column: 'subjectId', op: 'eq', value: filter.subjectId });
+    else if (filter.actorId) items = await this.items.query('pt-audit', { column: 'actorId', op: 'eq', value: filter.actorId });
+    else items = await this.items.query('pt-audit');
     return items
       .map((i) => ({ item: i, e: body<AuditEntry>(i) }))
       .filter(({ e }) => (!filter.subjectId || e.subjectId === filter.subjectId) && (!filter.actorId || e.actorId === filter.actorId))
@@ -429,7 +411,7 @@ export class SharePointStore implements RecordStore {
 
   // ---- people: what only the app knows (for GraphDirectory's profileLookup) ----
   async profileFor(aadObjectId: string): Promise<Partial<Person> | undefined> {
-    const items = await this.query('pt-people', { column: 'aadObjectId', op: 'eq', value: aadObjectId });
+    const items = await this.items.query('pt-people', { column: 'aadObjectId', op: 'eq', value: aadObjectId });
     const item = items.find((i) => String(i.fields.aadObjectId ?? '').toLowerCase() === aadObjectId.toLowerCase());
     if (!item) return undefined;
     const text = (c: string) => {
@@ -454,86 +436,8 @@ export class SharePointStore implements RecordStore {
   }
 
   // ---- list items over Graph ----
-  private async query(list: string, filter?: Filter): Promise<Item[]> {
-    return (await this.queryMany([[list, filter]]))[0]!;
-  }
-
-  /** Items whose `column` equals any of `values`: one filtered request per value, batched. */
-  private async queryEach(list: string, column: string, values: readonly string[]): Promise<Item[]> {
-    const unique = [...new Set(values)];
-    const pages = await this.queryMany(unique.map((value) => [list, { column, op: 'eq', value }]));
-    const seen = new Set<string>();
-    return pages.flat().filter((i) => (seen.has(i.itemId) ? false : (seen.add(i.itemId), true)));
-  }
-
-  /** Several list queries, sent together as a $batch when there is more than one; every page followed. */
-  private async queryMany(queries: [string, Filter | undefined][]): Promise<Item[][]> {
-    const calls = await Promise.all(queries.map(([list, filter]) => this.itemsCall(list, filter)));
-    if (calls.length === 1) {
-      const { items } = await this.http.pages(calls[0]!, schema.listItem);
-      return [items.map(toItem)];
-    }
-    const results = await this.http.many(calls, pageEnvelope);
-    return Promise.all(
-      results.map(async (result, k) => {
-        if (!result.ok) throw result.error;
-        const call = calls[k]!;
-        const items = result.value.value.map((v, i) => toItem(validate(call.call, schema.listItem, v, `value[${i}]`)));
-        const next = result.value['@odata.nextLink'];
-        if (next) items.push(...(await this.http.pages({ ...call, path: next, query: undefined }, schema.listItem)).items.map(toItem));
-        return items;
-      }),
-    );
-  }
-
-  private async itemsCall(list: string, filter: Filter | undefined): Promise<GraphCall> {
-    const spec = listSpec(list);
-    if (filter && !spec.columns.some((c) => c.name === filter.column && (c.indexed || c.unique))) {
-      // Graph would need Prefer: HonorNonIndexedQueriesWarningMayFailRandomly, and fail on large lists.
-      throw new Error(`${list}: ${filter.column} is not an indexed column; the store filters on indexed columns only`);
-    }
-    const listId = await this.lists.listId(list);
-    return {
-      call: `listItems(${list})`,
-      method: 'GET',
-      path: `${listPath(await this.lists.siteId(), listId)}/items`,
-      query: {
-        $select: 'id,eTag',
-        $expand: `fields($select=${spec.columns.map((c) => c.name).join(',')})`,
-        ...(filter ? { $filter: filterText(filter) } : {}),
-        $top: this.pageSize,
-      },
-    };
-  }
-
-  private async findByKey(list: string, key: unknown[]): Promise<Item | undefined> {
-    const hash = hashKey(key);
-    return (await this.query(list, keyFilter(key))).find((i) => i.fields[KEY_COLUMN] === hash);
-  }
-
-  private async createCall(list: string, key: unknown[], title: string, fields: Fields, writeId: string): Promise<GraphCall> {
-    const all = { Title: title.slice(0, TEXT_MAX_LENGTH), [KEY_COLUMN]: hashKey(key), [WRITE_ID_COLUMN]: writeId, ...fields };
-    this.check(list, all);
-    const listId = await this.lists.listId(list);
-    return { call: `createItem(${list})`, method: 'POST', path: `${listPath(await this.lists.siteId(), listId)}/items`, body: { fields: all } };
-  }
-
-  private async patchCall(list: string, itemId: string, fields: Fields, ifMatch?: string): Promise<GraphCall> {
-    this.check(list, fields);
-    const listId = await this.lists.listId(list);
-    return {
-      call: `updateItem(${list})`,
-      method: 'PATCH',
-      path: `${listPath(await this.lists.siteId(), listId)}/items/${seg(itemId)}/fields`,
-      body: fields,
-      ...(ifMatch ? { headers: { 'If-Match': ifMatch } } : {}),
-      // Setting the same values again is harmless; with If-Match it is not (the eTag has moved on).
-      idempotent: !ifMatch,
-    };
-  }
-
   private async patch(list: string, itemId: string, fields: Fields, ifMatch?: string): Promise<void> {
-    await this.http.json(await this.patchCall(list, itemId, fields, ifMatch), schema.fieldValueSet);
+    await this.http.json(await this.items.patchCall(list, itemId, fields, { ifMatch }), schema.fieldValueSet);
   }
 
   /**
@@ -541,19 +445,7 @@ export class SharePointStore implements RecordStore {
    * looks for the item (by key and write id) before sending the create again.
    */
   private async create(list: string, key: unknown[], title: string, fields: Fields): Promise<'created' | 'duplicate'> {
-    const writeId = randomUUID();
-    const call = await this.createCall(list, key, title, fields, writeId);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.http.json(call, schema.listItem);
-        return 'created';
-      } catch (err) {
-        if (isDuplicate(err)) return 'duplicate';
-        if (!(err instanceof GraphError) || !err.ambiguous || attempt >= MAX_CREATE_ATTEMPTS) throw err;
-        const found = await this.findByKey(list, key);
-        if (found) return found.fields[WRITE_ID_COLUMN] === writeId ? 'created' : 'duplicate';
-      }
-    }
+    return (await this.items.create(list, key, newItem(key, title, fields), MAX_CREATE_ATTEMPTS)).outcome;
   }
 
   /**
@@ -571,9 +463,9 @@ export class SharePointStore implements RecordStore {
       seen.add(h);
     }
     if (firsts.length > 0) {
-      const found = await this.queryMany(firsts.map((e) => [list, keyFilter(e.key)]));
+      const found = await this.items.queryMany(firsts.map((e) => [list, keyFilter(e.key)]));
       const existing = firsts.map((e, k) => found[k]!.find((i) => i.fields[KEY_COLUMN] === hashKey(e.key)));
-      const calls = await Promise.all(firsts.map((e, k) => (existing[k] ? this.patchCall(list, existing[k].itemId, e.build(existing[k])) : this.createCall(list, e.key, e.title, e.build(undefined), randomUUID()))));
+      const calls = await Promise.all(firsts.map((e, k) => (existing[k] ? this.items.patchCall(list, existing[k].itemId, e.build(existing[k])) : this.items.createCall(list, newItem(e.key, e.title, e.build(undefined))))));
       let results: BatchResult<unknown>[];
       try {
         results = calls.length === 1 ? [{ ok: true, value: await this.http.json(calls[0]!, z.unknown()) }] : await this.http.many(calls, z.unknown());
@@ -594,7 +486,7 @@ export class SharePointStore implements RecordStore {
 
   private async upsertOne(list: string, e: UpsertEntry): Promise<void> {
     for (let attempt = 1; attempt <= MAX_CREATE_ATTEMPTS; attempt++) {
-      const existing = await this.findByKey(list, e.key);
+      const existing = await this.items.findByKey(list, e.key);
       if (existing) return this.patch(list, existing.itemId, e.build(existing));
       if ((await this.create(list, e.key, e.title, e.build(undefined))) === 'created') return;
       // Created by someone else meanwhile (or another unique column holds the value): look again.
@@ -602,40 +494,17 @@ export class SharePointStore implements RecordStore {
     throw new Error(`${list}: could not save ${e.title}: SharePoint reports a duplicate value in a unique column`);
   }
 
-  /** Values SharePoint would refuse, refused here with the column named. */
+  /** Values SharePoint would refuse, and a body longer than the store writes, refused here with the column named. */
   private check(list: string, fields: Fields): void {
-    const spec: ListSpec = listSpec(list);
-    for (const [name, value] of Object.entries(fields)) {
-      if (value === undefined || value === null) continue;
-      const column = spec.columns.find((c) => c.name === name);
-      if (column?.type === 'text' && typeof value === 'string' && value.length > TEXT_MAX_LENGTH) {
-        throw new Error(`${list}: ${name} is ${value.length} characters; SharePoint text columns hold ${TEXT_MAX_LENGTH}`);
-      }
-      if (name === BODY_COLUMN && typeof value === 'string' && value.length > this.maxBodyChars) {
-        throw new Error(`${list}: the item is ${value.length} characters of JSON; the store writes at most ${this.maxBodyChars}`);
-      }
-    }
+    checkFields(list, fields, (name, value) =>
+      name === BODY_COLUMN && value.length > this.maxBodyChars ? `${list}: the item is ${value.length} characters of JSON; the store writes at most ${this.maxBodyChars}` : undefined,
+    );
   }
 }
 
-/** The SHA-256 of a natural key: exact (SharePoint compares text without regard to case), 64 characters, unique-indexable. */
-export function hashKey(parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
-}
-
-function keyFilter(key: unknown[]): Filter {
-  return { column: KEY_COLUMN, op: 'eq', value: hashKey(key) };
-}
-
-/** An OData filter on one column of the item's fields (api/listitem-list.md). */
-export function filterText(f: Filter): string {
-  const literal = typeof f.value === 'string' ? odataString(f.value) : String(f.value);
-  return f.op === 'startswith' ? `startswith(fields/${f.column},${literal})` : `fields/${f.column} ${f.op} ${literal}`;
-}
-
-function toItem(i: schema.GraphListItem): Item {
-  const eTag = i.eTag ?? i['@odata.etag'] ?? undefined;
-  return { itemId: i.id, ...(eTag ? { eTag } : {}), fields: i.fields ?? {} };
+/** A new item's fields: its title, its identity (key hash and write id), then the rest. */
+function newItem(key: unknown[], title: string, fields: Fields): Fields {
+  return { Title: title.slice(0, TEXT_MAX_LENGTH), ...newItemFields(key), ...fields };
 }
 
 function body<T>(i: Item): T {
@@ -644,33 +513,9 @@ function body<T>(i: Item): T {
   return JSON.parse(raw) as T;
 }
 
-function isDuplicate(err: unknown): boolean {
-  return err instanceof GraphError && (err.status === 409 || (err.status === 400 && /duplicate values/i.test(err.message)));
-}
-
-/** An instant for a dateTime column: ISO 8601 UTC, or nothing for a value that is not one. */
-function instant(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-}
-
-/**
- * A bound wider than the instant, in whole seconds (dateTime columns keep whole
- * seconds, cut or rounded), for a server filter the exact check then narrows.
- */
-function widen(value: string, seconds: number): string {
-  const t = Math.floor(Date.parse(value) / 1000) * 1000 + seconds * 1000 + (seconds > 0 ? 1000 : 0);
-  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** The embedded store's range for a prefix: key >= prefix AND key < prefix || U+FFFF. */
 function inPrefixRange(key: string, prefix: string): boolean {
   return key >= prefix && key < `${prefix}\uffff`;
-}
-
-function cmp(a: string | number, b: string | number): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Stable sort by keys; an Item key sorts by creation order (SQLite's rowid order for ties). */

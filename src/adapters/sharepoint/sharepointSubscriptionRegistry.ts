@@ -40,14 +40,11 @@
  * (read + write); saveDelta, removeDelta, markNotified, requestSync and
  * clearMarks 1 when the person's item is remembered, else 2.
  */
-import { randomUUID } from 'node:crypto';
 import type { DeltaCursor, DeltaState, SubscriptionRecord, SubscriptionRegistry, SubscriptionStatus } from '../../ports/subscriptions';
 import { GraphError } from '../graph/graphErrors';
-import { type GraphCall, type GraphHttp, odataString, seg } from '../graph/graphHttp';
-import { KEY_COLUMN, TEXT_MAX_LENGTH, WRITE_ID_COLUMN, listSpec } from './listSchema';
+import type { GraphHttp } from '../graph/graphHttp';
+import { type Fields, type ListItem as Item, ListItems, checkFields, cmp, cut, newItemFields, requireETag, text } from './listItems';
 import * as schema from './sharepointSchemas';
-import { hashKey } from './sharepointStore';
-import { SiteLists, listPath } from './sharepointSite';
 
 export interface SharePointSubscriptionRegistryOptions {
   http: GraphHttp;
@@ -66,29 +63,20 @@ const MAX_ATTEMPTS = 4;
 /** Items whose eTag is remembered; beyond it the memory starts again. */
 const MAX_REMEMBERED = 10_000;
 
-type Fields = Record<string, unknown>;
-
-interface Item {
-  itemId: string;
-  eTag?: string;
-  fields: Fields;
-}
-
 const DELTA_CURSOR_COLUMNS = ['deltaLink', 'windowStart', 'windowEnd', 'syncedAt'] as const;
 const DELTA_MARK_COLUMNS = ['notifiedAt', 'syncRequestedAt'] as const;
 type MarkColumn = (typeof DELTA_MARK_COLUMNS)[number];
 
 export class SharePointSubscriptionRegistry implements SubscriptionRegistry {
   private readonly http: GraphHttp;
-  private readonly lists: SiteLists;
-  private readonly pageSize: number;
+  private readonly items: ListItems;
   /** Delta items as this instance last read or wrote them (by person id), for writes under If-Match. */
   private readonly deltaSeen = new Map<string, Item>();
 
   constructor(options: SharePointSubscriptionRegistryOptions) {
     this.http = options.http;
-    this.lists = new SiteLists(options.http, options.site);
-    this.pageSize = options.pageSize ?? 500;
+    // The columns are the truth (there is no body), so nothing is cut: an id longer than a text column is refused rather than stored shortened.
+    this.items = new ListItems({ http: options.http, site: options.site, pageSize: options.pageSize ?? 500, check: (list, fields) => checkFields(list, fields) });
   }
 
   // ---- subscriptions ----
@@ -105,7 +93,7 @@ export class SharePointSubscriptionRegistry implements SubscriptionRegistry {
       ptState: HELD,
     };
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const existing = await this.findByKey(SUBSCRIPTIONS_LIST, [r.id]);
+      const existing = await this.items.findByKey(SUBSCRIPTIONS_LIST, [r.id]);
       if (existing) {
         // As the embedded upsert: a held subscription keeps the createdAt it was first saved with.
         const held = text(existing, 'ptState') === HELD;
@@ -119,12 +107,12 @@ export class SharePointSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async get(id: string): Promise<SubscriptionRecord | undefined> {
-    const item = await this.findByKey(SUBSCRIPTIONS_LIST, [id]);
+    const item = await this.items.findByKey(SUBSCRIPTIONS_LIST, [id]);
     return item && text(item, 'ptState') === HELD ? recordOf(item) : undefined;
   }
 
   async list(): Promise<SubscriptionRecord[]> {
-    const items = (await this.query(SUBSCRIPTIONS_LIST, 'ptState', HELD)).filter((i) => text(i, 'ptState') === HELD);
+    const items = (await this.items.query(SUBSCRIPTIONS_LIST, { column: 'ptState', op: 'eq', value: HELD })).filter((i) => text(i, 'ptState') === HELD);
     return items
       .map((item) => ({ item, r: recordOf(item) }))
       .sort((a, b) => cmp(a.r.personId, b.r.personId) || cmp(a.r.createdAt, b.r.createdAt) || Number(a.item.itemId) - Number(b.item.itemId))
@@ -132,14 +120,14 @@ export class SharePointSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async setStatus(id: string, status: SubscriptionStatus, now: string): Promise<boolean> {
-    const item = await this.findByKey(SUBSCRIPTIONS_LIST, [id]);
+    const item = await this.items.findByKey(SUBSCRIPTIONS_LIST, [id]);
     if (!item || text(item, 'ptState') !== HELD) return false;
     await this.patch(SUBSCRIPTIONS_LIST, item, { status, updatedAt: now });
     return true;
   }
 
   async remove(id: string): Promise<void> {
-    const item = await this.findByKey(SUBSCRIPTIONS_LIST, [id]);
+    const item = await this.items.findByKey(SUBSCRIPTIONS_LIST, [id]);
     if (!item || text(item, 'ptState') !== HELD) return;
     await this.patch(SUBSCRIPTIONS_LIST, item, { ptState: DELETED });
   }
@@ -151,7 +139,7 @@ export class SharePointSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async listDelta(): Promise<DeltaState[]> {
-    const items = (await this.query(DELTA_LIST, 'ptState', HELD)).filter((i) => text(i, 'ptState') === HELD);
+    const items = (await this.items.query(DELTA_LIST, { column: 'ptState', op: 'eq', value: HELD })).filter((i) => text(i, 'ptState') === HELD);
     for (const item of items) this.remember(text(item, 'personId'), item);
     return items
       .map((item) => ({ item, d: deltaOf(item) }))
@@ -242,7 +230,7 @@ export class SharePointSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   private async findDelta(personId: string): Promise<Item | undefined> {
-    const item = await this.findByKey(DELTA_LIST, [personId]);
+    const item = await this.items.findByKey(DELTA_LIST, [personId]);
     if (item) this.remember(personId, item);
     else this.deltaSeen.delete(personId);
     return item;
@@ -262,77 +250,17 @@ export class SharePointSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   // ---- list items over Graph ----
-  private async query(list: string, column: string, value: string): Promise<Item[]> {
-    const spec = listSpec(list);
-    if (!spec.columns.some((c) => c.name === column && (c.indexed || c.unique))) throw new Error(`${list}: ${column} is not an indexed column`);
-    const call: GraphCall = {
-      call: `listItems(${list})`,
-      method: 'GET',
-      path: `${await this.listPath(list)}/items`,
-      query: { $select: 'id,eTag', $expand: `fields($select=${spec.columns.map((c) => c.name).join(',')})`, $filter: `fields/${column} eq ${odataString(value)}`, $top: this.pageSize },
-    };
-    const { items } = await this.http.pages(call, schema.listItem);
-    return items.map(toItem);
-  }
-
-  private async findByKey(list: string, key: unknown[]): Promise<Item | undefined> {
-    const hash = hashKey(key);
-    return (await this.query(list, KEY_COLUMN, hash)).find((i) => i.fields[KEY_COLUMN] === hash);
-  }
-
   private async patch(list: string, item: Item, fields: Fields, guarded = false): Promise<Record<string, unknown>> {
-    this.check(list, fields);
-    if (guarded && !item.eTag) throw new Error(`${list}: item ${item.itemId} came back without an eTag; marks are written only under If-Match`);
-    const call: GraphCall = {
-      call: `updateItem(${list})`,
-      method: 'PATCH',
-      path: `${await this.listPath(list)}/items/${seg(item.itemId)}/fields`,
-      body: fields,
-      ...(guarded ? { headers: { 'If-Match': item.eTag! } } : {}),
-      // Setting the same values again is harmless; under If-Match it is not (the eTag has moved on).
-      idempotent: !guarded,
-    };
-    return this.http.json(call, schema.fieldValueSet);
+    const ifMatch = guarded ? requireETag(list, item, 'marks are written only under If-Match') : undefined;
+    return this.http.json(await this.items.patchCall(list, item.itemId, fields, { ifMatch }), schema.fieldValueSet);
   }
 
-  /** Creates an item unless one with its key exists; after a timeout or 5xx it looks (by key and write id) before sending again. */
+  /** Creates an item unless one with its key exists (looking, after a timeout or 5xx, before sending again). */
   private async create(list: string, key: unknown[], fields: Fields): Promise<'created' | 'duplicate'> {
-    const writeId = randomUUID();
-    const all: Fields = { [KEY_COLUMN]: hashKey(key), [WRITE_ID_COLUMN]: writeId, ...fields };
-    this.check(list, all);
-    const call: GraphCall = { call: `createItem(${list})`, method: 'POST', path: `${await this.listPath(list)}/items`, body: { fields: all } };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const created = toItem(await this.http.json(call, schema.listItem));
-        if (list === DELTA_LIST) this.remember(String(fields.personId), { ...created, fields: { ...all, ...created.fields } });
-        return 'created';
-      } catch (err) {
-        if (isDuplicate(err)) return 'duplicate';
-        if (!(err instanceof GraphError) || !err.ambiguous || attempt >= MAX_ATTEMPTS) throw err;
-        const found = await this.findByKey(list, key);
-        if (found) return found.fields[WRITE_ID_COLUMN] === writeId ? 'created' : 'duplicate';
-      }
-    }
-  }
-
-  /**
-   * Values SharePoint would refuse, refused here with the column named. The
-   * columns are the truth (there is no body), so nothing is cut: an id longer
-   * than a text column is refused rather than stored shortened.
-   */
-  private check(list: string, fields: Fields): void {
-    const spec = listSpec(list);
-    for (const [name, value] of Object.entries(fields)) {
-      const column = spec.columns.find((c) => c.name === name);
-      if (column?.type === 'text' && typeof value === 'string' && value.length > TEXT_MAX_LENGTH) {
-        throw new Error(`${list}: ${name} is ${value.length} characters; SharePoint text columns hold ${TEXT_MAX_LENGTH}`);
-      }
-    }
-  }
-
-  private async listPath(list: string): Promise<string> {
-    const listId = await this.lists.listId(list);
-    return listPath(await this.lists.siteId(), listId);
+    const created = await this.items.create(list, key, { ...newItemFields(key), ...fields }, MAX_ATTEMPTS);
+    if (created.outcome === 'duplicate') return 'duplicate';
+    if (list === DELTA_LIST && !created.foundAfterLostAnswer) this.remember(String(fields.personId), created.item);
+    return 'created';
   }
 }
 
@@ -358,24 +286,3 @@ function deltaOf(item: Item): DeltaState {
   return out;
 }
 
-function text(item: Item, column: string): string {
-  const v = item.fields[column];
-  return typeof v === 'string' ? v : '';
-}
-
-function cut(value: string): string {
-  return value.slice(0, TEXT_MAX_LENGTH);
-}
-
-function toItem(i: schema.GraphListItem): Item {
-  const eTag = i.eTag ?? i['@odata.etag'] ?? undefined;
-  return { itemId: i.id, ...(eTag ? { eTag } : {}), fields: i.fields ?? {} };
-}
-
-function isDuplicate(err: unknown): boolean {
-  return err instanceof GraphError && (err.status === 409 || (err.status === 400 && /duplicate values/i.test(err.message)));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -39,15 +39,13 @@
  * acquireLease 2 the first time (read + create or take), 1 when this instance
  * knows the item's eTag (it held or released it last); releaseLease 1 (2 if not known).
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkItem, WorkQueue } from '../../ports/workQueue';
 import { GraphError } from '../graph/graphErrors';
-import { type BatchResult, type GraphCall, type GraphHttp, odataString, seg } from '../graph/graphHttp';
-import { BODY_COLUMN, KEY_COLUMN, TEXT_MAX_LENGTH, WRITE_ID_COLUMN, listSpec } from './listSchema';
+import type { BatchResult, GraphCall, GraphHttp } from '../graph/graphHttp';
+import { BODY_COLUMN } from './listSchema';
+import { type CreateOutcome, type Fields, type ListItem as Item, ListItems, checkFields, cmp, cut, newItemFields, requireETag, text } from './listItems';
 import * as schema from './sharepointSchemas';
-import { hashKey } from './sharepointStore';
-import { SiteLists, listPath } from './sharepointSite';
 
 export interface SharePointWorkQueueOptions {
   http: GraphHttp;
@@ -66,14 +64,6 @@ const MAX_ATTEMPTS = 3;
 /** Items whose eTag is remembered (leased here, not yet completed or retried); beyond it the memory starts again. */
 const MAX_REMEMBERED = 5_000;
 
-type Fields = Record<string, unknown>;
-
-interface Item {
-  itemId: string;
-  eTag?: string;
-  fields: Fields;
-}
-
 interface OutboxBody {
   kind: string;
   key: string;
@@ -83,8 +73,7 @@ interface OutboxBody {
 
 export class SharePointWorkQueue implements WorkQueue {
   private readonly http: GraphHttp;
-  private readonly lists: SiteLists;
-  private readonly pageSize: number;
+  private readonly items: ListItems;
   private readonly maxBodyChars: number;
   /** Outbox items as this instance last wrote them (by item id), so complete/retry need not read first. */
   private readonly outboxSeen = new Map<string, Item>();
@@ -93,8 +82,7 @@ export class SharePointWorkQueue implements WorkQueue {
 
   constructor(options: SharePointWorkQueueOptions) {
     this.http = options.http;
-    this.lists = new SiteLists(options.http, options.site);
-    this.pageSize = options.pageSize ?? 500;
+    this.items = new ListItems({ http: options.http, site: options.site, pageSize: options.pageSize ?? 500, check: (list, fields) => this.check(list, fields) });
     this.maxBodyChars = options.maxBodyChars ?? 63_999;
   }
 
@@ -118,7 +106,7 @@ export class SharePointWorkQueue implements WorkQueue {
   async lease(kind: string, owner: string, now: string, leaseMs: number, limit: number): Promise<WorkItem[]> {
     if (limit <= 0) return [];
     const until = new Date(Date.parse(now) + leaseMs).toISOString();
-    const candidates = (await this.query(OUTBOX, 'ptQueue', queueOf('pending', kind)))
+    const candidates = (await this.items.query(OUTBOX, { column: 'ptQueue', op: 'eq', value: cut(queueOf('pending', kind)) }))
       .map((item) => ({ item, body: outboxBody(item) }))
       .filter(({ item, body }) => body.kind === kind && item.fields.status === 'pending' && text(item, 'availableAt') <= now && isFree(item, now))
       // The embedded queue's order: by availableAt (then, as SQLite's rowid, by creation).
@@ -143,7 +131,7 @@ export class SharePointWorkQueue implements WorkQueue {
           continue; // another worker took it (or it is gone, or Graph refused the write): not ours this time
         } else if (r.error.ambiguous) {
           // Did the take land? Look: ours if the item says so.
-          const now2 = await this.getItem(OUTBOX, item.itemId);
+          const now2 = await this.items.getItem(OUTBOX, item.itemId);
           if (now2 && text(now2, 'leaseOwner') === owner && text(now2, 'leaseUntil') === until) mine = now2;
           else continue;
         } else {
@@ -174,7 +162,7 @@ export class SharePointWorkQueue implements WorkQueue {
   }
 
   async result(kind: string, key: string): Promise<Record<string, unknown> | undefined> {
-    const item = await this.findByKey(OUTBOX, [kind, key]);
+    const item = await this.items.findByKey(OUTBOX, [kind, key]);
     if (!item || item.fields.status !== 'done') return undefined;
     const raw = item.fields.ptResult;
     return typeof raw === 'string' && raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
@@ -188,12 +176,12 @@ export class SharePointWorkQueue implements WorkQueue {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       // What this instance remembers is trusted only to take the lease (If-Match checks it is still so).
       if (known && !(isFree(known, now) || text(known, 'leaseOwner') === owner)) known = undefined;
-      const item = known ?? (await this.findByKey(LEASES, [key]));
+      const item = known ?? (await this.items.findByKey(LEASES, [key]));
       known = undefined;
       if (!item) {
         const created = await this.create(LEASES, [key], { Title: cut(key), leaseKey: cut(key), ...wanted });
         if (created.outcome === 'created') {
-          if (created.item) this.remember(this.leasesSeen, key, created.item);
+          this.remember(this.leasesSeen, key, created.item);
           return true;
         }
         continue; // another instance created it first: look at theirs
@@ -211,7 +199,7 @@ export class SharePointWorkQueue implements WorkQueue {
         this.leasesSeen.delete(key);
         if (err.status === 412 || err.notFound) continue; // changed since it was read: decide again on what is there now
         if (!err.ambiguous) throw err;
-        const now2 = await this.findByKey(LEASES, [key]);
+        const now2 = await this.items.findByKey(LEASES, [key]);
         if (now2 && text(now2, 'leaseOwner') === owner && text(now2, 'leaseUntil') === until) {
           this.remember(this.leasesSeen, key, now2);
           return true;
@@ -229,7 +217,7 @@ export class SharePointWorkQueue implements WorkQueue {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       // Remembered state is trusted only to write (under If-Match), never to decide there is nothing to release.
       if (item && !held(item)) item = undefined;
-      item ??= await this.findByKey(LEASES, [key]);
+      item ??= await this.items.findByKey(LEASES, [key]);
       if (!item || !held(item)) return;
       const released = { leaseUntil: '' };
       try {
@@ -253,7 +241,7 @@ export class SharePointWorkQueue implements WorkQueue {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       // What this instance remembers is trusted only to write (If-Match checks it is still so), never to refuse.
       if (item && !change(item)) item = undefined;
-      item ??= await this.getItem(OUTBOX, id);
+      item ??= await this.items.getItem(OUTBOX, id);
       if (!item) return;
       const fields = change(item);
       if (!fields) return;
@@ -272,56 +260,9 @@ export class SharePointWorkQueue implements WorkQueue {
   }
 
   // ---- list items over Graph ----
-  private async query(list: string, column: string, value: string): Promise<Item[]> {
-    const spec = listSpec(list);
-    if (!spec.columns.some((c) => c.name === column && (c.indexed || c.unique))) throw new Error(`${list}: ${column} is not an indexed column`);
-    const call: GraphCall = {
-      call: `listItems(${list})`,
-      method: 'GET',
-      path: `${await this.listPath(list)}/items`,
-      query: { $select: 'id,eTag', $expand: this.expand(list), $filter: `fields/${column} eq ${odataString(cut(value))}`, $top: this.pageSize },
-    };
-    const { items } = await this.http.pages(call, schema.listItem);
-    return items.map(toItem);
-  }
-
-  private async findByKey(list: string, key: unknown[]): Promise<Item | undefined> {
-    const hash = hashKey(key);
-    return (await this.query(list, KEY_COLUMN, hash)).find((i) => i.fields[KEY_COLUMN] === hash);
-  }
-
-  private async getItem(list: string, itemId: string): Promise<Item | undefined> {
-    try {
-      const item = await this.http.json(
-        { call: `getItem(${list})`, method: 'GET', path: `${await this.listPath(list)}/items/${seg(itemId)}`, query: { $select: 'id,eTag', $expand: this.expand(list) } },
-        schema.listItem,
-      );
-      return toItem(item);
-    } catch (err) {
-      if (err instanceof GraphError && err.notFound) return undefined;
-      throw err;
-    }
-  }
-
-  private expand(list: string): string {
-    return `fields($select=${listSpec(list).columns.map((c) => c.name).join(',')})`;
-  }
-
-  private async listPath(list: string): Promise<string> {
-    const listId = await this.lists.listId(list);
-    return listPath(await this.lists.siteId(), listId);
-  }
-
+  /** A PATCH under If-Match with the item's eTag: without one there is nothing to guard with, and a write that may overwrite another worker's is not made. */
   private async patchCall(list: string, item: Item, fields: Fields, call: string): Promise<GraphCall> {
-    this.check(list, fields);
-    return {
-      call,
-      method: 'PATCH',
-      path: `${await this.listPath(list)}/items/${seg(item.itemId)}/fields`,
-      body: fields,
-      // Without an eTag there is nothing to guard with: a write that may overwrite another worker's is not made.
-      headers: { 'If-Match': requireETag(list, item) },
-    };
+    return this.items.patchCall(list, item.itemId, fields, { ifMatch: requireETag(list, item, 'the work queue writes only under If-Match'), call });
   }
 
   /** One PATCH on its own, several as $batch; a request that failed as a whole is every write's failure. */
@@ -334,37 +275,18 @@ export class SharePointWorkQueue implements WorkQueue {
     }
   }
 
-  /** Creates an item unless one with its key exists; after a timeout or 5xx it looks (by key and write id) before sending again. */
-  private async create(list: string, key: unknown[], fields: Fields): Promise<{ outcome: 'created' | 'duplicate'; item?: Item }> {
-    const writeId = randomUUID();
-    const all: Fields = { [KEY_COLUMN]: hashKey(key), [WRITE_ID_COLUMN]: writeId, ...fields };
-    this.check(list, all);
-    const call: GraphCall = { call: `createItem(${list})`, method: 'POST', path: `${await this.listPath(list)}/items`, body: { fields: all } };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const created = toItem(await this.http.json(call, schema.listItem));
-        return { outcome: 'created', item: { ...created, fields: { ...all, ...created.fields } } };
-      } catch (err) {
-        if (isDuplicate(err)) return { outcome: 'duplicate' };
-        if (!(err instanceof GraphError) || !err.ambiguous || attempt >= MAX_ATTEMPTS) throw err;
-        const found = await this.findByKey(list, key);
-        if (found) return found.fields[WRITE_ID_COLUMN] === writeId ? { outcome: 'created', item: found } : { outcome: 'duplicate' };
-      }
-    }
+  /** Creates an item unless one with its key exists (looking, after a timeout or 5xx, before sending again). */
+  private async create(list: string, key: unknown[], fields: Fields): Promise<CreateOutcome> {
+    return this.items.create(list, key, { ...newItemFields(key), ...fields }, MAX_ATTEMPTS);
   }
 
-  /** Values SharePoint would refuse, refused here with the column named. */
+  /** Values SharePoint would refuse, and JSON longer than the queue writes, refused here with the column named. */
   private check(list: string, fields: Fields): void {
-    const spec = listSpec(list);
-    for (const [name, value] of Object.entries(fields)) {
-      const column = spec.columns.find((c) => c.name === name);
-      if (column?.type === 'text' && typeof value === 'string' && value.length > TEXT_MAX_LENGTH) {
-        throw new Error(`${list}: ${name} is ${value.length} characters; SharePoint text columns hold ${TEXT_MAX_LENGTH}`);
-      }
-      if ((name === BODY_COLUMN || column?.type === 'note') && typeof value === 'string' && value.length > this.maxBodyChars) {
-        throw new Error(`${list}: ${name} is ${value.length} characters of JSON; the work queue writes at most ${this.maxBodyChars}`);
-      }
-    }
+    checkFields(list, fields, (name, value, column) =>
+      (name === BODY_COLUMN || column?.type === 'note') && value.length > this.maxBodyChars
+        ? `${list}: ${name} is ${value.length} characters of JSON; the work queue writes at most ${this.maxBodyChars}`
+        : undefined,
+    );
   }
 
   /** Keeps what an item is now, when its eTag is known (without one it is read again next time). */
@@ -382,20 +304,10 @@ function queueOf(status: 'pending' | 'done', kind: string): string {
   return `${status}:${kind}`;
 }
 
-/** Single-line text holds 255 characters: identity is the hash, these are for filtering and for people reading the list. */
-function cut(value: string): string {
-  return value.slice(0, TEXT_MAX_LENGTH);
-}
-
 /** The dateTime mirror of an exact instant (admins sort and filter the list on it). */
 function dueAt(instant: string): Fields {
   const t = Date.parse(instant);
   return Number.isNaN(t) ? {} : { dueAt: new Date(t).toISOString() };
-}
-
-function text(item: Item, column: string): string {
-  const v = item.fields[column];
-  return typeof v === 'string' ? v : '';
 }
 
 function attemptsOf(item: Item): number {
@@ -418,22 +330,4 @@ function outboxBody(item: Item): OutboxBody {
 function afterPatch(item: Item, fields: Fields, answer: Record<string, unknown>): Item {
   const eTag = typeof answer['@odata.etag'] === 'string' ? answer['@odata.etag'] : undefined;
   return { itemId: item.itemId, ...(eTag ? { eTag } : {}), fields: { ...item.fields, ...fields } };
-}
-
-function requireETag(list: string, item: Item): string {
-  if (!item.eTag) throw new Error(`${list}: item ${item.itemId} came back without an eTag; the work queue writes only under If-Match`);
-  return item.eTag;
-}
-
-function toItem(i: schema.GraphListItem): Item {
-  const eTag = i.eTag ?? i['@odata.etag'] ?? undefined;
-  return { itemId: i.id, ...(eTag ? { eTag } : {}), fields: i.fields ?? {} };
-}
-
-function isDuplicate(err: unknown): boolean {
-  return err instanceof GraphError && (err.status === 409 || (err.status === 400 && /duplicate values/i.test(err.message)));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /** Tab API for booking: the people a supervisor looks after, proposals, booking, urgent. */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { viewpointOn } from '../../domain/access';
 import type { Person, Relationship } from '../../domain/model';
@@ -9,9 +9,7 @@ import { findStaffGroup } from '../../domain/policy/validate';
 import type { Services } from '../../runtime/services';
 import { getAgreement, recordAgreement, signAgreement } from '../../usecases/agreements';
 import { bookSeries, bookUrgent, proposeSeries, resolveTarget, summariseProposal } from '../../usecases/booking';
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-const wrap = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+import { wrap } from '../asyncHandler';
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm');
 const Choice = z

@@ -6,16 +6,14 @@
  *   POST /audit/grades {recordId, category, comment}           an auditor's grade
  * Who may see what is decided in usecases/compliance; every read is audited there.
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { complianceExportTable, QA_CATEGORIES, QA_COMMENT_MAX, type ComplianceReport } from '../../domain/compliance';
 import type { Services } from '../../runtime/services';
 import { buildComplianceReport, gradeRecord, requireAuditor, sampleForAudit, SAMPLE_PER_TEAM_MAX } from '../../usecases/compliance';
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-const wrap = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+import { wrap } from '../asyncHandler';
 
 /** The longest period one report covers. */
 export const MAX_PERIOD_DAYS = 5 * 366;

@@ -5,14 +5,12 @@
  *   /api/dev/jobs/run      run the background jobs now instead of waiting
  *   /api/dev/calendar/...  act on a session as its organiser or attendee would in Outlook
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { Duration } from 'luxon';
 import { z } from 'zod';
 import type { Services } from '../../runtime/services';
 import { badRequest, notFound } from '../../usecases/errors';
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-const wrap = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+import { wrap } from '../asyncHandler';
 
 const ClockBody = z.union([
   z.object({ advance: z.string().refine((d) => Duration.fromISO(d).isValid, 'must be an ISO 8601 duration such as P1D') }).strict(),

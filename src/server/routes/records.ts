@@ -1,10 +1,8 @@
 /** Tab API for records: the list a person may see, and one record in full (every read audited). */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import type { Services } from '../../runtime/services';
 import { readRecord, visibleRecords } from '../../usecases/records';
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-const wrap = (h: Handler) => (req: Request, res: Response, next: NextFunction) => h(req, res).catch(next);
+import { wrap } from '../asyncHandler';
 
 export function recordRoutes(services: Services): Router {
   const router = Router();
