@@ -30,8 +30,8 @@ const RULES: Rule[] = [
   { method: 'GET', path: /^\/groups\/[^/]+\/transitiveMembers\/microsoft\.graph\.user$/, reads: 'user' },
 ];
 
-/** Top-level names in a $select or $expand list, ignoring nested options in parentheses. */
-function topLevelNames(list: string): string[] {
+/** Top-level names in a $select or $expand list, ignoring nested options in parentheses ("fields($select=a,b)" → "fields"). */
+export function topLevelNames(list: string): string[] {
   const names: string[] = [];
   let depth = 0;
   let current = '';

@@ -23,6 +23,7 @@
  * `sharePointViolations` checks every request an adapter sent against the Graph
  * v1.0 metadata and, for list item fields (an open type), against the list's columns.
  */
+import { topLevelNames } from '../contract/requestContracts';
 import { randomUUID } from 'node:crypto';
 import { checkBody, checkResponseFields, loadGraphModel, type Violation } from '../contract/graphMetadata';
 import { FakeGraph, fixture, type RecordedRequest, type Reply } from './fakeGraph';
@@ -588,22 +589,6 @@ const ITEMS = /^\/sites\/[^/]+\/lists\/([^/]+)\/items$/;
 const ITEM = /^\/sites\/[^/]+\/lists\/([^/]+)\/items\/[^/]+$/;
 const ITEM_FIELDS = /^\/sites\/[^/]+\/lists\/([^/]+)\/items\/[^/]+\/fields$/;
 
-/** Top-level names in a $select or $expand list ("fields($select=a,b)" → "fields"). */
-function topLevel(list: string): string[] {
-  const names: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of list) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      names.push(current.trim());
-      current = '';
-    } else if (depth === 0 && ch !== ')') current += ch;
-  }
-  if (current.trim()) names.push(current.trim());
-  return names;
-}
 
 /** A fieldValueSet's keys against the list's columns: they must exist, be writable, and have values of the column's type. */
 function checkFields(sp: FakeSharePoint, listId: string, fields: unknown, at: string): Violation[] {
@@ -634,7 +619,7 @@ export function sharePointViolations(requests: RecordedRequest[], sp: FakeShareP
     const label = `${req.method} ${req.path}`;
     const push = (vs: Violation[]) => out.push(...vs.map((v) => ({ path: `${label} ${v.path}`.trim(), message: v.message })));
     const reads = (type: string) => {
-      const names = [...(req.query.$select ? topLevel(req.query.$select) : []), ...(req.query.$expand ? topLevel(req.query.$expand) : [])];
+      const names = [...(req.query.$select ? topLevelNames(req.query.$select) : []), ...(req.query.$expand ? topLevelNames(req.query.$expand) : [])];
       push(checkResponseFields(type, names));
     };
     if (req.method === 'DELETE') {
