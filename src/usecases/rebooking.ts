@@ -132,7 +132,7 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
     const others = names([rel.supervisorId, ...rel.superviseeIds].filter((x) => x !== p.id));
     const posted = await ctx.notifier.sendCard(
       p.aadObjectId,
-      rebookedCard({ sessionId: id, withNames: others, original: cancelled, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: ctx.tabUrl }),
+      rebookedCard({ sessionId: id, relationshipId: rel.id, withNames: others, original: cancelled, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: ctx.tabUrl }),
       'Supervision rebooked',
     );
     if (posted) await store.saveCardMessage({ key: `rebook:${id}`, aadObjectId: p.aadObjectId, ...posted, postedAt: now });
@@ -158,8 +158,8 @@ export async function escalationRecipients(services: Services, rel: Relationship
 }
 
 /** "Pick another time" from the rebooked card: only the offered alternatives, only by a party. */
-export async function chooseAlternative(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; start: string; end: string }) {
-  const session = await sessionById(services, input.sessionId);
+export async function chooseAlternative(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }) {
+  const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound('That session no longer exists');
   const { rel, people } = await load(services, session.relationshipId);
   if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw forbidden('Only the people in this supervision can change it');
@@ -179,8 +179,8 @@ export async function chooseAlternative(services: Services, ctx: NotifyContext, 
 }
 
 /** "Keep it cancelled" from the rebooked card, with a reason kept in the app. */
-export async function keepCancelled(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; reason: string }) {
-  const session = await sessionById(services, input.sessionId);
+export async function keepCancelled(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; reason: string }) {
+  const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked') throw notFound('That session no longer exists');
   const { rel, people } = await load(services, session.relationshipId);
   if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw forbidden('Only the people in this supervision can change it');
@@ -198,14 +198,6 @@ export async function keepCancelled(services: Services, ctx: NotifyContext, acto
   const text = `${actor.displayName} kept this supervision cancelled. It still counts towards how often supervision is due.`;
   await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: ctx.tabUrl }), 'Supervision cancelled', people);
   return rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: ctx.tabUrl });
-}
-
-async function sessionById(services: Services, sessionId: string): Promise<Session | undefined> {
-  for (const rel of await services.store.listRelationships({})) {
-    const s = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((x) => x.id === sessionId);
-    if (s) return s;
-  }
-  return undefined;
 }
 
 async function updatePostedCards(services: Services, ctx: NotifyContext, key: string, card: ReturnType<typeof rebookDoneCard>, summary: string, people: Person[]) {

@@ -108,10 +108,10 @@ describe('reconciler and rebooking', () => {
     expect(result.alternatives.length).toBeGreaterThan(0);
     const alt = result.alternatives[0]!;
 
-    await expect(chooseAlternative(services, notify, await person('grace-whitfield'), { sessionId: id, ...alt })).rejects.toMatchObject({ status: 403 });
-    await expect(chooseAlternative(services, notify, await person('sam-patel'), { sessionId: id, start: '2027-01-01T10:00:00.000Z', end: '2027-01-01T11:00:00.000Z' })).rejects.toMatchObject({ status: 400 });
+    await expect(chooseAlternative(services, notify, await person('grace-whitfield'), { sessionId: id, relationshipId: 'rel-daniel-sam', ...alt })).rejects.toMatchObject({ status: 403 });
+    await expect(chooseAlternative(services, notify, await person('sam-patel'), { sessionId: id, relationshipId: 'rel-daniel-sam', start: '2027-01-01T10:00:00.000Z', end: '2027-01-01T11:00:00.000Z' })).rejects.toMatchObject({ status: 400 });
 
-    await chooseAlternative(services, notify, await person('sam-patel'), { sessionId: id, ...alt });
+    await chooseAlternative(services, notify, await person('sam-patel'), { sessionId: id, relationshipId: 'rel-daniel-sam', ...alt });
     const moved = (await store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === id)!;
     expect(moved).toMatchObject({ start: alt.start, end: alt.end });
     const events = await calendar.listEvents('daniel-okafor', { start: alt.start, end: alt.end });
@@ -129,8 +129,8 @@ describe('reconciler and rebooking', () => {
     await reconcile(services, W);
     await processRebooks(services, notify, W);
     const id = replacementId(target.id);
-    await expect(keepCancelled(services, notify, await person('daniel-okafor'), { sessionId: id, reason: '' })).rejects.toMatchObject({ status: 400 });
-    await keepCancelled(services, notify, await person('daniel-okafor'), { sessionId: id, reason: 'Leaving the service' });
+    await expect(keepCancelled(services, notify, await person('daniel-okafor'), { sessionId: id, relationshipId: 'rel-daniel-sam', reason: '' })).rejects.toMatchObject({ status: 400 });
+    await keepCancelled(services, notify, await person('daniel-okafor'), { sessionId: id, relationshipId: 'rel-daniel-sam', reason: 'Leaving the service' });
     expect((await store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === id)!.status).toBe('cancelled');
     const [o] = (await reconcile(services, W)).filter((x) => x.relationshipId === 'rel-daniel-sam');
     expect(o!.rebooksQueued).toEqual([]);

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { chooseAlternative, keepCancelled } from '../../usecases/rebooking';
 import type { CardActionRouter } from '../cardActions';
 
-const Choose = z.object({ sessionId: z.string().min(1).max(100), start: z.iso.datetime(), end: z.iso.datetime() });
-const Keep = z.object({ sessionId: z.string().min(1).max(100), reason: z.string().max(300).default('') });
+const Choose = z.object({ sessionId: z.string().min(1).max(100), relationshipId: z.string().min(1).max(200), start: z.iso.datetime(), end: z.iso.datetime() });
+const Keep = z.object({ sessionId: z.string().min(1).max(100), relationshipId: z.string().min(1).max(200), reason: z.string().max(300).default('') });
 
 export function registerRebookActions(router: CardActionRouter): void {
   router.on('rebook.choose', async ({ services, notify, actor, data }) => chooseAlternative(services, notify, actor, Choose.parse(data)));

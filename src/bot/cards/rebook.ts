@@ -16,6 +16,8 @@ export interface Slot {
 
 export function rebookedCard(o: {
   sessionId: string;
+  /** Lets the handler load the session directly instead of searching every arrangement. */
+  relationshipId: string;
   withNames: string[];
   original: Slot;
   booked: Slot;
@@ -37,13 +39,13 @@ export function rebookedCard(o: {
           type: 'Action.Execute',
           title: when(a.start, a.end),
           verb: 'rebook.choose',
-          data: { sessionId: o.sessionId, start: a.start, end: a.end },
+          data: { sessionId: o.sessionId, relationshipId: o.relationshipId, start: a.start, end: a.end },
         })),
       },
       { type: 'Input.Text', id: 'reason', label: 'Or keep it cancelled: reason (not shared outside this app)', isMultiline: false, maxLength: 300 },
     ],
     [
-      { type: 'Action.Execute', title: 'Keep it cancelled', verb: 'rebook.keep', data: { sessionId: o.sessionId } },
+      { type: 'Action.Execute', title: 'Keep it cancelled', verb: 'rebook.keep', data: { sessionId: o.sessionId, relationshipId: o.relationshipId } },
       openUrl('Open Protected Time', o.tabUrl),
     ],
   );
