@@ -15,7 +15,8 @@ const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 const common = {
   PT_PORT: port.default(3978),
-  PT_HOST: z.string().default('0.0.0.0'),
+  /** Address to listen on. Local mode: loopback unless PT_LOCAL_ALLOW_NETWORK=true; tenant mode: all interfaces. */
+  PT_HOST: z.string().min(1).max(255).optional(),
   /** Base URL users' browsers reach this server on (the tab and links in cards). */
   PT_PUBLIC_URL: z.url().optional(),
   PT_DATA_DIR: z.string().min(1).default('.data'),
@@ -52,6 +53,11 @@ const localSchema = z.object({
     }),
   /** Allow the test clock API (local mode only; never in a tenant). */
   PT_TEST_CLOCK: bool.default(true),
+  /**
+   * Local mode trusts a header for identity and leaves /api/dev and /api/messages open, so it
+   * listens on loopback only. Set this to listen on another address (PT_HOST) anyway.
+   */
+  PT_LOCAL_ALLOW_NETWORK: bool.default(false),
 });
 
 const tenantSchema = z.object({
@@ -76,6 +82,17 @@ const tenantSchema = z.object({
   PEOPLE_GROUP_ID: guid,
   /** Teams app id from the manifest (for deep links to the tab). */
   TEAMS_APP_ID: guid,
+  /**
+   * Where the Bot Framework publishes the keys that sign Teams' requests to /api/messages
+   * (its OpenID metadata). Change it only for a sovereign cloud, or in tests with locally signed keys.
+   */
+  PT_BOT_OPENID_METADATA_URL: z.url().default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  /** Hosts an activity's serviceUrl may name: Teams' own (commercial, GCC, GCC High, DoD). */
+  PT_BOT_SERVICE_URL_HOSTS: z
+    .string()
+    .default('smba.trafficmanager.net,smba.infra.gcc.teams.microsoft.com,smba.infra.gov.teams.microsoft.us,smba.infra.dod.teams.microsoft.us')
+    .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+    .refine((hosts) => hosts.length > 0 && hosts.every((h) => /^[a-z0-9.-]+$/.test(h)), { message: 'must be a comma-separated list of host names' }),
 });
 
 const envSchema = z
@@ -83,6 +100,13 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (env.PT_MODE === 'tenant' && !env.CLIENT_SECRET && !env.CLIENT_CERTIFICATE_PATH) {
       ctx.addIssue({ code: 'custom', path: ['CLIENT_SECRET'], message: 'set CLIENT_SECRET or CLIENT_CERTIFICATE_PATH (with CLIENT_CERTIFICATE_THUMBPRINT)' });
+    }
+    if (env.PT_MODE === 'local' && env.PT_HOST !== undefined && !isLoopback(env.PT_HOST) && !env.PT_LOCAL_ALLOW_NETWORK) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PT_HOST'],
+        message: 'local mode has no sign-in (identity comes from a header), so it listens on loopback only; set PT_LOCAL_ALLOW_NETWORK=true to listen on another address anyway',
+      });
     }
     if (env.PT_MODE === 'tenant' && env.CLIENT_CERTIFICATE_PATH && !env.CLIENT_CERTIFICATE_THUMBPRINT) {
       ctx.addIssue({ code: 'custom', path: ['CLIENT_CERTIFICATE_THUMBPRINT'], message: 'required with CLIENT_CERTIFICATE_PATH' });
@@ -129,11 +153,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     env,
     mode: env.PT_MODE,
     port: env.PT_PORT,
-    host: env.PT_HOST,
+    host: env.PT_HOST ?? (env.PT_MODE === 'local' ? '127.0.0.1' : '0.0.0.0'),
     publicUrl: (env.PT_PUBLIC_URL ?? `http://localhost:${env.PT_PORT}`).replace(/\/$/, ''),
     dataDir: path.resolve(cwd, env.PT_DATA_DIR),
     policyDir: path.resolve(cwd, env.PT_POLICY_DIR),
   };
+}
+
+/** True for an address only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 function isSecretName(name: string): boolean {

@@ -26,6 +26,7 @@ import type { TokenSource } from '../adapters/graph/graphAuth';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { GraphCalendar, type GraphUserRef } from '../adapters/graph/graphCalendar';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
+import { MembershipGatedDirectory, PeopleGroupMembership } from '../adapters/graph/peopleGroupMembership';
 import { SharePointStore } from '../adapters/sharepoint/sharepointStore';
 import { SharePointWorkQueue } from '../adapters/sharepoint/sharepointWorkQueue';
 import { SharePointQualityStore } from '../adapters/sharepoint/sharepointQualityStore';
@@ -137,8 +138,10 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   const site = { siteUrl: env.SHAREPOINT_SITE_URL };
   const store = new SharePointStore({ http, site });
   const work = new SharePointWorkQueue({ http, site });
-  const directory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
-  const addresses = new DirectoryAddresses(directory, deps.peopleCacheMs ?? 10 * 60_000);
+  const entraDirectory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
+  // Sign-in and roles follow the people group (src/adapters/graph/peopleGroupMembership.ts).
+  const directory = new MembershipGatedDirectory(entraDirectory, new PeopleGroupMembership(http, env.PEOPLE_GROUP_ID));
+  const addresses = new DirectoryAddresses(entraDirectory, deps.peopleCacheMs ?? 10 * 60_000);
   const calendar = new GraphCalendar({ http, resolveUser: (personId) => addresses.user(personId), resolvePerson: (ref) => addresses.personId(ref) });
   const quality = new SharePointQualityStore({ http, site });
 

@@ -3,9 +3,10 @@
  * tab, background jobs and, in local mode, the Agents Playground.
  */
 import http from 'node:http';
+import express from 'express';
 import type { TokenProviderFn } from '@microsoft/teams.api';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
-import type { AppConfig, TenantEnv } from '../config/env';
+import { isLoopback, type AppConfig, type TenantEnv } from '../config/env';
 import { registerBot } from '../bot/bot';
 import { Scheduler } from '../jobs/scheduler';
 import { createJobs } from '../jobs';
@@ -22,6 +23,7 @@ import { PLAYGROUND_BOT_ID, startPlayground, type PlaygroundHandle } from './pla
 import { teamsLogger } from './teamsLogger';
 import { tabTokenOptions } from '../tenant/tabTokens';
 import { TeamsNotifier } from '../adapters/teams/notifier';
+import { botTokenOptions } from './botAuth';
 
 /**
  * The Playground accepts any bearer token, but the Teams SDK decodes the one it
@@ -79,8 +81,12 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
 
   const tabUrl = `${config.publicUrl}/tab/`;
   let runJobs = async () => undefined as void;
+  // The Teams SDK registers /api/messages on its own app, mounted behind the bot guard and before the JSON error handler.
+  const botApp = express();
   const expressApp = createHttpApp(services, {
     startedAt,
+    bot: botApp,
+    botAuth: env.PT_MODE === 'tenant' ? botTokenOptions(env) : undefined,
     tokenOptions: env.PT_MODE === 'tenant' ? tabTokenOptions(env) : undefined,
     runJobs: () => runJobs(),
     // Tenant mode: Graph's change notifications arrive at /api/graph.
@@ -91,7 +97,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const playgroundUrl = local ? `http://localhost:${env.PT_PLAYGROUND_PORT}` : undefined;
 
   const teams = new App({
-    httpServerAdapter: new ExpressAdapter(expressApp, { logger: teamsLogger(log) }),
+    httpServerAdapter: new ExpressAdapter(botApp, { logger: teamsLogger(log) }),
     logger: teamsLogger(log),
     ...(local
       ? {
@@ -122,7 +128,13 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
       resolve();
     });
   });
-  log.info({ port: config.port, mode: config.mode }, 'server listening');
+  log.info({ port: config.port, host: config.host, mode: config.mode }, 'server listening');
+  if (local && !isLoopback(config.host)) {
+    log.warn(
+      { host: config.host },
+      'LOCAL MODE IS LISTENING BEYOND THIS MACHINE (PT_LOCAL_ALLOW_NETWORK=true): anyone who can reach it can act as any person, read every record and move the clock. Use it only on a network you trust.',
+    );
+  }
 
   const scheduler = new Scheduler(createJobs(services, notify), env.PT_JOB_INTERVAL_SECONDS * 1000, () => services.clock.now(), log);
   runJobs = () => scheduler.tick();

@@ -18,12 +18,32 @@ import { complianceRoutes } from './routes/compliance';
 import { devRoutes } from './routes/dev';
 import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
+import type { BotTokenOptions } from './auth/botFrameworkToken';
+import { botEndpointGuard } from './botGuard';
+import { describeRequestError, jsonBody } from './jsonBody';
 
 export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
 
-export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTokenOptions; startedAt: Date; runJobs?: () => Promise<void>; graphNotifications?: GraphNotificationReceiver }): express.Express {
+export interface HttpAppOptions {
+  tokenOptions?: EntraTokenOptions;
+  startedAt: Date;
+  runJobs?: () => Promise<void>;
+  graphNotifications?: GraphNotificationReceiver;
+  /**
+   * Where the Teams SDK registers /api/messages (an express app mounted here,
+   * behind the bot guard and before the JSON error handler). Without one, the
+   * guard still answers, and a request it lets through gets a JSON 404.
+   */
+  bot?: express.Express;
+  /** Tenant mode: how a Bot Framework token is checked (required in a tenant: without it /api/messages refuses everything). */
+  botAuth?: BotTokenOptions;
+}
+
+export function createHttpApp(services: Services, opts: HttpAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Express shows stack traces in its own error pages unless told it is in production; we never want that.
+  app.set('env', 'production');
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -49,21 +69,44 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
 
   // Graph change notifications (tenant mode): outside /api/v1, no user auth; Graph proves itself with clientState.
   if (opts.graphNotifications) app.use('/api/graph', graphNotificationRoutes(opts.graphNotifications));
+  // Only Bot Framework channel tokens reach the Teams SDK (src/server/botGuard.ts); in a tenant with no botAuth, nothing does.
+  const tenant = services.config.mode === 'tenant';
+  app.use(
+    '/api/messages',
+    tenant && !opts.botAuth ? (_req: Request, _res: Response, next: NextFunction) => next(new AppError(401, 'Bot Framework authentication required')) : (_req: Request, _res: Response, next: NextFunction) => next(),
+    ...botEndpointGuard({
+      auth: opts.botAuth,
+      onRefused: (reason, status) => services.log.warn({ event: 'bot.refused', status, reason }, 'bot endpoint refused a request'),
+    }),
+  );
+  if (opts.bot) app.use(opts.bot);
   if (services.config.mode === 'local') {
-    app.use('/api/dev', express.json({ limit: '16kb' }), devRoutes(services, opts.runJobs ?? (async () => undefined)));
+    app.use('/api/dev', jsonBody('16kb'), devRoutes(services, opts.runJobs ?? (async () => undefined)));
   }
-  app.use('/api/v1', express.json({ limit: '256kb' }), publicApi(services));
+  app.use('/api/v1', jsonBody('256kb'), publicApi(services));
   app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
+  // Anything else: a JSON 404, never Express's HTML page.
+  app.use((_req, res) => res.status(404).json({ error: 'Not found' }));
 
+  // Production error handling: every error is JSON; stacks and paths are logged, never sent.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return void res.end();
     if (err instanceof AppError) return void res.status(err.status).json({ error: err.message, details: err.details });
     if (err instanceof ZodError) return void res.status(400).json({ error: 'Invalid request', details: formatZodError(err) });
-    if (err && typeof err === 'object' && 'type' in err && (err as { type: string }).type === 'entity.parse.failed') {
-      return void res.status(400).json({ error: 'Body is not valid JSON' });
-    }
-    services.log.error({ err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err), path: req.path }, 'request failed');
+    const known = describeRequestError(err);
+    if (known && known.status < 500) return void res.status(known.status).json({ error: known.error });
+    services.log.error({ err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err), path: safePath(req) }, 'request failed');
     res.status(500).json({ error: 'Something went wrong' });
   });
   return app;
+}
+
+/** The request path for a log line (a path that is not valid percent-encoding is logged raw, cut short). */
+function safePath(req: Request): string {
+  try {
+    return req.path.slice(0, 200);
+  } catch {
+    return String(req.url).slice(0, 200);
+  }
 }
