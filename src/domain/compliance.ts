@@ -25,6 +25,7 @@ import type { ExternalVisit } from './due/types';
 import type { ActionItem, Agreement, Person, Relationship, Session, SupervisionRecord } from './model';
 import type { PolicyPack } from './policy/schema';
 import { PolicyCalendar } from './time/workingDays';
+import { isRealDate } from './time/dates';
 
 // ---------------------------------------------------------------------------
 // Quality-assurance grades (Leicestershire, after Research in Practice)
@@ -261,7 +262,7 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 
 /** The review date of a signed agreement: as recorded, or its last signature plus the policy's review period. */
 function reviewDate(a: Agreement, policy: PolicyPack | undefined, zone: string): string {
-  if (DATE_RE.test(a.reviewOn)) return a.reviewOn;
+  if (isRealDate(a.reviewOn)) return a.reviewOn;
   const lastSigned = a.signatures.reduce((m, s) => Math.max(m, Date.parse(s.at)), Date.parse(a.createdAt));
   return DateTime.fromMillis(lastSigned, { zone })
     .plus(Duration.fromISO(policy?.agreements.reviewEvery ?? 'P1Y'))

@@ -8,7 +8,7 @@ import { mayBookFor, viewpointOn } from '../domain/access';
 import { agreementState, fullySigned } from '../domain/agreements';
 import type { Agreement, Person } from '../domain/model';
 import type { Services } from '../runtime/services';
-import { badRequest, forbidden, notFound } from './errors';
+import { badRequest, conflict, forbidden, notFound } from './errors';
 
 export interface AgreementInput {
   frequency: string;
@@ -63,12 +63,18 @@ export async function recordAgreement(services: Services, actor: Person, relatio
   return agreement;
 }
 
-export async function signAgreement(services: Services, actor: Person, relationshipId: string): Promise<Agreement> {
+/**
+ * Signs the agreement the signer was shown (`agreementId`: an agreement's id
+ * names its terms, which never change; new terms are a new agreement). If a
+ * newer one was recorded since, nothing is signed and the signer is told.
+ */
+export async function signAgreement(services: Services, actor: Person, relationshipId: string, agreementId: string): Promise<Agreement> {
   const { rel } = await relationshipFor(services, relationshipId);
-  const [agreement] = await services.store.listAgreements([rel.id]);
-  if (!agreement) throw notFound('There is no agreement to sign yet');
   const role = rel.supervisorId === actor.id ? 'supervisor' : rel.superviseeIds.includes(actor.id) ? 'supervisee' : undefined;
   if (!role) throw forbidden('Only the people in this arrangement can sign its agreement');
+  const [agreement] = await services.store.listAgreements([rel.id]);
+  if (!agreement) throw notFound('There is no agreement to sign yet');
+  if (agreement.id !== agreementId) throw conflict('A newer agreement was recorded after you opened this one. Nothing was signed: read the new one, then sign it.', { current: agreement.id });
   if (agreement.signatures.some((s) => s.personId === actor.id)) return agreement; // a repeated click changes nothing
   const at = services.clock.now().toISOString();
   const signed: Agreement = { ...agreement, signatures: [...agreement.signatures, { personId: actor.id, role, at }] };

@@ -44,14 +44,15 @@ export interface Target {
   supervisees: Person[];
 }
 
-export async function resolveTarget(services: Services, actor: Person, choice: Pick<BookingChoice, 'relationshipId' | 'superviseeIds'>): Promise<Target> {
+/** `persist`: save a new group arrangement (booking does; a preview never stores anything). */
+export async function resolveTarget(services: Services, actor: Person, choice: Pick<BookingChoice, 'relationshipId' | 'superviseeIds'>, opts: { persist?: boolean } = {}): Promise<Target> {
   const { store, directory, policies } = services;
   let relationship: Relationship | undefined;
   if (choice.relationshipId) {
     relationship = await store.getRelationship(choice.relationshipId);
     if (!relationship || !relationship.active) throw notFound('No such supervision arrangement');
   } else if (choice.superviseeIds?.length) {
-    relationship = await findOrCreateGroup(services, actor, [...new Set(choice.superviseeIds)]);
+    relationship = await findOrCreateGroup(services, actor, [...new Set(choice.superviseeIds)], opts.persist ?? false);
   } else {
     throw badRequest('Choose a supervisee or a supervision arrangement');
   }
@@ -69,7 +70,7 @@ export async function resolveTarget(services: Services, actor: Person, choice: P
 }
 
 /** Several supervisees: their group arrangement with this supervisor, created on first booking. */
-async function findOrCreateGroup(services: Services, actor: Person, superviseeIds: string[]): Promise<Relationship> {
+async function findOrCreateGroup(services: Services, actor: Person, superviseeIds: string[], persist: boolean): Promise<Relationship> {
   const { store } = services;
   const individual = await Promise.all(
     superviseeIds.map(async (id) => (await store.listRelationships({ personId: id, activeOnly: true })).find((r) => r.kind === 'individual' && r.superviseeIds.includes(id))),
@@ -101,7 +102,7 @@ async function findOrCreateGroup(services: Services, actor: Person, superviseeId
     active: true,
   };
   if (!mayBookFor(actor, group_)) throw forbidden('Only their supervisor or a safeguarding lead can set up group supervision');
-  await store.saveRelationship(group_);
+  if (persist) await store.saveRelationship(group_);
   return group_;
 }
 
@@ -114,6 +115,7 @@ function planStart(services: Services, startDate: string | undefined, policy: Po
   if (!startDate) return now.toISO()!;
   const parsed = /^\d{4}-\d{2}-\d{2}$/.test(startDate) ? DateTime.fromISO(startDate, { zone: policy.timeZone }) : DateTime.fromISO(startDate);
   if (!parsed.isValid) throw badRequest(`startDate "${startDate}" is not a date`);
+  if (parsed > now.plus({ years: 2 })) throw badRequest('startDate must be within two years from today', ['startDate: must be within two years from today']);
   return (parsed < now ? now : parsed).toUTC().toISO()!;
 }
 
@@ -123,8 +125,8 @@ export interface Proposals {
   durationMinutes: number;
 }
 
-export async function proposeSeries(services: Services, actor: Person, choice: BookingChoice, requestKey?: string): Promise<Proposals> {
-  const target = await resolveTarget(services, actor, choice);
+export async function proposeSeries(services: Services, actor: Person, choice: BookingChoice, requestKey?: string, opts: { persist?: boolean } = {}): Promise<Proposals> {
+  const target = await resolveTarget(services, actor, choice, opts);
   const { policy, group, relationship } = target;
   const duration = choice.durationMinutes ?? group.duration.defaultMinutes;
   if (duration < group.duration.minMinutes || duration > group.duration.maxMinutes) {
@@ -165,10 +167,18 @@ const segmentKey = (requestKey: string, i: number) => `${requestKey}#${i}`;
 
 const bookingLocks = new KeyedMutex();
 
+/**
+ * A client's request key, scoped by the arrangement and the caller: two people
+ * (or two arrangements) that happen to send the same key never share a booking.
+ */
+export function scopedRequestKey(scope: string, actorId: string, requestKey: string): string {
+  return `${shortHash(`${scope}|${actorId}`)}:${requestKey}`;
+}
+
 export async function bookSeries(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }): Promise<BookedSeries> {
   // One booking at a time per arrangement (or per request when the arrangement is not known yet).
   const key = choice.relationshipId ?? `supervisees:${[...(choice.superviseeIds ?? [])].sort().join(',')}`;
-  return bookingLocks.run(key, () => bookSeriesNow(services, actor, choice));
+  return bookingLocks.run(key, () => bookSeriesNow(services, actor, { ...choice, requestKey: scopedRequestKey(key, actor.id, choice.requestKey) }));
 }
 
 async function bookSeriesNow(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }): Promise<BookedSeries> {
@@ -176,7 +186,7 @@ async function bookSeriesNow(services: Services, actor: Person, choice: BookingC
   const already = await store.getSeriesByRequestKey(segmentKey(choice.requestKey, 0));
   if (already) return existingBooking(services, actor, choice.requestKey, already);
 
-  const { target, result } = await proposeSeries(services, actor, choice, choice.requestKey);
+  const { target, result } = await proposeSeries(services, actor, choice, choice.requestKey, { persist: true });
   const { relationship, policy } = target;
   const proposal = choice.proposalId ? result.proposals.find((p) => p.id === choice.proposalId) : result.proposals[0];
   if (!proposal) {
@@ -291,7 +301,8 @@ export async function bookUrgent(services: Services, actor: Person, input: { rel
   const { store, calendar, clock } = services;
   const target = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
   const { relationship, policy, group } = target;
-  const sessionId = `urgent-${shortHash(input.requestKey)}`;
+  const requestKey = scopedRequestKey(relationship.id, actor.id, input.requestKey);
+  const sessionId = `urgent-${shortHash(requestKey)}`;
   const existing = (await store.listSessions({ relationshipIds: [relationship.id] })).find((s) => s.id === sessionId);
   if (existing) return { session: existing, duplicate: true };
   const now = clock.now().toISOString();
@@ -302,7 +313,7 @@ export async function bookUrgent(services: Services, actor: Person, input: { rel
   const created = await calendar.createEvent({
     organiserId: relationship.supervisorId, attendeeIds: relationship.superviseeIds, subject: SESSION_SUBJECT.urgent,
     start: result.slot.start, end: result.slot.end, timeZone: policy.timeZone, showAs: 'busy', sensitivity: 'private',
-    onlineMeeting: true, reminderMinutes: 5, appTag: sessionId, transactionId: input.requestKey,
+    onlineMeeting: true, reminderMinutes: 5, appTag: sessionId, transactionId: requestKey,
   });
   const session: Session = { id: sessionId, relationshipId: relationship.id, start: result.slot.start, end: result.slot.end, status: 'planned', kind: 'urgent', calendarEventId: created.id };
   await store.saveSessions([session]);

@@ -9,6 +9,7 @@ import type { Agreement } from '../model';
 import type { RelationshipHistory } from './history';
 import { obligation, peopleFor, type PolicyContext } from './judge';
 import type { Obligation } from './types';
+import { isRealDate } from '../time/dates';
 
 export function recordObligations(ctx: PolicyContext, h: RelationshipHistory, now: number): Obligation[] {
   const rel = h.relationship;
@@ -109,7 +110,8 @@ export function agreementObligations(ctx: PolicyContext, h: RelationshipHistory,
 
 /** The agreement's review date, or its last signature plus the policy's review period when none is set. */
 function reviewDate(ctx: PolicyContext, a: Agreement): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(a.reviewOn)) return a.reviewOn;
+  // A review date that is not a real date (stored before dates were checked) counts as absent.
+  if (isRealDate(a.reviewOn)) return a.reviewOn;
   const lastSigned = a.signatures.reduce((m, s) => Math.max(m, Date.parse(s.at)), Date.parse(a.createdAt));
   return ctx.calendar.dateOf(ctx.calendar.plus(lastSigned, ctx.policy.agreements.reviewEvery));
 }

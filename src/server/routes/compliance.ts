@@ -14,6 +14,7 @@ import { complianceExportTable, QA_CATEGORIES, QA_COMMENT_MAX, type ComplianceRe
 import type { Services } from '../../runtime/services';
 import { buildComplianceReport, gradeRecord, requireAuditor, sampleForAudit, SAMPLE_PER_TEAM_MAX } from '../../usecases/compliance';
 import { wrap } from '../asyncHandler';
+import { isRealDate, REAL_DATE_MESSAGE } from '../../domain/time/dates';
 
 /** The longest period one report covers. */
 export const MAX_PERIOD_DAYS = 5 * 366;
@@ -21,7 +22,7 @@ export const MAX_PERIOD_DAYS = 5 * 366;
 const DateParam = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => DateTime.fromISO(d).isValid, 'is not a real date');
+  .refine(isRealDate, REAL_DATE_MESSAGE);
 const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
 
 export const ComplianceQuery = z
