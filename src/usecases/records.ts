@@ -4,6 +4,7 @@
  * the supervisee's signed copy, and actions carried forward. The pure rules
  * live in domain/records; this file loads, saves, posts and audits.
  */
+import { meetingEndMatchesSession } from '../domain/records/meetingEnd';
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Person, Relationship, Session, SupervisionRecord } from '../domain/model';
@@ -180,10 +181,13 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
 
 /** A Teams meetingEnd event: the session whose meeting this was is held now. */
 export async function meetingEnded(services: Services, ctx: NotifyContext, joinUrl: string | undefined, endTime: string, workerId: string): Promise<boolean> {
-  if (!joinUrl) return false;
+  if (!joinUrl || !Number.isFinite(Date.parse(endTime))) return false;
+  const now = services.clock.now();
   const window = { start: DateTime.fromISO(endTime).minus({ hours: 4 }).toUTC().toISO()!, end: DateTime.fromISO(endTime).plus({ hours: 1 }).toUTC().toISO()! };
   const sessions = await services.store.listSessions({ status: ['planned'], from: window.start, to: window.end });
   for (const s of sessions) {
+    // The activity's end time is checked against the session's times and the clock before anything is believed.
+    if (!meetingEndMatchesSession(s, endTime, now)) continue;
     const rel = await services.store.getRelationship(s.relationshipId);
     if (!rel) continue;
     const events = await services.calendar.listEvents(rel.supervisorId, window);
