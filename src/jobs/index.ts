@@ -9,7 +9,7 @@ import type { WorkQueue } from '../ports/workQueue';
 import type { Services } from '../runtime/services';
 import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
-import { startRecordsForHeldSessions } from '../usecases/records';
+import { deliverRecordMessages, startRecordsForHeldSessions } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
 import { EmbeddedChangeFeed } from './calendarChanges';
 import type { Job } from './scheduler';
@@ -61,6 +61,8 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       await processRebooks(services, notify, workerId);
       // Sessions the reconciler found held get their record form.
       await startRecordsForHeldSessions(services, notify, workerId);
+      // Record messages a failed send left in the outbox.
+      await deliverRecordMessages(services, notify, workerId);
     },
   });
   const limiter = new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);

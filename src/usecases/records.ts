@@ -284,42 +284,99 @@ export async function handleRecordAction(services: Services, ctx: NotifyContext,
     return { ...latest, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'Someone else changed this record at the same moment; here is the latest.' }, ...latest.body] };
   }
   await audit(services, actor.id, `record-${command.kind}`, saved, { status: saved.status });
-  await applyEvents(services, ctx, l, saved, result.events, actor);
-  if (command.kind === 'save-draft') return formCard(services, ctx, l, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' });
-  return viewFor(services, ctx, l, saved, actor.id);
+  // Locked: agreed actions become items of their own, carried forward until done (part of the change, done once).
+  if (result.events.some((e) => e.kind === 'signed' || e.kind === 'disagreed')) await services.store.saveActions(actionsFromRecord(saved, l.rel, now, l.template));
+  // Every message this change owes goes through the durable outbox: tried now, and again by the jobs if it fails.
+  const key = await queueRecordMessages(services, saved, result.events, actor.id);
+  const delivered = key ? (await deliverRecordMessages(services, ctx, `actions-${process.pid}`)).has(key) || (await services.work.result(RECORD_MESSAGES_KIND, key)) !== undefined : true;
+  const card = command.kind === 'save-draft' ? await formCard(services, ctx, l, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' }) : await viewFor(services, ctx, l, saved, actor.id);
+  if (delivered) return card;
+  // Tell the person what actually happened: their change is saved; only the messages are late.
+  return { ...card, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'Your change is saved. The messages it sends to the others could not go out just now; they will be sent automatically.' }, ...card.body] };
 }
 
-async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actor: Person): Promise<void> {
+export const RECORD_MESSAGES_KIND = 'record-messages';
+const RECORD_MESSAGE_SENT = 'record-message-sent';
+
+/** Puts the messages a record change owes in the outbox; returns its key (undefined when it owes none). */
+async function queueRecordMessages(services: Services, record: SupervisionRecord, events: RecordEvent[], actorId: string): Promise<string | undefined> {
+  const owed = events.filter((e) => e.kind !== 'amended');
+  if (owed.length === 0) return undefined;
+  const key = `${record.id}|${record.etag}`;
+  await services.work.enqueue(RECORD_MESSAGES_KIND, key, { recordId: record.id, actorId, events: owed }, services.clock.now().toISOString());
+  return key;
+}
+
+/**
+ * Sends the record messages waiting in the outbox: each recipient once (a
+ * ledger claim per recipient, so a retry after a partial failure does not
+ * repeat the ones that went), retried with backoff when a send fails.
+ * Returns the keys completed now.
+ */
+export async function deliverRecordMessages(services: Services, ctx: NotifyContext, workerId: string): Promise<Set<string>> {
+  const now = services.clock.now();
+  const items = await services.work.lease(RECORD_MESSAGES_KIND, workerId, now.toISOString(), 60_000, 20);
+  const done = new Set<string>();
+  for (const item of items) {
+    try {
+      const payload = item.payload as { recordId: string; actorId: string; events: RecordEvent[] };
+      const record = await services.store.getRecord(payload.recordId);
+      if (record) {
+        const l = await loadFor(services, record);
+        const sent = new Set((await services.store.listClaims(RECORD_MESSAGE_SENT, `${item.key}|`)).map((c) => c.key));
+        const once = async (what: string, personId: string, send: () => Promise<unknown>) => {
+          const claim = `${item.key}|${what}|${personId}`;
+          if (sent.has(claim)) return;
+          await send();
+          await services.store.claim(RECORD_MESSAGE_SENT, claim, services.clock.now().toISOString());
+        };
+        await applyEvents(services, ctx, l, record, payload.events, payload.actorId, once);
+      }
+      await services.work.complete(item.id, workerId, { sent: true }, services.clock.now().toISOString());
+      done.add(item.key);
+    } catch (err) {
+      const delay = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      services.log.warn({ event: 'record.messages-retry', attempts: item.attempts + 1, err: err instanceof Error ? err.message : String(err) }, 'record messages will be retried');
+      await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + delay).toISOString());
+    }
+  }
+  return done;
+}
+
+type Once = (what: string, personId: string, send: () => Promise<unknown>) => Promise<void>;
+
+/** The messages a record change owes (run from the outbox; `once` sends each recipient's message at most once). */
+async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actorId: string, once: Once): Promise<void> {
   const now = services.clock.now().toISOString();
   for (const e of events) {
     if (e.kind === 'submitted') {
       for (const id of e.notify) {
         const p = l.people.get(id);
-        if (p) await post(services, ctx, record, p, countersigningCard(ctx, l, record), RECORD_CARD_SUMMARIES.countersign);
+        if (p) await once('countersign', id, () => post(services, ctx, record, p, countersigningCard(ctx, l, record), RECORD_CARD_SUMMARIES.countersign));
       }
     } else if (e.kind === 'changes-requested') {
       for (const id of e.notify) {
         const p = l.people.get(id);
-        if (p) await post(services, ctx, record, p, await formCard(services, ctx, l, record), RECORD_CARD_SUMMARIES.changesRequested);
+        if (p) await once('changes', id, async () => post(services, ctx, record, p, await formCard(services, ctx, l, record), RECORD_CARD_SUMMARIES.changesRequested));
       }
     } else if (e.kind === 'signed' || e.kind === 'disagreed') {
-      // Locked: agreed actions become items of their own, carried forward until done.
-      await services.store.saveActions(actionsFromRecord(record, l.rel, now, l.template));
       await replacePostedCards(services, ctx, l, record);
       for (const id of e.copyTo) {
         const p = l.people.get(id);
-        if (p) await ctx.notifier.sendCard(p.aadObjectId, signedCopyCard({ sessionStart: l.session.start, tabUrl: ctx.tabUrl, timeZone: l.policy.timeZone }), RECORD_CARD_SUMMARIES.signedCopy);
+        if (p) await once('copy', id, () => ctx.notifier.sendCard(p.aadObjectId, signedCopyCard({ sessionStart: l.session.start, tabUrl: ctx.tabUrl, timeZone: l.policy.timeZone }), RECORD_CARD_SUMMARIES.signedCopy));
       }
       if (e.kind === 'disagreed') {
         const managers = await escalationRecipients(services, l.rel, e.notifyTargets);
         for (const m of managers) {
           if (l.people.has(m.id)) continue; // a party is not their own escalation
+          await once('disagreement', m.id, async () => {
           await ctx.notifier.sendCard(
             m.aadObjectId,
             disagreementNoticeCard({ sessionStart: l.session.start, superviseeName: l.rel.superviseeIds.map((id) => nameOf(l, id)).join(', '), supervisorName: nameOf(l, l.rel.supervisorId), tabUrl: ctx.tabUrl, timeZone: l.policy.timeZone }),
             RECORD_CARD_SUMMARIES.disagreement,
           );
-          await services.store.appendAudit({ at: now, actorId: actor.id, action: 'disagreement-escalated', subjectType: 'record', subjectId: record.id, detail: { to: m.id } });
+          await services.store.appendAudit({ at: now, actorId, action: 'disagreement-escalated', subjectType: 'record', subjectId: record.id, detail: { to: m.id } });
+          });
         }
       }
     }

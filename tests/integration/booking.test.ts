@@ -77,7 +77,7 @@ describe('booking use case', () => {
     };
     await expect(bookSeries(services, daniel, { relationshipId: 'rel-daniel-joe', requestKey: 'crash-0001' })).rejects.toThrow('simulated crash');
     const retried = await bookSeries(services, daniel, { relationshipId: 'rel-daniel-joe', requestKey: 'crash-0001' });
-    const events = (db.prepare("SELECT COUNT(*) n FROM cal_events WHERE transaction_id LIKE 'crash-0001%'").get() as { n: number }).n;
+    const events = (db.prepare("SELECT COUNT(*) n FROM cal_events WHERE transaction_id LIKE '%:crash-0001%'").get() as { n: number }).n;
     expect(events).toBe(1);
     const occurrences = (await calendar.listEvents('joe-bennett', window)).filter((e) => e.seriesMasterId === retried.series[0]!.calendarEventId);
     expect(occurrences).toHaveLength(retried.sessions.length);
