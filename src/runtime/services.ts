@@ -38,6 +38,7 @@ import type { CalendarChangeFeed } from '../ports/changeFeed';
 import type { SubscriptionRegistry } from '../ports/subscriptions';
 import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
+import type { PlannerPort } from '../ports/planner';
 
 export interface Services {
   config: AppConfig;
@@ -48,6 +49,8 @@ export interface Services {
   directory: DirectoryPort;
   calendar: CalendarPort;
   work: WorkQueue;
+  /** Where planning runs (worker threads in the running app); absent: inline. */
+  planner?: PlannerPort;
   /** Quality-assurance grades (optional: a deployment without it reports no grades and refuses grading). */
   quality?: QualityStore;
   /**

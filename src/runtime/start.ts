@@ -24,6 +24,7 @@ import { teamsLogger } from './teamsLogger';
 import { tabTokenOptions } from '../tenant/tabTokens';
 import { TeamsNotifier } from '../adapters/teams/notifier';
 import { botTokenOptions } from './botAuth';
+import { PlannerPool } from '../adapters/workers/plannerPool';
 
 /**
  * The Playground accepts any bearer token, but the Teams SDK decodes the one it
@@ -72,6 +73,9 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const log = opts.log ?? createLogger(config.env.PT_LOG_LEVEL);
   const startedAt = new Date();
   const services = await createServices(config, log, opts.clock);
+  // Planning runs on worker threads (when running the built app), so a burst of /plan requests does not stall the server.
+  const planner = PlannerPool.start();
+  if (planner) services.planner = planner;
   const env = config.env;
 
   if (env.PT_MODE === 'local' && env.PT_SEED && services.embedded) {
@@ -173,6 +177,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
       await Promise.all(playgrounds.map((p) => p.stop()));
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await planner?.close();
       await services.close();
     },
   };

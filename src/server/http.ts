@@ -21,6 +21,7 @@ import { recordRoutes } from './routes/records';
 import type { BotTokenOptions } from './auth/botFrameworkToken';
 import { botEndpointGuard } from './botGuard';
 import { describeRequestError, jsonBody } from './jsonBody';
+import { botSenderKey, DEFAULT_RATE_LIMITS, rateLimit, type RateLimitSettings } from './rateLimit';
 
 export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
 
@@ -37,10 +38,13 @@ export interface HttpAppOptions {
   bot?: express.Express;
   /** Tenant mode: how a Bot Framework token is checked (required in a tenant: without it /api/messages refuses everything). */
   botAuth?: BotTokenOptions;
+  /** Per-caller rate limits (defaults: DEFAULT_RATE_LIMITS). */
+  rateLimits?: Partial<RateLimitSettings>;
 }
 
 export function createHttpApp(services: Services, opts: HttpAppOptions): express.Express {
   const app = express();
+  const limits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
   app.disable('x-powered-by');
   // Express shows stack traces in its own error pages unless told it is in production; we never want that.
   app.set('env', 'production');
@@ -68,7 +72,7 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
   }
 
   // Graph change notifications (tenant mode): outside /api/v1, no user auth; Graph proves itself with clientState.
-  if (opts.graphNotifications) app.use('/api/graph', graphNotificationRoutes(opts.graphNotifications));
+  if (opts.graphNotifications) app.use('/api/graph', rateLimit(limits.graph, () => undefined), graphNotificationRoutes(opts.graphNotifications));
   // Only Bot Framework channel tokens reach the Teams SDK (src/server/botGuard.ts); in a tenant with no botAuth, nothing does.
   const tenant = services.config.mode === 'tenant';
   app.use(
@@ -78,13 +82,16 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
       auth: opts.botAuth,
       onRefused: (reason, status) => services.log.warn({ event: 'bot.refused', status, reason }, 'bot endpoint refused a request'),
     }),
+    rateLimit(limits.bot, botSenderKey),
   );
   if (opts.bot) app.use(opts.bot);
   if (services.config.mode === 'local') {
     app.use('/api/dev', jsonBody('16kb'), devRoutes(services, opts.runJobs ?? (async () => undefined)));
   }
   app.use('/api/v1', jsonBody('256kb'), publicApi(services));
-  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services));
+  const personKey = (req: Request) => (req.person ? `person:${req.person.id}` : undefined);
+  app.use(['/api/v1/plan', '/api/v1/series', '/api/v1/urgent'], identify(services, opts.tokenOptions), rateLimit(limits.planning, personKey));
+  app.use('/api/v1', identify(services, opts.tokenOptions), rateLimit(limits.api, personKey), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
   // Anything else: a JSON 404, never Express's HTML page.
   app.use((_req, res) => res.status(404).json({ error: 'Not found' }));
@@ -94,6 +101,8 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
     if (res.headersSent) return void res.end();
     if (err instanceof AppError) return void res.status(err.status).json({ error: err.message, details: err.details });
     if (err instanceof ZodError) return void res.status(400).json({ error: 'Invalid request', details: formatZodError(err) });
+    // The planner's queue is full (src/adapters/workers/plannerPool.ts): busy, not broken.
+    if (err instanceof Error && err.name === 'PlannerQueueFullError') return void res.status(503).setHeader('Retry-After', '5').json({ error: err.message });
     const known = describeRequestError(err);
     if (known && known.status < 500) return void res.status(known.status).json({ error: known.error });
     services.log.error({ err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err), path: safePath(req) }, 'request failed');

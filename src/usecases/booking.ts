@@ -12,7 +12,7 @@ import { mayBookFor } from '../domain/access';
 import type { Person, Relationship, Series, Session } from '../domain/model';
 import { plan } from '../domain/planning/planner';
 import { urgentSlot } from '../domain/planning/rebooker';
-import type { PlanProposal, PlanResult } from '../domain/planning/types';
+import type { PlanInput, PlanProposal, PlanResult } from '../domain/planning/types';
 import type { PolicyPack, StaffGroup, Weekday } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
 import { occurrenceSessionId } from '../domain/sessions';
@@ -139,7 +139,7 @@ export async function proposeSeries(services: Services, actor: Person, choice: B
   const ownTags = requestKey ? new Set([0, 1, 2, 3].map((i) => `ser-${shortHash(segmentKey(requestKey, i))}`)) : undefined;
   const participants = await gatherParticipants(services.calendar, policy, ids, window, ownTags && ((tag) => ownTags.has(tag)));
   const override = relationship.override && relationship.override.until >= start.slice(0, 10) ? { interval: relationship.override.interval, until: relationship.override.until } : undefined;
-  const result = plan({
+  const input: PlanInput = {
     policy,
     staffGroupId: group.id,
     participants,
@@ -149,7 +149,9 @@ export async function proposeSeries(services: Services, actor: Person, choice: B
     override,
     preferences: { weekdays: choice.weekdays, times: choice.times },
     maxProposals: 5,
-  });
+  };
+  // Off the event loop when the app has a planner pool (src/adapters/workers/plannerPool.ts).
+  const result = services.planner ? await services.planner.plan(input) : plan(input);
   if (!result.ok) throw badRequest(result.error);
   return { target, result, durationMinutes: duration };
 }
