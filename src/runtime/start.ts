@@ -37,19 +37,21 @@ function localPlaygroundToken(): string {
 }
 
 /**
- * The bot's credentials in a tenant. With a client secret, the Teams SDK gets
- * its Bot Framework tokens itself (as it always has). With a certificate only,
- * the SDK cannot use it, so it is given a token provider over the same MSAL
- * client the Graph requests use (src/tenant/appToken.ts), which asks for
- * whatever scope the SDK names. The client's authority is TENANT_ID: the bot is
- * single-tenant, so the SDK's tenant argument is always that tenant.
+ * The bot's credentials in a tenant: one credential (secret or certificate),
+ * used the same way by the bot and by Graph. The Teams SDK is given a token
+ * provider over the same MSAL client the Graph requests use
+ * (src/tenant/appToken.ts), which asks for whatever scope the SDK names; the
+ * SDK never holds the secret itself. The client's authority is TENANT_ID: the
+ * bot is single-tenant, so the SDK's tenant argument is always that tenant.
+ * Only when no provider was built (tests that inject a token source) does a
+ * secret go to the SDK directly.
  */
 export function tenantBotCredentials(
   env: Pick<TenantEnv, 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'TENANT_ID'>,
   services: Pick<Services, 'appToken'>,
 ): { clientId: string; tenantId: string; clientSecret?: string; token?: TokenProviderFn } {
-  if (env.CLIENT_SECRET || !env.CLIENT_CERTIFICATE_PATH) return { clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, tenantId: env.TENANT_ID };
   const appToken = services.appToken;
+  if (!appToken && (env.CLIENT_SECRET || !env.CLIENT_CERTIFICATE_PATH)) return { clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, tenantId: env.TENANT_ID };
   if (!appToken) throw new Error('CLIENT_CERTIFICATE_PATH is set without CLIENT_SECRET, but no app token provider was built: the bot could not send messages');
   return {
     clientId: env.CLIENT_ID,

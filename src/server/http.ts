@@ -48,14 +48,12 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
   app.disable('x-powered-by');
   // Express shows stack traces in its own error pages unless told it is in production; we never want that.
   app.set('env', 'production');
+  // The tab is framed by Teams, Outlook and the Microsoft 365 app; nothing else (local hosts only in local mode, for the Playground).
+  const frameAncestors = `frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://outlook.office.com https://outlook.office365.com https://*.office.com https://*.microsoft365.com${services.config.mode === 'local' ? ' http://localhost:*' : ''}`;
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    // The tab is framed by Teams, Outlook and the Microsoft 365 app; nothing else.
-    res.setHeader(
-      'Content-Security-Policy',
-      "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://outlook.office.com https://outlook.office365.com https://*.office.com https://*.microsoft365.com http://localhost:*",
-    );
+    res.setHeader('Content-Security-Policy', frameAncestors);
     next();
   });
 
