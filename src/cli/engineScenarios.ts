@@ -212,7 +212,12 @@ export const PlanProposalSchema = z.object({
   occurrences: z.array(z.object({ start: z.string(), end: z.string(), patternStart: z.string(), moved: z.object({ reason: z.string() }).optional() })),
   movedCount: z.number(),
   score: z.number(),
-  maxGapDays: z.number(),
+  maxGapDays: z.number().describe('longest gap between consecutive sessions, in local calendar days'),
+  gapFromStartDays: z.number().describe('local calendar days from the plan start date to the first session'),
+  hardMaximum: z
+    .object({ duration: z.string(), longestAllowedGapDays: z.number() })
+    .optional()
+    .describe("the staff group's hard maximum, which no gap (the first counted from the start date) exceeds, in local calendar days"),
   segments: z.array(z.object({ rrule: z.string(), firstStart: z.string() })),
   skipped: z.array(z.object({ patternStart: z.string(), reason: z.string() })),
 });

@@ -74,6 +74,10 @@ export interface PlanProposal {
   score: number;
   /** Longest gap between consecutive sessions, in calendar days. */
   maxGapDays: number;
+  /** Calendar days from the plan's start date to the first session (the first gap the hard maximum counts). */
+  gapFromStartDays: number;
+  /** The hard maximum every gap (the first from the start date) was kept within, counted in local calendar days. */
+  hardMaximum?: { duration: string; longestAllowedGapDays: number };
   /** Every rule of the plan, in order (one, or two with an override). */
   segments: PlanSegment[];
   /** Pattern dates deliberately not booked (school holidays for a per-term requirement). */
