@@ -27,7 +27,11 @@ function record(sessionId: string, relationshipId: string, status: SupervisionRe
   return { id: `${sessionId}-r`, sessionId, relationshipId, templateId: 't', version: 1, status, authorId, values: {}, submittedAt, signatures: signers.map((personId) => ({ personId, role: personId.endsWith('-sup') ? 'supervisor' : 'supervisee', at })), createdAt: at, updatedAt: at, etag: '1' };
 }
 function agreement(relationshipId: string, reviewOn: string, status: Agreement['status'] = 'signed'): Agreement {
-  return { id: `${relationshipId}-ag`, relationshipId, templateId: 't', values: {}, frequency: '', durationMinutes: 60, venue: '', type: 'individual', reviewOn, status, signatures: [], createdAt: '2026-01-01T00:00:00Z' };
+  return { id: `${relationshipId}-ag`, relationshipId, templateId: 't', values: {}, frequency: '', durationMinutes: 60, venue: '', type: 'individual', reviewOn, status, signatures: [], createdAt: yearBefore(reviewOn) };
+}
+/** Agreements are made a review period (a year) before their review date: a later date would be cut back to it (reviewDue). */
+function yearBefore(reviewOn: string): string {
+  return `${Number(reviewOn.slice(0, 4)) - 1}${reviewOn.slice(4)}T00:00:00Z`;
 }
 
 function run(now: string, parts: Partial<DueInput>): Obligation[] {

@@ -5,6 +5,7 @@
  * its annual review, and rebooking cancelled sessions.
  */
 import { Duration } from 'luxon';
+import { reviewDue, type ReviewDue } from '../agreements';
 import type { Agreement } from '../model';
 import type { RelationshipHistory } from './history';
 import { obligation, peopleFor, type PolicyContext } from './judge';
@@ -93,25 +94,27 @@ export function agreementObligations(ctx: PolicyContext, h: RelationshipHistory,
       }),
     ];
   }
-  const latest = signed.reduce((a, b) => (reviewDate(ctx, b) > reviewDate(ctx, a) ? b : a));
-  const reviewOn = reviewDate(ctx, latest);
-  const due = ctx.calendar.closeOfBusiness(reviewOn);
+  const latest = signed.reduce((a, b) => (reviewOf(ctx, b).date > reviewOf(ctx, a).date ? b : a));
+  const review = reviewOf(ctx, latest);
+  const due = ctx.calendar.closeOfBusiness(review.date);
+  const why =
+    review.setBy === 'policy' && /^\d{4}-\d{2}-\d{2}$/.test(latest.reviewOn)
+      ? `The supervision agreement names ${latest.reviewOn} for its review, but the policy requires a review every ${rules.reviewEvery}, so it is due by ${review.date}, the earlier of the two.`
+      : `The supervision agreement is to be reviewed by ${review.date} (every ${rules.reviewEvery}).`;
   return [
     obligation(ctx, rel, now, {
       kind: 'agreement-review',
       subjectId: latest.id,
       owedBy: both,
       due,
-      explanation: `The supervision agreement is to be reviewed by ${reviewOn} (every ${rules.reviewEvery}).${ctx.policy.agreements.checkedEachSession ? ' It is checked at every session.' : ''}`,
+      explanation: `${why}${rules.checkedEachSession ? ' It is checked at every session.' : ''}`,
     }),
   ];
 }
 
-/** The agreement's review date, or its last signature plus the policy's review period when none is set. */
-function reviewDate(ctx: PolicyContext, a: Agreement): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(a.reviewOn)) return a.reviewOn;
-  const lastSigned = a.signatures.reduce((m, s) => Math.max(m, Date.parse(s.at)), Date.parse(a.createdAt));
-  return ctx.calendar.dateOf(ctx.calendar.plus(lastSigned, ctx.policy.agreements.reviewEvery));
+/** The review date: the earlier of the agreement's own and the policy's period from signing. */
+function reviewOf(ctx: PolicyContext, a: Agreement): ReviewDue {
+  return reviewDue(a, ctx.policy.agreements.reviewEvery, ctx.policy.timeZone);
 }
 
 /**
