@@ -7,6 +7,7 @@
 import { Duration } from 'luxon';
 import { reviewDue, type ReviewDue } from '../agreements';
 import type { Agreement } from '../model';
+import { rebookDeadline } from '../rebookDeadline';
 import type { RelationshipHistory } from './history';
 import { obligation, peopleFor, type PolicyContext } from './judge';
 import type { Obligation } from './types';
@@ -118,10 +119,13 @@ function reviewOf(ctx: PolicyContext, a: Agreement): ReviewDue {
 }
 
 /**
- * A cancelled or missed session needs a replacement inside the rebook window,
- * unless one replaces it or supervision has since been held. The window is
- * measured from the session's date (the history does not record when it was
- * cancelled, and a cancellation comes before the session).
+ * A cancelled or missed session needs a replacement, unless one replaces it or
+ * supervision has since been held. Due by the end of the rebook window
+ * (measured from the original date, or from the cancellation when the policy
+ * anchors it there), or, where the policy asks for it to be "rebooked
+ * immediately", by close of business on the next working day after the
+ * cancellation. When the history does not say when it was cancelled, the
+ * session's own start stands in (a cancellation comes before the session).
  */
 export function rebookObligations(ctx: PolicyContext, h: RelationshipHistory, now: number): Obligation[] {
   const rel = h.relationship;
@@ -131,14 +135,26 @@ export function rebookObligations(ctx: PolicyContext, h: RelationshipHistory, no
   for (const s of h.cancelled) {
     if (h.replaced.has(s.id)) continue;
     if (lastHeld && lastHeld.start > s.start) continue;
-    const due = ctx.calendar.plus(s.start, rules.window);
+    const known = s.session.cancelledAt ? Date.parse(s.session.cancelledAt) : NaN;
+    const cancelledAt = Number.isFinite(known) ? known : s.start;
+    const when = Number.isFinite(known) ? ` on ${ctx.calendar.dateOf(cancelledAt)}` : '';
+    const what = `The session on ${ctx.calendar.dateOf(s.start)} was ${s.session.status}${when}`;
+    const { dueAt: due, deadline } = rebookDeadline(ctx.policy, ctx.calendar, s.start, cancelledAt);
+    let explanation: string;
+    if (deadline === 'next-working-day') {
+      explanation = `${what}; the policy says it must be rebooked immediately, so a new date is owed by close of business on the next working day (${ctx.calendar.dateOf(due)}), within ${rules.window} of the ${rules.anchor === 'cancellation' ? 'cancellation' : 'original date'}.`;
+    } else {
+      explanation = `${what}; the policy asks for a new date within ${rules.window} of the ${rules.anchor === 'cancellation' ? 'cancellation' : 'original date'} (by ${ctx.calendar.dateOf(due)}).`;
+    }
     out.push(
       obligation(ctx, rel, now, {
         kind: 'rebook-needed',
         subjectId: s.id,
         owedBy: peopleFor(rel, rules.responsible),
         due,
-        explanation: `The session on ${ctx.calendar.dateOf(s.start)} was ${s.session.status}; the policy asks for a new date within ${rules.window} (by ${ctx.calendar.dateOf(due)}).`,
+        // Owed at once: there is no "due soon" before an obligation that falls due the next working day.
+        options: deadline === 'next-working-day' ? { soonFrom: cancelledAt } : undefined,
+        explanation,
       }),
     );
   }

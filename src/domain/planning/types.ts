@@ -116,6 +116,13 @@ export interface UrgentInput {
   maxAlternatives?: number;
 }
 
+/** By when the rebooking is owed (the due engine's rebook-needed obligation, the same rule). */
+export interface RebookBy {
+  dueAt: string;
+  /** 'next-working-day': the policy says "rebooked immediately"; 'window': by the end of the rebook window. */
+  deadline: 'next-working-day' | 'window';
+}
+
 export type RebookResult =
-  | { outcome: 'rebook'; slot: Interval; alternatives: Interval[]; window: Interval; reason: string }
-  | { outcome: 'escalate'; reason: string; window: Interval; escalateTo: EscalationTarget[] };
+  | { outcome: 'rebook'; slot: Interval; alternatives: Interval[]; window: Interval; reason: string; rebookBy?: RebookBy }
+  | { outcome: 'escalate'; reason: string; window: Interval; escalateTo: EscalationTarget[]; rebookBy?: RebookBy };
