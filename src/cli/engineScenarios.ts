@@ -122,6 +122,7 @@ export const SessionSchema = z
     calendarEventId: z.string().optional(),
     occurrenceStart: Instant.optional(),
     replacesSessionId: z.string().optional(),
+    cancelledAt: Instant.optional().describe('when a cancelled or missed session was found cancelled; the rebook obligation runs from it (default: the session start)'),
   })
   .refine((s) => Date.parse(s.end) > Date.parse(s.start), { message: 'must be after start', path: ['end'] });
 
@@ -212,7 +213,12 @@ export const PlanProposalSchema = z.object({
   occurrences: z.array(z.object({ start: z.string(), end: z.string(), patternStart: z.string(), moved: z.object({ reason: z.string() }).optional() })),
   movedCount: z.number(),
   score: z.number(),
-  maxGapDays: z.number(),
+  maxGapDays: z.number().describe('longest gap between consecutive sessions, in local calendar days'),
+  gapFromStartDays: z.number().describe('local calendar days from the plan start date to the first session'),
+  hardMaximum: z
+    .object({ duration: z.string(), longestAllowedGapDays: z.number() })
+    .optional()
+    .describe("the staff group's hard maximum, which no gap (the first counted from the start date) exceeds, in local calendar days"),
   segments: z.array(z.object({ rrule: z.string(), firstStart: z.string() })),
   skipped: z.array(z.object({ patternStart: z.string(), reason: z.string() })),
 });
@@ -228,9 +234,14 @@ export const PlanResultSchema = z.union([
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 
+const RebookByOut = z
+  .object({ dueAt: z.string(), deadline: z.enum(['next-working-day', 'window']) })
+  .optional()
+  .describe('by when the rebooking is owed: close of business on the next working day where the policy says "rebooked immediately" (rebooking.rebookBy), else the end of the rebook window; absent for urgent slots');
+
 export const RebookResultSchema = z.union([
-  z.object({ outcome: z.literal('rebook'), slot: IntervalOut, alternatives: z.array(IntervalOut), window: IntervalOut, reason: z.string() }),
-  z.object({ outcome: z.literal('escalate'), reason: z.string(), window: IntervalOut, escalateTo: z.array(EscalationTarget) }),
+  z.object({ outcome: z.literal('rebook'), slot: IntervalOut, alternatives: z.array(IntervalOut), window: IntervalOut, reason: z.string(), rebookBy: RebookByOut }),
+  z.object({ outcome: z.literal('escalate'), reason: z.string(), window: IntervalOut, escalateTo: z.array(EscalationTarget), rebookBy: RebookByOut }),
 ]);
 
 export const ObligationSchema = z.object({

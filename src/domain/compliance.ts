@@ -20,12 +20,12 @@
  * working week, bank-holiday region and zone), exactly as the due engine does.
  */
 import { DateTime, Duration } from 'luxon';
+import { reviewDue } from './agreements';
 import { dueObligations } from './due/dueEngine';
 import type { ExternalVisit } from './due/types';
 import type { ActionItem, Agreement, Person, Relationship, Session, SupervisionRecord } from './model';
 import type { PolicyPack } from './policy/schema';
 import { PolicyCalendar } from './time/workingDays';
-import { isRealDate } from './time/dates';
 
 // ---------------------------------------------------------------------------
 // Quality-assurance grades (Leicestershire, after Research in Practice)
@@ -260,13 +260,9 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
-/** The review date of a signed agreement: as recorded, or its last signature plus the policy's review period. */
+/** The review date of a signed agreement: the earlier of its own and the policy's review period from signing (see reviewDue). */
 function reviewDate(a: Agreement, policy: PolicyPack | undefined, zone: string): string {
-  if (isRealDate(a.reviewOn)) return a.reviewOn;
-  const lastSigned = a.signatures.reduce((m, s) => Math.max(m, Date.parse(s.at)), Date.parse(a.createdAt));
-  return DateTime.fromMillis(lastSigned, { zone })
-    .plus(Duration.fromISO(policy?.agreements.reviewEvery ?? 'P1Y'))
-    .toISODate()!;
+  return reviewDue(a, policy?.agreements.reviewEvery ?? 'P1Y', policy?.timeZone ?? zone).date;
 }
 
 export function complianceReport(input: ComplianceInput): ComplianceReport {

@@ -54,6 +54,8 @@ export interface Session {
   occurrenceStart?: string;
   /** When this session replaces a cancelled one. */
   replacesSessionId?: string;
+  /** When it was found cancelled (or missed): the rebook obligation runs from here ("rebooked immediately"). */
+  cancelledAt?: string;
 }
 
 export interface Series {

@@ -34,7 +34,7 @@ export async function getAgreement(services: Services, actor: Person, relationsh
   const [agreement] = await services.store.listAgreements([rel.id]);
   const today = DateTime.fromJSDate(services.clock.now()).setZone(policy.timeZone).toISODate()!;
   await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'agreement', subjectId: agreement?.id ?? rel.id });
-  return { agreement, state: agreementState(agreement, today), templateId: policy.agreements.template, reviewEvery: policy.agreements.reviewEvery };
+  return { agreement, state: agreementState(agreement, today, 30, { reviewEvery: policy.agreements.reviewEvery, timeZone: policy.timeZone }), templateId: policy.agreements.template, reviewEvery: policy.agreements.reviewEvery };
 }
 
 export async function recordAgreement(services: Services, actor: Person, relationshipId: string, input: AgreementInput): Promise<Agreement> {

@@ -189,7 +189,7 @@ export async function keepCancelled(services: Services, ctx: NotifyContext, acto
   const now = services.clock.now().toISOString();
   if (session.status === 'planned') {
     // Mark it first, so the reconciler never mistakes our own cancellation for one to rebook.
-    await services.store.saveSessions([{ ...session, status: 'cancelled' }]);
+    await services.store.saveSessions([{ ...session, status: 'cancelled', cancelledAt: now }]);
     await services.calendar.cancelOccurrence(rel.supervisorId, session.calendarEventId!, undefined, 'Supervision cancelled');
     // The reason stays in the app's own store (never in logs or the audit trail).
     await services.store.claim('kept-cancelled', session.id, now, { reason, by: actor.id });

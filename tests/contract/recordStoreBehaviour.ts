@@ -207,6 +207,25 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       expect(ids(await store.listSessions({ relationshipIds: ['r2'] }))).toEqual(['s-d', 's-c']);
     });
 
+    it('sessions: keep when they were cancelled (the first time seen), and drop it once no longer cancelled', async () => {
+      await withRelationships();
+      const s = session('s-x', 'r1', '2026-12-01T10:00:00.000Z', '2026-12-01T11:00:00.000Z', 'planned');
+      await store.saveSessions([s]);
+      expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]!.cancelledAt).toBeUndefined();
+      await store.saveSessions([{ ...s, status: 'cancelled', cancelledAt: '2026-11-20T08:15:00.000Z' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]).toEqual({ ...s, status: 'cancelled', cancelledAt: '2026-11-20T08:15:00.000Z' });
+      // Saved again (a later sweep, another writer): the first cancellation time stands.
+      await store.saveSessions([{ ...s, status: 'cancelled', cancelledAt: '2026-11-21T09:00:00.000Z' }]);
+      await store.saveSessions([{ ...s, status: 'cancelled' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]!.cancelledAt).toBe('2026-11-20T08:15:00.000Z');
+      // A missed session records when it was found missed, the same way.
+      await store.saveSessions([{ ...session('s-y', 'r1', '2026-12-02T10:00:00.000Z', '2026-12-02T11:00:00.000Z', 'missed'), cancelledAt: '2026-12-02T12:00:00.000Z' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'], status: ['missed'] }))[0]!.cancelledAt).toBe('2026-12-02T12:00:00.000Z');
+      // Back to planned (a cancellation undone): no cancellation time.
+      await store.saveSessions([{ ...s, status: 'planned', cancelledAt: '2026-11-20T08:15:00.000Z' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'], status: ['planned'] }))[0]!.cancelledAt).toBeUndefined();
+    });
+
     it('agreements: the latest of each relationship', async () => {
       await withRelationships();
       const a1 = agreement('a1', 'r1', '2026-01-01T09:00:00.000Z', { status: 'signed' });

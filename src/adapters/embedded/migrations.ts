@@ -252,4 +252,8 @@ export const MIGRATIONS: readonly string[] = [
     sync_requested_at TEXT
   );
   `,
+  // 7 (issue #14): when a session was cancelled, so "rebooked immediately" (South Glos) runs from the cancellation, not the session date
+  `
+  ALTER TABLE sessions ADD COLUMN cancelled_at TEXT;
+  `,
 ];

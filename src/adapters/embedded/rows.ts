@@ -64,6 +64,7 @@ export function sessionFromRow(r: Row): Session {
     calendarEventId: opt(r.calendar_event_id),
     occurrenceStart: opt(r.occurrence_start),
     replacesSessionId: opt(r.replaces_session_id),
+    cancelledAt: opt(r.cancelled_at),
   };
 }
 

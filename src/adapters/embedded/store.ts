@@ -6,6 +6,9 @@ import { ConcurrencyError, type CardMessage, type RecordStore } from '../../port
 import { type Db, transaction } from './db';
 import { nul, personFromRow, relationshipFromRow, seriesFromRow, sessionFromRow } from './rows';
 
+/** A cancelled session keeps the first time it was seen cancelled; one no longer cancelled (or missed) has none. */
+const KEEP_FIRST_CANCELLATION = "CASE WHEN excluded.status IN ('cancelled','missed') THEN COALESCE(sessions.cancelled_at, excluded.cancelled_at) ELSE NULL END";
+
 type Row = Record<string, unknown>;
 
 /** A WHERE clause built from optional filters. Id lists go in as one JSON parameter (SQLite caps bound variables). */
@@ -134,13 +137,14 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   async saveSessions(sessions: Session[]): Promise<void> {
     const stmt = this.db.prepare(
-      `INSERT INTO sessions (id, relationship_id, series_id, start, end, status, kind, calendar_event_id, occurrence_start, replaces_session_id)
-       VALUES (?,?,?,?,?,?,?,?,?,?)
+      `INSERT INTO sessions (id, relationship_id, series_id, start, end, status, kind, calendar_event_id, occurrence_start, replaces_session_id, cancelled_at)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT(id) DO UPDATE SET start=excluded.start, end=excluded.end, status=excluded.status, kind=excluded.kind,
-         calendar_event_id=excluded.calendar_event_id, occurrence_start=excluded.occurrence_start, replaces_session_id=excluded.replaces_session_id`,
+         calendar_event_id=excluded.calendar_event_id, occurrence_start=excluded.occurrence_start, replaces_session_id=excluded.replaces_session_id,
+         cancelled_at=${KEEP_FIRST_CANCELLATION}`,
     );
     transaction(this.db, () => {
-      for (const s of sessions) stmt.run(s.id, s.relationshipId, nul(s.seriesId), s.start, s.end, s.status, s.kind, nul(s.calendarEventId), nul(s.occurrenceStart), nul(s.replacesSessionId));
+      for (const s of sessions) stmt.run(s.id, s.relationshipId, nul(s.seriesId), s.start, s.end, s.status, s.kind, nul(s.calendarEventId), nul(s.occurrenceStart), nul(s.replacesSessionId), nul(s.cancelledAt));
     });
   }
 

@@ -45,7 +45,8 @@ export function frequencyObligations(ctx: PolicyContext, group: StaffGroup, h: R
         explanation: `${since}; the ${override ? `${override.reason} override` : 'policy'} interval is ${interval}, so the next is due by ${dayWords(ctx, due)}.${plannedWords}`,
       }),
     );
-    if (r.hardMaximum) {
+    // A hard maximum equal to the interval (Staffordshire's "every 16 weeks") falls due with it: one obligation, not two.
+    if (r.hardMaximum && ctx.calendar.plus(base, r.hardMaximum) !== due) {
       const limit = ctx.calendar.plus(base, r.hardMaximum);
       out.push(
         obligation(ctx, rel, now, {

@@ -41,6 +41,10 @@ interface PlanContext {
   policy: PolicyPack;
   tz: string;
   startMs: number;
+  /** The plan's start as a local date: the first gap is counted from it. */
+  startDate: string;
+  /** The latest local date a session may follow one on `date` under the hard maximum (memoised). */
+  limitDate: (date: string) => string;
   endMs: number;
   range: DateRange;
   durationMs: number;
@@ -131,6 +135,8 @@ function planChecked(input: PlanInput): PlanResult {
     policy,
     tz,
     startMs,
+    startDate: dateInZone(startMs, tz),
+    limitDate: limitDates(tz, cadence.hardMaximum),
     endMs,
     range,
     durationMs: durationMinutes * MINUTE,
@@ -278,6 +284,8 @@ function toProposal(ctx: PlanContext, c: Candidate): PlanProposal {
     movedCount: c.placed.filter((p) => p.moved).length,
     score: c.score,
     maxGapDays: gaps(c.pattern, c.placed).reduce((m, g) => Math.max(m, g.days), 0),
+    gapFromStartDays: dayNumber(c.placed[0]!.date) - dayNumber(ctx.startDate),
+    ...(ctx.cadence.hardMaximum ? { hardMaximum: { duration: ctx.cadence.hardMaximum, longestAllowedGapDays: longestAllowed(ctx, c.placed) } } : {}),
     segments,
     skipped: c.skipped.map((k) => ({ patternStart: iso(k.patternStart), reason: k.reason })),
   };
@@ -321,7 +329,6 @@ function findMove(ctx: PlanContext, dates: PatternDate[], i: number, time: strin
   const { date, segment } = dates[i]!;
   const next = dates[i + 1];
   const patternStart = zonedMs(date, time, ctx.tz);
-  const nextStart = next ? zonedMs(next.date, time, ctx.tz) : undefined;
   const hardMax = ctx.cadence.hardMaximum;
   const termOf = (d: string) => (ctx.cadence.perTerm ? termContaining(d, ctx.cadence.perTerm.terms)?.name : undefined);
   const term = termOf(date);
@@ -336,8 +343,9 @@ function findMove(ctx: PlanContext, dates: PatternDate[], i: number, time: strin
     if (start < ctx.startMs || start + ctx.durationMs > ctx.endMs) continue;
     if (!ctx.avail.isFree(start, start + ctx.durationMs)) continue;
     if (ctx.cadence.perTerm && termOf(d) !== term) continue;
-    if (hardMax && prev && start > ctx.calendar.plus(prev.start, hardMax)) continue;
-    if (hardMax && nextStart !== undefined && nextStart > ctx.calendar.plus(start, hardMax)) continue;
+    // The hard maximum in local calendar days, the first session counted from the plan's start date.
+    if (hardMax && d > ctx.limitDate(prev?.date ?? ctx.startDate)) continue;
+    if (hardMax && next && next.date > ctx.limitDate(d)) continue;
     const when = option.k === 0 ? `moved to ${option.time} the same day` : `moved ${Math.abs(option.k)} day${Math.abs(option.k) === 1 ? '' : 's'} ${option.k < 0 ? 'earlier' : 'later'} to ${dayWords(d)} ${option.time}`;
     return { index: i, date: d, time: option.time, start, patternStart, segment, moved: { reason: `${why}; ${when}`, sameWeek: option.sameWeek } };
   }
@@ -356,14 +364,15 @@ function maxShiftDaysFor(ctx: PlanContext, dates: PatternDate[], i: number): num
 function breaksPolicy(ctx: PlanContext, placed: Placed[]): (() => string) | undefined {
   const { cadence, calendar } = ctx;
   if (cadence.hardMaximum) {
-    const surelyWithin = shortestSpanMs(cadence.hardMaximum);
-    for (let i = 1; i < placed.length; i++) {
-      const a = placed[i - 1]!;
-      const b = placed[i]!;
-      if (b.start - a.start < surelyWithin) continue; // far inside the limit: no calendar arithmetic needed
-      if (b.start > calendar.plus(a.start, cadence.hardMaximum)) {
-        return () => `gap of ${dayNumber(b.date) - dayNumber(a.date)} days between ${dayWords(a.date)} and ${dayWords(b.date)} exceeds the hard maximum ${cadence.hardMaximum}`;
+    // Counted in local calendar days, including the gap from the plan's start date to the first session.
+    let prevDate = ctx.startDate;
+    for (const p of placed) {
+      if (p.date > ctx.limitDate(prevDate)) {
+        const from = prevDate;
+        const first = from === ctx.startDate && p === placed[0];
+        return () => `gap of ${dayNumber(p.date) - dayNumber(from)} days ${first ? 'from the plan start' : 'between'} ${dayWords(from)} ${first ? 'to' : 'and'} ${dayWords(p.date)} exceeds the hard maximum ${cadence.hardMaximum}`;
       }
+      prevDate = p.date;
     }
   }
   if (cadence.rollingMinimum) {
@@ -389,15 +398,26 @@ function breaksPolicy(ctx: PlanContext, placed: Placed[]): (() => string) | unde
   return undefined;
 }
 
-/**
- * A span no calendar reading of the duration can be shorter than (months of
- * 28 days, days of 23 hours for a spring-forward day): a gap below it is
- * certainly within the duration.
- */
-function shortestSpanMs(iso: string): number {
-  const d = Duration.fromISO(iso);
-  const days = d.years * 365 + d.months * 28 + d.weeks * 7 + d.days;
-  return days * 23 * 3_600_000 + d.hours * 3_600_000 + d.minutes * 60_000;
+/** The tightest hard-maximum limit over the plan's gaps, in days (calendar months differ in length). */
+function longestAllowed(ctx: PlanContext, placed: Placed[]): number {
+  let min = Infinity;
+  for (const date of [ctx.startDate, ...placed.slice(0, -1).map((p) => p.date)]) min = Math.min(min, dayNumber(ctx.limitDate(date)) - dayNumber(date));
+  return min;
+}
+
+/** date → the last local date the next session may fall on, under the hard maximum (memoised per plan). */
+function limitDates(tz: string, hardMaximum: string | undefined): (date: string) => string {
+  if (!hardMaximum) return () => '9999-12-31';
+  const dur = Duration.fromISO(hardMaximum);
+  const memo = new Map<string, string>();
+  return (date) => {
+    let out = memo.get(date);
+    if (out === undefined) {
+      out = DateTime.fromISO(date, { zone: tz }).plus(dur).toISODate()!;
+      memo.set(date, out);
+    }
+    return out;
+  };
 }
 
 /**

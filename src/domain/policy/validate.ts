@@ -21,7 +21,7 @@ export function formatZodError(error: z.ZodError): string[] {
 
 export function validatePack(input: unknown): PackResult {
   const parsed = PolicyPack.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: formatZodError(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: capped(formatZodError(parsed.error)) };
   const pack = parsed.data;
   const errors: string[] = [];
   const available = new Map<string, RecordTemplate>();
@@ -37,6 +37,12 @@ export function validatePack(input: unknown): PackResult {
   if (!agreementTemplate) errors.push(`agreements.template: no template "${pack.agreements.template}" (built in: ${builtinIds('agreement')})`);
   else if (agreementTemplate.kind !== 'agreement') errors.push(`agreements.template: "${pack.agreements.template}" is a record template`);
   return errors.length ? { ok: false, errors } : { ok: true, pack };
+}
+
+/** Hostile packs (10,000 bad staff groups) would otherwise print an error per item. */
+const MAX_ERRORS = 50;
+function capped(errors: string[]): string[] {
+  return errors.length <= MAX_ERRORS ? errors : [...errors.slice(0, MAX_ERRORS), `(root): ${errors.length - MAX_ERRORS} more errors not shown`];
 }
 
 function builtinIds(kind: RecordTemplate['kind']): string {
