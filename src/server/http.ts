@@ -15,6 +15,7 @@ import type { EntraTokenOptions } from './auth/entraToken';
 import { privateApi, publicApi } from './api';
 import { agreementRoutes, bookingRoutes } from './routes/booking';
 import { complianceRoutes } from './routes/compliance';
+import { inspectionRoutes } from './routes/inspection';
 import { devRoutes } from './routes/dev';
 import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
@@ -53,7 +54,7 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
     app.use('/api/dev', express.json({ limit: '16kb' }), devRoutes(services, opts.runJobs ?? (async () => undefined)));
   }
   app.use('/api/v1', express.json({ limit: '256kb' }), publicApi(services));
-  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services));
+  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), inspectionRoutes(services));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -244,10 +244,14 @@ export const RetentionClass = z.object({
 });
 export type RetentionClass = z.infer<typeof RetentionClass>;
 
-/** An action carried forward through more than `afterSessions` sessions is escalated (to the line manager by default). */
+/**
+ * An action carried forward through more than `afterSessions` sessions is escalated at once. By
+ * default to the supervisee's line manager and the supervisor's: where the supervisor is the line
+ * manager (common in social work teams), escalation must reach someone above them.
+ */
 export const ActionDrift = z.object({
   afterSessions: z.number().int().min(1).max(52),
-  notify: z.array(EscalationTarget).min(1).default(['supervisee-line-manager']),
+  notify: z.array(EscalationTarget).min(1).default(['supervisee-line-manager', 'supervisor-line-manager']),
   source: Source,
 });
 export type ActionDrift = z.infer<typeof ActionDrift>;
