@@ -15,6 +15,7 @@ import type { EntraTokenOptions } from './auth/entraToken';
 import { privateApi, publicApi } from './api';
 import { agreementRoutes, bookingRoutes } from './routes/booking';
 import { complianceRoutes } from './routes/compliance';
+import { inspectionRoutes } from './routes/inspection';
 import { devRoutes } from './routes/dev';
 import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
@@ -89,7 +90,7 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
   app.use('/api/v1', jsonBody('256kb'), publicApi(services));
   const personKey = (req: Request) => (req.person ? `person:${req.person.id}` : undefined);
   app.use(['/api/v1/plan', '/api/v1/series', '/api/v1/urgent'], identify(services, opts.tokenOptions), rateLimit(limits.planning, personKey));
-  app.use('/api/v1', identify(services, opts.tokenOptions), rateLimit(limits.api, personKey), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services));
+  app.use('/api/v1', identify(services, opts.tokenOptions), rateLimit(limits.api, personKey), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), inspectionRoutes(services));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
   // Anything else: a JSON 404, never Express's HTML page.
   app.use((_req, res) => res.status(404).json({ error: 'Not found' }));

@@ -193,6 +193,8 @@ export async function meetingEnded(services: Services, ctx: NotifyContext, joinU
     const events = await services.calendar.listEvents(rel.supervisorId, window);
     if (events.some((e) => e.joinUrl === joinUrl && (e.appTag === s.id || e.appTag === s.seriesId))) {
       await services.store.saveSessions([{ ...s, status: 'held' }]);
+      // Attendance confirms the session was held (compliance counts it held, not merely unconfirmed).
+      await services.store.claim('attendance', s.id, services.clock.now().toISOString(), { endTime });
       await startRecordsForHeldSessions(services, ctx, workerId);
       return true;
     }

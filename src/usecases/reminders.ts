@@ -33,6 +33,7 @@ const TITLES: Record<Obligation['kind'], string> = {
   'agreement-missing': 'Supervision agreement needed',
   'agreement-review': 'Supervision agreement review',
   'rebook-needed': 'Cancelled session to rebook',
+  'action-drift': 'Action carried forward too many times',
 };
 
 export interface PlannedDigest {

@@ -13,6 +13,8 @@ import { ConcurrencyError, type CardMessage, type RecordStore } from '../../src/
 export interface StoreUnderTest {
   store: RecordStore;
   close?: () => void | Promise<void>;
+  /** Whether the store's own bytes (files, list items and their versions) still hold `text` anywhere. */
+  holdsText?: (text: string) => Promise<boolean>;
 }
 
 const person = (id: string, roles: Person['roles']): Person => ({
@@ -281,6 +283,27 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       expect(await store.getRecord('rec-none')).toBeUndefined();
       expect(await store.getRecordForSession('s-none')).toBeUndefined();
       expect(await store.listRecordVersions('rec-none')).toEqual([]);
+    });
+
+    it('disposal: the record, every version and its actions go, leaving no copy; other records stay; twice is harmless', async () => {
+      await withRelationships();
+      const marker = 'Disposal marker 7f3c: child Z at risk';
+      const v1 = await store.saveRecord(record('rec-1', 's-1', 'r1', '2026-12-01T12:00:00.000Z', { values: { discussion: marker } }));
+      const submitted = await store.saveRecord({ ...v1, status: 'submitted', values: { discussion: `${marker} (edited)` }, updatedAt: '2026-12-01T13:00:00.000Z' }, v1.etag);
+      const signed = await store.saveRecord({ ...submitted, status: 'signed', updatedAt: '2026-12-02T09:00:00.000Z' }, submitted.etag);
+      await store.saveRecord({ ...signed, version: 2, status: 'draft', values: { discussion: `${marker} v2` }, updatedAt: '2026-12-03T09:00:00.000Z' }, signed.etag);
+      const keep = await store.saveRecord(record('rec-2', 's-2', 'r1', '2026-12-01T12:00:00.000Z'));
+      await store.saveActions([action('act-1', 'r1', 'rec-1', 'p-ria', '2026-12-10', 'open'), action('act-2', 'r1', 'rec-2', 'p-ria', '2026-12-10', 'open')]);
+      if (sut.holdsText) expect(await sut.holdsText(marker)).toBe(true);
+
+      expect(await store.disposeRecord('rec-1')).toEqual({ records: 1, versions: 1, actions: 1 });
+      expect(await store.getRecord('rec-1')).toBeUndefined();
+      expect(await store.getRecordForSession('s-1')).toBeUndefined();
+      expect(await store.listRecordVersions('rec-1')).toEqual([]);
+      expect(ids(await store.listActions({ relationshipIds: ['r1'] }))).toEqual(['act-2']);
+      expect(await store.listRecords({})).toEqual([keep]);
+      if (sut.holdsText) expect(await sut.holdsText(marker)).toBe(false);
+      expect(await store.disposeRecord('rec-1')).toEqual({ records: 0, versions: 0, actions: 0 });
     });
 
     it('records: two writers from the same etag, exactly one wins', async () => {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionItem, Agreement, AuditEntry, ConversationRef, Person, RecordStatus, Relationship, Series, Session, SupervisionRecord } from '../../domain/model';
 import type { DirectoryPort } from '../../ports/directory';
-import { ConcurrencyError, type CardMessage, type RecordStore } from '../../ports/store';
+import { ConcurrencyError, type CardMessage, type DisposalCounts, type RecordStore } from '../../ports/store';
 import { type Db, transaction } from './db';
 import { nul, personFromRow, relationshipFromRow, seriesFromRow, sessionFromRow } from './rows';
 
@@ -214,6 +214,18 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     const old = (this.db.prepare('SELECT body FROM record_versions WHERE record_id = ? ORDER BY version').all(recordId) as Row[]).map((r) => JSON.parse(String(r.body)) as SupervisionRecord);
     const current = await this.getRecord(recordId);
     return current ? [...old, current] : old;
+  }
+
+  async disposeRecord(recordId: string): Promise<DisposalCounts> {
+    // Deleted rows would otherwise stay readable in free pages and in the write-ahead log.
+    this.db.exec('PRAGMA secure_delete = ON');
+    const counts = transaction(this.db, () => ({
+      records: Number(this.db.prepare('DELETE FROM records WHERE id = ?').run(recordId).changes),
+      versions: Number(this.db.prepare('DELETE FROM record_versions WHERE record_id = ?').run(recordId).changes),
+      actions: Number(this.db.prepare('DELETE FROM actions WHERE record_id = ?').run(recordId).changes),
+    }));
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    return counts;
   }
 
   // ---- actions ----

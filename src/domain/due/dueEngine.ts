@@ -13,6 +13,7 @@
  * Output: relationships in input order; each one's obligations by due date.
  */
 import type { PolicyPack } from '../policy/schema';
+import { actionDriftObligations } from './actionDrift';
 import { frequencyObligations } from './frequency';
 import { HistoryIndex } from './history';
 import { PolicyContext } from './judge';
@@ -53,6 +54,7 @@ export function dueObligations(input: DueInput): Obligation[] {
       ...rebookObligations(ctx, h, now),
       ...recordObligations(ctx, h, now),
       ...actionObligations(ctx, h, now),
+      ...actionDriftObligations(ctx, h, now),
       ...agreementObligations(ctx, h, now),
     ];
     // ISO strings in UTC with milliseconds sort as time.

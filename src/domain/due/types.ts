@@ -17,6 +17,7 @@ export const OBLIGATION_KINDS = [
   'agreement-missing',
   'agreement-review',
   'rebook-needed',
+  'action-drift',
 ] as const;
 export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
 

@@ -291,6 +291,58 @@ export const RecordTemplate = z
 export type RecordTemplate = z.infer<typeof RecordTemplate>;
 export type RecordTemplateInput = z.input<typeof RecordTemplate>;
 
+// ---------------------------------------------------------------------------
+// Inspection and data rights (issue 19): retention classes and action drift.
+// Kept in one block so concurrent edits elsewhere in this schema merge cleanly.
+
+/** What a retention class covers. */
+export const RetainedKind = z.enum(['supervision-record', 'agreement', 'qa-grade']);
+export type RetainedKind = z.infer<typeof RetainedKind>;
+
+/**
+ * A retention class: how long one kind of thing is kept, from when. Past it, an
+ * item is listed for disposal review (never deleted on its own); a legal hold
+ * stops disposal. Without a class for a kind, `retention` applies.
+ */
+export const RetentionClass = z.object({
+  id: Slug,
+  name: Name,
+  covers: z.array(RetainedKind).min(1),
+  period: durationBetween('P1M', 'P100Y'),
+  from: z.enum(['record-signed', 'leaving-organisation', 'session-date']),
+  source: Source,
+});
+export type RetentionClass = z.infer<typeof RetentionClass>;
+
+/**
+ * An action carried forward through more than `afterSessions` sessions is escalated at once. By
+ * default to the supervisee's line manager and the supervisor's: where the supervisor is the line
+ * manager (common in social work teams), escalation must reach someone above them.
+ */
+export const ActionDrift = z.object({
+  afterSessions: z.number().int().min(1).max(52),
+  notify: z.array(EscalationTarget).min(1).default(['supervisee-line-manager', 'supervisor-line-manager']),
+  source: Source,
+});
+export type ActionDrift = z.infer<typeof ActionDrift>;
+
+export const InspectionSettings = {
+  retentionClasses: z
+    .array(RetentionClass)
+    .max(50)
+    .superRefine((classes, ctx) => {
+      const seen = new Set<string>();
+      classes.forEach((c, i) => {
+        for (const kind of c.covers) {
+          if (seen.has(kind)) ctx.addIssue({ code: 'custom', path: [i, 'covers'], message: `"${kind}" is already covered by another retention class` });
+          seen.add(kind);
+        }
+      });
+    })
+    .optional(),
+  actionDrift: ActionDrift.optional(),
+};
+
 export const QaCategories = z.array(z.object({ id: Slug, name: Name, meaning: z.string().max(2000) })).min(1).max(50);
 
 export const PolicyPack = z
@@ -322,6 +374,7 @@ export const PolicyPack = z
     }),
     /** Templates this pack defines; built-in templates are referenced by id. */
     templates: z.array(RecordTemplate).max(100).default([]),
+    ...InspectionSettings,
   })
   .superRefine((pack, ctx) => {
     const ids = new Set<string>();

@@ -10,7 +10,7 @@ import { Router } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { complianceExportTable, QA_CATEGORIES, QA_COMMENT_MAX, type ComplianceReport } from '../../domain/compliance';
+import { complianceExportTable, FIGURES, QA_CATEGORIES, type FigureKey, QA_COMMENT_MAX, type ComplianceReport } from '../../domain/compliance';
 import type { Services } from '../../runtime/services';
 import { buildComplianceReport, gradeRecord, requireAuditor, sampleForAudit, SAMPLE_PER_TEAM_MAX } from '../../usecases/compliance';
 import { wrap } from '../asyncHandler';
@@ -39,6 +39,15 @@ export const ComplianceQuery = z
       }
     }
   });
+
+const FIGURE_KEYS = FIGURES.map((f) => f.key) as [FigureKey, ...FigureKey[]];
+export const ComplianceItemsQuery = z.intersection(
+  ComplianceQuery,
+  z.object({
+    figure: z.preprocess(blankIsAbsent, z.enum(FIGURE_KEYS, { error: `must be one of ${FIGURE_KEYS.join(', ')}` }).optional()),
+    relationshipId: z.preprocess(blankIsAbsent, z.string().trim().min(1).max(200).optional()),
+  }),
+);
 
 const SampleQuery = z.object({ perTeam: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(SAMPLE_PER_TEAM_MAX).optional()) });
 
@@ -76,6 +85,18 @@ export function complianceRoutes(services: Services): Router {
       const report = await buildComplianceReport(services, req.person!, query, 'json');
       res.setHeader('Cache-Control', 'no-store');
       res.json(report);
+    }),
+  );
+
+  // The drill-down: the named items behind a figure (optionally one team's or one arrangement's).
+  router.get(
+    '/compliance/items',
+    wrap(async (req, res) => {
+      const { figure, relationshipId, ...query } = ComplianceItemsQuery.parse(req.query);
+      const report = await buildComplianceReport(services, req.person!, { ...query, withItems: true }, 'json');
+      const items = (report.items ?? []).filter((i) => (!figure || i.figure === figure) && (!relationshipId || i.relationshipId === relationshipId));
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({ from: report.from, to: report.to, now: report.now, team: report.team, figure, relationshipId, count: items.length, items });
     }),
   );
 
