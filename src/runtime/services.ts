@@ -34,6 +34,8 @@ import { GraphChangeFeed } from '../adapters/graph/graphChangeFeed';
 import { GraphSubscriptionManager } from '../adapters/graph/subscriptions';
 import { EmbeddedChangeFeed } from '../jobs/calendarChanges';
 import type { CalendarChangeFeed } from '../ports/changeFeed';
+import type { DirectoryChangeFeed } from '../ports/directoryChanges';
+import { EmbeddedDirectoryChangeFeed } from '../adapters/embedded/directoryChangeFeed';
 import type { SubscriptionRegistry } from '../ports/subscriptions';
 import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
@@ -68,6 +70,12 @@ export interface Services {
    * than a secret).
    */
   appToken?: AppTokenProvider;
+  /**
+   * Who joined or left the people group, and whose manager changed: the
+   * embedded directory's snapshot (local), Graph delta queries (tenant).
+   * Absent: directory changes go unnoticed.
+   */
+  directoryChanges?: DirectoryChangeFeed;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
@@ -111,6 +119,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
     config, log, clock, policies, store, directory: store, calendar, work: new EmbeddedWorkQueue(db),
     quality: new EmbeddedQualityStore(db),
     changeFeed: new EmbeddedChangeFeed(db),
+    directoryChanges: new EmbeddedDirectoryChangeFeed(store),
     embedded: { db, store, calendar, clock: adjustable },
     async close() {
       db.close();

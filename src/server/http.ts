@@ -16,12 +16,15 @@ import { privateApi, publicApi } from './api';
 import { agreementRoutes, bookingRoutes } from './routes/booking';
 import { complianceRoutes } from './routes/compliance';
 import { devRoutes } from './routes/dev';
+import { devDirectoryRoutes } from './routes/devDirectory';
+import { peopleChangeRoutes } from './routes/peopleChanges';
+import type { Teller } from '../usecases/transfer';
 import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
 
 export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
 
-export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTokenOptions; startedAt: Date; runJobs?: () => Promise<void>; graphNotifications?: GraphNotificationReceiver }): express.Express {
+export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTokenOptions; startedAt: Date; runJobs?: () => Promise<void>; graphNotifications?: GraphNotificationReceiver; tell?: Teller; workerId?: string }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -50,10 +53,11 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
   // Graph change notifications (tenant mode): outside /api/v1, no user auth; Graph proves itself with clientState.
   if (opts.graphNotifications) app.use('/api/graph', graphNotificationRoutes(opts.graphNotifications));
   if (services.config.mode === 'local') {
-    app.use('/api/dev', express.json({ limit: '16kb' }), devRoutes(services, opts.runJobs ?? (async () => undefined)));
+    app.use('/api/dev', express.json({ limit: '16kb' }), devRoutes(services, opts.runJobs ?? (async () => undefined)), devDirectoryRoutes(services));
   }
   app.use('/api/v1', express.json({ limit: '256kb' }), publicApi(services));
   app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services));
+  app.use('/api/v1', peopleChangeRoutes(services, { tell: opts.tell ?? (async () => undefined), workerId: opts.workerId ?? `http-${process.pid}` }));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -252,4 +252,8 @@ export const MIGRATIONS: readonly string[] = [
     sync_requested_at TEXT
   );
   `,
+  // 7 (issue #20, people change): a person who left the people group stays readable (records keep their names) but is no longer listed
+  `
+  ALTER TABLE people ADD COLUMN left_on TEXT;
+  `,
 ];
