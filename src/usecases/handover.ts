@@ -15,7 +15,7 @@ import { coverProblem, coverSteps, mayManageArrangement, mayReadHandoverNote, su
 import type { Services } from '../runtime/services';
 import { shortHash } from './booking';
 import { badRequest, forbidden, notFound } from './errors';
-import { enqueueMove, MOVE_KIND, movedRelationshipId, processMoves, type MovePayload, type Teller } from './transfer';
+import { clearSeriesFrom, enqueueMove, MOVE_KIND, movedRelationshipId, processMoves, type MovePayload, type Teller } from './transfer';
 
 export const NOTE_MAX = 4000;
 const NOTE_KIND = 'handover-note';
@@ -288,6 +288,7 @@ export async function endArrangement(services: Services, tell: Teller, actor: Pe
       services.log.warn({ event: 'end.cancel-failed', relationship: rel.id, err: err instanceof Error ? err.message : String(err) }, 'could not cancel an occurrence of an ended arrangement');
     }
   }
+  await clearSeriesFrom(services, rel.supervisorId, future.map((s) => s.calendarEventId ?? ''), now);
   await services.store.appendAudit({ at: now, actorId: actor.id, action: 'arrangement-ended', subjectType: 'relationship', subjectId: rel.id, detail: { cancelled: future.length } });
   const name = (id: string) => members.get(id)?.displayName ?? 'a colleague';
   for (const person of members.values()) {

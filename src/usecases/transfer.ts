@@ -168,6 +168,7 @@ async function moveNow(services: Services, tell: Teller, p: MovePayload): Promis
       services.log.warn({ event: 'move.cancel-failed', moveId: p.moveId, err: err instanceof Error ? err.message : String(err) }, 'could not cancel a moved occurrence');
     }
   }
+  await clearSeriesFrom(services, p.fromId, moved.map((m) => String((m.detail as { eventId?: string } | undefined)?.eventId ?? '')), p.effectiveFrom);
   crashPoint(services, 'move-after-cancel');
 
   // 5: the new series, keeping the cadence from the last session before the move.
@@ -271,6 +272,31 @@ async function movePaperwork(services: Services, rel: Relationship, p: MovePaylo
       await store.appendAudit({ at: now, actorId: p.byId, action: 'agreement-to-re-sign', subjectType: 'relationship', subjectId: rel.id, detail: { moveId: p.moveId } });
     }
   }
+}
+
+/** How far ahead an open-ended series (seeded, or made outside the app) is cleared occurrence by occurrence. */
+const CLEAR_AHEAD_MONTHS = 24;
+
+/**
+ * The app books series with a COUNT, so the sessions it tracks are every
+ * occurrence; a series without an end (seeded, or made by hand) has more
+ * occurrences than sessions. Those leave the calendar too, up to two years
+ * ahead (the calendar port has no "end this series"; Graph would need a PATCH
+ * of the master's recurrence range).
+ */
+export async function clearSeriesFrom(services: Services, organiserId: string, eventIds: string[], from: string): Promise<number> {
+  const masters = new Set(eventIds.filter(Boolean));
+  if (!masters.size) return 0;
+  const window = { start: from, end: DateTime.fromISO(from).plus({ months: CLEAR_AHEAD_MONTHS }).toUTC().toISO()! };
+  const left = (await services.calendar.listEvents(organiserId, window)).filter((e) => !e.isCancelled && e.seriesMasterId && masters.has(e.seriesMasterId) && e.start >= from);
+  for (const e of left) {
+    try {
+      await services.calendar.cancelOccurrence(organiserId, e.seriesMasterId!, e.originalStart ?? e.start, 'Supervision has moved or ended');
+    } catch (err) {
+      services.log.warn({ event: 'clear-series.failed', err: err instanceof Error ? err.message : String(err) }, 'could not cancel an occurrence');
+    }
+  }
+  return left.length;
 }
 
 /** Sessions taken out of an arrangement by a move, for the history views. */
