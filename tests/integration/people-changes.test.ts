@@ -24,7 +24,7 @@ async function ctx() {
   return { ...c, told, tell, person };
 }
 
-const supervision = (events: { attendees: { personId: string }[]; subject: string }[], who: string) => events.filter((e) => e.subject === 'Supervision' && e.attendees.some((a) => a.personId === who));
+const supervision = <E extends { attendees: { personId: string }[]; subject: string }>(events: E[], who: string) => events.filter((e) => e.subject === 'Supervision' && e.attendees.some((a) => a.personId === who));
 
 describe('handover', () => {
   it('moves Sam from Daniel to Grace: calendars, cadence from the last held session, paperwork, note, three told, audited', async () => {
