@@ -26,6 +26,7 @@ import type { TokenSource } from '../adapters/graph/graphAuth';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { GraphCalendar, type GraphUserRef } from '../adapters/graph/graphCalendar';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
+import { GraphDirectoryChangeFeed } from '../adapters/graph/graphDirectoryChanges';
 import { SharePointStore } from '../adapters/sharepoint/sharepointStore';
 import { SharePointWorkQueue } from '../adapters/sharepoint/sharepointWorkQueue';
 import { SharePointQualityStore } from '../adapters/sharepoint/sharepointQualityStore';
@@ -179,9 +180,18 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     maxSweepPerCall: 200,
     log,
   });
+  // Directory changes (joiners, leavers, new managers) by delta queries; their links kept beside the calendar cursors.
+  const directoryChanges = new GraphDirectoryChangeFeed({
+    http,
+    peopleGroupId: env.PEOPLE_GROUP_ID,
+    cursors: {
+      get: async (key) => (await registry.getDelta(key))?.deltaLink,
+      set: (key, deltaLink) => registry.saveDelta({ personId: key, deltaLink }),
+    },
+  });
   log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID }, 'tenant mode: Entra directory and Exchange calendars through Graph, records and work in SharePoint');
   return {
-    config, log, clock, policies, store, directory, calendar, work, quality, changeFeed,
+    config, log, clock, policies, store, directory, calendar, work, quality, changeFeed, directoryChanges,
     graph: { subscriptions, notifications, registry },
     ...(appToken ? { appToken } : {}),
     async close() {

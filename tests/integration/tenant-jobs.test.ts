@@ -134,7 +134,7 @@ describe('tenant services for the jobs', () => {
     expect(fake.httpRequests).toEqual([]);
     // A test token source: no MSAL client of the app's own to lend the bot.
     expect(services.appToken).toBeUndefined();
-    expect(createJobs(services, notify()).map((j) => j.name)).toEqual(['reconcile', 'reminders', 'graph-subscriptions']);
+    expect(createJobs(services, notify()).map((j) => j.name)).toEqual(['reconcile', 'people-changes', 'reminders', 'graph-subscriptions']);
     await services.close();
   });
 
