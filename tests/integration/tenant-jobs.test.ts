@@ -330,7 +330,7 @@ describe('local mode is unchanged', () => {
     const ctx = await testServices({ now: new Date(T0).toISOString() });
     const { work, taken } = recordingLeases(ctx.services.work);
     const jobs = createJobs({ ...ctx.services, work }, notify());
-    expect(jobs.map((j) => j.name)).toEqual(['reconcile', 'reminders']);
+    expect(jobs.map((j) => j.name)).toEqual(['reconcile', 'people-changes', 'reminders']);
     const active = (await ctx.services.store.listRelationships({ activeOnly: true })).map((r) => `reconcile:${r.id}`).sort();
     expect(active.length).toBeGreaterThan(0);
     // The first run also takes the seed's calendar changes (the fast path), then sweeps everyone.
