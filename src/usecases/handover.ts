@@ -165,7 +165,7 @@ export async function requestCover(services: Services, tell: Teller, workerId: s
     const bad = coverProblem(from, req.until, today(services, rel));
     if (bad) throw badRequest(bad);
     if (from < today(services, rel)) throw badRequest('from: the cover cannot start in the past');
-    if ((await activeCovers(services)).some((c) => c.relationshipId === rel.id)) throw badRequest(`This arrangement is already covered; let that cover end first.`);
+    if ((await activeCovers(services)).covers.some((c) => c.relationshipId === rel.id)) throw badRequest(`This arrangement is already covered; let that cover end first.`);
     const period: CoverPeriod = { id, relationshipId: rel.id, originalSupervisorId: rel.supervisorId, coverId: req.coverId, from, until: req.until, byId: actor.id };
     await services.store.claim(COVER_KIND, id, now, { ...period });
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'cover-arranged', subjectType: 'relationship', subjectId: rel.id, detail: { cover: req.coverId, from, until: req.until, coverPeriod: id } });
@@ -175,19 +175,20 @@ export async function requestCover(services: Services, tell: Teller, workerId: s
   return { covers };
 }
 
-async function coverState(services: Services, cover: CoverPeriod): Promise<{ started: boolean; ended: boolean }> {
-  // Enqueued once per step: the outbox key is the durable "done" mark, whatever became of it.
-  const requested = await services.store.listClaims('cover-step', `${cover.id}:`);
-  return { started: requested.some((r) => r.key === `${cover.id}:start`), ended: requested.some((r) => r.key === `${cover.id}:end`) };
+/** Which steps of which covers have been set going: one read of the ledger, however many covers. */
+async function coverSteps_(services: Services): Promise<Set<string>> {
+  return new Set((await services.store.listClaims('cover-step')).map((r) => r.key));
 }
 
-async function activeCovers(services: Services): Promise<CoverPeriod[]> {
-  const out: CoverPeriod[] = [];
-  for (const c of await services.store.listClaims(COVER_KIND)) {
-    const cover = c.detail as unknown as CoverPeriod;
-    if (!(await coverState(services, cover)).ended) out.push(cover);
-  }
-  return out;
+function stateOf(cover: CoverPeriod, steps: Set<string>): { started: boolean; ended: boolean } {
+  // Enqueued once per step: the ledger key is the durable "set going" mark, whatever became of the move.
+  return { started: steps.has(`${cover.id}:start`), ended: steps.has(`${cover.id}:end`) };
+}
+
+async function activeCovers(services: Services): Promise<{ covers: CoverPeriod[]; steps: Set<string> }> {
+  const steps = await coverSteps_(services);
+  const covers = (await services.store.listClaims(COVER_KIND)).map((c) => c.detail as unknown as CoverPeriod).filter((c) => !stateOf(c, steps).ended);
+  return { covers, steps };
 }
 
 /**
@@ -198,12 +199,14 @@ async function activeCovers(services: Services): Promise<CoverPeriod[]> {
 export async function runCovers(services: Services, tell: Teller, workerId: string): Promise<void> {
   // Two passes: a cover whose whole period passed unseen starts, and only once that move is done does it end.
   for (let pass = 0; pass < 2; pass++) {
+    let started = 0;
     const now = services.clock.now().toISOString();
-    for (const cover of await activeCovers(services)) {
+    const { covers, steps } = await activeCovers(services);
+    for (const cover of covers) {
       try {
         const rel = await services.store.getRelationship(cover.relationshipId);
         if (!rel) continue;
-        const state = await coverState(services, cover);
+        const state = stateOf(cover, steps);
         for (const step of coverSteps(cover, today(services, rel), state)) {
           if (step === 'end' && !(await services.work.result(MOVE_KIND, `${cover.id}-start`))) continue;
           const payload: MovePayload =
@@ -212,6 +215,7 @@ export async function runCovers(services: Services, tell: Teller, workerId: stri
               : { moveId: `${cover.id}-end`, kind: 'cover-end', relationshipId: rel.id, fromId: cover.coverId, toId: cover.originalSupervisorId, effectiveFrom: maxIso(now, startOfDay(services, rel, cover.until)), byId: cover.byId, coverId: cover.id };
           await enqueueMove(services, payload, now);
           await services.store.claim('cover-step', `${cover.id}:${step}`, now);
+          if (step === 'start') started += 1;
           await services.store.appendAudit({ at: now, actorId: 'system:people-changes', action: `cover-${step}`, subjectType: 'relationship', subjectId: rel.id, detail: { coverPeriod: cover.id } });
         }
       } catch (err) {
@@ -220,6 +224,8 @@ export async function runCovers(services: Services, tell: Teller, workerId: stri
       }
     }
     await processMoves(services, tell, workerId);
+    // A second pass only matters when a cover just started (its end may be due too).
+    if (started === 0) break;
   }
 }
 
@@ -240,6 +246,7 @@ export interface CoverView extends CoverPeriod {
 /** Cover periods the actor may see (in them, managing someone in them, or a lead), with what was covered. */
 export async function listCovers(services: Services, actor: Person): Promise<CoverView[]> {
   const out: CoverView[] = [];
+  const steps = await coverSteps_(services);
   for (const c of await services.store.listClaims(COVER_KIND)) {
     const cover = c.detail as unknown as CoverPeriod;
     const rel = await services.store.getRelationship(cover.relationshipId);
@@ -247,7 +254,7 @@ export async function listCovers(services: Services, actor: Person): Promise<Cov
     const members = await membersOf(services, rel);
     const involved = [cover.coverId, cover.originalSupervisorId].includes(actor.id) || mayManageArrangement(actor, { ...rel, supervisorId: cover.originalSupervisorId }, members);
     if (!involved) continue;
-    const state = await coverState(services, cover);
+    const state = stateOf(cover, steps);
     const from = startOfDay(services, rel, cover.from);
     const until = startOfDay(services, rel, cover.until);
     const sessions = (await services.store.listSessions({ relationshipIds: [rel.id], from, to: until })).filter((s) => s.start >= from && s.start < until);

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { EmbeddedDirectoryChangeFeed } from '../../src/adapters/embedded/directoryChangeFeed';
 import type { Person } from '../../src/domain/model';
 import { peopleNoticeCard } from '../../src/bot/cards/peopleChange';
+import { bookSeries } from '../../src/usecases/booking';
 import { noticeDirectoryChanges, listFlags, setUpArrangement } from '../../src/usecases/directoryChanges';
 import { endArrangement, listCovers, readHandoverNotes, requestCover, requestHandover, runCovers } from '../../src/usecases/handover';
 import type { PeopleNotice } from '../../src/usecases/transfer';
@@ -135,6 +136,23 @@ describe('ending an arrangement', () => {
     expect(supervision(await calendar.listEvents('daniel-okafor', FAR), 'sam-patel')).toHaveLength(0);
     expect((await store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['held'] })).length).toBe(3);
     await expect(endArrangement(services, tell, await person('tom-reynolds'), 'rel-grace-tom', 'x')).rejects.toMatchObject({ status: 403 });
+  });
+});
+
+describe('ending an accidental group arrangement', () => {
+  it('ends the group only: its sessions leave the calendar, the members keep their own arrangements', async () => {
+    const { services, calendar, tell, person, store } = await ctx();
+    const booked = await bookSeries(services, await person('daniel-okafor'), { superviseeIds: ['amira-hussain', 'joe-bennett'], requestKey: 'group-by-mistake-1' });
+    const group = (await store.getRelationship(booked.relationshipId))!;
+    expect(group.kind).toBe('group');
+    expect(supervision(await calendar.listEvents('daniel-okafor', FAR), 'joe-bennett').length + (await calendar.listEvents('daniel-okafor', FAR)).filter((e) => e.subject === 'Group supervision').length).toBeGreaterThan(0);
+    const out = await endArrangement(services, tell, await person('daniel-okafor'), group.id, 'Booked as a group by mistake');
+    expect(out.cancelled).toBe(booked.sessions.length);
+    expect((await calendar.listEvents('daniel-okafor', FAR)).filter((e) => e.subject === 'Group supervision')).toHaveLength(0);
+    expect(await store.getRelationship('rel-daniel-amira')).toMatchObject({ active: true });
+    expect(await store.getRelationship('rel-daniel-joe')).toMatchObject({ active: true });
+    // The reason stays in the app, never in the audit trail.
+    expect(JSON.stringify(await store.listAudit({ subjectId: group.id }))).not.toContain('by mistake');
   });
 });
 
