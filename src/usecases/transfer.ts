@@ -31,6 +31,7 @@ import type { Services } from '../runtime/services';
 import { segmentKey, shortHash, writeProposal } from './booking';
 import { notFound } from './errors';
 import { gatherParticipants } from './participants';
+import { matches } from './reconcile';
 
 export const MOVE_KIND = 'people-move';
 const LEASE_MS = 120_000;
@@ -141,6 +142,10 @@ async function moveNow(services: Services, tell: Teller, p: MovePayload): Promis
 
   // 1–3: only while the arrangement is still the old supervisor's (a retry after step 3 skips them).
   if (rel.supervisorId === p.fromId && rel.active) {
+    // Sessions before the move stay with the old supervisor; once the arrangement is the new one's, the
+    // reconciler reads the new calendar. Settle them now from the old one: still there, it happened (or is
+    // happening); gone, it did not.
+    await settleStaying(services, rel, all, p, now);
     const moving = sessionsToMove(all, p.effectiveFrom);
     for (const s of moving) {
       await store.claim('moved-session', `${p.moveId}:${s.id}`, now, { organiserId: p.fromId, eventId: s.calendarEventId ?? '', occurrenceStart: s.seriesId ? (s.occurrenceStart ?? '') : '' });
@@ -204,6 +209,20 @@ async function moveNow(services: Services, tell: Teller, p: MovePayload): Promis
   await store.appendAudit({ at: now, actorId: p.byId, action: `${p.kind}-done`, subjectType: 'relationship', subjectId: rel.id, detail: { moveId: p.moveId, sessionsMoved: moved.length, booked: booking.booked } });
   services.log.info({ event: 'people.move', kind: p.kind, relationship: rel.id, moved: moved.length, booked: booking.booked }, 'arrangement moved');
   return { outcome: 'moved', moved: moved.length, ...booking };
+}
+
+async function settleStaying(services: Services, rel: Relationship, all: Session[], p: MovePayload, now: string): Promise<void> {
+  const staying = all.filter((s) => s.status === 'planned' && s.start < p.effectiveFrom);
+  if (!staying.length) return;
+  const window = { start: DateTime.fromISO(staying[0]!.start).minus({ days: 1 }).toUTC().toISO()!, end: DateTime.fromISO(staying[staying.length - 1]!.end).plus({ days: 1 }).toUTC().toISO()! };
+  const events = await services.calendar.listEvents(p.fromId, window);
+  const settled = staying.map((s): Session => {
+    const event = events.find((e) => matches(s, e));
+    if (event && !event.isCancelled) return { ...s, start: event.start, end: event.end, status: 'held' };
+    return { ...s, status: s.end <= now ? 'missed' : 'cancelled' };
+  });
+  await services.store.saveSessions(settled);
+  await services.store.appendAudit({ at: now, actorId: 'system:people-changes', action: 'sessions-settled-before-move', subjectType: 'relationship', subjectId: rel.id, detail: { moveId: p.moveId, held: settled.filter((s) => s.status === 'held').length, notHeld: settled.filter((s) => s.status !== 'held').length } });
 }
 
 async function bookContinuation(

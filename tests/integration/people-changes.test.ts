@@ -7,6 +7,7 @@ import { EmbeddedDirectoryChangeFeed } from '../../src/adapters/embedded/directo
 import type { Person } from '../../src/domain/model';
 import { peopleNoticeCard } from '../../src/bot/cards/peopleChange';
 import { bookSeries } from '../../src/usecases/booking';
+import { reconcile } from '../../src/usecases/reconcile';
 import { noticeDirectoryChanges, listFlags, setUpArrangement } from '../../src/usecases/directoryChanges';
 import { endArrangement, listCovers, readHandoverNotes, requestCover, requestHandover, runCovers } from '../../src/usecases/handover';
 import type { PeopleNotice } from '../../src/usecases/transfer';
@@ -72,6 +73,16 @@ describe('handover', () => {
     expect(again.handovers[0]).toMatchObject({ outcome: 'moved', booked: out.handovers[0]!.booked });
     expect(told).toHaveLength(3);
     expect(supervision(await calendar.listEvents('grace-whitfield', FAR), 'sam-patel')).toHaveLength(graces.length);
+  });
+
+  it('a session that just ended (not yet reconciled) stays as held with Daniel; the reconciler then finds nothing to rebook', async () => {
+    const { services, tell, person, store, clock } = await ctx();
+    const [next] = await store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['planned'] });
+    clock.set(new Date(Date.parse(next!.end) + 60_000).toISOString());
+    await requestHandover(services, tell, 'w1', await person('helen-carter'), { relationshipIds: ['rel-daniel-sam'], toId: 'grace-whitfield', requestKey: 'handover-after-session-1' });
+    expect((await store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === next!.id)).toMatchObject({ status: 'held' });
+    const outcomes = await reconcile(services, 'w1');
+    expect(outcomes.flatMap((o) => [...o.cancelled, ...o.rebooksQueued])).toEqual([]);
   });
 
   it('only the supervisor, a line manager or a lead may hand over; the new supervisor must be a supervisor', async () => {
