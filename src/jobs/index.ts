@@ -13,6 +13,9 @@ import { deliverRecordMessages, startRecordsForHeldSessions } from '../usecases/
 import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
 import { EmbeddedChangeFeed } from './calendarChanges';
 import type { Job } from './scheduler';
+import { peopleTeller } from '../bot/peopleNotices';
+import { noticeDirectoryChanges } from '../usecases/directoryChanges';
+import { runCovers } from '../usecases/handover';
 
 export const WORKER_ID = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -63,6 +66,15 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       await startRecordsForHeldSessions(services, notify, workerId);
       // Record messages a failed send left in the outbox.
       await deliverRecordMessages(services, notify, workerId);
+    },
+  });
+  const tell = peopleTeller(notify);
+  jobs.push({
+    name: 'people-changes',
+    async run() {
+      // Covers start and end on their dates; moves that failed are retried (both inside runCovers).
+      await runCovers(services, tell, workerId);
+      if (services.directoryChanges) await noticeDirectoryChanges(services, services.directoryChanges, tell);
     },
   });
   const limiter = new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);

@@ -27,6 +27,7 @@ import { GraphHttp } from '../adapters/graph/graphHttp';
 import { GraphCalendar, type GraphUserRef } from '../adapters/graph/graphCalendar';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
 import { MembershipGatedDirectory, PeopleGroupMembership } from '../adapters/graph/peopleGroupMembership';
+import { GraphDirectoryChangeFeed } from '../adapters/graph/graphDirectoryChanges';
 import { SharePointStore } from '../adapters/sharepoint/sharepointStore';
 import { SharePointWorkQueue } from '../adapters/sharepoint/sharepointWorkQueue';
 import { SharePointQualityStore } from '../adapters/sharepoint/sharepointQualityStore';
@@ -35,6 +36,8 @@ import { GraphChangeFeed } from '../adapters/graph/graphChangeFeed';
 import { GraphSubscriptionManager } from '../adapters/graph/subscriptions';
 import { EmbeddedChangeFeed } from '../jobs/calendarChanges';
 import type { CalendarChangeFeed } from '../ports/changeFeed';
+import type { DirectoryChangeFeed } from '../ports/directoryChanges';
+import { EmbeddedDirectoryChangeFeed } from '../adapters/embedded/directoryChangeFeed';
 import type { SubscriptionRegistry } from '../ports/subscriptions';
 import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
@@ -72,6 +75,12 @@ export interface Services {
    * than a secret).
    */
   appToken?: AppTokenProvider;
+  /**
+   * Who joined or left the people group, and whose manager changed: the
+   * embedded directory's snapshot (local), Graph delta queries (tenant).
+   * Absent: directory changes go unnoticed.
+   */
+  directoryChanges?: DirectoryChangeFeed;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
@@ -115,6 +124,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
     config, log, clock, policies, store, directory: store, calendar, work: new EmbeddedWorkQueue(db),
     quality: new EmbeddedQualityStore(db),
     changeFeed: new EmbeddedChangeFeed(db),
+    directoryChanges: new EmbeddedDirectoryChangeFeed(store),
     embedded: { db, store, calendar, clock: adjustable },
     async close() {
       db.close();
@@ -176,9 +186,18 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     maxSweepPerCall: 200,
     log,
   });
+  // Directory changes (joiners, leavers, new managers) by delta queries; their links kept beside the calendar cursors.
+  const directoryChanges = new GraphDirectoryChangeFeed({
+    http,
+    peopleGroupId: env.PEOPLE_GROUP_ID,
+    cursors: {
+      get: async (key) => (await registry.getDelta(key))?.deltaLink,
+      set: (key, deltaLink) => registry.saveDelta({ personId: key, deltaLink }),
+    },
+  });
   log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID }, 'tenant mode: Entra directory and Exchange calendars through Graph, records and work in SharePoint');
   return {
-    config, log, clock, policies, store, directory, calendar, work, quality, changeFeed,
+    config, log, clock, policies, store, directory, calendar, work, quality, changeFeed, directoryChanges,
     graph: { subscriptions, notifications, registry },
     ...(appToken ? { appToken } : {}),
     async close() {

@@ -9,7 +9,9 @@ import { App, ExpressAdapter } from '@microsoft/teams.apps';
 import { isLoopback, type AppConfig, type TenantEnv } from '../config/env';
 import { registerBot } from '../bot/bot';
 import { Scheduler } from '../jobs/scheduler';
-import { createJobs } from '../jobs';
+import { createJobs, WORKER_ID } from '../jobs';
+import { peopleTeller } from '../bot/peopleNotices';
+import type { Teller } from '../usecases/transfer';
 import { CardActionRouter } from '../bot/cardActions';
 import { registerRebookActions } from '../bot/actions/rebook';
 import { registerRecordActions } from '../bot/actions/records';
@@ -89,7 +91,11 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   let runJobs = async () => undefined as void;
   // The Teams SDK registers /api/messages on its own app, mounted behind the bot guard and before the JSON error handler.
   const botApp = express();
+  // The notifier needs the bot, which needs the HTTP app: people-change cards go through it once it exists.
+  let tell: Teller = async () => undefined;
   const expressApp = createHttpApp(services, {
+    tell: (person, notice) => tell(person, notice),
+    workerId: WORKER_ID,
     startedAt,
     bot: botApp,
     botAuth: env.PT_MODE === 'tenant' ? botTokenOptions(env) : undefined,
@@ -120,6 +126,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   });
   const notifier = new TeamsNotifier(teams, services.store, log);
   const notify = { notifier, tabUrl };
+  tell = peopleTeller(notify);
   const actions = new CardActionRouter();
   registerRebookActions(actions);
   registerRecordActions(actions);

@@ -17,6 +17,9 @@ import { agreementRoutes, bookingRoutes } from './routes/booking';
 import { complianceRoutes } from './routes/compliance';
 import { inspectionRoutes } from './routes/inspection';
 import { devRoutes } from './routes/dev';
+import { devDirectoryRoutes } from './routes/devDirectory';
+import { peopleChangeRoutes } from './routes/peopleChanges';
+import type { Teller } from '../usecases/transfer';
 import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
 import type { BotTokenOptions } from './auth/botFrameworkToken';
@@ -41,6 +44,9 @@ export interface HttpAppOptions {
   botAuth?: BotTokenOptions;
   /** Per-caller rate limits (defaults: DEFAULT_RATE_LIMITS). */
   rateLimits?: Partial<RateLimitSettings>;
+  /** How people-change notices reach people (the bot, once it exists). */
+  tell?: Teller;
+  workerId?: string;
 }
 
 export function createHttpApp(services: Services, opts: HttpAppOptions): express.Express {
@@ -85,12 +91,13 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
   );
   if (opts.bot) app.use(opts.bot);
   if (services.config.mode === 'local') {
-    app.use('/api/dev', jsonBody('16kb'), devRoutes(services, opts.runJobs ?? (async () => undefined)));
+    app.use('/api/dev', jsonBody('16kb'), devRoutes(services, opts.runJobs ?? (async () => undefined)), devDirectoryRoutes(services));
   }
   app.use('/api/v1', jsonBody('256kb'), publicApi(services));
   const personKey = (req: Request) => (req.person ? `person:${req.person.id}` : undefined);
   app.use(['/api/v1/plan', '/api/v1/series', '/api/v1/urgent'], identify(services, opts.tokenOptions), rateLimit(limits.planning, personKey));
   app.use('/api/v1', identify(services, opts.tokenOptions), rateLimit(limits.api, personKey), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), inspectionRoutes(services));
+  app.use('/api/v1', peopleChangeRoutes(services, { tell: opts.tell ?? (async () => undefined), workerId: opts.workerId ?? `http-${process.pid}` }));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
   // Anything else: a JSON 404, never Express's HTML page.
   app.use((_req, res) => res.status(404).json({ error: 'Not found' }));

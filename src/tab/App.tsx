@@ -8,12 +8,13 @@ import { SignInPicker } from './components/SignInPicker';
 import { tabConfig } from './auth';
 import { detectHost, type HostInfo, type ThemeName } from './host';
 import { Book } from './pages/Book';
+import { Changes } from './pages/Changes';
 import { Compliance } from './pages/Compliance';
 import { Home } from './pages/Home';
 import { People } from './pages/People';
 import { Records } from './pages/Records';
 
-type Page = 'mine' | 'people' | 'book' | 'records' | 'compliance';
+type Page = 'mine' | 'people' | 'book' | 'records' | 'compliance' | 'changes';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 
@@ -80,6 +81,7 @@ function SignedIn({ personId }: { personId: string }) {
           <Tab value="book">Book</Tab>
           <Tab value="records">Records</Tab>
           <Tab value="compliance">Compliance</Tab>
+          <Tab value="changes">Changes</Tab>
         </TabList>
       </nav>
       {page === 'mine' && <Home personId={personId} />}
@@ -94,6 +96,7 @@ function SignedIn({ personId }: { personId: string }) {
       {page === 'book' && <Book initialRelationshipId={bookFor} />}
       {page === 'records' && <Records />}
       {page === 'compliance' && <Compliance />}
+      {page === 'changes' && <Changes />}
     </>
   );
 }

@@ -106,7 +106,7 @@ async function findOrCreateGroup(services: Services, actor: Person, superviseeId
   return group_;
 }
 
-function shortHash(s: string): string {
+export function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 16);
 }
 
@@ -165,7 +165,7 @@ export interface BookedSeries {
 }
 
 /** Segment i of a booking: its own calendar series and request key. */
-const segmentKey = (requestKey: string, i: number) => `${requestKey}#${i}`;
+export const segmentKey = (requestKey: string, i: number) => `${requestKey}#${i}`;
 
 const bookingLocks = new KeyedMutex();
 
@@ -200,6 +200,39 @@ async function bookSeriesNow(services: Services, actor: Person, choice: BookingC
     throw conflict(`This arrangement already has ${upcoming.length} planned session${upcoming.length === 1 ? '' : 's'} (next on ${upcoming[0]!.start.slice(0, 10)}). Change or end that series before booking another.`);
   }
 
+  const { series: seriesList, sessions } = await writeProposal(services, relationship, proposal, choice.requestKey, actor.id, now);
+  await store.appendAudit({
+    at: now, actorId: actor.id, action: 'book-series', subjectType: 'relationship', subjectId: relationship.id,
+    detail: { sessions: sessions.length, moved: proposal.movedCount, onBehalf: actor.id !== relationship.supervisorId },
+  });
+  services.log.info({ event: 'booking.series', relationship: relationship.id, sessions: sessions.length }, 'series booked');
+  return { relationshipId: relationship.id, series: seriesList, sessions, duplicate: false, description: proposal.description };
+}
+
+async function existingBooking(services: Services, actor: Person, requestKey: string, first: Series): Promise<BookedSeries> {
+  const relationship = await services.store.getRelationship(first.relationshipId);
+  if (!relationship || !mayBookFor(actor, relationship)) throw forbidden('That booking belongs to someone else');
+  const series: Series[] = [];
+  for (let i = 0; ; i++) {
+    const s = i === 0 ? first : await services.store.getSeriesByRequestKey(segmentKey(requestKey, i));
+    if (!s) break;
+    series.push(s);
+  }
+  const ids = new Set(series.map((s) => s.id));
+  const sessions = (await services.store.listSessions({ relationshipIds: [relationship.id] })).filter((s) => s.seriesId && ids.has(s.seriesId));
+  return { relationshipId: relationship.id, series, sessions, duplicate: true, description: 'Already booked' };
+}
+
+/**
+ * Books a chosen proposal into the supervisor's calendar (attendees invited) and
+ * the store: one calendar series per segment. Every step is keyed by
+ * `requestKey` (calendar transaction ids, series request keys, session ids), so
+ * running it again after a crash finds what the first run made.
+ */
+export async function writeProposal(services: Services, relationship: Relationship, proposal: PlanProposal, requestKey: string, actorId: string, now: string): Promise<{ series: Series[]; sessions: Session[] }> {
+  const { store, calendar } = services;
+  const choice = { requestKey };
+  const actor = { id: actorId };
   const subject = relationship.kind === 'group' ? SESSION_SUBJECT.group : SESSION_SUBJECT.individual;
   const seriesList: Series[] = [];
   const sessions: Session[] = [];
@@ -263,26 +296,7 @@ async function bookSeriesNow(services: Services, actor: Person, choice: BookingC
     seriesList.push(series);
     sessions.push(...segmentSessions);
   }
-  await store.appendAudit({
-    at: now, actorId: actor.id, action: 'book-series', subjectType: 'relationship', subjectId: relationship.id,
-    detail: { sessions: sessions.length, moved: proposal.movedCount, onBehalf: actor.id !== relationship.supervisorId },
-  });
-  services.log.info({ event: 'booking.series', relationship: relationship.id, sessions: sessions.length }, 'series booked');
-  return { relationshipId: relationship.id, series: seriesList, sessions, duplicate: false, description: proposal.description };
-}
-
-async function existingBooking(services: Services, actor: Person, requestKey: string, first: Series): Promise<BookedSeries> {
-  const relationship = await services.store.getRelationship(first.relationshipId);
-  if (!relationship || !mayBookFor(actor, relationship)) throw forbidden('That booking belongs to someone else');
-  const series: Series[] = [];
-  for (let i = 0; ; i++) {
-    const s = i === 0 ? first : await services.store.getSeriesByRequestKey(segmentKey(requestKey, i));
-    if (!s) break;
-    series.push(s);
-  }
-  const ids = new Set(series.map((s) => s.id));
-  const sessions = (await services.store.listSessions({ relationshipIds: [relationship.id] })).filter((s) => s.seriesId && ids.has(s.seriesId));
-  return { relationshipId: relationship.id, series, sessions, duplicate: true, description: 'Already booked' };
+  return { series: seriesList, sessions };
 }
 
 export function summariseProposal(p: PlanProposal) {

@@ -30,7 +30,7 @@ export interface ReconcileOutcome {
   rebooksQueued: string[];
 }
 
-function matches(session: Session, event: CalendarEvent): boolean {
+export function matches(session: Session, event: CalendarEvent): boolean {
   if (session.seriesId && session.occurrenceStart) {
     const sameSeries = event.appTag === session.seriesId || (session.calendarEventId !== undefined && event.seriesMasterId === session.calendarEventId);
     return sameSeries && event.originalStart === session.occurrenceStart;

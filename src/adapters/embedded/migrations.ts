@@ -256,4 +256,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN cancelled_at TEXT;
   `,
+  // 8 (issue #20, people change): a person who left the people group stays readable (records keep their names) but is no longer listed
+  `
+  ALTER TABLE people ADD COLUMN left_on TEXT;
+  `,
 ];

@@ -51,12 +51,27 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async listPeople(): Promise<Person[]> {
-    return (this.db.prepare('SELECT * FROM people ORDER BY display_name').all() as Row[]).map(personFromRow);
+    return (this.db.prepare('SELECT * FROM people WHERE left_on IS NULL ORDER BY display_name').all() as Row[]).map(personFromRow);
   }
 
   async getLineManager(personId: string): Promise<Person | undefined> {
     const person = await this.getPerson(personId);
     return person?.lineManagerId ? this.getPerson(person.lineManagerId) : undefined;
+  }
+
+  /**
+   * Local-mode only (the /api/dev directory stand-in): takes a person out of the
+   * people group, or puts them back. They stay readable by id, as an Entra user
+   * removed from the group does.
+   */
+  setLeft(id: string, leftOn: string | undefined): void {
+    this.db.prepare('UPDATE people SET left_on = ? WHERE id = ?').run(leftOn ?? null, id);
+  }
+
+  /** Local-mode only: the people group as it is, with managers (for the directory change feed). */
+  groupSnapshot(): Record<string, string | null> {
+    const rows = this.db.prepare('SELECT id, line_manager_id FROM people WHERE left_on IS NULL ORDER BY id').all() as Row[];
+    return Object.fromEntries(rows.map((r) => [String(r.id), r.line_manager_id === null ? null : String(r.line_manager_id)]));
   }
 
   /** Local-mode only: people come from Entra ID in a tenant. */

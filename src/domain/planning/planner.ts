@@ -55,6 +55,8 @@ interface PlanContext {
   /** Candidate start times ('HH:mm', policy zone) per weekday (1..7). */
   times: Map<number, string[]>;
   preferences: { weekdays: Set<number>; times: Set<string> };
+  /** The last session before the plan (ms), when continuing an arrangement. */
+  previousMs?: number;
 }
 
 /** A pattern at a time that passed every check; turned into a PlanProposal only if offered. */
@@ -102,6 +104,7 @@ function planChecked(input: PlanInput): PlanResult {
     if (!isPositiveDuration(input.override.interval)) throw new InputProblem(`override.interval: must be an ISO 8601 duration such as P2W (got ${JSON.stringify(input.override.interval)})`);
     if (!isLocalDate(input.override.until)) throw new InputProblem(`override.until: must be a date YYYY-MM-DD (got ${JSON.stringify(input.override.until)})`);
   }
+  const previousMs = input.previousSession === undefined ? undefined : requireInstant(input.previousSession, 'previousSession');
   const prefWeekdays = input.preferences?.weekdays ?? [];
   const prefTimes = input.preferences?.times ?? [];
   prefWeekdays.forEach((d, i) => {
@@ -149,6 +152,7 @@ function planChecked(input: PlanInput): PlanResult {
       weekdays: new Set(prefWeekdays.map((d) => WEEKDAYS.indexOf(d) + 1)),
       times: new Set(prefTimes),
     },
+    ...(previousMs !== undefined ? { previousMs } : {}),
   };
 
   const rejected: PlanRejection[] = [];
@@ -343,8 +347,9 @@ function findMove(ctx: PlanContext, dates: PatternDate[], i: number, time: strin
     if (start < ctx.startMs || start + ctx.durationMs > ctx.endMs) continue;
     if (!ctx.avail.isFree(start, start + ctx.durationMs)) continue;
     if (ctx.cadence.perTerm && termOf(d) !== term) continue;
-    // The hard maximum in local calendar days, the first session counted from the plan's start date.
-    if (hardMax && d > ctx.limitDate(prev?.date ?? ctx.startDate)) continue;
+    // The hard maximum in local calendar days: the first session counted from the last one held
+    // (a handover or a re-plan) or else from the plan's start date.
+    if (hardMax && d > ctx.limitDate(prev?.date ?? firstReferenceDate(ctx))) continue;
     if (hardMax && next && next.date > ctx.limitDate(d)) continue;
     const when = option.k === 0 ? `moved to ${option.time} the same day` : `moved ${Math.abs(option.k)} day${Math.abs(option.k) === 1 ? '' : 's'} ${option.k < 0 ? 'earlier' : 'later'} to ${dayWords(d)} ${option.time}`;
     return { index: i, date: d, time: option.time, start, patternStart, segment, moved: { reason: `${why}; ${when}`, sameWeek: option.sameWeek } };
@@ -363,6 +368,10 @@ function maxShiftDaysFor(ctx: PlanContext, dates: PatternDate[], i: number): num
 /** The first policy rule the placed dates break (its words, written on demand), or undefined. */
 function breaksPolicy(ctx: PlanContext, placed: Placed[]): (() => string) | undefined {
   const { cadence, calendar } = ctx;
+  if (cadence.hardMaximum && ctx.previousMs !== undefined && placed[0]!.start > calendar.plus(ctx.previousMs, cadence.hardMaximum)) {
+    const first = placed[0]!;
+    return () => `the first session (${dayWords(first.date)}) would be more than the hard maximum ${cadence.hardMaximum} after the last one (${dayWords(dateInZone(ctx.previousMs!, ctx.tz))})`;
+  }
   if (cadence.hardMaximum) {
     // Counted in local calendar days, including the gap from the plan's start date to the first session.
     let prevDate = ctx.startDate;
@@ -396,6 +405,11 @@ function breaksPolicy(ctx: PlanContext, placed: Placed[]): (() => string) | unde
     }
   }
   return undefined;
+}
+
+/** The date the first session's hard-maximum gap runs from: the last session held, else the plan's start. */
+function firstReferenceDate(ctx: PlanContext): string {
+  return ctx.previousMs !== undefined ? dateInZone(ctx.previousMs, ctx.tz) : ctx.startDate;
 }
 
 /** The tightest hard-maximum limit over the plan's gaps, in days (calendar months differ in length). */

@@ -41,6 +41,12 @@ export interface PlanInput {
   preferences?: { weekdays?: Weekday[]; times?: string[] };
   /** Default 5. */
   maxProposals?: number;
+  /**
+   * The start of the last session before this plan (held, or still to come
+   * with the previous supervisor): the first planned session must fall within
+   * the hard maximum of it, so a handover or cover never opens a longer gap.
+   */
+  previousSession?: string;
 }
 
 export interface PlannedOccurrence {

@@ -239,6 +239,30 @@ export const Reminders = z.object({
   source: Source,
 });
 
+/**
+ * What happens to an arrangement's paperwork when its supervisee moves to a new
+ * supervisor (a handover, or cover for a long absence). Packs that say nothing
+ * get the defaults below, each with its reason.
+ */
+export const PeopleChanges = z.object({
+  /** Open agreed actions: follow the supervisee to the new supervisor, or stay with their owner unchanged. */
+  openActions: z.enum(['move', 'stay']),
+  /** Records not yet signed (drafts, submitted, changes requested): the new supervisor completes them, or the old one still does. */
+  outstandingRecords: z.enum(['new-supervisor', 'old-supervisor']),
+  /** The agreement: signed again by the new pair, or carried over as it is. */
+  agreement: z.enum(['re-sign', 'carry-over']),
+  source: Source,
+});
+export type PeopleChanges = z.infer<typeof PeopleChanges>;
+
+export const DEFAULT_PEOPLE_CHANGES: PeopleChanges = {
+  openActions: 'move',
+  outstandingRecords: 'new-supervisor',
+  agreement: 're-sign',
+  source:
+    'default: policy silent on handover paperwork. Actions are the supervisee\'s and carried forward until done, so they follow them; an unsigned record is countersigned by whoever supervises now, so it is not left with someone who no longer does; an agreement is signed by two named people, so a new supervisor signs it afresh',
+};
+
 export const Retention = z.object({
   period: durationBetween('P1M', 'P100Y'),
   from: z.enum(['record-signed', 'leaving-organisation', 'session-date']),
@@ -367,6 +391,8 @@ export const PolicyPack = z
     agreements: Agreements,
     reminders: Reminders,
     retention: Retention,
+    /** Handover and cover: what moves with the supervisee (absent = DEFAULT_PEOPLE_CHANGES). */
+    peopleChanges: PeopleChanges.optional(),
     compliance: z.object({
       reportEvery: durationBetween('P1W', 'P2Y'),
       qaCategories: QaCategories.optional(),
