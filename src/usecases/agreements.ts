@@ -30,7 +30,8 @@ async function relationshipFor(services: Services, relationshipId: string) {
 export async function getAgreement(services: Services, actor: Person, relationshipId: string) {
   const { rel, policy } = await relationshipFor(services, relationshipId);
   const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
-  if (!viewpointOn(actor, rel, people)) throw forbidden('You cannot see this arrangement');
+  // An arrangement the caller may not see answers as a missing one.
+  if (!viewpointOn(actor, rel, people)) throw notFound('No such supervision arrangement');
   const [agreement] = await services.store.listAgreements([rel.id]);
   const today = DateTime.fromJSDate(services.clock.now()).setZone(policy.timeZone).toISODate()!;
   await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'agreement', subjectId: agreement?.id ?? rel.id });
