@@ -5,22 +5,14 @@
  * hundreds of requests are not refused for their number.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { loadConfig } from '../../src/config/env';
 import { createLogger } from '../../src/logging';
 import { startApp, type RunningApp } from '../../src/runtime/start';
+import { freePort } from './ports';
 import { ROOT } from './services';
-
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 export interface InProcessApp {
   app: RunningApp;
