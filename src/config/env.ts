@@ -26,6 +26,8 @@ const common = {
   PT_SEED: bool.default(true),
   /** How often background jobs run, in seconds. */
   PT_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Scales every per-person request limit (src/server/rateLimit.ts); e.g. 2 doubles them. */
+  PT_RATE_LIMIT_MULTIPLIER: z.coerce.number().min(0.1).max(10_000).default(1),
   /** Proactive Teams messages per second the dispatcher allows itself (kept under Teams' bot limits). */
   PT_TEAMS_MAX_PER_SECOND: z.coerce.number().min(0.1).max(50).default(5),
   /**

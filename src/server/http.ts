@@ -25,7 +25,7 @@ import { recordRoutes } from './routes/records';
 import type { BotTokenOptions } from './auth/botFrameworkToken';
 import { botEndpointGuard } from './botGuard';
 import { describeRequestError, jsonBody } from './jsonBody';
-import { botSenderKey, DEFAULT_RATE_LIMITS, rateLimit, type RateLimitSettings } from './rateLimit';
+import { botSenderKey, rateLimit, scaledLimits, type RateLimitSettings } from './rateLimit';
 
 export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
 
@@ -51,7 +51,7 @@ export interface HttpAppOptions {
 
 export function createHttpApp(services: Services, opts: HttpAppOptions): express.Express {
   const app = express();
-  const limits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
+  const limits = { ...scaledLimits(services.config.env.PT_RATE_LIMIT_MULTIPLIER), ...opts.rateLimits };
   app.disable('x-powered-by');
   // Express shows stack traces in its own error pages unless told it is in production; we never want that.
   app.set('env', 'production');

@@ -31,6 +31,12 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   graph: { burst: 500, perSecond: 100 },
 };
 
+/** Every limit multiplied by `factor` (PT_RATE_LIMIT_MULTIPLIER). */
+export function scaledLimits(factor: number, base: RateLimitSettings = DEFAULT_RATE_LIMITS): RateLimitSettings {
+  const scale = (b: BucketSettings): BucketSettings => ({ burst: Math.max(1, Math.round(b.burst * factor)), perSecond: b.perSecond * factor });
+  return { api: scale(base.api), planning: scale(base.planning), bot: scale(base.bot), graph: scale(base.graph) };
+}
+
 const MAX_KEYS = 50_000;
 
 export class TokenBuckets {

@@ -30,15 +30,23 @@ async function relationshipFor(services: Services, relationshipId: string) {
 export async function getAgreement(services: Services, actor: Person, relationshipId: string) {
   const { rel, policy } = await relationshipFor(services, relationshipId);
   const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
-  if (!viewpointOn(actor, rel, people)) throw forbidden('You cannot see this arrangement');
+  // An arrangement the caller may not see answers as a missing one.
+  if (!viewpointOn(actor, rel, people)) throw notFound('No such supervision arrangement');
   const [agreement] = await services.store.listAgreements([rel.id]);
   const today = DateTime.fromJSDate(services.clock.now()).setZone(policy.timeZone).toISODate()!;
   await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'agreement', subjectId: agreement?.id ?? rel.id });
   return { agreement, state: agreementState(agreement, today, 30, { reviewEvery: policy.agreements.reviewEvery, timeZone: policy.timeZone }), templateId: policy.agreements.template, reviewEvery: policy.agreements.reviewEvery };
 }
 
+/** An arrangement the caller has no view of answers as a missing one. */
+async function visibleTo(services: Services, actor: Person, rel: { supervisorId: string; superviseeIds: string[] } & Parameters<typeof viewpointOn>[1]): Promise<void> {
+  const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
+  if (!viewpointOn(actor, rel, people)) throw notFound('No such supervision arrangement');
+}
+
 export async function recordAgreement(services: Services, actor: Person, relationshipId: string, input: AgreementInput): Promise<Agreement> {
   const { rel, policy } = await relationshipFor(services, relationshipId);
+  if (!mayBookFor(actor, rel)) await visibleTo(services, actor, rel);
   if (!mayBookFor(actor, rel)) throw forbidden('Only the supervisor, or a safeguarding lead, can record the agreement');
   const now = DateTime.fromJSDate(services.clock.now());
   const today = now.setZone(policy.timeZone).toISODate()!;
@@ -71,6 +79,7 @@ export async function recordAgreement(services: Services, actor: Person, relatio
 export async function signAgreement(services: Services, actor: Person, relationshipId: string, agreementId: string): Promise<Agreement> {
   const { rel } = await relationshipFor(services, relationshipId);
   const role = rel.supervisorId === actor.id ? 'supervisor' : rel.superviseeIds.includes(actor.id) ? 'supervisee' : undefined;
+  if (!role) await visibleTo(services, actor, rel);
   if (!role) throw forbidden('Only the people in this arrangement can sign its agreement');
   const [agreement] = await services.store.listAgreements([rel.id]);
   if (!agreement) throw notFound('There is no agreement to sign yet');

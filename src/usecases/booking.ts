@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { mayBookFor } from '../domain/access';
+import { mayBookFor, viewpointOn } from '../domain/access';
 import type { Person, Relationship, Series, Session } from '../domain/model';
 import { plan } from '../domain/planning/planner';
 import { urgentSlot } from '../domain/planning/rebooker';
@@ -57,6 +57,8 @@ export async function resolveTarget(services: Services, actor: Person, choice: P
     throw badRequest('Choose a supervisee or a supervision arrangement');
   }
   if (!mayBookFor(actor, relationship)) {
+    // Someone with no view of the arrangement learns nothing about it (as if it did not exist); a party who may not book is told why.
+    if (choice.relationshipId && !viewpointOn(actor, relationship, new Map((await directory.listPeople()).map((p) => [p.id, p])))) throw notFound('No such supervision arrangement');
     throw forbidden('Only the supervisor of this arrangement, or a safeguarding lead on their behalf, can book its supervision.');
   }
   const policy = policies.get(relationship.policyId);

@@ -218,11 +218,13 @@ function parseData(data: Record<string, unknown>): ActionData {
 export async function handleRecordAction(services: Services, ctx: NotifyContext, actor: Person, verb: string, raw: Record<string, unknown>): Promise<AdaptiveCard> {
   const data = parseData(raw);
   const record = await services.store.getRecord(data.recordId);
-  if (!record) throw notFound('That record no longer exists');
+  // A missing record and someone else's answer alike, so a card cannot be used to probe record ids.
+  const refusal = 'Only the people in this supervision can see or change its record.';
+  if (!record) throw notFound(refusal);
   const l = await loadFor(services, record);
   if (!partiesOf(l.rel).includes(actor.id)) {
     await audit(services, actor.id, 'record-access-refused', record, { verb });
-    throw forbidden('Only the people in this supervision can see or change its record.');
+    throw notFound(refusal);
   }
   const now = services.clock.now().toISOString();
   const rows = Number.isFinite(Number(data.rows)) ? Number(data.rows) : 0;
@@ -389,10 +391,8 @@ async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, re
 export async function markActionDoneFromCard(services: Services, ctx: NotifyContext, actor: Person, actionId: string): Promise<AdaptiveCard> {
   const all = await services.store.listActions({ ownerId: actor.id });
   const action = all.find((a) => a.id === actionId);
-  if (!action) {
-    const exists = (await services.store.listActions({})).some((a) => a.id === actionId);
-    throw exists ? forbidden('Only the person who owns this action can mark it done.') : notFound('That action no longer exists');
-  }
+  // Someone else's action answers as a missing one: action ids are not confirmed to strangers.
+  if (!action) throw notFound('That action is not yours, or no longer exists');
   const now = services.clock.now().toISOString();
   const result = markActionDone(action, actor.id, now);
   if (!result.ok) throw forbidden(result.error);
@@ -419,7 +419,8 @@ export async function readRecord(services: Services, actor: Person, recordId: st
   const l = await loadFor(services, record);
   const allowed = partiesOf(l.rel).includes(actor.id) || actor.roles.includes('auditor');
   await audit(services, actor.id, allowed ? 'record-read' : 'record-access-refused', record, { via: 'tab' });
-  if (!allowed) throw forbidden('You cannot see this record');
+  // A record the caller may not see answers exactly as one that does not exist: ids are not confirmed to strangers.
+  if (!allowed) throw notFound('No such record');
   const versions = await services.store.listRecordVersions(record.id);
   const actions = await services.store.listActions({ recordId: record.id });
   return { record, versions, actions, template: l.template, session: l.session, names: namesMap(l) };

@@ -49,6 +49,8 @@ export interface SweepPlan {
   /** People with something to hear who are not told now, and why (quiet hours, already today...). */
   deferred: { personId: string; why: string }[];
   obligations: number;
+  /** Arrangements that could not be judged (something stored for them is unreadable): reported, skipped. */
+  skipped?: string[];
 }
 
 /** Is `now` a time to send in this policy: a working day, outside its quiet hours? */
@@ -98,7 +100,15 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
     store.listActions({ relationshipIds: ids }),
     store.listAgreements(ids),
   ]);
-  const obligations = dueObligations({ now: now.toISO()!, policies, relationships, sessions, records, actions, agreements });
+  const skipped: string[] = [];
+  const obligations = dueObligations({
+    now: now.toISO()!, policies, relationships, sessions, records, actions, agreements,
+    // One unreadable arrangement is reported and skipped; everyone else is still reminded.
+    onSkipped: (relationshipId, reason) => {
+      skipped.push(relationshipId);
+      services.log.warn({ event: 'reminders.skipped', relationshipId, reason }, 'reminder sweep skipped an unreadable arrangement');
+    },
+  });
   const relById = new Map(relationships.map((r) => [r.id, r]));
   // The ledger, read once per sweep (not once per obligation): what was already said, snoozed, or sent today.
   const reminded = new Set((await store.listClaims(REMINDER_KIND)).map((c) => c.key));
@@ -154,7 +164,7 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
       });
     }
   }
-  return { now: now.toISO()!, digests: [...byPerson.values()], deferred, obligations: obligations.length };
+  return { now: now.toISO()!, digests: [...byPerson.values()], deferred, obligations: obligations.length, ...(skipped.length ? { skipped } : {}) };
 }
 
 /**

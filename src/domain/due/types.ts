@@ -42,6 +42,11 @@ export interface DueInput {
   agreements: Agreement[];
   /** Only needed for policies with an external-visits requirement. */
   externalVisits?: ExternalVisit[];
+  /**
+   * Told about a relationship whose history could not be judged (a corrupt or
+   * impossible stored item): it is skipped and the rest are judged as usual.
+   */
+  onSkipped?: (relationshipId: string, reason: string) => void;
 }
 
 export interface Obligation {

@@ -23,7 +23,7 @@ const Choice = z
     times: z.array(Time).max(24).optional(),
   })
   .strict()
-  .refine((c) => c.relationshipId || c.superviseeIds, { message: 'give relationshipId or superviseeIds', path: ['relationshipId'] });
+  .refine((c) => Boolean(c.relationshipId) !== Boolean(c.superviseeIds), { message: 'give relationshipId or superviseeIds (one of them)', path: ['relationshipId'] });
 const BookBody = Choice.and(z.object({ requestKey: z.string().min(8).max(100), proposalId: z.string().max(200).optional() }));
 const UrgentBody = z.object({ relationshipId: z.string().min(1).max(200), requestKey: z.string().min(8).max(100), durationMinutes: z.number().int().min(15).max(480).optional() }).strict();
 

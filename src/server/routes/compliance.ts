@@ -31,6 +31,8 @@ export const ComplianceQuery = z
     to: z.preprocess(blankIsAbsent, DateParam.optional()),
     team: z.preprocess(blankIsAbsent, z.string().trim().min(1).max(200).optional()),
   })
+  // Only these parameters: anything else (from[]=…, a typo) is refused rather than silently ignored.
+  .strict()
   .superRefine((q, ctx) => {
     if (q.from && q.to) {
       if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be on or after from' });
@@ -49,7 +51,7 @@ export const ComplianceItemsQuery = z.intersection(
   }),
 );
 
-const SampleQuery = z.object({ perTeam: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(SAMPLE_PER_TEAM_MAX).optional()) });
+const SampleQuery = z.object({ perTeam: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(SAMPLE_PER_TEAM_MAX).optional()) }).strict();
 
 export const GradeBody = z
   .object({

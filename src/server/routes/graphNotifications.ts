@@ -40,6 +40,8 @@ import { clientStateMatches } from '../../adapters/graph/subscriptions';
 import type { Logger } from '../../logging';
 import type { Clock } from '../../ports/clock';
 import type { SubscriptionRegistry } from '../../ports/subscriptions';
+import { safeJsonReviver } from '../jsonBody';
+import { isRealInstant } from '../../domain/time/dates';
 
 /** About 1,500 basic notifications; Graph documents no maximum batch size. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -47,7 +49,8 @@ const MAX_VALIDATION_TOKEN_CHARS = 4096;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const guid = z.string().regex(GUID, 'must be a GUID');
-const instant = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date and time');
+// A real instant in the years the app can mean (Date.parse accepts 2027-02-30 and +275760-09-13).
+const instant = z.string().max(64).refine(isRealInstant, 'must be a date and time');
 /** subscription.md: clientState is at most 128 characters. */
 const clientState = z.string().max(128);
 
@@ -190,14 +193,15 @@ export class GraphNotificationReceiver {
 /** The router for /api/graph. Mount it with the app (see src/server/http.ts). */
 export function graphNotificationRoutes(receiver: GraphNotificationReceiver): Router {
   const router = Router();
-  const json = express.json({ limit: receiver.maxBodyBytes, strict: true });
+  // Prototype keys (__proto__, constructor) are refused like any other malformed body.
+  const json = express.json({ limit: receiver.maxBodyBytes, strict: true, reviver: safeJsonReviver });
 
   // Graph validates both URLs when a subscription is created: echo the token, do nothing else.
   const handshake = (req: Request, res: Response, next: NextFunction) => {
     if (!('validationToken' in req.query)) return next();
     const token = req.query.validationToken;
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_VALIDATION_TOKEN_CHARS) {
-      return void res.status(400).type('text/plain').send('Bad validation request');
+      return void res.status(400).json({ error: 'Bad validation request' });
     }
     receiver.noteValidation();
     // text/plain and nosniff (set app-wide): the token is never interpreted as HTML.
