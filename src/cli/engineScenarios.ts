@@ -27,6 +27,8 @@ const LocalDate = z
   .refine((s) => Number.isFinite(Date.parse(`${s}T00:00:00Z`)), 'is not a real date');
 const TimeZone = z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London');
 
+const RampStepSchema = z.object({ interval: IsoDuration, until: LocalDate.describe('last day of this step, inclusive') });
+
 export const IntervalSchema = z
   .object({ start: Instant, end: Instant })
   .refine((i) => Date.parse(i.end) > Date.parse(i.start), { message: 'must be after start', path: ['end'] });
@@ -58,7 +60,8 @@ export const PlanScenario = z
     start: Instant,
     horizonMonths: z.number().int().min(1).max(12).optional(),
     durationMinutes: z.number().int().positive().optional(),
-    override: z.object({ interval: IsoDuration, until: LocalDate }).optional(),
+    override: z.object({ interval: IsoDuration, until: LocalDate, then: z.array(RampStepSchema).optional() }).optional(),
+    rampFrom: LocalDate.optional().describe("start in post of a new member of staff: the staff group's ramp (staffGroups[].ramp) applies from it, unless override is given"),
     preferences: z.object({ weekdays: z.array(Weekday).optional(), times: z.array(LocalTime).optional() }).optional(),
     maxProposals: z.number().int().min(1).max(50).optional(),
   })
@@ -106,7 +109,14 @@ export const RelationshipSchema = z.object({
   policyId: z.string().min(1),
   staffGroupId: z.string().min(1),
   startedOn: LocalDate,
-  override: z.object({ interval: IsoDuration, until: LocalDate, reason: z.enum(['new-starter', 'newly-qualified', 'new-to-post']).default('new-starter') }).optional(),
+  override: z
+    .object({
+      interval: IsoDuration,
+      until: LocalDate,
+      then: z.array(RampStepSchema).optional().describe('further ramp steps, in order, each until its own date (weekly, then fortnightly, ...)'),
+      reason: z.enum(['new-starter', 'newly-qualified', 'new-to-post']).default('new-starter'),
+    })
+    .optional(),
   active: z.boolean().default(true),
 });
 

@@ -5,6 +5,7 @@
  * that a planned session already meets stays "upcoming".
  */
 import type { Requirement, StaffGroup } from '../policy/schema';
+import { currentStep } from '../ramp';
 import { yearContaining } from '../time/terms';
 import { addDays, dateOfDayNumber, dayNumber } from '../time/workingDays';
 import type { RelationshipHistory, TimedSession } from './history';
@@ -28,7 +29,9 @@ export function frequencyObligations(ctx: PolicyContext, group: StaffGroup, h: R
     const base = last?.start ?? relStart;
     const since = last ? `The last supervision was on ${dayWords(ctx, last.start)}` : `No supervision has been held since the arrangement started on ${rel.startedOn}`;
     const today = ctx.calendar.dateOf(now);
-    const override = rel.override && rel.override.until >= today ? rel.override : undefined;
+    // The ramp step in force today (weekly, then fortnightly, ... for new staff), else the policy's interval.
+    const step = rel.override ? currentStep(rel.override, today) : undefined;
+    const override = step && rel.override ? { reason: rel.override.reason, ...step } : undefined;
     const interval = override?.interval ?? r.target;
     const suffix = i ? `:${i}` : '';
     const subject = `${last?.id ?? rel.id}${suffix}`;
@@ -42,7 +45,7 @@ export function frequencyObligations(ctx: PolicyContext, group: StaffGroup, h: R
         owedBy: arrangers,
         due,
         options: { covered },
-        explanation: `${since}; the ${override ? `${override.reason} override` : 'policy'} interval is ${interval}, so the next is due by ${dayWords(ctx, due)}.${plannedWords}`,
+        explanation: `${since}; the ${override ? `${override.reason} override` : 'policy'} interval is ${interval}${override ? ` (until ${override.until})` : ''}, so the next is due by ${dayWords(ctx, due)}.${plannedWords}`,
       }),
     );
     // A hard maximum equal to the interval (Staffordshire's "every 16 weeks") falls due with it: one obligation, not two.
