@@ -66,10 +66,28 @@ export function frequencyObligations(ctx: PolicyContext, group: StaffGroup, h: R
 
   for (const r of group.requirements) {
     if (r.kind === 'rolling-minimum') out.push(rollingMinimum(ctx, h, now, r, arrangers));
-    else if (r.kind === 'per-term') out.push(...perTerm(ctx, h, now, r, arrangers));
-    else if (r.kind === 'external-visits') out.push(...externalVisits(ctx, h, now, r));
+    else if (r.kind === 'per-term') out.push(...perTerm(ctx, perSchool(h, r), now, r, arrangers));
+    else if (r.kind === 'external-visits') out.push(...externalVisits(ctx, perSchool(h, r), now, r));
   }
   return out;
+}
+
+/** What a requirement counts: the relationship's own history, or (counted per school) its school's, carried by one of its relationships. */
+interface Counted {
+  h: RelationshipHistory;
+  held: TimedSession[];
+  planned: TimedSession[];
+  visits: number[];
+  /** Subject id prefix and words when counted for a school. */
+  school?: { name: string; supervisors: string[] };
+  /** Another relationship of the school carries this obligation. */
+  skip: boolean;
+}
+
+function perSchool(h: RelationshipHistory, r: { countedPer: 'relationship' | 'school' }): Counted {
+  if (r.countedPer !== 'school' || !h.unit) return { h, held: h.counted, planned: h.planned, visits: h.externalVisits, skip: false };
+  const u = h.unit;
+  return { h, held: u.held, planned: u.planned, visits: u.externalVisits, school: { name: u.name, supervisors: [...new Set(u.relationships.map((x) => x.supervisorId))] }, skip: !u.lead };
 }
 
 /**
@@ -156,12 +174,15 @@ function mergeSorted(a: TimedSession[], b: TimedSession[]): number[] {
   return [...a, ...b].map((s) => s.start).sort((x, y) => x - y);
 }
 
-function perTerm(ctx: PolicyContext, h: RelationshipHistory, now: number, r: Extract<Requirement, { kind: 'per-term' }>, owedBy: string[]): Obligation[] {
-  const rel = h.relationship;
+function perTerm(ctx: PolicyContext, c: Counted, now: number, r: Extract<Requirement, { kind: 'per-term' }>, arrangers: string[]): Obligation[] {
+  if (c.skip) return [];
+  const rel = c.h.relationship;
+  const owedBy = c.school ? c.school.supervisors : arrangers;
+  const at = c.school ? `${c.school.name}: ` : '';
   const terms = ctx.terms(r.term);
   const today = ctx.calendar.dateOf(now);
-  const heldDates = h.counted.map((s) => ctx.calendar.dateOf(s.start));
-  const plannedDates = h.planned.map((s) => ctx.calendar.dateOf(s.start));
+  const heldDates = c.held.map((s) => ctx.calendar.dateOf(s.start));
+  const plannedDates = c.planned.map((s) => ctx.calendar.dateOf(s.start));
   const inTerm = (dates: string[], t: { start: string; end: string }) => dates.filter((d) => d >= t.start && d <= t.end).length;
   const out: Obligation[] = [];
   const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -176,10 +197,10 @@ function perTerm(ctx: PolicyContext, h: RelationshipHistory, now: number, r: Ext
       out.push(
         obligation(ctx, rel, now, {
           kind: 'per-term',
-          subjectId: slug(lastFinished.name),
+          subjectId: `${c.school ? `${slug(c.school.name)}:` : ''}${slug(lastFinished.name)}`,
           owedBy,
           due: ctx.calendar.closeOfBusiness(lastFinished.end),
-          explanation: `${lastFinished.name} (${lastFinished.start} – ${lastFinished.end}) ended with ${n} of the required ${r.minimum} session${r.minimum === 1 ? '' : 's'} per ${r.term}.`,
+          explanation: `${at}${lastFinished.name} (${lastFinished.start} – ${lastFinished.end}) ended with ${n} of the required ${r.minimum} session${r.minimum === 1 ? '' : 's'} per ${r.term}${c.school ? ', counted for the school' : ''}.`,
         }),
       );
     }
@@ -192,11 +213,11 @@ function perTerm(ctx: PolicyContext, h: RelationshipHistory, now: number, r: Ext
     out.push(
       obligation(ctx, rel, now, {
         kind: 'per-term',
-        subjectId: slug(t.name),
+        subjectId: `${c.school ? `${slug(c.school.name)}:` : ''}${slug(t.name)}`,
         owedBy,
         due: ctx.calendar.closeOfBusiness(t.end),
         options: { covered: held + planned >= r.minimum },
-        explanation: `${t.name} (${t.start} – ${t.end}) needs ${r.minimum} session${r.minimum === 1 ? '' : 's'}; ${held} held and ${planned} planned so far.`,
+        explanation: `${at}${t.name} (${t.start} – ${t.end}) needs ${r.minimum} session${r.minimum === 1 ? '' : 's'}${c.school ? ' at the school' : ''}; ${held} held and ${planned} planned so far.`,
       }),
     );
     break;
@@ -209,11 +230,15 @@ function perTerm(ctx: PolicyContext, h: RelationshipHistory, now: number, r: Ext
  * behind an even spread (with two a year, the first by mid-year), so the
  * warning comes while there is still time to arrange a visit.
  */
-function externalVisits(ctx: PolicyContext, h: RelationshipHistory, now: number, r: Extract<Requirement, { kind: 'external-visits' }>): Obligation[] {
-  const rel = h.relationship;
+function externalVisits(ctx: PolicyContext, c: Counted, now: number, r: Extract<Requirement, { kind: 'external-visits' }>): Obligation[] {
+  if (c.skip) return [];
+  const rel = c.h.relationship;
+  const owedBy = c.school ? c.school.supervisors : [rel.supervisorId];
+  const subject = (label: string) => (c.school ? `${c.school.name}:${label}` : label);
+  const at = c.school ? `${c.school.name}: ` : '';
   const today = ctx.calendar.dateOf(now);
   const out: Obligation[] = [];
-  const visitDates = h.externalVisits.map((ms) => ctx.calendar.dateOf(ms));
+  const visitDates = c.visits.map((ms) => ctx.calendar.dateOf(ms));
   const count = (y: { start: string; end: string }) => visitDates.filter((d) => d >= y.start && d <= y.end).length;
   const year = yearContaining(today, r.yearBasis);
   const previous = yearContaining(addDays(year.start, -1), r.yearBasis);
@@ -221,10 +246,10 @@ function externalVisits(ctx: PolicyContext, h: RelationshipHistory, now: number,
     out.push(
       obligation(ctx, rel, now, {
         kind: 'external-visits',
-        subjectId: previous.label,
-        owedBy: [rel.supervisorId],
+        subjectId: subject(previous.label),
+        owedBy,
         due: ctx.calendar.closeOfBusiness(previous.end),
-        explanation: `${r.yearBasis === 'academic' ? 'Academic' : 'Calendar'} year ${previous.label} ended with ${count(previous)} of the required ${r.minimumPerYear} external visits.`,
+        explanation: `${at}${r.yearBasis === 'academic' ? 'Academic' : 'Calendar'} year ${previous.label} ended with ${count(previous)} of the required ${r.minimumPerYear} external visits.`,
       }),
     );
   }
@@ -237,11 +262,11 @@ function externalVisits(ctx: PolicyContext, h: RelationshipHistory, now: number,
     out.push(
       obligation(ctx, rel, now, {
         kind: 'external-visits',
-        subjectId: year.label,
-        owedBy: [rel.supervisorId],
+        subjectId: subject(year.label),
+        owedBy,
         due,
         options: { soonFrom: Math.min(ctx.dueSoonFrom(due), ctx.dueSoonFrom(ctx.calendar.closeOfBusiness(checkpoint))) },
-        explanation: `${held} of ${r.minimumPerYear} external visits held in ${r.yearBasis} year ${year.label}; visit ${held + 1} is expected by ${checkpoint} to stay on track.`,
+        explanation: `${at}${held} of ${r.minimumPerYear} external visits held in ${r.yearBasis} year ${year.label}; visit ${held + 1} is expected by ${checkpoint} to stay on track.`,
       }),
     );
   }

@@ -25,9 +25,14 @@ export type ObligationState = (typeof OBLIGATION_STATES)[number];
 
 /** A Trust-led external supervision visit (Lingfield), held for a relationship's school. */
 export interface ExternalVisit {
-  relationshipId: string;
+  /** The relationship it was recorded against (its school's, when the policy counts per school). */
+  relationshipId?: string;
+  /** Or the school (Relationship.unit) it was made to. */
+  unit?: string;
   /** When it took place (ISO instant). */
   at: string;
+  /** Who supervised (the Trust supervisor), for the governors' report. */
+  by?: string;
 }
 
 export interface DueInput {
