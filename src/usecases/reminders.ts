@@ -33,6 +33,7 @@ const TITLES: Record<Obligation['kind'], string> = {
   'agreement-missing': 'Supervision agreement needed',
   'agreement-review': 'Supervision agreement review',
   'rebook-needed': 'Cancelled session to rebook',
+  'agreement-check': 'Supervision agreement to check at the session',
 };
 
 export interface PlannedDigest {

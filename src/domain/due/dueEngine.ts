@@ -16,10 +16,10 @@ import type { PolicyPack } from '../policy/schema';
 import { frequencyObligations } from './frequency';
 import { HistoryIndex } from './history';
 import { PolicyContext } from './judge';
-import { actionObligations, agreementObligations, rebookObligations, recordObligations } from './paperwork';
+import { actionObligations, agreementCheckObligations, agreementObligations, rebookObligations, recordObligations } from './paperwork';
 import type { DueInput, Obligation } from './types';
 
-export type { DueInput, ExternalVisit, Obligation, ObligationKind, ObligationState } from './types';
+export type { DueInput, ExternalVisit, Obligation, ObligationFacts, ObligationKind, ObligationState } from './types';
 
 // A policy's memoised calendar outlives one call: a periodic job judging with the same packs reuses it.
 const contextCache = new WeakMap<PolicyPack, PolicyContext>();
@@ -54,6 +54,7 @@ export function dueObligations(input: DueInput): Obligation[] {
       ...recordObligations(ctx, h, now),
       ...actionObligations(ctx, h, now),
       ...agreementObligations(ctx, h, now),
+      ...agreementCheckObligations(ctx, h, now),
     ];
     // ISO strings in UTC with milliseconds sort as time.
     mine.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : 1));

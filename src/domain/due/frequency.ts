@@ -45,6 +45,7 @@ export function frequencyObligations(ctx: PolicyContext, group: StaffGroup, h: R
         owedBy: arrangers,
         due,
         options: { covered },
+        facts: { interval, ...(override ? { rampReason: override.reason, rampStepUntil: override.until } : {}) },
         explanation: `${since}; the ${override ? `${override.reason} override` : 'policy'} interval is ${interval}${override ? ` (until ${override.until})` : ''}, so the next is due by ${dayWords(ctx, due)}.${plannedWords}`,
       }),
     );
@@ -200,6 +201,7 @@ function perTerm(ctx: PolicyContext, c: Counted, now: number, r: Extract<Require
           subjectId: `${c.school ? `${slug(c.school.name)}:` : ''}${slug(lastFinished.name)}`,
           owedBy,
           due: ctx.calendar.closeOfBusiness(lastFinished.end),
+          facts: { term: lastFinished.name, held: n, required: r.minimum, countedPer: r.countedPer, ...(c.school ? { school: c.school.name } : {}) },
           explanation: `${at}${lastFinished.name} (${lastFinished.start} – ${lastFinished.end}) ended with ${n} of the required ${r.minimum} session${r.minimum === 1 ? '' : 's'} per ${r.term}${c.school ? ', counted for the school' : ''}.`,
         }),
       );
@@ -217,6 +219,7 @@ function perTerm(ctx: PolicyContext, c: Counted, now: number, r: Extract<Require
         owedBy,
         due: ctx.calendar.closeOfBusiness(t.end),
         options: { covered: held + planned >= r.minimum },
+        facts: { term: t.name, held, planned, required: r.minimum, countedPer: r.countedPer, ...(c.school ? { school: c.school.name } : {}) },
         explanation: `${at}${t.name} (${t.start} – ${t.end}) needs ${r.minimum} session${r.minimum === 1 ? '' : 's'}${c.school ? ' at the school' : ''}; ${held} held and ${planned} planned so far.`,
       }),
     );
@@ -249,6 +252,7 @@ function externalVisits(ctx: PolicyContext, c: Counted, now: number, r: Extract<
         subjectId: subject(previous.label),
         owedBy,
         due: ctx.calendar.closeOfBusiness(previous.end),
+        facts: { year: previous.label, yearBasis: r.yearBasis, held: count(previous), required: r.minimumPerYear, visitDates: visitDates.filter((d) => d >= previous.start && d <= previous.end), countedPer: r.countedPer, ...(c.school ? { school: c.school.name } : {}) },
         explanation: `${at}${r.yearBasis === 'academic' ? 'Academic' : 'Calendar'} year ${previous.label} ended with ${count(previous)} of the required ${r.minimumPerYear} external visits.`,
       }),
     );
@@ -266,6 +270,7 @@ function externalVisits(ctx: PolicyContext, c: Counted, now: number, r: Extract<
         owedBy,
         due,
         options: { soonFrom: Math.min(ctx.dueSoonFrom(due), ctx.dueSoonFrom(ctx.calendar.closeOfBusiness(checkpoint))) },
+        facts: { year: year.label, yearBasis: r.yearBasis, held, required: r.minimumPerYear, expectedBy: checkpoint, visitDates: visitDates.filter((d) => d >= year.start && d <= year.end), countedPer: r.countedPer, ...(c.school ? { school: c.school.name } : {}) },
         explanation: `${at}${held} of ${r.minimumPerYear} external visits held in ${r.yearBasis} year ${year.label}; visit ${held + 1} is expected by ${checkpoint} to stay on track.`,
       }),
     );

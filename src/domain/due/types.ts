@@ -17,6 +17,7 @@ export const OBLIGATION_KINDS = [
   'agreement-missing',
   'agreement-review',
   'rebook-needed',
+  'agreement-check',
 ] as const;
 export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
 
@@ -66,4 +67,8 @@ export interface Obligation {
   /** Why, in words, with dates but no case detail. */
   explanation: string;
   policyId: string;
+  /** The same facts as data, for reports and the command line (dates, counts, which rule applied); never case detail. */
+  facts?: ObligationFacts;
 }
+
+export type ObligationFacts = Record<string, string | number | boolean | string[]>;
