@@ -303,7 +303,7 @@ export const ExternalSupervisionSchema = z
     countedPer: z.enum(['relationship', 'school']),
     relationshipIds: z.array(z.string()),
     supervisorIds: z.array(z.string()),
-    years: z.array(ExternalSupervisionYearSchema).describe('the current year, then the previous one'),
+    years: z.array(ExternalSupervisionYearSchema).describe('the current year, then the previous one (when an arrangement had begun by its end)'),
   })
   .describe("a governors' report of external supervision: when it took place, by whom, against the minimum (Lingfield L90)");
 

@@ -223,7 +223,7 @@ describe('Lingfield: counted per school, and two record forms', () => {
       ['oak-hill', ['other'], 0, false],
     ]);
     expect(report[0]!.years[0]!.visits).toEqual([{ date: '2026-11-10', by: 'trust-supervisor' }, { date: '2027-03-02' }]);
-    expect(report[0]!.years.map((y) => y.year)).toEqual(['2026/27', '2025/26']);
+    expect(report[0]!.years.map((y) => y.year)).toEqual(['2026/27']); // the arrangements began in September 2026
   });
 
   it('the writer may switch a draft to the staff/incident form; not after submission, not to another pack’s form', () => {

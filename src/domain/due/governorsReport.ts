@@ -33,7 +33,7 @@ export interface ExternalSupervisionEntry {
   countedPer: 'relationship' | 'school';
   relationshipIds: string[];
   supervisorIds: string[];
-  /** The current year, then the previous one. */
+  /** The current year, then the previous one (when an arrangement had begun by its end). */
   years: ExternalSupervisionYear[];
 }
 
@@ -80,7 +80,9 @@ export function externalSupervisionReport(input: DueInput): ExternalSupervisionE
     const current = yearContaining(today, rule.yearBasis);
     const previous = yearContaining(dayBefore(current.start), rule.yearBasis);
     const all = (visits.get(key) ?? []).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    e.years = [current, previous].map((y) => {
+    // The previous year only when one of the school's arrangements had begun by its end.
+    const began = input.relationships.filter((r) => e.relationshipIds.includes(r.id)).reduce((min, r) => (r.startedOn < min ? r.startedOn : min), '9999-12-31');
+    e.years = [current, ...(began <= previous.end ? [previous] : [])].map((y) => {
       const inYear = all.filter((v) => v.date >= y.start && v.date <= y.end);
       return { year: y.label, start: y.start, end: y.end, required: rule.minimumPerYear, held: inYear.length, met: inYear.length >= rule.minimumPerYear, visits: inYear };
     });
