@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { overrideSteps } from '../domain/ramp';
 import { mayBookFor, viewpointOn } from '../domain/access';
 import type { Person, Relationship, Series, Session } from '../domain/model';
 import { plan } from '../domain/planning/planner';
@@ -140,7 +141,9 @@ export async function proposeSeries(services: Services, actor: Person, choice: B
   // A retried booking must not see its own half-made series as busy time.
   const ownTags = requestKey ? new Set([0, 1, 2, 3].map((i) => `ser-${shortHash(segmentKey(requestKey, i))}`)) : undefined;
   const participants = await gatherParticipants(services.calendar, policy, ids, window, ownTags && ((tag) => ownTags.has(tag)));
-  const override = relationship.override && relationship.override.until >= start.slice(0, 10) ? { interval: relationship.override.interval, until: relationship.override.until } : undefined;
+  // A stepped ramp stays while any step is still to come; the planner drops the steps already over.
+  const o = relationship.override;
+  const override = o && overrideSteps(o).some((s) => s.until >= start.slice(0, 10)) ? { interval: o.interval, until: o.until, then: o.then } : undefined;
   const input: PlanInput = {
     policy,
     staffGroupId: group.id,

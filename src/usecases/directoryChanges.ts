@@ -12,7 +12,7 @@ import { DateTime, Duration } from 'luxon';
 import type { Person, Relationship } from '../domain/model';
 import { flagOpen, flagsFor, type Flag } from '../domain/peopleChanges';
 import { findStaffGroup } from '../domain/policy/validate';
-import { rampSteps, type Ramp } from '../domain/policy/schema';
+import { rampOverride } from '../domain/ramp';
 import type { DirectoryChangeFeed } from '../ports/directoryChanges';
 import type { Services } from '../runtime/services';
 import { badRequest, forbidden, notFound } from './errors';
@@ -166,15 +166,10 @@ export async function setUpArrangement(services: Services, actor: Person, input:
     staffGroupId: group.id,
     startedOn,
     active: true,
-    ...(group.ramp ? { override: firstRampStep(group.ramp, startedOn) } : {}),
+    ...(group.ramp ? { override: rampOverride(group.ramp, startedOn) } : {}),
   };
   await services.store.saveRelationship(rel);
   await services.store.appendAudit({ at: now, actorId: actor.id, action: 'arrangement-set-up', subjectType: 'relationship', subjectId: rel.id, detail: { supervisor: supervisor.id } });
   return rel;
 }
 
-/** The ramp's first step as a relationship override: its interval until that long after the start in post. */
-function firstRampStep(ramp: Ramp, startedOn: string): NonNullable<Relationship['override']> {
-  const step = rampSteps(ramp)[0]!;
-  return { interval: step.interval, until: DateTime.fromISO(startedOn).plus(Duration.fromISO(step.until)).toISODate()!, reason: 'new-starter' };
-}

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Person, Relationship, Session, SupervisionRecord } from '../domain/model';
 import type { PolicyPack, RecordTemplate } from '../domain/policy/schema';
-import { templatesFor } from '../domain/policy/validate';
+import { recordFormIds, templatesFor } from '../domain/policy/validate';
+import { chooseRecordForm } from '../domain/records/forms';
 import { valuesFromCardInputs, actionRowsOf } from '../domain/records/validation';
 import { actionsFromRecord, applyRecordCommand, draftRecord, markActionDone, partiesOf, recorderIds, type RecordCommand, type RecordEvent } from '../domain/records/workflow';
 import {
@@ -63,7 +64,7 @@ async function formCard(services: Services, ctx: NotifyContext, l: Loaded, recor
   const next = (await services.store.listSessions({ relationshipIds: [l.rel.id], status: ['planned'], from: l.session.end }))[0];
   const actionField = l.template.fields.find((f) => f.type === 'actions');
   const existingRows = actionField ? actionRowsOf(extra.values ?? record.values, actionField.id).length : 0;
-  return recordFormCard({
+  const card = recordFormCard({
     template: l.template,
     record,
     supervisorName: nameOf(l, l.rel.supervisorId),
@@ -81,6 +82,17 @@ async function formCard(services: Services, ctx: NotifyContext, l: Loaded, recor
     values: extra.values,
     countersign: l.policy.records.countersign,
   });
+  return withFormChoice(card, l, record);
+}
+
+/** Where the policy offers other record forms (Lingfield), the writer can switch to one while the record is a draft. */
+function withFormChoice(card: AdaptiveCard, l: Loaded, record: SupervisionRecord): AdaptiveCard {
+  if (record.status !== 'draft' && record.status !== 'changes-requested') return card;
+  const templates = templatesFor(l.policy);
+  const others = recordFormIds(l.policy).filter((id) => id !== record.templateId && templates.has(id));
+  if (!others.length) return card;
+  const actions = others.map((id) => ({ type: 'Action.Execute', title: `Use the ${templates.get(id)!.name} instead`, verb: 'record.useForm', data: { recordId: record.id, etag: record.etag, templateId: id } }));
+  return { ...card, body: [...card.body, { type: 'ActionSet', actions }] };
 }
 
 function countersigningCard(ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { errors?: { fieldId?: string; message: string }[]; comment?: string } = {}): AdaptiveCard {
@@ -228,6 +240,15 @@ export async function handleRecordAction(services: Services, ctx: NotifyContext,
   }
   const now = services.clock.now().toISOString();
   const rows = Number.isFinite(Number(data.rows)) ? Number(data.rows) : 0;
+
+  if (verb === 'record.useForm') {
+    const choice = chooseRecordForm({ record, templateId: String(data.templateId ?? ''), policy: l.policy, relationship: l.rel, templates: templatesFor(l.policy), actorId: actor.id, now });
+    if (!choice.ok) throw badRequest(choice.error);
+    if (choice.unchanged) return formCard(services, ctx, l, record);
+    const saved = await services.store.saveRecord(choice.record, record.etag);
+    await audit(services, actor.id, 'record-form-chosen', saved, { templateId: saved.templateId });
+    return formCard(services, ctx, await loadFor(services, saved), saved);
+  }
 
   if (verb === 'record.refresh') {
     await audit(services, actor.id, 'record-read', record, { via: 'card' });

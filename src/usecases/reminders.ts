@@ -34,6 +34,7 @@ const TITLES: Record<Obligation['kind'], string> = {
   'agreement-review': 'Supervision agreement review',
   'rebook-needed': 'Cancelled session to rebook',
   'action-drift': 'Action carried forward too many times',
+  'agreement-check': 'Supervision agreement to check at the session',
 };
 
 export interface PlannedDigest {

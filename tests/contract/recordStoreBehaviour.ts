@@ -147,6 +147,15 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       expect(ids(await store.listRelationships())).toEqual(['r1', 'r2', 'r3']);
     });
 
+    it('relationships keep their school (unit) and a stepped ramp override', async () => {
+      await withRelationships();
+      const ramp = { interval: 'P1W', until: '2026-10-18', then: [{ interval: 'P2W', until: '2027-03-06' }], reason: 'newly-qualified' as const };
+      await store.saveRelationship({ ...r1, unit: 'st-marys-primary', override: ramp });
+      expect(await store.getRelationship('r1')).toEqual({ ...r1, unit: 'st-marys-primary', override: ramp });
+      await store.saveRelationship({ ...r1, unit: undefined, override: undefined });
+      expect(await store.getRelationship('r1')).toEqual({ ...r1, unit: undefined, override: undefined });
+    });
+
     it('series: found by request key, listed by first start; a second save changes only event id, rule and attendees', async () => {
       await withRelationships();
       const s1 = series('ser-1', '2026-12-01T10:00:00.000Z', 'book:r1:2026-11-20');

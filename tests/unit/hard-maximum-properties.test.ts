@@ -82,7 +82,7 @@ function policyFor(s: Scenario): PolicyPack {
   const base = loadPack('westmorland-furness-scp');
   const requirements: Requirement[] = [{ kind: 'interval', ...s.interval, source: 'default: generated' }];
   if (s.extra === 'rolling') requirements.push({ kind: 'rolling-minimum', count: 4, window: 'P12M', source: 'default: generated' });
-  if (s.extra === 'per-term') requirements.push({ kind: 'per-term', term: 'half-term', minimum: 1, source: 'default: generated' });
+  if (s.extra === 'per-term') requirements.push({ kind: 'per-term', term: 'half-term', minimum: 1, countedPer: 'relationship', source: 'default: generated' });
   const raw = {
     ...structuredClone(base),
     id: 'generated',

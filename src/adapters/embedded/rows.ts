@@ -31,6 +31,7 @@ export function relationshipFromRow(r: Row, memberIds: string[]): Relationship {
     staffGroupId: str(r.staff_group_id),
     startedOn: str(r.started_on),
     override: r.override ? JSON.parse(str(r.override)) : undefined,
+    unit: opt(r.unit),
     active: Number(r.active) === 1,
   };
 }

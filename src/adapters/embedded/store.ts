@@ -113,11 +113,11 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     transaction(this.db, () => {
       this.db
         .prepare(
-          `INSERT INTO relationships (id, kind, supervisor_id, policy_id, staff_group_id, started_on, override, active) VALUES (?,?,?,?,?,?,?,?)
+          `INSERT INTO relationships (id, kind, supervisor_id, policy_id, staff_group_id, started_on, override, unit, active) VALUES (?,?,?,?,?,?,?,?,?)
            ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, supervisor_id=excluded.supervisor_id, policy_id=excluded.policy_id,
-             staff_group_id=excluded.staff_group_id, started_on=excluded.started_on, override=excluded.override, active=excluded.active`,
+             staff_group_id=excluded.staff_group_id, started_on=excluded.started_on, override=excluded.override, unit=excluded.unit, active=excluded.active`,
         )
-        .run(r.id, r.kind, r.supervisorId, r.policyId, r.staffGroupId, r.startedOn, r.override ? JSON.stringify(r.override) : null, r.active ? 1 : 0);
+        .run(r.id, r.kind, r.supervisorId, r.policyId, r.staffGroupId, r.startedOn, r.override ? JSON.stringify(r.override) : null, nul(r.unit), r.active ? 1 : 0);
       this.db.prepare('DELETE FROM relationship_members WHERE relationship_id = ?').run(r.id);
       const add = this.db.prepare('INSERT INTO relationship_members (relationship_id, person_id) VALUES (?, ?)');
       for (const id of r.superviseeIds) add.run(r.id, id);

@@ -557,6 +557,7 @@ function relationshipOf(r: Relationship): Relationship {
     staffGroupId: r.staffGroupId,
     startedOn: r.startedOn,
     override: r.override ?? undefined,
+    unit: r.unit ?? undefined,
     active: Boolean(r.active),
   };
 }

@@ -46,6 +46,8 @@ export const RECORD_VERBS = {
   countersign: 'record.countersign',
   requestChanges: 'record.requestChanges',
   disagree: 'record.disagree',
+  /** Switch to another of the policy's record forms (Lingfield's two forms). */
+  useForm: 'record.useForm',
   actionDone: 'action.done',
 } as const;
 

@@ -17,10 +17,10 @@ import { actionDriftObligations } from './actionDrift';
 import { frequencyObligations } from './frequency';
 import { HistoryIndex } from './history';
 import { PolicyContext } from './judge';
-import { actionObligations, agreementObligations, rebookObligations, recordObligations } from './paperwork';
+import { actionObligations, agreementCheckObligations, agreementObligations, rebookObligations, recordObligations } from './paperwork';
 import type { DueInput, Obligation } from './types';
 
-export type { DueInput, ExternalVisit, Obligation, ObligationKind, ObligationState } from './types';
+export type { DueInput, ExternalVisit, Obligation, ObligationFacts, ObligationKind, ObligationState } from './types';
 
 // A policy's memoised calendar outlives one call: a periodic job judging with the same packs reuses it.
 const contextCache = new WeakMap<PolicyPack, PolicyContext>();
@@ -58,6 +58,7 @@ export function dueObligations(input: DueInput): Obligation[] {
         ...actionObligations(ctx, h, now),
         ...actionDriftObligations(ctx, h, now),
         ...agreementObligations(ctx, h, now),
+        ...agreementCheckObligations(ctx, h, now),
       ];
     } catch (err) {
       // One bad item (an impossible date, a corrupt row) never stops the rest: it is reported and skipped.

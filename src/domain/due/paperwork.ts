@@ -109,6 +109,44 @@ export function agreementObligations(ctx: PolicyContext, h: RelationshipHistory,
       owedBy: both,
       due,
       explanation: `${why}${rules.checkedEachSession ? ' It is checked at every session.' : ''}`,
+      facts: { reviewOn: review.date, setBy: review.setBy, policyReviewOn: review.policyDate, ...(/^\d{4}-\d{2}-\d{2}$/.test(latest.reviewOn) ? { agreementReviewOn: latest.reviewOn } : {}), reviewEvery: rules.reviewEvery },
+    }),
+  ];
+}
+
+/**
+ * "Checked at the beginning of every session" (Staffordshire §8.1): for the
+ * next planned session, the supervisor checks the agreement. It is met in
+ * advance (upcoming) when a signed agreement will still be in date on the
+ * session's day; otherwise it is due soon and, once the session has started
+ * without one, overdue. The facts say what the check will find.
+ */
+export function agreementCheckObligations(ctx: PolicyContext, h: RelationshipHistory, now: number): Obligation[] {
+  const rules = ctx.policy.agreements;
+  const next = h.planned[0];
+  if (!rules.checkedEachSession || !next) return [];
+  const rel = h.relationship;
+  const day = ctx.calendar.dateOf(next.start);
+  const signed = h.agreements.filter((a) => a.status === 'signed');
+  const drafts = h.agreements.some((a) => a.status !== 'signed');
+  const latest = signed.length ? signed.reduce((a, b) => (reviewOf(ctx, b).date > reviewOf(ctx, a).date ? b : a)) : undefined;
+  const reviewOn = latest ? reviewOf(ctx, latest).date : undefined;
+  const finding = !latest ? (drafts ? 'awaiting-signature' : 'missing') : reviewOn! < day ? 'review-overdue' : 'in-date';
+  const words = {
+    missing: 'there is no signed agreement',
+    'awaiting-signature': 'the agreement is not yet signed by everyone',
+    'review-overdue': `the agreement's review was due on ${reviewOn}`,
+    'in-date': `the agreement is signed and in date (review by ${reviewOn})`,
+  }[finding];
+  return [
+    obligation(ctx, rel, now, {
+      kind: 'agreement-check',
+      subjectId: next.id,
+      owedBy: [rel.supervisorId],
+      due: next.start,
+      options: { covered: finding === 'in-date' },
+      explanation: `The policy asks for the supervision agreement to be checked at the beginning of every session; at the next session on ${day}, ${words}.`,
+      facts: { sessionId: next.id, sessionStart: ctx.iso(next.start), finding, ...(reviewOn ? { reviewOn } : {}), ...(latest ? { agreementId: latest.id } : {}) },
     }),
   ];
 }
@@ -155,6 +193,7 @@ export function rebookObligations(ctx: PolicyContext, h: RelationshipHistory, no
         // Owed at once: there is no "due soon" before an obligation that falls due the next working day.
         options: deadline === 'next-working-day' ? { soonFrom: cancelledAt } : undefined,
         explanation,
+        facts: { sessionStart: ctx.iso(s.start), deadline, window: rules.window, anchor: rules.anchor, ...(Number.isFinite(known) ? { cancelledAt: ctx.iso(known) } : {}) },
       }),
     );
   }

@@ -18,6 +18,7 @@
 import { DateTime, Duration } from 'luxon';
 import type { PolicyPack } from '../policy/schema';
 import { termContaining } from '../time/terms';
+import { overrideSteps, rampOverride } from '../ramp';
 import { addDays, PolicyCalendar, WEEKDAYS, weekdayOfDayNumber, dayNumber } from '../time/workingDays';
 import { Availability, dateInZone, zonedMs } from './availability';
 import { groupCadence, intervalCadence, type Cadence } from './cadence';
@@ -101,10 +102,14 @@ function planChecked(input: PlanInput): PlanResult {
   const maxProposals = input.maxProposals ?? 5;
   if (!Number.isInteger(maxProposals) || maxProposals < 1) throw new InputProblem('maxProposals: must be a whole number of at least 1');
   if (input.override) {
-    if (!isPositiveDuration(input.override.interval)) throw new InputProblem(`override.interval: must be an ISO 8601 duration such as P2W (got ${JSON.stringify(input.override.interval)})`);
-    if (!isLocalDate(input.override.until)) throw new InputProblem(`override.until: must be a date YYYY-MM-DD (got ${JSON.stringify(input.override.until)})`);
+    overrideSteps(input.override).forEach((step, i) => {
+      const at = i === 0 ? 'override' : `override.then[${i - 1}]`;
+      if (!isPositiveDuration(step.interval)) throw new InputProblem(`${at}.interval: must be an ISO 8601 duration such as P2W (got ${JSON.stringify(step.interval)})`);
+      if (!isLocalDate(step.until)) throw new InputProblem(`${at}.until: must be a date YYYY-MM-DD (got ${JSON.stringify(step.until)})`);
+    });
   }
   const previousMs = input.previousSession === undefined ? undefined : requireInstant(input.previousSession, 'previousSession');
+  if (input.rampFrom !== undefined && !isLocalDate(input.rampFrom)) throw new InputProblem(`rampFrom: must be a date YYYY-MM-DD (got ${JSON.stringify(input.rampFrom)})`);
   const prefWeekdays = input.preferences?.weekdays ?? [];
   const prefTimes = input.preferences?.times ?? [];
   prefWeekdays.forEach((d, i) => {
@@ -125,12 +130,18 @@ function planChecked(input: PlanInput): PlanResult {
   const notes = cadence.basis.map((b) => `Cadence from staff group "${group.id}": ${b}.`);
   if (group.requirements.some((r) => r.kind === 'external-visits')) notes.push('External (Trust-led) visits are a separate requirement: tracked by the due engine, not planned here.');
 
-  let override: { cadence: Cadence; until: string } | undefined;
-  if (input.override) {
-    if (input.override.until < range.first) notes.push(`Override ${input.override.interval} ended on ${input.override.until}, before the plan starts: the group's cadence applies.`);
-    else {
-      override = { cadence: intervalCadence(input.override.interval), until: input.override.until };
-      notes.push(`Override: every ${override.cadence.weeks} week(s) until ${input.override.until}, then the group's cadence.`);
+  // A per-person override, or the staff group's own ramp for someone new in post.
+  const chosen = input.override ?? (input.rampFrom && group.ramp ? rampOverride(group.ramp, input.rampFrom) : undefined);
+  if (input.rampFrom && !input.override && !group.ramp) notes.push(`Staff group "${group.id}" has no ramp for new staff: its own cadence applies from the start.`);
+  const ramp: { cadence: Cadence; until: string }[] = [];
+  if (chosen) {
+    const steps = overrideSteps(chosen);
+    const live = steps.filter((s) => s.until >= range.first);
+    if (!live.length) notes.push(`${input.override ? 'Override' : 'Ramp'} ${steps.map((s) => s.interval).join(', then ')} ended on ${steps[steps.length - 1]!.until}, before the plan starts: the group's cadence applies.`);
+    for (const s of live) ramp.push({ cadence: intervalCadence(s.interval), until: s.until });
+    if (live.length) {
+      const words = live.map((s) => `every ${intervalCadence(s.interval).weeks} week(s) until ${s.until}`).join(', then ');
+      notes.push(`${input.override ? 'Override' : `Ramp for new staff (${group.ramp!.appliesTo}, from ${input.rampFrom})`}: ${words}, then the group's cadence.`);
     }
   }
 
@@ -176,7 +187,7 @@ function planChecked(input: PlanInput): PlanResult {
 
   const candidates: Candidate[] = [];
   const failures: Rejection[] = [];
-  for (const pattern of candidatePatterns({ cadence, override, weekdays, range, timeZone: tz })) {
+  for (const pattern of candidatePatterns({ cadence, ramp, weekdays, range, timeZone: tz })) {
     for (const time of ctx.times.get(pattern.weekday)!) {
       const outcome = evaluate(ctx, pattern, time);
       if ('reason' in outcome) failures.push(outcome);

@@ -35,8 +35,10 @@ export interface PlanInput {
   horizonMonths?: number;
   /** Within the staff group's range; default the group's default. */
   durationMinutes?: number;
-  /** A per-person higher frequency (new starter / ASYE) until a date, then the group's cadence. */
-  override?: { interval: string; until: string };
+  /** A per-person higher frequency (new starter / ASYE) until a date, then any further steps, then the group's cadence. */
+  override?: { interval: string; until: string; then?: { interval: string; until: string }[] };
+  /** Start in post of a new member of staff: the staff group's ramp applies from it (ignored when `override` is given). */
+  rampFrom?: string;
   /** Ranked higher, not required. */
   preferences?: { weekdays?: Weekday[]; times?: string[] };
   /** Default 5. */

@@ -56,6 +56,9 @@ export const WorkingHours = z
   .refine((w) => w.start < w.end, { message: 'end must be after start', path: ['end'] });
 export type WorkingHours = z.infer<typeof WorkingHours>;
 
+/** What a count is kept for: each supervision relationship (the default) or each school (unit) as a whole. */
+const CountedPer = z.enum(['relationship', 'school']).default('relationship');
+
 /** How often supervision must happen. A staff group may combine several. */
 export const Requirement = z.discriminatedUnion('kind', [
   z.object({
@@ -77,6 +80,8 @@ export const Requirement = z.discriminatedUnion('kind', [
     /** At least `minimum` sessions inside every term of this kind of the term calendar. */
     term: z.enum(['term', 'half-term']),
     minimum: z.number().int().min(1).max(60),
+    /** 'school': sessions held in any of a school's relationships (Relationship.unit) count for the school. */
+    countedPer: CountedPer,
     source: Source,
   }),
   z.object({
@@ -84,6 +89,8 @@ export const Requirement = z.discriminatedUnion('kind', [
     kind: z.literal('external-visits'),
     minimumPerYear: z.number().int().min(1).max(52),
     yearBasis: z.enum(['academic', 'calendar']),
+    /** 'school': visits are to a school and count for every relationship of that school (Relationship.unit). */
+    countedPer: CountedPer,
     source: Source,
   }),
 ]);
@@ -200,6 +207,13 @@ export type EscalationTarget = z.infer<typeof EscalationTarget>;
 
 export const Records = z.object({
   template: Slug,
+  /**
+   * Other record forms a session may use instead of `template` (Lingfield: the
+   * safeguarding record or the staff/incident form); the recorder picks one.
+   */
+  alternativeTemplates: z
+    .object({ ids: z.array(Slug).min(1).max(10), source: Source })
+    .optional(),
   recorder: z.enum(['supervisor', 'supervisee', 'either']),
   countersign: z.boolean(),
   deadlineWorkingDays: z.number().int().min(0).max(60),

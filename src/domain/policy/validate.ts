@@ -33,6 +33,13 @@ export function validatePack(input: unknown): PackResult {
   const recordTemplate = available.get(pack.records.template);
   if (!recordTemplate) errors.push(`records.template: no template "${pack.records.template}" (built in: ${builtinIds('record')})`);
   else if (recordTemplate.kind !== 'record') errors.push(`records.template: "${pack.records.template}" is an agreement template`);
+  pack.records.alternativeTemplates?.ids.forEach((id, i) => {
+    const t = available.get(id);
+    const at = `records.alternativeTemplates.ids[${i}]`;
+    if (!t) errors.push(`${at}: no template "${id}" (built in: ${builtinIds('record')})`);
+    else if (t.kind !== 'record') errors.push(`${at}: "${id}" is an agreement template`);
+    else if (id === pack.records.template) errors.push(`${at}: "${id}" is already records.template`);
+  });
   const agreementTemplate = available.get(pack.agreements.template);
   if (!agreementTemplate) errors.push(`agreements.template: no template "${pack.agreements.template}" (built in: ${builtinIds('agreement')})`);
   else if (agreementTemplate.kind !== 'agreement') errors.push(`agreements.template: "${pack.agreements.template}" is a record template`);
@@ -47,6 +54,11 @@ function capped(errors: string[]): string[] {
 
 function builtinIds(kind: RecordTemplate['kind']): string {
   return builtinTemplates.filter((t) => t.kind === kind).map((t) => t.id).join(', ');
+}
+
+/** The record forms a session under this pack may use, the default first. */
+export function recordFormIds(pack: PolicyPack): string[] {
+  return [pack.records.template, ...(pack.records.alternativeTemplates?.ids ?? [])];
 }
 
 /** Every template a pack can use: the built-in ones plus its own. */
