@@ -225,6 +225,17 @@ export async function buildSubjectAccess(services: Services, actor: Person, pers
   return doc;
 }
 
+/** The people a lead can make a subject-access export for (names and teams only). Audited. */
+export async function peopleForDataRights(services: Services, actor: Person): Promise<{ id: string; displayName: string; team: string }[]> {
+  if (!isLead(actor)) {
+    await audit(services, actor.id, 'data-rights-refused', 'people', 'all');
+    throw forbidden('Subject access and retention are for a safeguarding lead');
+  }
+  const people = await services.directory.listPeople();
+  await audit(services, actor.id, 'read', 'people', 'all', { count: people.length });
+  return people.map((p) => ({ id: p.id, displayName: p.displayName, team: p.team }));
+}
+
 // ---------------------------------------------------------------------------
 // Retention, legal holds and disposal
 
