@@ -94,7 +94,8 @@ export async function buildEvidencePack(services: Services, actor: Person, query
   const cancelledBy: Record<string, string> = {};
   for (const s of h.sessions.filter((x) => x.status === 'cancelled')) {
     const entries = await services.store.listAudit({ subjectId: s.id, limit: 20 });
-    const byPerson = entries.find((e) => byId.has(e.actorId));
+    // A person's cancelling action (the calendar's own cancellations are audited by the system, not a person).
+    const byPerson = entries.find((e) => byId.has(e.actorId) && e.action.includes('cancel') && !e.action.includes('refused'));
     if (byPerson) cancelledBy[s.id] = byPerson.actorId;
   }
   const pack = evidencePack({

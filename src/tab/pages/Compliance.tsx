@@ -18,6 +18,7 @@ import { formatDay } from '../format';
 import { ComplianceItems, type DrillTarget } from '../components/ComplianceItems';
 import { DataRights } from '../components/DataRights';
 import { InspectionExports } from '../components/InspectionExports';
+import { downloadFile } from '../download';
 
 /** A row of the report: its figures (numbers, by figure key) and, for teams and arrangements, who it is. */
 type Figures = Record<string, unknown>;
@@ -554,6 +555,11 @@ function AuditSection({ onGraded }: { onGraded: () => Promise<void> | void }) {
           <CardHeader
             header={<Title3 as="h3">{open.detail.template.name}</Title3>}
             description={<Text>{open.item.supervisees.join(', ')} with {open.item.supervisor} · session on {formatDay(open.detail.session.start)} · version {open.detail.record.version}</Text>}
+            action={
+              <Button size="small" onClick={() => void downloadFile(`/records/${encodeURIComponent(open.item.recordId)}/signed.pdf`, 'signed-record.pdf').catch((e: Error) => setError(e.message))}>
+                Signed copy (PDF)
+              </Button>
+            }
           />
           <dl>
             {open.detail.template.fields.filter((f) => f.type !== 'info' && f.type !== 'actions').map((f) => (
