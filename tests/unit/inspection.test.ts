@@ -10,7 +10,8 @@ import { dueObligations } from '../../src/domain/due/dueEngine';
 import { actionAgeDays, timesCarriedForward } from '../../src/domain/inspection/actions';
 import { evidencePack } from '../../src/domain/inspection/evidencePack';
 import { holdsCovering, retentionReview, type LegalHold } from '../../src/domain/inspection/retention';
-import { nameMarker } from '../../src/domain/inspection/subjectAccess';
+import { nameMarker, subjectAccessDoc } from '../../src/domain/inspection/subjectAccess';
+import { templatesFor } from '../../src/domain/policy/validate';
 import type { ActionItem, Person, Relationship, Session, SupervisionRecord } from '../../src/domain/model';
 import { PolicyPack } from '../../src/domain/policy/schema';
 import { pdfSafe, renderPdf } from '../../src/render/pdf';
@@ -84,6 +85,31 @@ describe('subject access: marking other people', () => {
     expect(mark('Daniel Okafor and Helen discussed it with Sam Patel')).toBe('[REVIEW: Daniel Okafor] and [REVIEW: Helen Carter] discussed it with Sam Patel');
     expect(mark('[REVIEW: Daniel Okafor] again: Daniel')).toBe('[REVIEW: Daniel Okafor] again: [REVIEW: Daniel Okafor]');
     expect(mark('Danielle and Amylase are not names here')).toBe('Danielle and Amylase are not names here');
+  });
+});
+
+describe('subject access export', () => {
+  it("holds the person's records, disagreements and requests for changes, with other people marked, and nothing of other arrangements", () => {
+    const other: Relationship = { ...rel, id: 'r2', superviseeIds: ['amy'] };
+    const rec = (id: string, relationshipId: string, values: Record<string, unknown>, extra: Partial<SupervisionRecord> = {}): SupervisionRecord => ({
+      id, sessionId: 's1', relationshipId, templateId: 'westmorland-4x4x4-record', version: 1, status: 'changes-requested', authorId: 'sam', values, signatures: [], createdAt: '2026-03-02T12:00:00Z', updatedAt: '2026-03-02T12:00:00Z', etag: '', ...extra,
+    });
+    const doc = subjectAccessDoc({
+      subjectId: 'sam', now: '2026-07-01T09:00:00Z', timeZone: 'Europe/London', people: [...PEOPLE, person('amy', 'Amy Li')], relationships: [rel, other], sessions: SESSIONS,
+      records: [
+        rec('rec-1', 'r1', { experience: 'Talked with Helen about the family', _changeRequest: { byId: 'dan', at: '2026-03-03T09:00:00Z', comment: 'Daniel asks: add the plan' } }),
+        rec('rec-amy', 'r2', { experience: 'AMY-ONLY' }),
+      ],
+      actions: [action()], agreements: [], grades: [], audit: [{ at: '2026-03-04T09:00:00Z', actorId: 'helen', action: 'record-read', subjectType: 'record', subjectId: 'rec-1' }],
+      templates: new Map([...POLICIES.values()].flatMap((p) => [...templatesFor(p).entries()])),
+    });
+    const all = JSON.stringify(doc);
+    expect(all).toContain('Talked with [REVIEW: Helen Carter] about the family');
+    expect(all).toContain('[REVIEW: Daniel Okafor] asks: add the plan');
+    expect(all).toContain('Chase the referral');
+    expect(doc.tables.find((t) => t.title === 'Who read their records')!.rows).toEqual([[expect.any(String), '[REVIEW: Helen Carter]', 'record-read', expect.stringMatching(/^Record of the session on/)]]);
+    expect(all).not.toContain('AMY-ONLY');
+    expect(all).not.toContain('Amy Li');
   });
 });
 
