@@ -152,15 +152,34 @@ function barChart(pdf: Pdf, chart: DocChart, width: number): void {
   pdf.y = ly + 18;
 }
 
-/** Column widths: each column's share follows its longest cell (within bounds), so short numbers stay narrow. */
-function columnWidths(pdf: Pdf, table: DocTable, width: number): number[] {
-  pdf.font('Helvetica').fontSize(8);
-  const natural = table.columns.map((c, i) => {
-    const cells = [c, ...table.rows.map((r) => String(r[i] ?? ''))];
-    return Math.min(220, Math.max(36, ...cells.map((t) => pdf.widthOfString(pdfSafe(t)) + 8)));
-  });
-  const total = natural.reduce((a, b) => a + b, 0);
-  return natural.map((w) => (w / total) * width);
+/**
+ * Column widths and type size: each column gets at least its longest header word (headers wrap
+ * between words, never inside one) at the largest size (8, 7 or 6 pt) where that fits; the room
+ * left is shared in proportion to how much more each column's cells want.
+ */
+function layoutColumns(pdf: Pdf, table: DocTable, width: number): { widths: number[]; size: number } {
+  let size = 8;
+  let mins: number[] = [];
+  for (size of [8, 7, 6]) {
+    pdf.font('Helvetica-Bold').fontSize(size);
+    const headerWords = table.columns.map((c) => Math.max(20, ...c.split(/\s+/).map((w) => pdf.widthOfString(pdfSafe(w)) + 7)));
+    pdf.font('Helvetica');
+    // Cell words too (up to a point: a long free-text word may still break).
+    mins = headerWords.map((h, i) => Math.max(h, Math.min(90, Math.max(0, ...table.rows.flatMap((r) => String(r[i] ?? '').split(/\s+/).map((w) => pdf.widthOfString(pdfSafe(w)) + 8))))));
+    if (mins.reduce((a, b) => a + b, 0) <= width) break;
+  }
+  pdf.font('Helvetica').fontSize(size);
+  const natural = table.columns.map((_, i) => Math.min(220, Math.max(mins[i]!, ...table.rows.map((r) => pdf.widthOfString(pdfSafe(String(r[i] ?? ''))) + 8))));
+  const minTotal = mins.reduce((a, b) => a + b, 0);
+  if (minTotal >= width) return { widths: mins.map((m) => (m / minTotal) * width), size };
+  const want = natural.map((n, i) => n - mins[i]!);
+  const wantTotal = want.reduce((a, b) => a + b, 0);
+  const room = width - minTotal;
+  if (wantTotal <= room) {
+    const spare = (room - wantTotal) / natural.length;
+    return { widths: natural.map((n) => n + spare), size };
+  }
+  return { widths: mins.map((m, i) => m + (want[i]! / wantTotal) * room), size };
 }
 
 function drawTable(pdf: Pdf, table: DocTable, width: number): void {
@@ -169,9 +188,9 @@ function drawTable(pdf: Pdf, table: DocTable, width: number): void {
     pdf.font('Helvetica-Oblique').fontSize(9).text(pdfSafe(table.empty ?? 'None.'), MARGIN, pdf.y, { width });
     return;
   }
-  const widths = columnWidths(pdf, table, width);
+  const { widths, size } = layoutColumns(pdf, table, width);
   const row = (cells: string[], bold: boolean) => {
-    pdf.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
+    pdf.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
     const texts = cells.map((c) => pdfSafe(c));
     const h = Math.max(...texts.map((t, i) => pdf.heightOfString(t || ' ', { width: widths[i]! - 6 }))) + 6;
     return { texts, h };
@@ -180,7 +199,7 @@ function drawTable(pdf: Pdf, table: DocTable, width: number): void {
     const y = pdf.y;
     if (shade) pdf.rect(MARGIN, y, width, r.h).fill(bold ? '#e8e8e8' : '#f6f6f6').fillColor('black');
     let x = MARGIN;
-    pdf.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
+    pdf.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
     r.texts.forEach((t, i) => {
       pdf.text(t, x + 3, y + 3, { width: widths[i]! - 6 });
       x += widths[i]!;

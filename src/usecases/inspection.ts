@@ -94,7 +94,8 @@ export async function buildEvidencePack(services: Services, actor: Person, query
   const cancelledBy: Record<string, string> = {};
   for (const s of h.sessions.filter((x) => x.status === 'cancelled')) {
     const entries = await services.store.listAudit({ subjectId: s.id, limit: 20 });
-    const byPerson = entries.find((e) => byId.has(e.actorId));
+    // A person's cancelling action (the calendar's own cancellations are audited by the system, not a person).
+    const byPerson = entries.find((e) => byId.has(e.actorId) && e.action.includes('cancel') && !e.action.includes('refused'));
     if (byPerson) cancelledBy[s.id] = byPerson.actorId;
   }
   const pack = evidencePack({
@@ -223,6 +224,17 @@ export async function buildSubjectAccess(services: Services, actor: Person, pers
   });
   await audit(services, actor.id, 'subject-access-exported', 'person', personId, { format, records: records.length, relationships: rels.length });
   return doc;
+}
+
+/** The people a lead can make a subject-access export for (names and teams only). Audited. */
+export async function peopleForDataRights(services: Services, actor: Person): Promise<{ id: string; displayName: string; team: string }[]> {
+  if (!isLead(actor)) {
+    await audit(services, actor.id, 'data-rights-refused', 'people', 'all');
+    throw forbidden('Subject access and retention are for a safeguarding lead');
+  }
+  const people = await services.directory.listPeople();
+  await audit(services, actor.id, 'read', 'people', 'all', { count: people.length });
+  return people.map((p) => ({ id: p.id, displayName: p.displayName, team: p.team }));
 }
 
 // ---------------------------------------------------------------------------

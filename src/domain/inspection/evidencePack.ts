@@ -340,7 +340,7 @@ export function evidencePackDoc(pack: EvidencePack): ReportDoc {
       { title: 'Figures', columns: ['Figure', 'Value'], rows: pack.figures.map((f) => [f.label, f.value]) },
       {
         title: 'Sessions',
-        columns: ['When', 'Planned for', 'Kind', 'State', 'Supervisor', 'Supervisee(s)', 'Cancelled by', 'Rebooked to', 'Days later'],
+        columns: ['When', 'Planned for', 'Kind', 'State', 'Supervisor', 'Supervisee(s)', 'Cancelled (or kept cancelled) by', 'Rebooked to', 'Days later'],
         rows: pack.sessions.map((s) => [when(s.start), when(s.originalStart), s.kind, s.state, s.supervisor, s.supervisees.join('; '), s.cancelledBy ?? '', s.rebookedAs ? when(s.rebookedAs.start) : '', s.rebookedAs ? s.rebookedAs.daysLater : '']),
         empty: 'No sessions in this period.',
       },

@@ -17,6 +17,7 @@ import { QA_CATEGORY_INFO } from '../compliance';
 import type { ActionItem, Agreement, AuditEntry, Person, Relationship, Session, SupervisionRecord } from '../model';
 import type { RecordTemplate } from '../policy/schema';
 import { MARKING, type ReportDoc } from './document';
+import { changeRequestOf } from '../records/workflow';
 import { entryText } from './signedRecord';
 
 export interface SubjectAccessInput {
@@ -89,7 +90,11 @@ export function subjectAccessDoc(input: SubjectAccessInput): ReportDoc {
   }
 
   const notes: (string | number)[][] = [];
-  for (const r of records) if (r.disagreement) notes.push([recordLabel.get(r.id)!, `Disagreement (version ${r.version})`, who(r.disagreement.byId), when(r.disagreement.at), mark(r.disagreement.text)]);
+  for (const r of records) {
+    if (r.disagreement) notes.push([recordLabel.get(r.id)!, `Disagreement (version ${r.version})`, who(r.disagreement.byId), when(r.disagreement.at), mark(r.disagreement.text)]);
+    const cr = changeRequestOf(r);
+    if (cr) notes.push([recordLabel.get(r.id)!, `Changes asked for (version ${r.version})`, who(cr.byId), when(cr.at), mark(cr.comment)]);
+  }
   for (const g of input.grades.filter((x) => relIds.has(x.relationshipId)).sort((a, b) => a.at.localeCompare(b.at))) {
     notes.push([recordLabel.get(g.recordId) ?? 'A supervision record', `Quality-assurance grade: ${QA_CATEGORY_INFO[g.category].name}`, who(g.auditorId), when(g.at), mark(g.comment)]);
   }

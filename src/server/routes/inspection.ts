@@ -4,6 +4,7 @@
  *   GET  /reports/{kind}.{pdf|csv|json}?from&to&team                 an organisation report
  *   GET  /records/{id}/signed.pdf?version=N                          the signed copy of a record
  *   GET  /subject-access/{personId}.{pdf|csv|json}                   a subject-access export (lead)
+ *   GET  /data-rights/people                                         people a lead can export for (lead)
  *   GET  /retention                                                  records past retention, and holds (lead)
  *   POST /legal-holds {scope:{kind,id}, reason}                      place a hold (lead)
  *   POST /legal-holds/{id}/lift                                      lift it (lead)
@@ -18,7 +19,7 @@ import { REPORT_KINDS } from '../../domain/inspection/orgReports';
 import { renderCsv } from '../../render/csv';
 import { renderPdf } from '../../render/pdf';
 import type { Services } from '../../runtime/services';
-import { buildEvidencePack, buildOrganisationReport, buildSignedRecord, buildSubjectAccess, disposeRecord, liftLegalHold, placeLegalHold, recordLeaver, retentionReviewFor, type ExportFormat } from '../../usecases/inspection';
+import { buildEvidencePack, buildOrganisationReport, peopleForDataRights, buildSignedRecord, buildSubjectAccess, disposeRecord, liftLegalHold, placeLegalHold, recordLeaver, retentionReviewFor, type ExportFormat } from '../../usecases/inspection';
 import { wrap } from '../asyncHandler';
 import { ComplianceQuery } from './compliance';
 
@@ -97,6 +98,14 @@ export function inspectionRoutes(services: Services): Router {
       const format = Format.parse(req.params[1]);
       const doc = await buildSubjectAccess(services, req.person!, personId, format);
       await sendDoc(res, doc, format, `subject-access-${slug(personId)}`, now());
+    }),
+  );
+
+  router.get(
+    '/data-rights/people',
+    wrap(async (req, res) => {
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({ people: await peopleForDataRights(services, req.person!) });
     }),
   );
 

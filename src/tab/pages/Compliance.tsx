@@ -16,11 +16,14 @@ import { api, ApiError, localUser, type Me } from '../api';
 import { getAccessToken } from '../auth';
 import { formatDay } from '../format';
 import { ComplianceItems, type DrillTarget } from '../components/ComplianceItems';
+import { DataRights } from '../components/DataRights';
+import { InspectionExports } from '../components/InspectionExports';
+import { downloadFile } from '../download';
 
 /** A row of the report: its figures (numbers, by figure key) and, for teams and arrangements, who it is. */
 type Figures = Record<string, unknown>;
 interface FigureInfo { key: string; label: string; definition: string }
-interface RelationshipRow { relationshipId: string; team: string; supervisor: string; supervisees: string[]; policy: string; rollingMinimum?: { count: number; window: string; held: number } }
+interface RelationshipRow { relationshipId: string; team: string; supervisor: string; supervisees: string[]; superviseeIds?: string[]; policy: string; rollingMinimum?: { count: number; window: string; held: number } }
 interface Report {
   now: string;
   from: string;
@@ -194,6 +197,7 @@ export function Compliance() {
   const [downloading, setDownloading] = useState(false);
   const [auditor, setAuditor] = useState(false);
   const [drill, setDrill] = useState<DrillTarget>();
+  const [lead, setLead] = useState(false);
 
   async function load(f: Partial<Filters> = {}) {
     setLoading(true);
@@ -210,7 +214,13 @@ export function Compliance() {
   }
   useEffect(() => {
     void load();
-    api<Me>('/me').then((me) => setAuditor(me.person.roles.includes('auditor')), () => setAuditor(false));
+    api<Me>('/me').then(
+      (me) => {
+        setAuditor(me.person.roles.includes('auditor'));
+        setLead(me.person.roles.includes('safeguarding-lead'));
+      },
+      () => setAuditor(false),
+    );
   }, []);
 
   if (!report && error) return <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
@@ -411,7 +421,16 @@ export function Compliance() {
         />
       </section>
 
+      <InspectionExports
+        key={`${applied.from}|${applied.to}|${applied.team}`}
+        period={applied}
+        practitioners={[...new Map(report.relationships.flatMap((r) => (r.superviseeIds ?? []).map((id, i) => [id, { id, name: r.supervisees[i] ?? id }] as const))).values()].sort((a, b) => a.name.localeCompare(b.name))}
+        teams={report.teamsAvailable}
+      />
+
       {auditor && <AuditSection onGraded={() => load(applied)} />}
+
+      {lead && <DataRights />}
 
       <details>
         <summary><Text weight="semibold">What the figures mean</Text></summary>
@@ -536,6 +555,11 @@ function AuditSection({ onGraded }: { onGraded: () => Promise<void> | void }) {
           <CardHeader
             header={<Title3 as="h3">{open.detail.template.name}</Title3>}
             description={<Text>{open.item.supervisees.join(', ')} with {open.item.supervisor} · session on {formatDay(open.detail.session.start)} · version {open.detail.record.version}</Text>}
+            action={
+              <Button size="small" onClick={() => void downloadFile(`/records/${encodeURIComponent(open.item.recordId)}/signed.pdf`, 'signed-record.pdf').catch((e: Error) => setError(e.message))}>
+                Signed copy (PDF)
+              </Button>
+            }
           />
           <dl>
             {open.detail.template.fields.filter((f) => f.type !== 'info' && f.type !== 'actions').map((f) => (
