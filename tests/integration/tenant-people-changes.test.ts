@@ -43,7 +43,7 @@ beforeEach(async () => {
   // Entra: the three people and their managers (getPerson batches both).
   fake.on('GET', /^\/users\/[0-9a-f-]{36}$/, (req) => {
     const id = req.path.split('/')[2]!;
-    return NAMES[id] ? { body: { ...fixture('user'), id, displayName: NAMES[id], mail: `${id}@contoso.example` } } : { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: 'no' } } };
+    return NAMES[id] ? { body: { ...fixture<Record<string, unknown>>('user'), id, displayName: NAMES[id], mail: `${id}@contoso.example` } } : { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: 'no' } } };
   });
   fake.on('GET', /^\/users\/[0-9a-f-]{36}\/manager$/, (req) => {
     const manager = MANAGER_OF[req.path.split('/')[2]!];
