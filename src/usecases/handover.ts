@@ -151,6 +151,8 @@ export async function requestCover(services: Services, tell: Teller, workerId: s
   const now = services.clock.now().toISOString();
   const cover = await services.directory.getPerson(req.coverId);
   const covers: CoverPeriod[] = [];
+  const fresh: CoverPeriod[] = [];
+  const active = (await activeCovers(services)).covers;
   for (const relationshipId of [...new Set(req.relationshipIds)]) {
     const id = `cov-${shortHash(`${req.requestKey}|${relationshipId}`)}`;
     const existing = (await services.store.listClaims(COVER_KIND, id)).find((c) => c.key === id);
@@ -162,14 +164,18 @@ export async function requestCover(services: Services, tell: Teller, workerId: s
     const problem = supervisorProblem(cover, rel);
     if (problem) throw badRequest(`coverId: ${cover?.displayName ?? req.coverId} ${problem}`);
     const from = req.from ?? today(services, rel);
+    if (from < today(services, rel)) throw badRequest('from: the cover cannot start in the past');
     const bad = coverProblem(from, req.until, today(services, rel));
     if (bad) throw badRequest(bad);
-    if (from < today(services, rel)) throw badRequest('from: the cover cannot start in the past');
-    if ((await activeCovers(services)).covers.some((c) => c.relationshipId === rel.id)) throw badRequest(`This arrangement is already covered; let that cover end first.`);
+    if (active.some((c) => c.relationshipId === rel.id)) throw badRequest('This arrangement is already covered; let that cover end first.');
     const period: CoverPeriod = { id, relationshipId: rel.id, originalSupervisorId: rel.supervisorId, coverId: req.coverId, from, until: req.until, byId: actor.id };
-    await services.store.claim(COVER_KIND, id, now, { ...period });
-    await services.store.appendAudit({ at: now, actorId: actor.id, action: 'cover-arranged', subjectType: 'relationship', subjectId: rel.id, detail: { cover: req.coverId, from, until: req.until, coverPeriod: id } });
     covers.push(period);
+    fresh.push(period);
+  }
+  // Everything validated before anything is written: a bad item stores nothing.
+  for (const period of fresh) {
+    await services.store.claim(COVER_KIND, period.id, now, { ...period });
+    await services.store.appendAudit({ at: now, actorId: actor.id, action: 'cover-arranged', subjectType: 'relationship', subjectId: period.relationshipId, detail: { cover: period.coverId, from: period.from, until: period.until, coverPeriod: period.id } });
   }
   await runCovers(services, tell, workerId);
   return { covers };
