@@ -31,7 +31,8 @@ const NAMES: Record<string, string> = { [DANIEL]: 'Daniel Okafor', [SAM]: 'Sam P
 let fake: FakeGraph;
 let sp: FakeSharePoint;
 let dataDir: string;
-const clock = { now: () => new Date('2026-12-01T09:00:00.000Z') };
+let t = Date.parse('2026-12-01T09:00:00.000Z');
+const clock = { now: () => new Date(t) };
 
 beforeAll(async () => {
   fake = await FakeGraph.start();
@@ -75,14 +76,22 @@ it('a supervisor leaving the people group is noticed through Graph delta and fla
   const rel: Relationship = { id: 'rel-daniel-sam', kind: 'individual', supervisorId: DANIEL, superviseeIds: [SAM], policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners', startedOn: '2024-01-01', active: true };
   await first.store.saveRelationship(rel);
   const notifier = new FakeNotifier();
-  const run = (s: Services) => createJobs(s, { notifier, tabUrl: 'https://pt.contoso.example/tab/' }, { workerId: 'i1' }).find((j) => j.name === 'people-changes')!.run(clock.now());
+  let instances = 0;
+  // Each call is another instance (or a restart): its own worker id.
+  const run = (s: Services) => createJobs(s, { notifier, tabUrl: 'https://pt.contoso.example/tab/' }, { workerId: `instance-${++instances}` }).find((j) => j.name === 'people-changes')!.run(clock.now());
 
   await run(first); // the baseline
   expect(notifier.sent).toEqual([]);
   expect((await first.graph!.registry.getDelta(GROUP_CURSOR))?.deltaLink).toContain('deltatoken=g1');
   expect((await first.graph!.registry.getDelta(MANAGER_CURSOR))?.deltaLink).toContain('deltatoken=u1');
 
-  // Another instance (or a restart) carries on from the links in SharePoint.
+  // Within the period nobody asks Graph again (one instance per 15 minutes, durably).
+  const asked = fake.to('GET', '/groups/delta').length;
+  await run(await tenant());
+  expect(fake.to('GET', '/groups/delta')).toHaveLength(asked);
+
+  // Another instance (or a restart) carries on from the links in SharePoint once the period is up.
+  t += 16 * 60_000;
   const second = await tenant();
   await run(second);
   expect(fake.to('GET', '/groups/delta').map((r) => r.query.$deltatoken ?? 'first')).toEqual(['first', 'g1']);
@@ -96,6 +105,7 @@ it('a supervisor leaving the people group is noticed through Graph delta and fla
   expect(await second.store.getRelationship('rel-daniel-sam')).toMatchObject({ supervisorId: DANIEL, active: true });
 
   // A quiet round: nothing more said.
+  t += 16 * 60_000;
   await run(second);
   expect(notifier.sent).toHaveLength(1);
 });
