@@ -208,6 +208,8 @@ export async function runCovers(services: Services, tell: Teller, workerId: stri
     let started = 0;
     const now = services.clock.now().toISOString();
     const { covers, steps } = await activeCovers(services);
+    // Usual supervisors who have left the people group since: their supervisees stay with the cover (no revert).
+    const left = covers.length ? new Set((await services.store.listClaims('people-flag')).map((c) => c.detail as { kind?: string; personId?: string }).filter((f) => f.kind === 'leaver-supervisor').map((f) => f.personId)) : new Set<string | undefined>();
     for (const cover of covers) {
       try {
         const rel = await services.store.getRelationship(cover.relationshipId);
@@ -215,6 +217,11 @@ export async function runCovers(services: Services, tell: Teller, workerId: stri
         const state = stateOf(cover, steps);
         for (const step of coverSteps(cover, today(services, rel), state)) {
           if (step === 'end' && !(await services.work.result(MOVE_KIND, `${cover.id}-start`))) continue;
+          if (step === 'end' && left.has(cover.originalSupervisorId)) {
+            await services.store.claim('cover-step', `${cover.id}:end`, now, { reverted: false });
+            await services.store.appendAudit({ at: now, actorId: 'system:people-changes', action: 'cover-ended-without-revert', subjectType: 'relationship', subjectId: rel.id, detail: { coverPeriod: cover.id, reason: 'usual supervisor left' } });
+            continue;
+          }
           const payload: MovePayload =
             step === 'start'
               ? { moveId: `${cover.id}-start`, kind: 'cover-start', relationshipId: rel.id, fromId: cover.originalSupervisorId, toId: cover.coverId, effectiveFrom: maxIso(now, startOfDay(services, rel, cover.from)), bookUntil: startOfDay(services, rel, cover.until), byId: cover.byId, coverId: cover.id }
