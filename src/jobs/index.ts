@@ -25,6 +25,9 @@ export const SWEEP_LEASE_KEY = 'job:reconcile-sweep';
 /** The work-queue lease under which one instance maintains the Graph subscriptions, at most hourly. */
 export const SUBSCRIPTIONS_LEASE_KEY = 'job:graph-subscriptions';
 export const SUBSCRIPTIONS_EVERY_MS = 60 * MINUTE_MS;
+/** The work-queue lease under which one instance reads Graph's directory changes (joiners, leavers, managers). */
+export const DIRECTORY_LEASE_KEY = 'job:directory-changes';
+export const DIRECTORY_EVERY_MS = 15 * MINUTE_MS;
 /** After a run that threw, try again this soon rather than a whole period later. */
 const RETRY_AFTER_FAILURE_MS = 5 * MINUTE_MS;
 /** While another instance holds a periodic lease, ask again at most this often. */
@@ -69,12 +72,18 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
     },
   });
   const tell = peopleTeller(notify);
+  // A tenant asks Graph for directory changes every DIRECTORY_EVERY_MS, one instance per period (two delta
+  // requests when nothing changed); locally the embedded directory is compared on every run.
+  const directory = services.directoryChanges;
+  const directoryPeriod = tenant ? new Periodic(services.work, DIRECTORY_LEASE_KEY, workerId, DIRECTORY_EVERY_MS, services.log) : undefined;
   jobs.push({
     name: 'people-changes',
-    async run() {
+    async run(now) {
       // Covers start and end on their dates; moves that failed are retried (both inside runCovers).
       await runCovers(services, tell, workerId);
-      if (services.directoryChanges) await noticeDirectoryChanges(services, services.directoryChanges, tell);
+      if (!directory) return;
+      if (directoryPeriod) await directoryPeriod.runIfDue(now, () => noticeDirectoryChanges(services, directory, tell));
+      else await noticeDirectoryChanges(services, directory, tell);
     },
   });
   const limiter = new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);

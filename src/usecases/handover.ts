@@ -151,6 +151,8 @@ export async function requestCover(services: Services, tell: Teller, workerId: s
   const now = services.clock.now().toISOString();
   const cover = await services.directory.getPerson(req.coverId);
   const covers: CoverPeriod[] = [];
+  const fresh: CoverPeriod[] = [];
+  const active = (await activeCovers(services)).covers;
   for (const relationshipId of [...new Set(req.relationshipIds)]) {
     const id = `cov-${shortHash(`${req.requestKey}|${relationshipId}`)}`;
     const existing = (await services.store.listClaims(COVER_KIND, id)).find((c) => c.key === id);
@@ -162,14 +164,18 @@ export async function requestCover(services: Services, tell: Teller, workerId: s
     const problem = supervisorProblem(cover, rel);
     if (problem) throw badRequest(`coverId: ${cover?.displayName ?? req.coverId} ${problem}`);
     const from = req.from ?? today(services, rel);
+    if (from < today(services, rel)) throw badRequest('from: the cover cannot start in the past');
     const bad = coverProblem(from, req.until, today(services, rel));
     if (bad) throw badRequest(bad);
-    if (from < today(services, rel)) throw badRequest('from: the cover cannot start in the past');
-    if ((await activeCovers(services)).covers.some((c) => c.relationshipId === rel.id)) throw badRequest(`This arrangement is already covered; let that cover end first.`);
+    if (active.some((c) => c.relationshipId === rel.id)) throw badRequest('This arrangement is already covered; let that cover end first.');
     const period: CoverPeriod = { id, relationshipId: rel.id, originalSupervisorId: rel.supervisorId, coverId: req.coverId, from, until: req.until, byId: actor.id };
-    await services.store.claim(COVER_KIND, id, now, { ...period });
-    await services.store.appendAudit({ at: now, actorId: actor.id, action: 'cover-arranged', subjectType: 'relationship', subjectId: rel.id, detail: { cover: req.coverId, from, until: req.until, coverPeriod: id } });
     covers.push(period);
+    fresh.push(period);
+  }
+  // Everything validated before anything is written: a bad item stores nothing.
+  for (const period of fresh) {
+    await services.store.claim(COVER_KIND, period.id, now, { ...period });
+    await services.store.appendAudit({ at: now, actorId: actor.id, action: 'cover-arranged', subjectType: 'relationship', subjectId: period.relationshipId, detail: { cover: period.coverId, from: period.from, until: period.until, coverPeriod: period.id } });
   }
   await runCovers(services, tell, workerId);
   return { covers };
@@ -202,6 +208,8 @@ export async function runCovers(services: Services, tell: Teller, workerId: stri
     let started = 0;
     const now = services.clock.now().toISOString();
     const { covers, steps } = await activeCovers(services);
+    // Usual supervisors who have left the people group since: their supervisees stay with the cover (no revert).
+    const left = covers.length ? new Set((await services.store.listClaims('people-flag')).map((c) => c.detail as { kind?: string; personId?: string }).filter((f) => f.kind === 'leaver-supervisor').map((f) => f.personId)) : new Set<string | undefined>();
     for (const cover of covers) {
       try {
         const rel = await services.store.getRelationship(cover.relationshipId);
@@ -209,6 +217,11 @@ export async function runCovers(services: Services, tell: Teller, workerId: stri
         const state = stateOf(cover, steps);
         for (const step of coverSteps(cover, today(services, rel), state)) {
           if (step === 'end' && !(await services.work.result(MOVE_KIND, `${cover.id}-start`))) continue;
+          if (step === 'end' && left.has(cover.originalSupervisorId)) {
+            await services.store.claim('cover-step', `${cover.id}:end`, now, { reverted: false });
+            await services.store.appendAudit({ at: now, actorId: 'system:people-changes', action: 'cover-ended-without-revert', subjectType: 'relationship', subjectId: rel.id, detail: { coverPeriod: cover.id, reason: 'usual supervisor left' } });
+            continue;
+          }
           const payload: MovePayload =
             step === 'start'
               ? { moveId: `${cover.id}-start`, kind: 'cover-start', relationshipId: rel.id, fromId: cover.originalSupervisorId, toId: cover.coverId, effectiveFrom: maxIso(now, startOfDay(services, rel, cover.from)), bookUntil: startOfDay(services, rel, cover.until), byId: cover.byId, coverId: cover.id }

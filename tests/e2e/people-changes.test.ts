@@ -92,7 +92,7 @@ it('a lead hands Sam over from Daniel to Grace from the tab', async () => {
   await page.getByRole('combobox', { name: /New \(or covering\) supervisor/ }).click();
   await page.getByRole('option', { name: 'Grace Whitfield' }).click();
   await page.getByLabel(/Handover note for the new supervisor/).fill(NOTE);
-  await page.getByRole('button', { name: 'Hand over' }).click();
+  await page.getByRole('button', { name: 'Hand over', exact: true }).click();
   await expect(page.getByTestId('change-result').textContent({ timeout: 60_000 })).resolves.toMatch(/Handed over to Grace Whitfield: \d+ sessions booked/);
 
   // Calendars: nothing left in Daniel's; Grace's series keeps every gap (from the last held session) within three months.
@@ -194,4 +194,31 @@ it('a leaver is flagged to their line manager; a new starter gets an agreement d
   await page.getByRole('tab', { name: 'Changes' }).click();
   await expect(page.getByTestId('agreement-due').textContent()).resolves.toMatch(/Supervision agreement due by/);
   await page.close();
+});
+
+it("a supervisor leaving is flagged to their line manager, who hands their supervisees over from the flag", async () => {
+  await dev('/jobs/run'); // the directory as it is now is the baseline (when this test runs alone)
+  expect((await dev('/directory/people/daniel-okafor/leave')).status).toBe(200);
+  await dev('/jobs/run');
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1600 } });
+  await signInAs(page, 'helen-carter');
+  await page.getByRole('tab', { name: 'Changes' }).click();
+  const flag = page.locator('[data-flag="leaver-supervisor"]');
+  await expect(flag.textContent()).resolves.toMatch(/Daniel Okafor: Left: hand over their supervisees/);
+  expect(await flag.getAttribute('data-open')).toBe('true');
+  await flag.getByRole('button', { name: 'Choose to hand over below' }).click();
+  await expect(page.getByRole('checkbox', { name: 'Choose Amira Hussain' }).isChecked()).resolves.toBe(true);
+  await page.getByRole('combobox', { name: /New \(or covering\) supervisor/ }).click();
+  await page.getByRole('option', { name: 'Grace Whitfield' }).click();
+  await page.getByRole('button', { name: 'Hand over', exact: true }).click();
+  await expect(page.getByTestId('change-result').textContent({ timeout: 60_000 })).resolves.toMatch(/Handed over to Grace Whitfield/);
+  await page.locator('[data-flag="leaver-supervisor"][data-open="false"]').waitFor({ timeout: 20_000 });
+  await page.close();
+  const { db, store } = open();
+  try {
+    expect(await store.getRelationship('rel-daniel-amira')).toMatchObject({ supervisorId: 'grace-whitfield', active: true });
+  } finally {
+    db.close();
+  }
+  await cardWith(pages['grace-whitfield']!, 'Amira Hussain').waitFor({ timeout: 30_000 });
 });

@@ -136,6 +136,22 @@ describe('cover', () => {
   });
 });
 
+describe('cover when the usual supervisor has left', () => {
+  it('does not revert to someone who left: the supervisee stays with the cover', async () => {
+    const { services, tell, person, clock, store } = await ctx();
+    const feed = new EmbeddedDirectoryChangeFeed(store);
+    await noticeDirectoryChanges(services, feed, tell);
+    await requestCover(services, tell, 'w1', await person('helen-carter'), { relationshipIds: ['rel-daniel-sam'], coverId: 'grace-whitfield', until: '2027-01-25', requestKey: 'cover-leaver-01' });
+    store.setLeft('daniel-okafor', '2026-12-01');
+    await noticeDirectoryChanges(services, feed, tell);
+    clock.set('2027-01-25T08:00:00.000Z');
+    await runCovers(services, tell, 'w1');
+    expect(await store.getRelationship('rel-daniel-sam')).toMatchObject({ supervisorId: 'grace-whitfield' });
+    expect((await listCovers(services, await person('priya-shah')))[0]).toMatchObject({ status: 'ended' });
+    expect((await store.listAudit({ subjectId: 'rel-daniel-sam' })).map((a) => a.action)).toContain('cover-ended-without-revert');
+  });
+});
+
 describe('ending an arrangement', () => {
   it('keeps records and history, stops it, takes future sessions out of the calendar', async () => {
     const { services, calendar, tell, person, store } = await ctx();

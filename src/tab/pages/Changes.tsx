@@ -101,6 +101,11 @@ export function Changes() {
                   No action needed
                 </Button>
               )}
+              {f.open && f.asked && f.arrangements.some((a) => a.active) && (
+                <Button size="small" onClick={() => setChosen(f.arrangements.filter((a) => a.active && manageable.some((m) => m.id === a.id)).map((a) => a.id))}>
+                  Choose {f.kind === 'leaver-supervisee' ? 'to end' : 'to hand over'} below
+                </Button>
+              )}
               {f.open && f.kind === 'new-starter' && f.asked && to && (
                 <Button size="small" onClick={() => run(async () => (await api('/arrangements', { method: 'POST', body: JSON.stringify({ superviseeId: f.personId, supervisorId: to }) }), `Supervision set up for ${f.personName} with ${toName}: book it in Book.`))}>
                   Set up supervision with {toName}
