@@ -130,7 +130,7 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   const token = deps.tokenSource ?? appToken!;
   const http = new GraphHttp({
     token,
-    ...(deps.graphBaseUrl ? { baseUrl: deps.graphBaseUrl } : {}),
+    baseUrl: deps.graphBaseUrl ?? env.PT_GRAPH_BASE_URL,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.graphBaseDelayMs !== undefined ? { baseDelayMs: deps.graphBaseDelayMs } : {}),
   });

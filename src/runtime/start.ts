@@ -3,7 +3,7 @@
  * tab, background jobs and, in local mode, the Agents Playground.
  */
 import http from 'node:http';
-import type { TokenProviderFn } from '@microsoft/teams.api';
+import { PUBLIC, withOverrides, type TokenProviderFn } from '@microsoft/teams.api';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
 import type { AppConfig, TenantEnv } from '../config/env';
 import { registerBot } from '../bot/bot';
@@ -42,15 +42,20 @@ function localPlaygroundToken(): string {
  * single-tenant, so the SDK's tenant argument is always that tenant.
  */
 export function tenantBotCredentials(
-  env: Pick<TenantEnv, 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'TENANT_ID'>,
+  env: Pick<TenantEnv, 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'TENANT_ID'> & Partial<Pick<TenantEnv, 'PT_LOGIN_BASE_URL'>>,
   services: Pick<Services, 'appToken'>,
 ): { clientId: string; tenantId: string; clientSecret?: string; token?: TokenProviderFn } {
-  if (env.CLIENT_SECRET || !env.CLIENT_CERTIFICATE_PATH) return { clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, tenantId: env.TENANT_ID };
+  // Another login host than Entra's (a sovereign cloud, the Microsoft 365 simulator) needs the app's own MSAL
+  // client, which trusts that host; the SDK's would ask Entra's instance discovery about it.
+  const otherLogin = env.PT_LOGIN_BASE_URL !== undefined && env.PT_LOGIN_BASE_URL !== 'https://login.microsoftonline.com';
+  if ((env.CLIENT_SECRET || !env.CLIENT_CERTIFICATE_PATH) && !(otherLogin && services.appToken)) return { clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, tenantId: env.TENANT_ID };
   const appToken = services.appToken;
   if (!appToken) throw new Error('CLIENT_CERTIFICATE_PATH is set without CLIENT_SECRET, but no app token provider was built: the bot could not send messages');
   return {
     clientId: env.CLIENT_ID,
     tenantId: env.TENANT_ID,
+    // Empty, not absent: the SDK falls back to process.env.CLIENT_SECRET (and its own MSAL client) when this is undefined.
+    ...(env.CLIENT_SECRET ? { clientSecret: '' } : {}),
     token: (scope) => appToken.getToken(Array.isArray(scope) ? scope[0] : scope),
   };
 }
@@ -104,6 +109,10 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
       : {
           ...tenantBotCredentials(env, services),
           dangerouslyAllowUnauthenticatedRequests: false,
+          // Conversations the app starts itself (after installing it for someone) go to this service URL.
+          serviceUrl: env.PT_BOT_SERVICE_URL,
+          // Where inbound Bot Framework tokens are checked: issuer and signing keys, configurable for the simulator.
+          cloud: withOverrides(PUBLIC, { loginEndpoint: env.PT_LOGIN_BASE_URL, openIdMetadataUrl: env.PT_BOT_OPENID_METADATA_URL, tokenIssuer: env.PT_BOT_TOKEN_ISSUER }),
         }),
   });
   const notifier = new TeamsNotifier(teams, services.store, log);
