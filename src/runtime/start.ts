@@ -22,6 +22,7 @@ import { PLAYGROUND_BOT_ID, startPlayground, type PlaygroundHandle } from './pla
 import { teamsLogger } from './teamsLogger';
 import { tabTokenOptions } from '../tenant/tabTokens';
 import { TeamsNotifier } from '../adapters/teams/notifier';
+import { connectorRetry } from '../adapters/teams/connectorRetry';
 
 /**
  * The Playground accepts any bearer token, but the Teams SDK decodes the one it
@@ -98,6 +99,8 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const teams = new App({
     httpServerAdapter: new ExpressAdapter(expressApp, { logger: teamsLogger(log) }),
     logger: teamsLogger(log),
+    // The connector throttles (429 + Retry-After); the SDK's client does not retry by itself.
+    client: { middlewares: [connectorRetry()] },
     ...(local
       ? {
           // The Playground needs no credentials; a fixed id and token let proactive sends work offline.

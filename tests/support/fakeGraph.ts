@@ -57,6 +57,8 @@ export class FakeGraph {
    * latency): a reply short-circuits the routes, undefined lets them answer.
    */
   readonly interceptors: ((req: RecordedRequest) => Reply | undefined | Promise<Reply | undefined>)[] = [];
+  /** Asked after a route answered: may replace the reply (a response lost after the work was done). */
+  readonly afterRoute: ((req: RecordedRequest, reply: Reply) => Reply | undefined | Promise<Reply | undefined>)[] = [];
 
   private constructor(
     private readonly server: http.Server,
@@ -141,7 +143,9 @@ export class FakeGraph {
     }
     const responder = route.replies[Math.min(route.used, route.replies.length - 1)]!;
     route.used += 1;
-    return typeof responder === 'function' ? responder(req) : responder;
+    let reply = typeof responder === 'function' ? await responder(req) : responder;
+    for (const after of this.afterRoute) reply = (await after(req, reply)) ?? reply;
+    return reply;
   }
 
   private async batch(envelope: RecordedRequest): Promise<Reply> {

@@ -44,6 +44,8 @@ export interface Fault {
   every?: number;
   retryAfterSeconds?: number;
   latencyMs?: number;
+  /** Carry the request out, then fail the answer (the work is done; the caller cannot know). */
+  afterApplying?: boolean;
 }
 
 export interface SimUser extends SimUserRef {
@@ -121,6 +123,8 @@ export class M365Sim {
   readonly faults: Fault[] = [];
   readonly faultHits: Record<string, number> = {};
   private readonly deltaTokens = new Map<string, DeltaToken>();
+  /** Every delta round asked for: a first round (window), a saved token, or an expired token refused. */
+  readonly deltaLog: { mailbox: string; kind: 'initial' | 'token' | 'page' | 'expired'; status: number }[] = [];
   private readonly pendingDeliveries = new Set<Promise<unknown>>();
   private readonly counts = new Map<Surface, number>();
   private frontDoors: https.Server[] = [];
@@ -248,9 +252,10 @@ export class M365Sim {
     this.faults.length = 0;
   }
 
-  private async applyFaults(req: RecordedRequest): Promise<Reply | undefined> {
+  private async applyFaults(req: RecordedRequest, after: boolean): Promise<Reply | undefined> {
     const surface = this.surfaceOf(req.path);
     for (const f of this.faults) {
+      if (Boolean(f.afterApplying) !== after) continue;
       if (f.surface !== surface || (f.method && f.method !== req.method) || (f.match && !f.match.test(req.path))) continue;
       if (f.times !== undefined && f.times <= 0) continue;
       const n = (this.faultSeen.get(f) ?? 0) + 1;
@@ -277,7 +282,8 @@ export class M365Sim {
       if (!req.viaBatch || req.path === '/$batch') this.counts.set(this.surfaceOf(req.path), (this.counts.get(this.surfaceOf(req.path)) ?? 0) + 1);
       return undefined;
     });
-    g.interceptors.push((req) => this.applyFaults(req));
+    g.interceptors.push((req) => this.applyFaults(req, false));
+    g.afterRoute.push((req) => this.applyFaults(req, true));
     g.interceptors.push((req) => this.authorise(req));
     const T = this.options.tenantId;
     const on = (method: string, match: RegExp, fn: (req: RecordedRequest, m: RegExpExecArray) => Reply | Promise<Reply>) =>
@@ -526,9 +532,11 @@ export class M365Sim {
         const prior = this.deltaTokens.get(req.query.$deltatoken);
         if (!prior || prior.expired) {
           const status = prior?.expired ?? 410;
+          this.deltaLog.push({ mailbox: u.id, kind: 'expired', status });
           if (status === 410) return { status: 410, body: { error: { code: 'SyncStateInvalid', message: 'Sync state generation is invalid. Resync required.' } } };
           return graphError(status, 'syncStateNotFound', 'The sync state is not found or has expired. Please re-sync.');
         }
+        this.deltaLog.push({ mailbox: u.id, kind: 'token', status: 200 });
         state = { mailbox: u.id, start: prior.start, end: prior.end, seen: new Map() };
         const now = this.calendars.view(u.id, prior.start, prior.end);
         pendingItems = [];
@@ -540,6 +548,7 @@ export class M365Sim {
       } else {
         const { startDateTime, endDateTime } = req.query;
         if (!startDateTime || !endDateTime) return graphError(400, 'ErrorInvalidParameter', 'calendarView/delta needs startDateTime and endDateTime');
+        this.deltaLog.push({ mailbox: u.id, kind: 'initial', status: 200 });
         state = { mailbox: u.id, start: new Date(startDateTime).toISOString(), end: new Date(endDateTime).toISOString(), seen: new Map() };
         const now = this.calendars.view(u.id, state.start, state.end);
         for (const v of now) state.seen.set(v.id, v.version);
