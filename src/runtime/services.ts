@@ -36,6 +36,7 @@ import { EmbeddedChangeFeed } from '../jobs/calendarChanges';
 import type { CalendarChangeFeed } from '../ports/changeFeed';
 import type { SubscriptionRegistry } from '../ports/subscriptions';
 import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
+import { GraphInbox } from '../server/routes/graphInbox';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
 
 export interface Services {
@@ -159,7 +160,10 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     clock,
     log,
     onLifecycle: (subscriptionId, event, now) => subscriptions.handleLifecycle(subscriptionId, event, now),
+    // Answer Graph within its 3 s whatever SharePoint's latency: store locally, answer, then process.
+    inbox: new GraphInbox(path.join(config.dataDir, 'graph-inbox')),
   });
+  void notifications.recover().catch((err: unknown) => log.error({ event: 'graph-notifications', error: err instanceof Error ? err.message : String(err) }, 'could not read the notification inbox'));
   const changeFeed = new GraphChangeFeed({
     http,
     registry,
