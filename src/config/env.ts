@@ -11,6 +11,7 @@ const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' }).transform((u) => u.replace(/\/+$/, ''));
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 
 const common = {
@@ -85,10 +86,18 @@ const tenantSchema = z.object({
   /** Teams app id from the manifest (for deep links to the tab). */
   TEAMS_APP_ID: guid,
   /**
-   * Where the Bot Framework publishes the keys that sign Teams' requests to /api/messages
-   * (its OpenID metadata). Change it only for a sovereign cloud, or in tests with locally signed keys.
+   * Where Microsoft's services are. The defaults are the public cloud; a sovereign cloud or the
+   * Microsoft 365 simulator (`npm run start:tenant-sim`, tests/support/m365sim) sets its own.
    */
-  PT_BOT_OPENID_METADATA_URL: z.url().default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  PT_GRAPH_BASE_URL: httpsUrl.default('https://graph.microsoft.com/v1.0'),
+  /** Entra ID's login host: app-only tokens come from `<this>/<TENANT_ID>`, the tab's signing keys from its discovery keys. */
+  PT_LOGIN_BASE_URL: httpsUrl.default('https://login.microsoftonline.com'),
+  /** Bot Framework service URL for conversations the app starts itself (people who never opened the bot). */
+  PT_BOT_SERVICE_URL: httpsUrl.default('https://smba.trafficmanager.net/teams'),
+  /** OpenID metadata of the Bot Framework token issuer; its signing keys sit beside it (/keys). */
+  PT_BOT_OPENID_METADATA_URL: httpsUrl.default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  /** The issuer (iss) of the tokens the Bot Framework connector sends to /api/messages. */
+  PT_BOT_TOKEN_ISSUER: httpsUrl.default('https://api.botframework.com'),
   /** Hosts an activity's serviceUrl may name: Teams' own (commercial, GCC, GCC High, DoD). */
   PT_BOT_SERVICE_URL_HOSTS: z
     .string()

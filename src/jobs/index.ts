@@ -96,7 +96,7 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
   });
   const graph = services.graph;
   if (tenant && graph) {
-    // Hourly is plenty: subscriptions last about three days and are renewed a day before they lapse;
+    // Hourly is plenty: subscriptions last about seven days and are renewed a day before they lapse;
     // the webhook renews or recreates at once when Graph asks. The lease keeps two instances from
     // creating the same person's subscription at once, and its expiry is the durable "next run" mark.
     const maintain = new Periodic(services.work, SUBSCRIPTIONS_LEASE_KEY, workerId, SUBSCRIPTIONS_EVERY_MS, services.log);

@@ -40,6 +40,7 @@ import type { DirectoryChangeFeed } from '../ports/directoryChanges';
 import { EmbeddedDirectoryChangeFeed } from '../adapters/embedded/directoryChangeFeed';
 import type { SubscriptionRegistry } from '../ports/subscriptions';
 import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
+import { GraphInbox } from '../server/routes/graphInbox';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
 import type { PlannerPort } from '../ports/planner';
 
@@ -144,7 +145,7 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   const token = deps.tokenSource ?? appToken!;
   const http = new GraphHttp({
     token,
-    ...(deps.graphBaseUrl ? { baseUrl: deps.graphBaseUrl } : {}),
+    baseUrl: deps.graphBaseUrl ?? env.PT_GRAPH_BASE_URL,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.graphBaseDelayMs !== undefined ? { baseDelayMs: deps.graphBaseDelayMs } : {}),
   });
@@ -175,7 +176,10 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     clock,
     log,
     onLifecycle: (subscriptionId, event, now) => subscriptions.handleLifecycle(subscriptionId, event, now),
+    // Answer Graph within its 3 s whatever SharePoint's latency: store locally, answer, then process.
+    inbox: new GraphInbox(path.join(config.dataDir, 'graph-inbox')),
   });
+  void notifications.recover().catch((err: unknown) => log.error({ event: 'graph-notifications', error: err instanceof Error ? err.message : String(err) }, 'could not read the notification inbox'));
   const changeFeed = new GraphChangeFeed({
     http,
     registry,

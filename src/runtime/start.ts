@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import express from 'express';
-import type { TokenProviderFn } from '@microsoft/teams.api';
+import { PUBLIC, withOverrides, type TokenProviderFn } from '@microsoft/teams.api';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
 import { isLoopback, type AppConfig, type TenantEnv } from '../config/env';
 import { registerBot } from '../bot/bot';
@@ -27,6 +27,7 @@ import { tabTokenOptions } from '../tenant/tabTokens';
 import { TeamsNotifier } from '../adapters/teams/notifier';
 import { botTokenOptions } from './botAuth';
 import { PlannerPool } from '../adapters/workers/plannerPool';
+import { connectorRetry } from '../adapters/teams/connectorRetry';
 
 /**
  * The Playground accepts any bearer token, but the Teams SDK decodes the one it
@@ -49,7 +50,7 @@ function localPlaygroundToken(): string {
  * secret go to the SDK directly.
  */
 export function tenantBotCredentials(
-  env: Pick<TenantEnv, 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'TENANT_ID'>,
+  env: Pick<TenantEnv, 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'TENANT_ID'> & Partial<Pick<TenantEnv, 'PT_LOGIN_BASE_URL'>>,
   services: Pick<Services, 'appToken'>,
 ): { clientId: string; tenantId: string; clientSecret?: string; token?: TokenProviderFn } {
   const appToken = services.appToken;
@@ -58,6 +59,8 @@ export function tenantBotCredentials(
   return {
     clientId: env.CLIENT_ID,
     tenantId: env.TENANT_ID,
+    // Empty, not absent: the SDK falls back to process.env.CLIENT_SECRET (and its own MSAL client) when this is undefined.
+    ...(env.CLIENT_SECRET ? { clientSecret: '' } : {}),
     token: (scope) => appToken.getToken(Array.isArray(scope) ? scope[0] : scope),
   };
 }
@@ -111,6 +114,8 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const teams = new App({
     httpServerAdapter: new ExpressAdapter(botApp, { logger: teamsLogger(log) }),
     logger: teamsLogger(log),
+    // The connector throttles (429 + Retry-After); the SDK's client does not retry by itself.
+    client: { middlewares: [connectorRetry()] },
     ...(local
       ? {
           // The Playground needs no credentials; a fixed id and token let proactive sends work offline.
@@ -122,6 +127,10 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
       : {
           ...tenantBotCredentials(env, services),
           dangerouslyAllowUnauthenticatedRequests: false,
+          // Conversations the app starts itself (after installing it for someone) go to this service URL.
+          serviceUrl: env.PT_BOT_SERVICE_URL,
+          // Where inbound Bot Framework tokens are checked: issuer and signing keys, configurable for the simulator.
+          cloud: withOverrides(PUBLIC, { loginEndpoint: env.PT_LOGIN_BASE_URL, openIdMetadataUrl: env.PT_BOT_OPENID_METADATA_URL, tokenIssuer: env.PT_BOT_TOKEN_ISSUER }),
         }),
   });
   const notifier = new TeamsNotifier(teams, services.store, log);

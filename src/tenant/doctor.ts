@@ -102,10 +102,13 @@ interface GraphError {
 type GraphResult<T> = { ok: true; body: T } | { ok: false; error: GraphError };
 type ListsPage = { value?: { name?: string; displayName?: string }[]; '@odata.nextLink'?: string };
 
+/** Graph's base URL for this run (PT_GRAPH_BASE_URL), set once the configuration is read. */
+let graphBase = GRAPH;
+
 async function graphGet<T>(deps: DoctorDeps, token: string, url: string): Promise<GraphResult<T>> {
   let res: Response;
   try {
-    res = await deps.fetch(url.startsWith('https://') ? url : `${GRAPH}${url}`, {
+    res = await deps.fetch(url.startsWith('https://') ? url : `${graphBase}${url}`, {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
     });
@@ -153,6 +156,7 @@ export async function runDoctor(source: NodeJS.ProcessEnv, deps: DoctorDeps): Pr
       return report();
     }
     env = config.env;
+    graphBase = env.PT_GRAPH_BASE_URL;
     checks.push({
       id: 'config',
       title: 'Configuration',

@@ -5,7 +5,9 @@
  * The composition root passes this to createHttpApp as tokenOptions.
  */
 import type { TenantEnv } from '../config/env';
+import { createRemoteJWKSet } from 'jose';
 import type { EntraTokenOptions } from '../server/auth/entraToken';
+import { ENTRA_LOGIN } from './appToken';
 
 /**
  * The Microsoft 365 hosts pre-authorised for access_as_user (aad.manifest.json,
@@ -22,10 +24,16 @@ export const HOST_CLIENT_IDS = [
   '27922004-5251-4030-b22d-91ecd9a37ea4',
 ];
 
-export function tabTokenOptions(env: Pick<TenantEnv, 'TENANT_ID' | 'CLIENT_ID' | 'APPLICATION_ID_URI'>, overrides: Partial<EntraTokenOptions> = {}): EntraTokenOptions {
+export function tabTokenOptions(
+  env: Pick<TenantEnv, 'TENANT_ID' | 'CLIENT_ID' | 'APPLICATION_ID_URI'> & Partial<Pick<TenantEnv, 'PT_LOGIN_BASE_URL'>>,
+  overrides: Partial<EntraTokenOptions> = {},
+): EntraTokenOptions {
+  const login = env.PT_LOGIN_BASE_URL ?? ENTRA_LOGIN;
   return {
     tenantId: env.TENANT_ID,
     audiences: [env.CLIENT_ID, env.APPLICATION_ID_URI],
+    // Another login host (sovereign cloud, the Microsoft 365 simulator) publishes the signing keys; Entra's are the default.
+    ...(login !== ENTRA_LOGIN ? { keys: createRemoteJWKSet(new URL(`${login}/${env.TENANT_ID}/discovery/v2.0/keys`)) } : {}),
     // The hosts (Teams SSO) and the app itself (nested app auth asks as the app's own client id).
     authorizedClients: [...HOST_CLIENT_IDS, env.CLIENT_ID],
     ...overrides,

@@ -285,6 +285,8 @@ describe('tenant change detection end to end', () => {
         body: JSON.stringify({ value: [{ ...n, subscriptionId: subscription.id, clientState: SECRET, tenantId: tenantEnv().TENANT_ID, resource: `Users/${PR_D}/Events/AAMk1=` }] }),
       });
       expect(res.status).toBe(202);
+      // Answered first, processed after (the webhook's inbox): wait for the processing.
+      await services.graph!.notifications.drain();
       expect(await services.graph!.registry.getDelta(PR_D)).toMatchObject({ notifiedAt: new Date(T0 + 30_000).toISOString() });
       expect(sp.items('pt-calendar-delta').find((i) => i.fields.personId === PR_D)?.fields.notifiedAt).toBe(new Date(T0 + 30_000).toISOString());
 
