@@ -18,6 +18,7 @@ import { complianceRoutes } from './routes/compliance';
 import { devRoutes } from './routes/dev';
 import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
+import { todoRoutes } from './routes/todo';
 
 export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
 
@@ -53,7 +54,7 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
     app.use('/api/dev', express.json({ limit: '16kb' }), devRoutes(services, opts.runJobs ?? (async () => undefined)));
   }
   app.use('/api/v1', express.json({ limit: '256kb' }), publicApi(services));
-  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services));
+  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), todoRoutes(services));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

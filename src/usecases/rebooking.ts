@@ -18,6 +18,7 @@ import { SESSION_SUBJECT } from './booking';
 import { forbidden, notFound, badRequest } from './errors';
 import { gatherParticipants } from './participants';
 import { REBOOK_KIND } from './reconcile';
+import { TAB_ROUTES, tabLink } from './tabLinks';
 
 export interface NotifyContext {
   notifier: NotifierPort;
@@ -97,10 +98,10 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
     const supervisorName = names([rel.supervisorId])[0]!;
     const superviseeNames = names(rel.superviseeIds);
     for (const m of managers) {
-      await ctx.notifier.sendCard(m.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: ctx.tabUrl, forManager: true }), 'Supervision could not be rebooked');
+      await ctx.notifier.sendCard(m.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager: true }), 'Supervision could not be rebooked');
     }
     for (const p of people) {
-      await ctx.notifier.sendCard(p.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: ctx.tabUrl, forManager: false }), 'Supervision could not be rebooked');
+      await ctx.notifier.sendCard(p.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager: false }), 'Supervision could not be rebooked');
     }
     await store.appendAudit({ at: now, actorId: 'system:rebooker', action: 'rebook-escalated', subjectType: 'session', subjectId: sessionId, detail: { to: managers.map((m) => m.id).join(',') } });
     return { outcome: 'escalated', escalatedTo: managers.map((m) => m.id) };
@@ -132,7 +133,7 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
     const others = names([rel.supervisorId, ...rel.superviseeIds].filter((x) => x !== p.id));
     const posted = await ctx.notifier.sendCard(
       p.aadObjectId,
-      rebookedCard({ sessionId: id, relationshipId: rel.id, withNames: others, original: cancelled, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: ctx.tabUrl }),
+      rebookedCard({ sessionId: id, relationshipId: rel.id, withNames: others, original: cancelled, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(id)) }),
       'Supervision rebooked',
     );
     if (posted) await store.saveCardMessage({ key: `rebook:${id}`, aadObjectId: p.aadObjectId, ...posted, postedAt: now });
@@ -174,8 +175,8 @@ export async function chooseAlternative(services: Services, ctx: NotifyContext, 
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-alternative-chosen', subjectType: 'session', subjectId: session.id });
   }
   const text = `${actor.displayName} chose ${when(input.start, input.end)}. Both calendars are updated.`;
-  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision moved', text, tabUrl: ctx.tabUrl }), 'Supervision moved', people);
-  return rebookDoneCard({ title: 'Supervision moved', text, tabUrl: ctx.tabUrl });
+  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision moved', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) }), 'Supervision moved', people);
+  return rebookDoneCard({ title: 'Supervision moved', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) });
 }
 
 /** "Keep it cancelled" from the rebooked card, with a reason kept in the app. */
@@ -196,8 +197,8 @@ export async function keepCancelled(services: Services, ctx: NotifyContext, acto
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-kept-cancelled', subjectType: 'session', subjectId: session.id });
   }
   const text = `${actor.displayName} kept this supervision cancelled. It still counts towards how often supervision is due.`;
-  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: ctx.tabUrl }), 'Supervision cancelled', people);
-  return rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: ctx.tabUrl });
+  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) }), 'Supervision cancelled', people);
+  return rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) });
 }
 
 async function updatePostedCards(services: Services, ctx: NotifyContext, key: string, card: ReturnType<typeof rebookDoneCard>, summary: string, people: Person[]) {

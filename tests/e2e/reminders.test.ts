@@ -61,7 +61,7 @@ it('one digest to the supervisee when the record is overdue; the supervisor at t
   const tom = pages['tom-reynolds']!;
   const digest = cardWith(tom, 'your supervision digest');
   await digest.waitFor({ timeout: 30_000 });
-  await expect(digest.textContent()).resolves.toContain('Supervision record to write');
+  await expect(digest.textContent()).resolves.toContain('Write the record of your session with Grace Whitfield');
   await tom.waitForTimeout(1500);
   expect(await digestCards(tom).count()).toBe(1);
   expect(await digestCards(pages['grace-whitfield']!).count()).toBe(0);
@@ -71,7 +71,7 @@ it('one digest to the supervisee when the record is overdue; the supervisor at t
   await dev(app, '/jobs/run');
   const graceDigest = cardWith(pages['grace-whitfield']!, 'your supervision digest');
   await graceDigest.waitFor({ timeout: 30_000 });
-  await expect(graceDigest.textContent()).resolves.toMatch(/Escalated to you[\s\S]*Supervision record to write/);
+  await expect(graceDigest.textContent()).resolves.toMatch(/Escalated to you[\s\S]*Record of the session with Tom Reynolds on .* \(Tom Reynolds to write\)/);
 
   // Restart at the same simulated time: nothing new is queued or sent.
   const before = digestsQueued(app);
