@@ -79,8 +79,11 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
 
   const tabUrl = `${config.publicUrl}/tab/`;
   let runJobs = async () => undefined as void;
+  // Records in the tab post cards to the other party like the chat does: the notifier exists once Teams is composed below.
+  let tabNotify: { notifier: TeamsNotifier; tabUrl: string } | undefined;
   const expressApp = createHttpApp(services, {
     startedAt,
+    notify: () => tabNotify,
     tokenOptions: env.PT_MODE === 'tenant' ? tabTokenOptions(env) : undefined,
     runJobs: () => runJobs(),
     // Tenant mode: Graph's change notifications arrive at /api/graph.
@@ -108,6 +111,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   });
   const notifier = new TeamsNotifier(teams, services.store, log);
   const notify = { notifier, tabUrl };
+  tabNotify = notify;
   const actions = new CardActionRouter();
   registerRebookActions(actions);
   registerRecordActions(actions);

@@ -19,10 +19,12 @@ import { devRoutes } from './routes/dev';
 import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
 import { todoRoutes } from './routes/todo';
+import { recordCardRoutes } from './routes/recordCards';
+import type { NotifyContext } from '../usecases/rebooking';
 
 export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
 
-export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTokenOptions; startedAt: Date; runJobs?: () => Promise<void>; graphNotifications?: GraphNotificationReceiver }): express.Express {
+export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTokenOptions; startedAt: Date; runJobs?: () => Promise<void>; graphNotifications?: GraphNotificationReceiver; notify?: () => NotifyContext | undefined }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -54,12 +56,17 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
     app.use('/api/dev', express.json({ limit: '16kb' }), devRoutes(services, opts.runJobs ?? (async () => undefined)));
   }
   app.use('/api/v1', express.json({ limit: '256kb' }), publicApi(services));
-  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), todoRoutes(services));
+  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), todoRoutes(services), recordCardRoutes(services, opts.notify ?? (() => undefined)));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof AppError) return void res.status(err.status).json({ error: err.message, details: err.details });
-    if (err instanceof ZodError) return void res.status(400).json({ error: 'Invalid request', details: formatZodError(err) });
+    if (err instanceof ZodError) {
+      // Field by field, so the tab can show each reason next to its input.
+      const fields = err.issues.map((i) => ({ field: i.path.map(String).join('.'), rule: i.code, message: i.message }));
+      const first = fields[0];
+      return void res.status(400).json({ error: first ? `Please check ${first.field || 'the form'}: ${first.message}` : 'Invalid request', details: formatZodError(err), fields });
+    }
     if (err && typeof err === 'object' && 'type' in err && (err as { type: string }).type === 'entity.parse.failed') {
       return void res.status(400).json({ error: 'Body is not valid JSON' });
     }

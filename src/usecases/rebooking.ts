@@ -183,8 +183,12 @@ export async function chooseAlternative(services: Services, ctx: NotifyContext, 
 export async function keepCancelled(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; reason: string }) {
   const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked') throw notFound('That session no longer exists');
-  const { rel, people } = await load(services, session.relationshipId);
+  const { rel, people, policy } = await load(services, session.relationshipId);
   if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw forbidden('Only the people in this supervision can change it');
+  // Who may keep it cancelled, and who is told, follow the pack (default: whoever is responsible for rebooking).
+  const rule = policy.rebooking.keepCancelled ?? { allowedBy: policy.rebooking.responsible, notify: ['supervisor', 'supervisee', 'supervisor-line-manager'] as const };
+  const allowed = rule.allowedBy === 'either' || (rule.allowedBy === 'supervisor' ? rel.supervisorId === actor.id : rel.superviseeIds.includes(actor.id));
+  if (!allowed) throw forbidden(`Only the ${rule.allowedBy} can keep a supervision session cancelled under ${policy.name}; you can choose another time instead.`);
   const reason = input.reason.trim();
   if (!reason) throw badRequest('Please give a reason for keeping it cancelled');
   const now = services.clock.now().toISOString();
@@ -198,6 +202,22 @@ export async function keepCancelled(services: Services, ctx: NotifyContext, acto
   }
   const text = `${actor.displayName} kept this supervision cancelled. It still counts towards how often supervision is due.`;
   await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) }), 'Supervision cancelled', people);
+  if (session.status === 'planned') {
+    // Tell whoever the pack names and did not already see the card change (a line manager, a lead).
+    const told = await escalationRecipients(services, rel, [...rule.notify]);
+    const parties = new Set([rel.supervisorId, ...rel.superviseeIds]);
+    const supervisee = people.filter((p) => rel.superviseeIds.includes(p.id)).map((p) => p.displayName).join(', ');
+    const supervisor = people.find((p) => p.id === rel.supervisorId)?.displayName ?? 'the supervisor';
+    for (const m of told) {
+      if (parties.has(m.id)) continue;
+      await ctx.notifier.sendCard(
+        m.aadObjectId,
+        rebookDoneCard({ title: 'Supervision kept cancelled', text: `${actor.displayName} kept ${supervisor}'s supervision with ${supervisee} on ${when(session.start, session.end)} cancelled instead of accepting the rebooked time.`, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }),
+        'Supervision kept cancelled',
+      );
+      await services.store.appendAudit({ at: now, actorId: actor.id, action: 'kept-cancelled-told', subjectType: 'session', subjectId: session.id, detail: { to: m.id } });
+    }
+  }
   return rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) });
 }
 

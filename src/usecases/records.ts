@@ -290,6 +290,8 @@ export async function handleRecordAction(services: Services, ctx: NotifyContext,
 async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actor: Person): Promise<void> {
   const now = services.clock.now().toISOString();
   for (const e of events) {
+    // The record moved on: no posted card keeps an editable form (or its case text) for the old state.
+    if (e.kind === 'submitted' || e.kind === 'changes-requested') await replacePostedCards(services, ctx, l, record);
     if (e.kind === 'submitted') {
       for (const id of e.notify) {
         const p = l.people.get(id);

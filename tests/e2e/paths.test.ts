@@ -82,6 +82,8 @@ it('a card error keeps the card and its inputs: "Keep it cancelled" without a re
   await input.fill('Both on leave that week');
   await rebooked.getByRole('button', { name: 'Keep it cancelled' }).click();
   await cardWith(daniel, 'Supervision cancelled').waitFor({ timeout: 30_000 });
+  // The pack says who is told: the supervisor's line manager hears of it too.
+  await cardWith(pages['helen-carter']!, 'Supervision kept cancelled').waitFor({ timeout: 30_000 });
 });
 
 it('the line manager opens the disputed record from her card’s link; the read is audited', async () => {

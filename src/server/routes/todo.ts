@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Services } from '../../runtime/services';
 import { completeAction } from '../../usecases/actionItems';
 import { startRecordInTab } from '../../usecases/recordsInTab';
+import { standingFor } from '../../usecases/standing';
 import { todoFor } from '../../usecases/todo';
 import { wrap } from '../asyncHandler';
 
@@ -15,6 +16,13 @@ export function todoRoutes(services: Services): Router {
     '/todo',
     wrap(async (req, res) => {
       res.json(await todoFor(services, req.person!));
+    }),
+  );
+  /** People: where each arrangement the caller looks after stands, and why. */
+  router.get(
+    '/people/standing',
+    wrap(async (req, res) => {
+      res.json({ standing: await standingFor(services, req.person!) });
     }),
   );
   router.post(

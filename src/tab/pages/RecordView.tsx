@@ -8,7 +8,7 @@ import { href } from '../route';
 interface Field { id: string; label: string; type: string }
 export interface RecordDetail {
   record: { id: string; status: string; version: number; values: Record<string, unknown>; signatures: { personId: string; at: string }[]; disagreement?: { text: string; byId: string } };
-  versions: { version: number; status: string; updatedAt: string }[];
+  versions: { version: number; status: string; updatedAt: string; comment?: string }[];
   template: { name: string; fields: Field[] };
   actions: { id: string; text: string; dueOn: string; status: string; ownerId: string }[];
   names: Record<string, string>;
