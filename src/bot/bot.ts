@@ -13,6 +13,7 @@ import type { AdaptiveCard } from '../ports/notifier';
 import { ADAPTIVE_CARD_RESPONSE, errorCard, type CardActionRouter } from './cardActions';
 import { cardActivity } from './cards/common';
 import { helpCard, notUnderstoodCard, welcomeCard } from './cards/welcome';
+import { replyToCommand } from './commands';
 
 export interface BotDeps {
   services: Services;
@@ -62,8 +63,12 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
     const firstContact = await remember(activity);
     const command = (activity.text ?? '').trim().toLowerCase();
     log.info({ event: 'bot.message', command: command === 'help' ? 'help' : 'other', firstContact }, 'message received');
+    const person = command === 'help' ? undefined : await personFor(activity);
+    const reply = person ? await replyToCommand(services, notify, person, command) : undefined;
     if (command === 'help') {
       await send(cardActivity(helpCard(tabUrl), 'What Protected Time can do'));
+    } else if (reply) {
+      await send(cardActivity(reply.card, reply.summary));
     } else if (firstContact) {
       await send(cardActivity(welcomeCard(await personFor(activity), tabUrl), 'Welcome to Protected Time'));
     } else {

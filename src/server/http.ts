@@ -19,6 +19,7 @@ import { devRoutes } from './routes/dev';
 import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
 import { todoRoutes } from './routes/todo';
+import { staticTab } from './staticTab';
 import { recordCardRoutes } from './routes/recordCards';
 import type { NotifyContext } from '../usecases/rebooking';
 
@@ -45,7 +46,7 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
   app.get('/', (_req, res) => res.redirect('/tab/'));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
   if (fs.existsSync(TAB_DIR)) {
-    app.use('/tab', express.static(TAB_DIR, { index: 'index.html', maxAge: 0 }));
+    app.use('/tab', staticTab(TAB_DIR));
   } else {
     app.use('/tab', (_req, res) => res.status(503).type('text').send('The tab has not been built: run `npm run build`.'));
   }

@@ -166,6 +166,11 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
         }
       }
       if ((await services.store.listClaims(RECORD_CARD_KIND, record.id)).length) continue;
+      // Already submitted or signed (in the tab, before the job ran): no form to post.
+      if (record.status !== 'draft') {
+        await services.store.claim(RECORD_CARD_KIND, record.id, now.toISOString());
+        continue;
+      }
       const l = await loadFor(services, record);
       for (const personId of recorderIds(policy, rel)) {
         const person = l.people.get(personId);
