@@ -96,12 +96,15 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const botApp = express();
   // The notifier needs the bot, which needs the HTTP app: people-change cards go through it once it exists.
   let tell: Teller = async () => undefined;
+  // Records in the tab post cards to the other party like the chat does: the notifier exists once Teams is composed below.
+  let tabNotify: { notifier: TeamsNotifier; tabUrl: string } | undefined;
   const expressApp = createHttpApp(services, {
     tell: (person, notice) => tell(person, notice),
     workerId: WORKER_ID,
     startedAt,
     bot: botApp,
     botAuth: env.PT_MODE === 'tenant' ? botTokenOptions(env) : undefined,
+    notify: () => tabNotify,
     tokenOptions: env.PT_MODE === 'tenant' ? tabTokenOptions(env) : undefined,
     runJobs: () => runJobs(),
     // Tenant mode: Graph's change notifications arrive at /api/graph.
@@ -136,6 +139,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const notifier = new TeamsNotifier(teams, services.store, log);
   const notify = { notifier, tabUrl };
   tell = peopleTeller(notify);
+  tabNotify = notify;
   const actions = new CardActionRouter();
   registerRebookActions(actions);
   registerRecordActions(actions);

@@ -22,6 +22,10 @@ import { peopleChangeRoutes } from './routes/peopleChanges';
 import type { Teller } from '../usecases/transfer';
 import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
+import { todoRoutes } from './routes/todo';
+import { staticTab } from './staticTab';
+import { recordCardRoutes } from './routes/recordCards';
+import type { NotifyContext } from '../usecases/rebooking';
 import type { BotTokenOptions } from './auth/botFrameworkToken';
 import { botEndpointGuard } from './botGuard';
 import { describeRequestError, jsonBody } from './jsonBody';
@@ -47,6 +51,8 @@ export interface HttpAppOptions {
   /** How people-change notices reach people (the bot, once it exists). */
   tell?: Teller;
   workerId?: string;
+  /** Records in the tab tell the other party in Teams, as the chat does (the notifier, once Teams is composed). */
+  notify?: () => NotifyContext | undefined;
 }
 
 export function createHttpApp(services: Services, opts: HttpAppOptions): express.Express {
@@ -71,7 +77,7 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
   app.get('/', (_req, res) => res.redirect('/tab/'));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
   if (fs.existsSync(TAB_DIR)) {
-    app.use('/tab', express.static(TAB_DIR, { index: 'index.html', maxAge: 0 }));
+    app.use('/tab', staticTab(TAB_DIR));
   } else {
     app.use('/tab', (_req, res) => res.status(503).type('text').send('The tab has not been built: run `npm run build`.'));
   }
@@ -96,7 +102,7 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
   app.use('/api/v1', jsonBody('256kb'), publicApi(services));
   const personKey = (req: Request) => (req.person ? `person:${req.person.id}` : undefined);
   app.use(['/api/v1/plan', '/api/v1/series', '/api/v1/urgent'], identify(services, opts.tokenOptions), rateLimit(limits.planning, personKey));
-  app.use('/api/v1', identify(services, opts.tokenOptions), rateLimit(limits.api, personKey), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), inspectionRoutes(services));
+  app.use('/api/v1', identify(services, opts.tokenOptions), rateLimit(limits.api, personKey), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), inspectionRoutes(services), todoRoutes(services), recordCardRoutes(services, opts.notify ?? (() => undefined)));
   app.use('/api/v1', peopleChangeRoutes(services, { tell: opts.tell ?? (async () => undefined), workerId: opts.workerId ?? `http-${process.pid}` }));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
   // Anything else: a JSON 404, never Express's HTML page.
@@ -106,7 +112,12 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return void res.end();
     if (err instanceof AppError) return void res.status(err.status).json({ error: err.message, details: err.details });
-    if (err instanceof ZodError) return void res.status(400).json({ error: 'Invalid request', details: formatZodError(err) });
+    if (err instanceof ZodError) {
+      // Field by field, so the tab can show each reason next to its input.
+      const fields = err.issues.map((i) => ({ field: i.path.map(String).join('.'), rule: i.code, message: i.message }));
+      const first = fields[0];
+      return void res.status(400).json({ error: first ? `Please check ${first.field || 'the form'}: ${first.message}` : 'Invalid request', details: formatZodError(err), fields });
+    }
     // The planner's queue is full (src/adapters/workers/plannerPool.ts): busy, not broken.
     if (err instanceof Error && err.name === 'PlannerQueueFullError') return void res.status(503).setHeader('Retry-After', '5').json({ error: err.message });
     const known = describeRequestError(err);

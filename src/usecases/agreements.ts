@@ -51,7 +51,7 @@ export async function recordAgreement(services: Services, actor: Person, relatio
   const now = DateTime.fromJSDate(services.clock.now());
   const today = now.setZone(policy.timeZone).toISODate()!;
   const reviewOn = input.reviewOn ?? now.setZone(policy.timeZone).plus(Duration.fromISO(policy.agreements.reviewEvery)).toISODate()!;
-  if (reviewOn <= today) throw badRequest('The review date must be in the future');
+  if (reviewOn <= today) throw badRequest('The review date must be in the future', { fields: [{ field: 'reviewOn', rule: 'after-today', message: 'must be after today' }] });
   const agreement: Agreement = {
     id: `agr-${createHash('sha256').update(`${rel.id}|${now.toISO()}`).digest('hex').slice(0, 16)}`,
     relationshipId: rel.id,

@@ -318,7 +318,19 @@ export function summariseProposal(p: PlanProposal) {
 }
 
 /** "Urgent": the first common free slot within the policy's urgent window, booked at once. */
-export async function bookUrgent(services: Services, actor: Person, input: { relationshipId: string; requestKey: string; durationMinutes?: number }): Promise<{ session: Session; duplicate: boolean }> {
+/** The slot Urgent would book now, shown for confirmation before anything is booked. */
+export async function previewUrgent(services: Services, actor: Person, input: { relationshipId: string; durationMinutes?: number }): Promise<{ start: string; end: string }> {
+  const { calendar, clock } = services;
+  const { relationship, policy, group } = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
+  const now = clock.now().toISOString();
+  const window = { start: now, end: DateTime.fromISO(now).plus({ days: 4 }).toUTC().toISO()! };
+  const participants = await gatherParticipants(calendar, policy, [relationship.supervisorId, ...relationship.superviseeIds], window);
+  const result = urgentSlot({ policy, staffGroupId: group.id, participants, now, durationMinutes: input.durationMinutes });
+  if (result.outcome !== 'rebook') throw conflict(result.reason, { escalateTo: result.escalateTo });
+  return result.slot;
+}
+
+export async function bookUrgent(services: Services, actor: Person, input: { relationshipId: string; requestKey: string; durationMinutes?: number; start?: string }): Promise<{ session: Session; duplicate: boolean }> {
   const { store, calendar, clock } = services;
   const target = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
   const { relationship, policy, group } = target;
@@ -331,6 +343,8 @@ export async function bookUrgent(services: Services, actor: Person, input: { rel
   const participants = await gatherParticipants(calendar, policy, [relationship.supervisorId, ...relationship.superviseeIds], window);
   const result = urgentSlot({ policy, staffGroupId: group.id, participants, now, durationMinutes: input.durationMinutes });
   if (result.outcome !== 'rebook') throw conflict(result.reason, { escalateTo: result.escalateTo });
+  // Confirmed for a shown time: never book a different one silently.
+  if (input.start && Date.parse(input.start) !== Date.parse(result.slot.start)) throw conflict('That time is no longer free in both calendars: here is the first free time now.', { slot: result.slot });
   const created = await calendar.createEvent({
     organiserId: relationship.supervisorId, attendeeIds: relationship.superviseeIds, subject: SESSION_SUBJECT.urgent,
     start: result.slot.start, end: result.slot.end, timeZone: policy.timeZone, showAs: 'busy', sensitivity: 'private',

@@ -7,6 +7,7 @@
 import { meetingEndMatchesSession } from '../domain/records/meetingEnd';
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { recordAccess } from '../domain/access';
 import type { Person, Relationship, Session, SupervisionRecord } from '../domain/model';
 import type { PolicyPack, RecordTemplate } from '../domain/policy/schema';
 import { recordFormIds, templatesFor } from '../domain/policy/validate';
@@ -21,6 +22,7 @@ import { ConcurrencyError } from '../ports/store';
 import type { Services } from '../runtime/services';
 import { badRequest, forbidden, notFound } from './errors';
 import { escalationRecipients, type NotifyContext } from './rebooking';
+import { TAB_ROUTES, tabLink } from './tabLinks';
 
 const RECORD_CARD_KIND = 'record-card-posted';
 /** Sessions that ended longer ago than this get no card (a freshly installed app must not flood people). */
@@ -76,7 +78,7 @@ async function formCard(services: Services, ctx: NotifyContext, l: Loaded, recor
     actionRows: extra.rows ?? Math.max(existingRows, actionField ? 1 : 0),
     userIds: [...l.people.values()].map((p) => p.aadObjectId),
     timeZone: l.policy.timeZone,
-    tabUrl: ctx.tabUrl,
+    tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)),
     errors: extra.errors,
     notice: extra.notice,
     values: extra.values,
@@ -104,7 +106,7 @@ function countersigningCard(ctx: NotifyContext, l: Loaded, record: SupervisionRe
     sessionStart: l.session.start,
     userIds: [...l.people.values()].map((p) => p.aadObjectId),
     timeZone: l.policy.timeZone,
-    tabUrl: ctx.tabUrl,
+    tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)),
     authorName: nameOf(l, record.authorId),
     names: namesMap(l),
     escalatesTo: 'the line manager',
@@ -114,7 +116,7 @@ function countersigningCard(ctx: NotifyContext, l: Loaded, record: SupervisionRe
 }
 
 function summaryCard(ctx: NotifyContext, l: Loaded, record: SupervisionRecord): AdaptiveCard {
-  return recordSummaryCard({ record, sessionStart: l.session.start, tabUrl: ctx.tabUrl, names: namesMap(l), timeZone: l.policy.timeZone });
+  return recordSummaryCard({ record, sessionStart: l.session.start, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), names: namesMap(l), timeZone: l.policy.timeZone });
 }
 
 /** The right view of a record for one person (Universal Actions refresh, per user). */
@@ -177,6 +179,11 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
         }
       }
       if ((await services.store.listClaims(RECORD_CARD_KIND, record.id)).length) continue;
+      // Already submitted or signed (in the tab, before the job ran): no form to post.
+      if (record.status !== 'draft') {
+        await services.store.claim(RECORD_CARD_KIND, record.id, now.toISOString());
+        continue;
+      }
       const l = await loadFor(services, record);
       for (const personId of recorderIds(policy, rel)) {
         const person = l.people.get(personId);
@@ -374,6 +381,8 @@ type Once = (what: string, personId: string, send: () => Promise<unknown>) => Pr
 async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actorId: string, once: Once): Promise<void> {
   const now = services.clock.now().toISOString();
   for (const e of events) {
+    // The record moved on: no posted card keeps an editable form (or its case text) for the old state.
+    if (e.kind === 'submitted' || e.kind === 'changes-requested') await replacePostedCards(services, ctx, l, record);
     if (e.kind === 'submitted') {
       for (const id of e.notify) {
         const p = l.people.get(id);
@@ -388,7 +397,7 @@ async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, re
       await replacePostedCards(services, ctx, l, record);
       for (const id of e.copyTo) {
         const p = l.people.get(id);
-        if (p) await once('copy', id, () => ctx.notifier.sendCard(p.aadObjectId, signedCopyCard({ sessionStart: l.session.start, tabUrl: ctx.tabUrl, timeZone: l.policy.timeZone }), RECORD_CARD_SUMMARIES.signedCopy));
+        if (p) await once('copy', id, () => ctx.notifier.sendCard(p.aadObjectId, signedCopyCard({ sessionStart: l.session.start, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), timeZone: l.policy.timeZone }), RECORD_CARD_SUMMARIES.signedCopy));
       }
       if (e.kind === 'disagreed') {
         const managers = await escalationRecipients(services, l.rel, e.notifyTargets);
@@ -397,7 +406,7 @@ async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, re
           await once('disagreement', m.id, async () => {
           await ctx.notifier.sendCard(
             m.aadObjectId,
-            disagreementNoticeCard({ sessionStart: l.session.start, superviseeName: l.rel.superviseeIds.map((id) => nameOf(l, id)).join(', '), supervisorName: nameOf(l, l.rel.supervisorId), tabUrl: ctx.tabUrl, timeZone: l.policy.timeZone }),
+            disagreementNoticeCard({ sessionStart: l.session.start, superviseeName: l.rel.superviseeIds.map((id) => nameOf(l, id)).join(', '), supervisorName: nameOf(l, l.rel.supervisorId), tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), timeZone: l.policy.timeZone }),
             RECORD_CARD_SUMMARIES.disagreement,
           );
           await services.store.appendAudit({ at: now, actorId, action: 'disagreement-escalated', subjectType: 'record', subjectId: record.id, detail: { to: m.id } });
@@ -421,16 +430,36 @@ export async function markActionDoneFromCard(services: Services, ctx: NotifyCont
     await services.store.saveActions([result.action]);
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'action-done', subjectType: 'action', subjectId: action.id });
   }
-  return actionItemCard({ action: result.action, tabUrl: ctx.tabUrl, today: now.slice(0, 10) });
+  return actionItemCard({ action: result.action, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()), today: now.slice(0, 10) });
 }
 
-/** Records a person may see: their own relationships' (auditors see all, for quality assurance). */
+/** Records a person may see: their own relationships' (auditors see all; whoever a disagreement asks to help resolve sees that record). */
 export async function visibleRecords(services: Services, actor: Person) {
   const rels = await services.store.listRelationships({});
-  const mine = actor.roles.includes('auditor') ? rels : rels.filter((r) => partiesOf(r).includes(actor.id));
+  const auditor = actor.roles.includes('auditor');
+  const mine = auditor ? rels : rels.filter((r) => partiesOf(r).includes(actor.id));
   const records = await services.store.listRecords({ relationshipIds: mine.map((r) => r.id) });
-  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'record-list', subjectId: actor.id, detail: { count: records.length } });
-  return { rels: mine, records };
+  const out = [...records];
+  const shown = new Set(mine.map((r) => r.id));
+  if (!auditor) {
+    // Disagreements the policy sends to this person (a line manager, a safeguarding lead): only those records.
+    const disagreed = await services.store.listRecords({ status: ['disagreed'] });
+    const candidates = disagreed.filter((r) => !shown.has(r.relationshipId));
+    if (candidates.length) {
+      const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
+      const relById = new Map(rels.map((r) => [r.id, r]));
+      for (const rec of candidates) {
+        const rel = relById.get(rec.relationshipId);
+        const policy = rel && services.policies.get(rel.policyId);
+        if (rel && policy && recordAccess(actor, rel, rec, people, policy.records.disagreementNotifies) === 'asked-to-resolve') {
+          out.push(rec);
+          if (!mine.includes(rel)) mine.push(rel);
+        }
+      }
+    }
+  }
+  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'record-list', subjectId: actor.id, detail: { count: out.length } });
+  return { rels: mine, records: out };
 }
 
 /** One record in full, for a party (or an auditor); every read audited. */
@@ -438,11 +467,12 @@ export async function readRecord(services: Services, actor: Person, recordId: st
   const record = await services.store.getRecord(recordId);
   if (!record) throw notFound('No such record');
   const l = await loadFor(services, record);
-  const allowed = partiesOf(l.rel).includes(actor.id) || actor.roles.includes('auditor');
-  await audit(services, actor.id, allowed ? 'record-read' : 'record-access-refused', record, { via: 'tab' });
+  const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
+  const access = recordAccess(actor, l.rel, record, people, l.policy.records.disagreementNotifies);
+  await audit(services, actor.id, access ? 'record-read' : 'record-access-refused', record, { via: 'tab', ...(access ? { as: access } : {}) });
   // A record the caller may not see answers exactly as one that does not exist: ids are not confirmed to strangers.
-  if (!allowed) throw notFound('No such record');
+  if (!access) throw notFound('No such record');
   const versions = await services.store.listRecordVersions(record.id);
   const actions = await services.store.listActions({ recordId: record.id });
-  return { record, versions, actions, template: l.template, session: l.session, names: namesMap(l) };
+  return { record, versions, actions, template: l.template, session: l.session, names: namesMap(l), access };
 }

@@ -62,7 +62,7 @@ it('one digest to the supervisee when the record is overdue; the supervisor at t
   const tom = pages['tom-reynolds']!;
   const digest = cardWith(tom, 'your supervision digest');
   await digest.waitFor({ timeout: 30_000 });
-  await expect(digest.textContent()).resolves.toContain('Supervision record to write');
+  await expect(digest.textContent()).resolves.toContain('Write the record of your session with Grace Whitfield');
   // State, not time: every digest queued so far has been sent, so no second one is on its way.
   await until('the queued digests to be sent', () => (digestsQueued(app).every((d) => d.status === 'done') ? true : undefined));
   expect(digestsQueued(app).filter((d) => d.key.startsWith('tom-reynolds|'))).toHaveLength(1);
@@ -74,7 +74,7 @@ it('one digest to the supervisee when the record is overdue; the supervisor at t
   await dev(app, '/jobs/run');
   const graceDigest = cardWith(pages['grace-whitfield']!, 'your supervision digest');
   await graceDigest.waitFor({ timeout: 30_000 });
-  await expect(graceDigest.textContent()).resolves.toMatch(/Escalated to you[\s\S]*Supervision record to write/);
+  await expect(graceDigest.textContent()).resolves.toMatch(/Escalated to you[\s\S]*Record of the session with Tom Reynolds on .* \(Tom Reynolds to write\)/);
 
   // Restart at the same simulated time: nothing new is queued or sent.
   const before = digestsQueued(app);

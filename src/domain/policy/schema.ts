@@ -180,6 +180,18 @@ export const Rebooking = z.object({
   anchor: z.enum(['original-date', 'cancellation']),
   /** Who is expected to act (for wording and escalation). */
   responsible: z.enum(['supervisor', 'supervisee', 'either']),
+  /**
+   * Who may keep a cancelled session cancelled instead of accepting the rebooked
+   * time, and who is told when they do. Absent: whoever is `responsible`, and
+   * both parties and the supervisor's line manager are told.
+   */
+  keepCancelled: z
+    .object({
+      allowedBy: z.enum(['supervisor', 'supervisee', 'either']),
+      notify: z.array(z.enum(['supervisor', 'supervisee', 'supervisor-line-manager', 'supervisee-line-manager', 'safeguarding-lead'])).min(1),
+      source: Source,
+    })
+    .optional(),
   source: Source,
   /**
    * When the obligation to rebook is due: by the end of the rebook window (the

@@ -1,5 +1,6 @@
 /** Tab API for booking: the people a supervisor looks after, proposals, booking, urgent. */
 import { Router } from 'express';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { viewpointOn } from '../../domain/access';
 import type { Person, Relationship } from '../../domain/model';
@@ -8,7 +9,7 @@ import { Weekday } from '../../domain/policy/schema';
 import { findStaffGroup } from '../../domain/policy/validate';
 import type { Services } from '../../runtime/services';
 import { getAgreement, recordAgreement, signAgreement } from '../../usecases/agreements';
-import { bookSeries, bookUrgent, proposeSeries, resolveTarget, summariseProposal } from '../../usecases/booking';
+import { bookSeries, bookUrgent, previewUrgent, proposeSeries, resolveTarget, summariseProposal } from '../../usecases/booking';
 import { wrap } from '../asyncHandler';
 import { isRealDate, isRealInstant, REAL_DATE_MESSAGE, RealDate } from '../../domain/time/dates';
 
@@ -25,7 +26,8 @@ const Choice = z
   .strict()
   .refine((c) => Boolean(c.relationshipId) !== Boolean(c.superviseeIds), { message: 'give relationshipId or superviseeIds (one of them)', path: ['relationshipId'] });
 const BookBody = Choice.and(z.object({ requestKey: z.string().min(8).max(100), proposalId: z.string().max(200).optional() }));
-const UrgentBody = z.object({ relationshipId: z.string().min(1).max(200), requestKey: z.string().min(8).max(100), durationMinutes: z.number().int().min(15).max(480).optional() }).strict();
+const UrgentBody = z.object({ relationshipId: z.string().min(1).max(200), requestKey: z.string().min(8).max(100), durationMinutes: z.number().int().min(15).max(480).optional(), start: z.iso.datetime({ offset: true }).optional() }).strict();
+const UrgentPreview = z.object({ relationshipId: z.string().min(1).max(200), durationMinutes: z.number().int().min(15).max(480).optional() }).strict();
 
 export function bookingRoutes(services: Services): Router {
   const router = Router();
@@ -99,6 +101,12 @@ export function bookingRoutes(services: Services): Router {
     }),
   );
 
+  router.post(
+    '/urgent/preview',
+    wrap(async (req, res) => {
+      res.json({ slot: await previewUrgent(services, req.person!, UrgentPreview.parse(req.body)) });
+    }),
+  );
   router.post(
     '/urgent',
     wrap(async (req, res) => {
