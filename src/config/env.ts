@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { PLAYGROUND_PEOPLE } from '../runtime/playgroundConfig';
+import { azureStorageEnv } from './azureStorageEnv';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
@@ -76,6 +77,8 @@ const tenantSchema = z.object({
   PEOPLE_GROUP_ID: guid,
   /** Teams app id from the manifest (for deep links to the tab). */
   TEAMS_APP_ID: guid,
+  /** Durable work on Azure Storage when set (src/config/azureStorageEnv.ts). */
+  ...azureStorageEnv,
 });
 
 const envSchema = z
@@ -137,7 +140,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
 }
 
 function isSecretName(name: string): boolean {
-  return /SECRET|PASSWORD|KEY/i.test(name);
+  return /SECRET|PASSWORD|KEY|CONNECTION_STRING/i.test(name);
 }
 
 /** Empty strings count as unset, so `FOO= npm start` falls back to the default. */

@@ -37,6 +37,10 @@ import type { CalendarChangeFeed } from '../ports/changeFeed';
 import type { SubscriptionRegistry } from '../ports/subscriptions';
 import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
+import { azureDurableWork } from './azureComposition';
+import type { AzureStorage } from '../adapters/azure/azureStorage';
+import type { LedgerPruning } from '../ports/ledger';
+import { EmbeddedLedgerPruning } from '../adapters/embedded/ledgerPruning';
 
 export interface Services {
   config: AppConfig;
@@ -68,6 +72,10 @@ export interface Services {
    * than a secret).
    */
   appToken?: AppTokenProvider;
+  /** Deletes claims past their repeat period (absent where the ledger cannot delete: SharePoint lists). */
+  pruning?: LedgerPruning;
+  /** Tenant mode with PT_AZURE_STORAGE_CONNECTION_STRING: the account durable work lives in. */
+  azure?: AzureStorage;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
@@ -111,6 +119,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
     config, log, clock, policies, store, directory: store, calendar, work: new EmbeddedWorkQueue(db),
     quality: new EmbeddedQualityStore(db),
     changeFeed: new EmbeddedChangeFeed(db),
+    pruning: new EmbeddedLedgerPruning(db),
     embedded: { db, store, calendar, clock: adjustable },
     async close() {
       db.close();
@@ -135,8 +144,11 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     ...(deps.graphBaseDelayMs !== undefined ? { baseDelayMs: deps.graphBaseDelayMs } : {}),
   });
   const site = { siteUrl: env.SHAREPOINT_SITE_URL };
-  const store = new SharePointStore({ http, site });
-  const work = new SharePointWorkQueue({ http, site });
+  // With an Azure Storage account, durable work lives there and SharePoint keeps what people own.
+  const azure = azureDurableWork(env);
+  const sharePointStore = new SharePointStore({ http, site });
+  const store = azure ? azure.wrap(sharePointStore) : sharePointStore;
+  const work = azure?.work ?? new SharePointWorkQueue({ http, site });
   const directory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
   const addresses = new DirectoryAddresses(directory, deps.peopleCacheMs ?? 10 * 60_000);
   const calendar = new GraphCalendar({ http, resolveUser: (personId) => addresses.user(personId), resolvePerson: (ref) => addresses.personId(ref) });
@@ -144,7 +156,7 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
 
   // Change detection: subscriptions on the calendars in scope (the 'graph-subscriptions' job decides the
   // scope and keeps them), their webhook, and the feed that turns marks and delta rounds into changed people.
-  const registry = new SharePointSubscriptionRegistry({ http, site });
+  const registry = azure?.registry ?? new SharePointSubscriptionRegistry({ http, site });
   // Subscriptions and delta rounds name a mailbox by its Entra object id alone, which in a tenant is the
   // person id: no directory lookup per person (the hourly delta sweep of 2,000 people would otherwise cost
   // thousands of requests an hour). Someone without a mailbox fails at Graph, is logged, and is tried again.
@@ -170,11 +182,12 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     maxSweepPerCall: 200,
     log,
   });
-  log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID }, 'tenant mode: Entra directory and Exchange calendars through Graph, records and work in SharePoint');
+  log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID, durableWork: azure ? `Azure Storage (${azure.storage.prefix}*)` : 'SharePoint lists' }, 'tenant mode: Entra directory and Exchange calendars through Graph, records in SharePoint');
   return {
     config, log, clock, policies, store, directory, calendar, work, quality, changeFeed,
     graph: { subscriptions, notifications, registry },
     ...(appToken ? { appToken } : {}),
+    ...(azure ? { azure: azure.storage, pruning: azure.pruning } : {}),
     async close() {
       // Lifecycle actions started after answering Graph finish first; nothing else is held open
       // (HTTP connections close themselves, MSAL's cache is in memory).
