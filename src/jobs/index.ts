@@ -11,6 +11,7 @@ import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
 import { startRecordsForHeldSessions } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
+import { TimelineDriver } from '../usecases/timelines';
 import { EmbeddedChangeFeed } from './calendarChanges';
 import type { Job } from './scheduler';
 
@@ -64,10 +65,13 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
     },
   });
   const limiter = new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
+  const timelines = services.timeline ? new TimelineDriver(services, services.timeline, workerId) : undefined;
   jobs.push({
     name: 'reminders',
     async run() {
-      await sweepReminders(services);
+      // With relationship timelines, only the relationships that changed or fell due are judged; without, everyone.
+      if (timelines) await timelines.run();
+      else await sweepReminders(services);
       await dispatchDigests(services, notify, workerId, limiter);
     },
   });

@@ -25,8 +25,12 @@ export interface TakenWakeup extends Wakeup {
 }
 
 export interface Timeline {
-  /** Wake the relationship no later than `at` (an earlier wake-up already set stays). */
-  wake(relationshipId: string, at: string, reason: string, now: string): Promise<void>;
+  /**
+   * Wake the relationship no later than `at` (an earlier wake-up already set stays).
+   * `resend`: the consistency sweep found it overdue and never taken (a lost or
+   * poisoned message): schedule it afresh even though its time is already set.
+   */
+  wake(relationshipId: string, at: string, reason: string, now: string, options?: { resend?: boolean }): Promise<void>;
   /**
    * Takes up to `limit` wake-ups due at `now`, each leased to `owner` for
    * `leaseMs`: nobody else takes that relationship until it is settled or the

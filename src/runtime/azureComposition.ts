@@ -9,6 +9,8 @@ import { AzureDurableParts, withAzureDurableWork } from '../adapters/azure/azure
 import { AzureStorage } from '../adapters/azure/azureStorage';
 import { AzureSubscriptionRegistry } from '../adapters/azure/azureSubscriptionRegistry';
 import { AzureWorkQueue } from '../adapters/azure/azureWorkQueue';
+import { AzureTimeline } from '../adapters/azure/azureTimeline';
+import type { Timeline } from '../ports/timeline';
 import type { TenantEnv } from '../config/env';
 import type { LedgerPruning } from '../ports/ledger';
 import type { RecordStore } from '../ports/store';
@@ -20,6 +22,7 @@ export interface AzureDurableWork {
   work: WorkQueue;
   registry: SubscriptionRegistry;
   pruning: LedgerPruning;
+  timeline: Timeline;
   /** The record store with its durable-work parts moved to Azure. */
   wrap<S extends RecordStore>(store: S): S;
 }
@@ -28,5 +31,5 @@ export function azureDurableWork(env: TenantEnv): AzureDurableWork | undefined {
   if (!env.PT_AZURE_STORAGE_CONNECTION_STRING) return undefined;
   const storage = new AzureStorage({ connectionString: env.PT_AZURE_STORAGE_CONNECTION_STRING, prefix: env.PT_AZURE_STORAGE_PREFIX });
   const parts = new AzureDurableParts(storage);
-  return { storage, work: new AzureWorkQueue(storage), registry: new AzureSubscriptionRegistry(storage), pruning: parts, wrap: (store) => withAzureDurableWork(store, parts) };
+  return { storage, work: new AzureWorkQueue(storage), registry: new AzureSubscriptionRegistry(storage), pruning: parts, timeline: new AzureTimeline(storage), wrap: (store) => withAzureDurableWork(store, parts) };
 }

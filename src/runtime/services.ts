@@ -41,6 +41,9 @@ import { azureDurableWork } from './azureComposition';
 import type { AzureStorage } from '../adapters/azure/azureStorage';
 import type { LedgerPruning } from '../ports/ledger';
 import { EmbeddedLedgerPruning } from '../adapters/embedded/ledgerPruning';
+import { EmbeddedTimeline } from '../adapters/embedded/timeline';
+import type { Timeline } from '../ports/timeline';
+import { signalChanges } from '../usecases/timelines';
 
 export interface Services {
   config: AppConfig;
@@ -72,6 +75,12 @@ export interface Services {
    * than a secret).
    */
   appToken?: AppTokenProvider;
+  /**
+   * Relationship timelines (local mode: SQLite; tenant mode with Azure Storage):
+   * reminders judge only relationships that changed or fell due. Absent (tenant
+   * mode on SharePoint alone): the reminders job sweeps everyone.
+   */
+  timeline?: Timeline;
   /** Deletes claims past their repeat period (absent where the ledger cannot delete: SharePoint lists). */
   pruning?: LedgerPruning;
   /** Tenant mode with PT_AZURE_STORAGE_CONNECTION_STRING: the account durable work lives in. */
@@ -115,8 +124,10 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
   const adjustable = clock === systemClock && config.env.PT_MODE === 'local' && config.env.PT_TEST_CLOCK ? new AdjustableClock(store) : undefined;
   if (adjustable) clock = adjustable;
   const calendar = new EmbeddedCalendar(db, clock);
+  const timeline = new EmbeddedTimeline(db);
   return {
-    config, log, clock, policies, store, directory: store, calendar, work: new EmbeddedWorkQueue(db),
+    config, log, clock, policies, store: signalChanges(store, timeline, clock, log), directory: store, calendar, work: new EmbeddedWorkQueue(db),
+    timeline,
     quality: new EmbeddedQualityStore(db),
     changeFeed: new EmbeddedChangeFeed(db),
     pruning: new EmbeddedLedgerPruning(db),
@@ -187,7 +198,7 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     config, log, clock, policies, store, directory, calendar, work, quality, changeFeed,
     graph: { subscriptions, notifications, registry },
     ...(appToken ? { appToken } : {}),
-    ...(azure ? { azure: azure.storage, pruning: azure.pruning } : {}),
+    ...(azure ? { azure: azure.storage, pruning: azure.pruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log) } : {}),
     async close() {
       // Lifecycle actions started after answering Graph finish first; nothing else is held open
       // (HTTP connections close themselves, MSAL's cache is in memory).

@@ -17,11 +17,11 @@ import { badRequest, forbidden } from './errors';
 import type { NotifyContext } from './rebooking';
 
 export const DIGEST_KIND = 'digest';
-const REMINDER_KIND = 'reminder';
-const SNOOZE_KIND = 'snooze';
-const REPEAT_DAYS = 7;
+export const REMINDER_KIND = 'reminder';
+export const SNOOZE_KIND = 'snooze';
+export const REPEAT_DAYS = 7;
 
-const TITLES: Record<Obligation['kind'], string> = {
+export const TITLES: Record<Obligation['kind'], string> = {
   'supervision-due': 'Supervision due',
   'hard-maximum': 'Longest allowed gap between sessions',
   'rolling-minimum': 'Sessions in the rolling window',
@@ -60,7 +60,7 @@ export function sendingWindowOpen(policy: PolicyPack, now: DateTime): boolean {
   return !quiet;
 }
 
-async function resolveTargets(services: Services, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
+export async function resolveTargets(services: Services, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
   const get = async (id: string | undefined) => {
     if (!id) return undefined;
     if (!cache.has(id)) cache.set(id, await services.directory.getPerson(id));
@@ -79,7 +79,7 @@ async function resolveTargets(services: Services, rel: Relationship, targets: re
 }
 
 /** The ledger key for telling `personId` about `o` now: once per step per week. */
-function ledgerKey(o: Obligation, personId: string, now: DateTime): string {
+export function ledgerKey(o: Obligation, personId: string, now: DateTime): string {
   const due = DateTime.fromISO(o.dueAt);
   const bucket = o.state === 'overdue' ? `w${Math.floor(now.diff(due, 'days').days / REPEAT_DAYS)}` : o.state;
   return `${o.id}|s${o.escalationStep}|${personId}|${bucket}`;

@@ -61,14 +61,14 @@ export class AzureTimeline implements Timeline {
     this.maxDequeues = options.maxDequeues ?? 5;
   }
 
-  async wake(relationshipId: string, at: string, reason: string, now: string): Promise<void> {
+  async wake(relationshipId: string, at: string, reason: string, now: string, options: { resend?: boolean } = {}): Promise<void> {
     const table = await this.storage.table('timeline');
     const pk = tableKey(relationshipId);
     for (;;) {
       const e = await getOrUndefined<WakeEntity>(table, pk, RK);
       const leased = Boolean(e && e.leaseUntil && e.leaseUntil >= now);
       // Already due no later, and nobody is handling it: the message that will wake it exists.
-      if (e && e.at <= at && !leased) return;
+      if (e && e.at <= at && !leased && !options.resend) return;
       const ticket = randomUUID();
       const next = e && e.at <= at ? { at: e.at, reason: e.reason } : { at, reason };
       try {

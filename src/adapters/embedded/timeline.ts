@@ -11,7 +11,11 @@ type Row = { relationship_id: string; at: string; reason: string; version: numbe
 export class EmbeddedTimeline implements Timeline {
   constructor(private readonly db: Db) {}
 
-  async wake(relationshipId: string, at: string, reason: string): Promise<void> {
+  async wake(relationshipId: string, at: string, reason: string, _now?: string, options: { resend?: boolean } = {}): Promise<void> {
+    if (options.resend) {
+      // Set afresh (the consistency sweep found it overdue and never taken).
+      this.db.prepare('UPDATE timeline SET at = ?, reason = ?, version = version + 1, lease_owner = NULL, lease_until = NULL WHERE relationship_id = ?').run(at, reason, relationshipId);
+    }
     this.db
       .prepare(
         `INSERT INTO timeline (relationship_id, at, reason, version) VALUES (?,?,?,1)
