@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PLAYGROUND_PEOPLE } from '../runtime/playgroundConfig';
 import { azureStorageEnv } from './azureStorageEnv';
+import { TEAMS_APP_TENANT_LIMIT_PER_SECOND, TEAMS_DISPATCH_DEFAULT_PER_SECOND } from './teamsLimits';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
@@ -26,8 +27,8 @@ const common = {
   PT_SEED: bool.default(true),
   /** How often background jobs run, in seconds. */
   PT_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  /** Proactive Teams messages per second the dispatcher allows itself (kept under Teams' bot limits). */
-  PT_TEAMS_MAX_PER_SECOND: z.coerce.number().min(0.1).max(50).default(5),
+  /** Proactive Teams messages per second the dispatcher allows itself, across all instances (src/config/teamsLimits.ts). */
+  PT_TEAMS_MAX_PER_SECOND: z.coerce.number().min(0.1).max(TEAMS_APP_TENANT_LIMIT_PER_SECOND).default(TEAMS_DISPATCH_DEFAULT_PER_SECOND),
   /**
    * Tenant mode: how often, in minutes, one instance reconciles every active relationship
    * (the full sweep that catches whatever change detection missed). Between sweeps the

@@ -64,7 +64,8 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       await startRecordsForHeldSessions(services, notify, workerId);
     },
   });
-  const limiter = new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
+  // Instances sharing Azure Storage share one Teams budget (services.sendBudget); one process keeps its own.
+  const limiter = services.sendBudget ?? new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
   const timelines = services.timeline ? new TimelineDriver(services, services.timeline, workerId) : undefined;
   jobs.push({
     name: 'reminders',

@@ -44,6 +44,7 @@ import { EmbeddedLedgerPruning } from '../adapters/embedded/ledgerPruning';
 import { EmbeddedTimeline } from '../adapters/embedded/timeline';
 import type { Timeline } from '../ports/timeline';
 import { signalChanges } from '../usecases/timelines';
+import { AzureTokenBucket } from '../adapters/azure/azureTokenBucket';
 
 export interface Services {
   config: AppConfig;
@@ -83,6 +84,8 @@ export interface Services {
   timeline?: Timeline;
   /** Deletes claims past their repeat period (absent where the ledger cannot delete: SharePoint lists). */
   pruning?: LedgerPruning;
+  /** The Teams send budget shared by every instance (tenant mode with Azure Storage); absent: each process limits itself. */
+  sendBudget?: { take(): Promise<void> };
   /** Tenant mode with PT_AZURE_STORAGE_CONNECTION_STRING: the account durable work lives in. */
   azure?: AzureStorage;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
@@ -198,7 +201,7 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     config, log, clock, policies, store, directory, calendar, work, quality, changeFeed,
     graph: { subscriptions, notifications, registry },
     ...(appToken ? { appToken } : {}),
-    ...(azure ? { azure: azure.storage, pruning: azure.pruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log) } : {}),
+    ...(azure ? { azure: azure.storage, pruning: azure.pruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log), sendBudget: new AzureTokenBucket(azure.storage, { perSecond: env.PT_TEAMS_MAX_PER_SECOND }) } : {}),
     async close() {
       // Lifecycle actions started after answering Graph finish first; nothing else is held open
       // (HTTP connections close themselves, MSAL's cache is in memory).
