@@ -42,6 +42,8 @@ import type { AzureStorage } from '../adapters/azure/azureStorage';
 import type { LedgerPruning } from '../ports/ledger';
 import { EmbeddedLedgerPruning } from '../adapters/embedded/ledgerPruning';
 import { EmbeddedTimeline } from '../adapters/embedded/timeline';
+import { EmbeddedUnitOfWork } from '../adapters/embedded/unitOfWork';
+import type { UnitOfWork } from '../ports/unitOfWork';
 import type { Timeline } from '../ports/timeline';
 import { signalChanges } from '../usecases/timelines';
 import { AzureTokenBucket } from '../adapters/azure/azureTokenBucket';
@@ -82,6 +84,8 @@ export interface Services {
    * mode on SharePoint alone): the reminders job sweeps everyone.
    */
   timeline?: Timeline;
+  /** Groups a wake-up cycle's writes (embedded: one SQLite transaction); absent: each write on its own. */
+  unitOfWork?: UnitOfWork;
   /** Deletes claims past their repeat period (absent where the ledger cannot delete: SharePoint lists). */
   pruning?: LedgerPruning;
   /** The Teams send budget shared by every instance (tenant mode with Azure Storage); absent: each process limits itself. */
@@ -134,6 +138,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
     quality: new EmbeddedQualityStore(db),
     changeFeed: new EmbeddedChangeFeed(db),
     pruning: new EmbeddedLedgerPruning(db),
+    unitOfWork: new EmbeddedUnitOfWork(db),
     embedded: { db, store, calendar, clock: adjustable },
     async close() {
       db.close();

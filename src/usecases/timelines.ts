@@ -23,6 +23,7 @@ import type { PolicyPack } from '../domain/policy/schema';
 import type { Clock } from '../ports/clock';
 import type { RecordStore } from '../ports/store';
 import type { TakenWakeup, Timeline } from '../ports/timeline';
+import { eachWriteOnItsOwn } from '../ports/unitOfWork';
 import type { Services } from '../runtime/services';
 import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND, TITLES } from './reminders';
 
@@ -56,6 +57,11 @@ export interface WakeCycleOutcome {
  * Several instances may run it at once: each relationship is leased to one.
  */
 export async function runWakeCycle(services: Services, timeline: Timeline, workerId: string, limit = 500): Promise<WakeCycleOutcome> {
+  // All of a cycle's writes together where the engine can (SQLite: one transaction; a crash redoes the cycle).
+  return (services.unitOfWork ?? eachWriteOnItsOwn).run(() => wakeCycle(services, timeline, workerId, limit));
+}
+
+async function wakeCycle(services: Services, timeline: Timeline, workerId: string, limit: number): Promise<WakeCycleOutcome> {
   const now = services.clock.now();
   const nowIso = now.toISOString();
   const out: WakeCycleOutcome = { woken: 0, digests: 0, items: 0, deferred: 0, failed: [] };

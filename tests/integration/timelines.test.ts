@@ -7,6 +7,7 @@
  */
 import { EmbeddedLedgerPruning } from '../../src/adapters/embedded/ledgerPruning';
 import { EmbeddedTimeline } from '../../src/adapters/embedded/timeline';
+import { EmbeddedUnitOfWork } from '../../src/adapters/embedded/unitOfWork';
 import type { Services } from '../../src/runtime/services';
 import { SEED_PEOPLE } from '../../src/seed/organisation';
 import { reconcile } from '../../src/usecases/reconcile';
@@ -28,7 +29,7 @@ async function world(withTimeline: boolean) {
   let timeline: EmbeddedTimeline | undefined;
   if (withTimeline) {
     timeline = new EmbeddedTimeline(c.db);
-    services = { ...c.services, timeline, pruning: new EmbeddedLedgerPruning(c.db), store: signalChanges(c.store, timeline, c.clock, c.services.log) };
+    services = { ...c.services, timeline, pruning: new EmbeddedLedgerPruning(c.db), unitOfWork: new EmbeddedUnitOfWork(c.db), store: signalChanges(c.store, timeline, c.clock, c.services.log) };
     driver = new TimelineDriver(services, timeline, W);
   }
   const judged: number[] = [];
