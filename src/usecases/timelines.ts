@@ -21,6 +21,7 @@ import { nextChangeAt } from '../domain/due/wakeups';
 import type { Person, Relationship } from '../domain/model';
 import type { PolicyPack } from '../domain/policy/schema';
 import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
 import type { RecordStore } from '../ports/store';
 import type { TakenWakeup, Timeline } from '../ports/timeline';
 import { eachWriteOnItsOwn } from '../ports/unitOfWork';
@@ -82,12 +83,26 @@ async function wakeCycle(services: Services, timeline: Timeline, workerId: strin
   const people = new Map<string, Person | undefined>();
   const byPerson = new Map<string, PlannedDigest>();
   const plans: { w: TakenWakeup; rel: Relationship; obligations: Obligation[]; holdUntil?: number }[] = [];
+  // The due engine over the batch at once (it prepares each policy's calendar once); if that throws,
+  // one relationship at a time, so one bad relationship never stops the others.
+  const judged = new Map<string, Obligation[]>();
+  try {
+    for (const o of dueObligations({ now: nowIso, policies: services.policies, relationships: live.map((x) => x.rel), sessions, records, actions, agreements })) {
+      const list = judged.get(o.relationshipId);
+      if (list) list.push(o);
+      else judged.set(o.relationshipId, [o]);
+    }
+    for (const { rel } of live) if (!judged.has(rel.id)) judged.set(rel.id, []);
+  } catch {
+    judged.clear();
+  }
+  // Who is who, read once per cycle (the safeguarding leads are a directory listing).
+  const cycleServices: Services = { ...services, directory: memoDirectory(services.directory) };
   for (const { w, rel } of live) {
     try {
       const mine = <T extends { relationshipId: string }>(xs: T[]) => xs.filter((x) => x.relationshipId === rel.id);
-      // Judged one relationship at a time, so one bad relationship never stops the others.
-      const obligations = dueObligations({ now: nowIso, policies: services.policies, relationships: [rel], sessions: mine(sessions), records: mine(records), actions: mine(actions), agreements: mine(agreements) });
-      const holdUntil = await planRelationship(services, rel, obligations, now, view, people, byPerson);
+      const obligations = judged.get(rel.id) ?? dueObligations({ now: nowIso, policies: services.policies, relationships: [rel], sessions: mine(sessions), records: mine(records), actions: mine(actions), agreements: mine(agreements) });
+      const holdUntil = await planRelationship(cycleServices, rel, obligations, now, view, people, byPerson);
       plans.push({ w, rel, obligations, holdUntil });
     } catch (err) {
       out.failed.push({ relationshipId: rel.id, error: err instanceof Error ? err.message : String(err) });
@@ -126,6 +141,18 @@ async function wakeCycle(services: Services, timeline: Timeline, workerId: strin
   }
   if (out.failed.length) services.log.warn({ event: 'timeline', failed: out.failed.slice(0, 20) }, 'some relationships could not be judged; they are tried again soon');
   return out;
+}
+
+/** The directory with its answers kept for one cycle (a listing of everyone is read at most once). */
+function memoDirectory(directory: DirectoryPort): DirectoryPort {
+  let everyone: Promise<Person[]> | undefined;
+  return new Proxy(directory, {
+    get(target, prop, receiver) {
+      if (prop === 'listPeople') return () => (everyone ??= target.listPeople());
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** What the ledger says for the people and obligations of this cycle, read per prefix (never the whole ledger). */
@@ -246,6 +273,10 @@ export interface ConsistencyReport {
  * for whatever does not match, a ledger prune, and a report of what it fixed.
  */
 export async function consistencySweep(services: Services, timeline: Timeline): Promise<ConsistencyReport> {
+  return (services.unitOfWork ?? eachWriteOnItsOwn).run(() => sweepTimelines(services, timeline));
+}
+
+async function sweepTimelines(services: Services, timeline: Timeline): Promise<ConsistencyReport> {
   const now = services.clock.now();
   const nowIso = now.toISOString();
   const [relationships, wakeups] = await Promise.all([services.store.listRelationships({ activeOnly: true }), timeline.list()]);

@@ -64,9 +64,9 @@ export class AzureWorkQueue implements WorkQueue {
   async enqueue(kind: string, key: string, payload: Record<string, unknown>, now: string): Promise<boolean> {
     const table = await this.storage.table('outbox');
     const rowKey = hashedKey(key);
-    const entity: OutboxEntity = { id: `${hashedKey(kind)}.${rowKey}`, kind, key, payload: JSON.stringify(payload), status: 'pending', availableAt: now, leaseOwner: '', leaseUntil: '', attempts: 0, createdAt: now, lastError: '', result: '', seq: sequence() };
+    const entity: OutboxEntity = { id: `${hashedKey(kind)}.${rowKey}`, kind, key, payload: '', status: 'pending', availableAt: now, leaseOwner: '', leaseUntil: '', attempts: 0, createdAt: now, lastError: '', result: '', seq: sequence() };
     try {
-      await table.createEntity({ partitionKey: hashedKey(kind), rowKey, ...entity });
+      await table.createEntity({ partitionKey: hashedKey(kind), rowKey, ...entity, ...split('payload', JSON.stringify(payload)) });
       return true;
     } catch (err) {
       if (lostRace(err)) return false;
@@ -90,13 +90,13 @@ export class AzureWorkQueue implements WorkQueue {
         if (lostRace(err)) continue; // another worker took it between our read and our write
         throw err;
       }
-      taken.push({ id: e.id, kind: e.kind, key: e.key, payload: JSON.parse(e.payload), attempts: e.attempts + 1, createdAt: e.createdAt });
+      taken.push({ id: e.id, kind: e.kind, key: e.key, payload: JSON.parse(joined('payload', e)), attempts: e.attempts + 1, createdAt: e.createdAt });
     }
     return taken;
   }
 
   async complete(id: string, owner: string, result: Record<string, unknown>): Promise<void> {
-    await this.finish(id, (e) => e.leaseOwner === owner || e.leaseOwner === '', () => ({ status: 'done', result: JSON.stringify(result), leaseOwner: '', leaseUntil: '' }));
+    await this.finish(id, (e) => e.leaseOwner === owner || e.leaseOwner === '', () => ({ status: 'done', ...split('result', JSON.stringify(result)), leaseOwner: '', leaseUntil: '' }));
   }
 
   async retry(id: string, owner: string, error: string, availableAt: string): Promise<void> {
@@ -109,7 +109,7 @@ export class AzureWorkQueue implements WorkQueue {
 
   async result(kind: string, key: string): Promise<Record<string, unknown> | undefined> {
     const e = await getOrUndefined<OutboxEntity>(await this.storage.table('outbox'), hashedKey(kind), hashedKey(key));
-    return e && e.status === 'done' && e.result ? JSON.parse(e.result) : undefined;
+    return e && e.status === 'done' && e.result ? JSON.parse(joined('result', e)) : undefined;
   }
 
   async acquireLease(key: string, owner: string, now: string, leaseMs: number): Promise<boolean> {
@@ -158,4 +158,25 @@ export class AzureWorkQueue implements WorkQueue {
     }
     throw new Error(`work item ${id} kept changing under us (${randomUUID().slice(0, 8)})`);
   }
+}
+
+/**
+ * A Table string property holds at most 32K characters (64 KiB of UTF-16); an
+ * entity up to 1 MiB. A digest for a manager with many escalations is longer
+ * than one property, so long text is kept in parts: name, name_1, name_2...
+ * with the count in nameParts.
+ */
+const PART = 30_000;
+function split(name: string, text: string): Record<string, string | number> {
+  const out: Record<string, string | number> = { [name]: text.slice(0, PART), [`${name}Parts`]: Math.max(1, Math.ceil(text.length / PART)) };
+  for (let i = 1; i * PART < text.length; i += 1) out[`${name}_${i}`] = text.slice(i * PART, (i + 1) * PART);
+  return out;
+}
+
+function joined(name: string, e: object): string {
+  const o = e as Record<string, unknown>;
+  const parts = Number(o[`${name}Parts`] ?? 1);
+  let text = String(o[name] ?? '');
+  for (let i = 1; i < parts; i += 1) text += String(o[`${name}_${i}`] ?? '');
+  return text;
 }
