@@ -6,6 +6,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { PLAYGROUND_PEOPLE } from '../runtime/playgroundConfig';
+import { azureStorageEnv } from './azureStorageEnv';
+import { TEAMS_APP_TENANT_LIMIT_PER_SECOND, TEAMS_DISPATCH_DEFAULT_PER_SECOND } from './teamsLimits';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
@@ -29,8 +31,8 @@ const common = {
   PT_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Scales every per-person request limit (src/server/rateLimit.ts); e.g. 2 doubles them. */
   PT_RATE_LIMIT_MULTIPLIER: z.coerce.number().min(0.1).max(10_000).default(1),
-  /** Proactive Teams messages per second the dispatcher allows itself (kept under Teams' bot limits). */
-  PT_TEAMS_MAX_PER_SECOND: z.coerce.number().min(0.1).max(50).default(5),
+  /** Proactive Teams messages per second the dispatcher allows itself, across all instances (src/config/teamsLimits.ts). */
+  PT_TEAMS_MAX_PER_SECOND: z.coerce.number().min(0.1).max(TEAMS_APP_TENANT_LIMIT_PER_SECOND).default(TEAMS_DISPATCH_DEFAULT_PER_SECOND),
   /**
    * Tenant mode: how often, in minutes, one instance reconciles every active relationship
    * (the full sweep that catches whatever change detection missed). Between sweeps the
@@ -104,6 +106,8 @@ const tenantSchema = z.object({
     .default('smba.trafficmanager.net,smba.infra.gcc.teams.microsoft.com,smba.infra.gov.teams.microsoft.us,smba.infra.dod.teams.microsoft.us')
     .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
     .refine((hosts) => hosts.length > 0 && hosts.every((h) => /^[a-z0-9.-]+$/.test(h)), { message: 'must be a comma-separated list of host names' }),
+  /** Durable work on Azure Storage when set (src/config/azureStorageEnv.ts). */
+  ...azureStorageEnv,
 });
 
 const envSchema = z
@@ -178,7 +182,7 @@ export function isLoopback(host: string): boolean {
 }
 
 function isSecretName(name: string): boolean {
-  return /SECRET|PASSWORD|KEY/i.test(name);
+  return /SECRET|PASSWORD|KEY|CONNECTION_STRING/i.test(name);
 }
 
 /** Empty strings count as unset, so `FOO= npm start` falls back to the default. */

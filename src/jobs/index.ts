@@ -11,6 +11,7 @@ import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
 import { deliverRecordMessages, startRecordsForHeldSessions } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
+import { TimelineDriver } from '../usecases/timelines';
 import { EmbeddedChangeFeed } from './calendarChanges';
 import type { Job } from './scheduler';
 import { peopleTeller } from '../bot/peopleNotices';
@@ -86,11 +87,15 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       else await noticeDirectoryChanges(services, directory, tell);
     },
   });
-  const limiter = new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
+  // Instances sharing Azure Storage share one Teams budget (services.sendBudget); one process keeps its own.
+  const limiter = services.sendBudget ?? new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
+  const timelines = services.timeline ? new TimelineDriver(services, services.timeline, workerId) : undefined;
   jobs.push({
     name: 'reminders',
     async run() {
-      await sweepReminders(services);
+      // With relationship timelines, only the relationships that changed or fell due are judged; without, everyone.
+      if (timelines) await timelines.run();
+      else await sweepReminders(services);
       await dispatchDigests(services, notify, workerId, limiter);
     },
   });

@@ -16,6 +16,7 @@
  *
  * Everything it talks to is injected (fetch, token acquisition, files), so tests run it offline.
  */
+import { checkAzureStorage } from './azureStorageCheck';
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
@@ -175,6 +176,9 @@ export async function runDoctor(source: NodeJS.ProcessEnv, deps: DoctorDeps): Pr
     skipRest('needs a valid configuration');
     return report();
   }
+
+  // 1b. Azure Storage for durable work, when configured (independent of Entra)
+  if (env.PT_AZURE_STORAGE_CONNECTION_STRING) checks.push(await checkAzureStorage(env));
 
   // 2. an app-only token
   let token: string;

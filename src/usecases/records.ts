@@ -162,6 +162,8 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
   let posted = 0;
   for (const session of held) {
     const id = recordIdFor(session.id);
+    // Already posted (the usual case, every run, for every recent session): one ledger read, before any record read.
+    if ((await services.store.listClaims(RECORD_CARD_KIND, id)).some((c) => c.key === id)) continue;
     if (!(await services.work.acquireLease(`record-card:${session.id}`, workerId, now.toISOString(), 60_000))) continue;
     try {
       // A session's record may predate this code path (imported or seeded history): keep it.

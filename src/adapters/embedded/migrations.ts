@@ -261,4 +261,17 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE people ADD COLUMN left_on TEXT;
   `,
+  // 9 (issue #16): relationship timelines: each relationship's next wake-up (a change or a due time), leased while one instance handles it
+  `
+  CREATE TABLE timeline (
+    relationship_id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0,
+    lease_owner TEXT,
+    lease_until TEXT
+  );
+  CREATE INDEX timeline_at ON timeline(at);
+  CREATE INDEX ledger_kind_at ON ledger(kind, at);
+  `,
 ];

@@ -96,8 +96,18 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
       args.push(filter.personId, filter.personId);
     }
     if (filter.activeOnly) where.push('r.active = 1');
-    const rows = this.db.prepare(`SELECT r.* FROM relationships r ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY r.id`).all(...args) as Row[];
-    return rows.map((r) => relationshipFromRow(r, this.members(String(r.id))));
+    const clause = where.length ? 'WHERE ' + where.join(' AND ') : '';
+    const rows = this.db.prepare(`SELECT r.* FROM relationships r ${clause} ORDER BY r.id`).all(...args) as Row[];
+    // Members in one query, not one per relationship (50,000 relationships took seconds the other way).
+    const members = new Map<string, string[]>();
+    const memberRows = this.db.prepare(`SELECT m.relationship_id, m.person_id FROM relationship_members m WHERE m.relationship_id IN (SELECT r.id FROM relationships r ${clause}) ORDER BY m.relationship_id, m.person_id`).all(...args) as Row[];
+    for (const m of memberRows) {
+      const id = String(m.relationship_id);
+      const list = members.get(id);
+      if (list) list.push(String(m.person_id));
+      else members.set(id, [String(m.person_id)]);
+    }
+    return rows.map((r) => relationshipFromRow(r, members.get(String(r.id)) ?? []));
   }
 
   async getRelationship(id: string): Promise<Relationship | undefined> {
