@@ -303,8 +303,10 @@ describe('every card verb refuses hostile data with an error card, storing nothi
         tally.bot += 1;
         expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/);
         const text = await res.text();
-        // The card that replaces the clicked one is an error (Attention), never a success or a stack trace.
-        expect({ verb, data: JSON.stringify(d).slice(0, 60), error: /"color":"Attention"/.test(text) }).toEqual({ verb, data: JSON.stringify(d).slice(0, 60), error: true });
+        // A refusal, never a success or a stack trace: either an error card (Attention) replacing the clicked one, or
+        // Universal Actions' error response, which keeps the clicked card and its inputs and shows the message beneath.
+        const refused = /"color":"Attention"/.test(text) || /"type":"application\/vnd\.microsoft\.error"/.test(text);
+        expect({ verb, data: JSON.stringify(d).slice(0, 60), error: refused }).toEqual({ verb, data: JSON.stringify(d).slice(0, 60), error: true });
         expect(text).not.toMatch(/node_modules|at \w+ \(/);
         expect({ verb, unchanged: storedState(t.db) === before }).toEqual({ verb, unchanged: true });
       }
