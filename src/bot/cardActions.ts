@@ -52,7 +52,8 @@ export class CardActionRouter {
       if (err instanceof AppError) return { card: errorCard(err.message), ok: false };
       if (err instanceof z.ZodError) return { card: errorCard('Some of that was not valid: please check and try again.'), ok: false };
       base.services.log.error({ event: 'card-action.failed', verb, err: err instanceof Error ? err.message : String(err) }, 'card action failed');
-      return { card: errorCard('Something went wrong. Nothing was changed; please try again.'), ok: false };
+      // An unexpected failure may come after a change was saved: say only what is known.
+      return { card: errorCard('Something went wrong. Open Protected Time to see whether your change was saved before you try again.'), ok: false };
     }
   }
 }
