@@ -108,7 +108,8 @@ describe('reconciler and rebooking', () => {
     expect(result.alternatives.length).toBeGreaterThan(0);
     const alt = result.alternatives[0]!;
 
-    await expect(chooseAlternative(services, notify, await person('grace-whitfield'), { sessionId: id, relationshipId: 'rel-daniel-sam', ...alt })).rejects.toMatchObject({ status: 403 });
+    // Someone else's session answers as a missing one.
+    await expect(chooseAlternative(services, notify, await person('grace-whitfield'), { sessionId: id, relationshipId: 'rel-daniel-sam', ...alt })).rejects.toMatchObject({ status: 404 });
     await expect(chooseAlternative(services, notify, await person('sam-patel'), { sessionId: id, relationshipId: 'rel-daniel-sam', start: '2027-01-01T10:00:00.000Z', end: '2027-01-01T11:00:00.000Z' })).rejects.toMatchObject({ status: 400 });
 
     await chooseAlternative(services, notify, await person('sam-patel'), { sessionId: id, relationshipId: 'rel-daniel-sam', ...alt });
