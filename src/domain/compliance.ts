@@ -20,6 +20,7 @@
  * working week, bank-holiday region and zone), exactly as the due engine does.
  */
 import { DateTime, Duration } from 'luxon';
+import { reviewDue } from './agreements';
 import { dueObligations, type Obligation } from './due/dueEngine';
 import type { ExternalVisit } from './due/types';
 import type { ActionItem, Agreement, Person, Relationship, Session, SupervisionRecord } from './model';
@@ -210,6 +211,8 @@ export interface ComplianceReport {
   to: string;
   timeZone: string;
   team?: string;
+  /** Relationships left out because something stored for them could not be read (each reported, the rest counted). */
+  skipped?: { relationshipId: string; reason: string }[];
   /** Every team of the relationships the report may cover (before the team filter), sorted. */
   teamsAvailable: string[];
   /** Sorted by team name. */
@@ -295,13 +298,9 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
-/** The review date of a signed agreement: as recorded, or its last signature plus the policy's review period. */
+/** The review date of a signed agreement: the earlier of its own and the policy's review period from signing (see reviewDue). */
 function reviewDate(a: Agreement, policy: PolicyPack | undefined, zone: string): string {
-  if (DATE_RE.test(a.reviewOn)) return a.reviewOn;
-  const lastSigned = a.signatures.reduce((m, s) => Math.max(m, Date.parse(s.at)), Date.parse(a.createdAt));
-  return DateTime.fromMillis(lastSigned, { zone })
-    .plus(Duration.fromISO(policy?.agreements.reviewEvery ?? 'P1Y'))
-    .toISODate()!;
+  return reviewDue(a, policy?.agreements.reviewEvery ?? 'P1Y', policy?.timeZone ?? zone).date;
 }
 
 export function complianceReport(input: ComplianceInput): ComplianceReport {
@@ -342,6 +341,10 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
     }
   }
 
+  // One bad item (an impossible stored date, a corrupt row) is reported and skipped; the report goes on.
+  const skipped = new Map<string, string>();
+  const skip = (relationshipId: string, reason: string) => void (skipped.has(relationshipId) || skipped.set(relationshipId, reason.slice(0, 200)));
+
   // Overdue obligations, from the due engine over the same history (current record versions only).
   const overdue = new Map<string, number>();
   const overdueList: Obligation[] = [];
@@ -354,6 +357,7 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
     actions: input.actions,
     agreements: input.agreements,
     externalVisits: input.externalVisits,
+    onSkipped: (relationshipId, reason) => skip(relationshipId, reason),
   })) {
     if (o.state !== 'overdue') continue;
     overdue.set(o.relationshipId, (overdue.get(o.relationshipId) ?? 0) + 1);
@@ -365,6 +369,8 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
   const teamsAvailable = new Set<string>();
   const rows: RelationshipFigures[] = [];
   for (const rel of input.relationships) {
+    if (skipped.has(rel.id)) continue;
+    try {
     const team = teamOf(rel, people);
     const sessions = sessionsByRel.get(rel.id) ?? [];
     const anyInPeriod = sessions.some((s) => inPeriod(Date.parse(s.occurrenceStart ?? s.start)) || inPeriod(Date.parse(s.start)));
@@ -470,6 +476,9 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
       staffGroupId: rel.staffGroupId,
       ...(rollingMinimum ? { rollingMinimum } : {}),
     });
+    } catch (err) {
+      skip(rel.id, err instanceof Error ? err.message : String(err));
+    }
   }
 
   rows.sort((a, b) => a.team.localeCompare(b.team) || a.supervisees.join(', ').localeCompare(b.supervisees.join(', ')) || a.relationshipId.localeCompare(b.relationshipId));
@@ -493,6 +502,7 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
     organisation,
     figures: FIGURES.map((f) => ({ key: f.key, label: f.label, definition: f.definition })),
     ...(input.withItems ? { items } : {}),
+    ...(skipped.size ? { skipped: [...skipped].map(([relationshipId, reason]) => ({ relationshipId, reason })) } : {}),
   };
 }
 

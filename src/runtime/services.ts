@@ -26,6 +26,8 @@ import type { TokenSource } from '../adapters/graph/graphAuth';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { GraphCalendar, type GraphUserRef } from '../adapters/graph/graphCalendar';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
+import { MembershipGatedDirectory, PeopleGroupMembership } from '../adapters/graph/peopleGroupMembership';
+import { GraphDirectoryChangeFeed } from '../adapters/graph/graphDirectoryChanges';
 import { SharePointStore } from '../adapters/sharepoint/sharepointStore';
 import { SharePointWorkQueue } from '../adapters/sharepoint/sharepointWorkQueue';
 import { SharePointQualityStore } from '../adapters/sharepoint/sharepointQualityStore';
@@ -34,9 +36,13 @@ import { GraphChangeFeed } from '../adapters/graph/graphChangeFeed';
 import { GraphSubscriptionManager } from '../adapters/graph/subscriptions';
 import { EmbeddedChangeFeed } from '../jobs/calendarChanges';
 import type { CalendarChangeFeed } from '../ports/changeFeed';
+import type { DirectoryChangeFeed } from '../ports/directoryChanges';
+import { EmbeddedDirectoryChangeFeed } from '../adapters/embedded/directoryChangeFeed';
 import type { SubscriptionRegistry } from '../ports/subscriptions';
 import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
+import { GraphInbox } from '../server/routes/graphInbox';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
+import type { PlannerPort } from '../ports/planner';
 
 export interface Services {
   config: AppConfig;
@@ -47,6 +53,8 @@ export interface Services {
   directory: DirectoryPort;
   calendar: CalendarPort;
   work: WorkQueue;
+  /** Where planning runs (worker threads in the running app); absent: inline. */
+  planner?: PlannerPort;
   /** Quality-assurance grades (optional: a deployment without it reports no grades and refuses grading). */
   quality?: QualityStore;
   /**
@@ -68,6 +76,12 @@ export interface Services {
    * than a secret).
    */
   appToken?: AppTokenProvider;
+  /**
+   * Who joined or left the people group, and whose manager changed: the
+   * embedded directory's snapshot (local), Graph delta queries (tenant).
+   * Absent: directory changes go unnoticed.
+   */
+  directoryChanges?: DirectoryChangeFeed;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
@@ -111,6 +125,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
     config, log, clock, policies, store, directory: store, calendar, work: new EmbeddedWorkQueue(db),
     quality: new EmbeddedQualityStore(db),
     changeFeed: new EmbeddedChangeFeed(db),
+    directoryChanges: new EmbeddedDirectoryChangeFeed(store),
     embedded: { db, store, calendar, clock: adjustable },
     async close() {
       db.close();
@@ -130,15 +145,17 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   const token = deps.tokenSource ?? appToken!;
   const http = new GraphHttp({
     token,
-    ...(deps.graphBaseUrl ? { baseUrl: deps.graphBaseUrl } : {}),
+    baseUrl: deps.graphBaseUrl ?? env.PT_GRAPH_BASE_URL,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.graphBaseDelayMs !== undefined ? { baseDelayMs: deps.graphBaseDelayMs } : {}),
   });
   const site = { siteUrl: env.SHAREPOINT_SITE_URL };
   const store = new SharePointStore({ http, site });
   const work = new SharePointWorkQueue({ http, site });
-  const directory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
-  const addresses = new DirectoryAddresses(directory, deps.peopleCacheMs ?? 10 * 60_000);
+  const entraDirectory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
+  // Sign-in and roles follow the people group (src/adapters/graph/peopleGroupMembership.ts).
+  const directory = new MembershipGatedDirectory(entraDirectory, new PeopleGroupMembership(http, env.PEOPLE_GROUP_ID));
+  const addresses = new DirectoryAddresses(entraDirectory, deps.peopleCacheMs ?? 10 * 60_000);
   const calendar = new GraphCalendar({ http, resolveUser: (personId) => addresses.user(personId), resolvePerson: (ref) => addresses.personId(ref) });
   const quality = new SharePointQualityStore({ http, site });
 
@@ -159,7 +176,10 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     clock,
     log,
     onLifecycle: (subscriptionId, event, now) => subscriptions.handleLifecycle(subscriptionId, event, now),
+    // Answer Graph within its 3 s whatever SharePoint's latency: store locally, answer, then process.
+    inbox: new GraphInbox(path.join(config.dataDir, 'graph-inbox')),
   });
+  void notifications.recover().catch((err: unknown) => log.error({ event: 'graph-notifications', error: err instanceof Error ? err.message : String(err) }, 'could not read the notification inbox'));
   const changeFeed = new GraphChangeFeed({
     http,
     registry,
@@ -170,9 +190,18 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     maxSweepPerCall: 200,
     log,
   });
+  // Directory changes (joiners, leavers, new managers) by delta queries; their links kept beside the calendar cursors.
+  const directoryChanges = new GraphDirectoryChangeFeed({
+    http,
+    peopleGroupId: env.PEOPLE_GROUP_ID,
+    cursors: {
+      get: async (key) => (await registry.getDelta(key))?.deltaLink,
+      set: (key, deltaLink) => registry.saveDelta({ personId: key, deltaLink }),
+    },
+  });
   log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID }, 'tenant mode: Entra directory and Exchange calendars through Graph, records and work in SharePoint');
   return {
-    config, log, clock, policies, store, directory, calendar, work, quality, changeFeed,
+    config, log, clock, policies, store, directory, calendar, work, quality, changeFeed, directoryChanges,
     graph: { subscriptions, notifications, registry },
     ...(appToken ? { appToken } : {}),
     async close() {

@@ -96,6 +96,11 @@ export async function buildComplianceReport(services: Services, actor: Person, q
     attendedSessionIds: attendance.map((c) => c.key),
     withItems: query.withItems,
   });
+  if (report.skipped?.length) {
+    // The detail goes to the log (ids only); the reader is told which arrangements are missing from the figures.
+    services.log.warn({ event: 'compliance.skipped', skipped: report.skipped }, 'compliance report skipped unreadable arrangements');
+    report.skipped = report.skipped.map((s) => ({ relationshipId: s.relationshipId, reason: 'something stored for this arrangement could not be read; it is left out of the figures' }));
+  }
   await audit(services, actor.id, 'read', query.withItems ? 'compliance-items' : 'compliance-report', actor.id, {
     format,
     from: report.from,

@@ -11,30 +11,18 @@ import { digestCard, digestSummary, type DigestItem } from '../bot/cards/digest'
 import { dueObligations, type Obligation } from '../domain/due/dueEngine';
 import type { Person, Relationship } from '../domain/model';
 import type { EscalationTarget, PolicyPack } from '../domain/policy/schema';
+import { describeObligation } from './obligationWords';
 import { isWorkingDay } from '../domain/time/workingDays';
 import type { Services } from '../runtime/services';
 import { badRequest, forbidden } from './errors';
 import type { NotifyContext } from './rebooking';
+import { TAB_ROUTES, tabLink } from './tabLinks';
 
 export const DIGEST_KIND = 'digest';
 const REMINDER_KIND = 'reminder';
 const SNOOZE_KIND = 'snooze';
 const REPEAT_DAYS = 7;
 
-const TITLES: Record<Obligation['kind'], string> = {
-  'supervision-due': 'Supervision due',
-  'hard-maximum': 'Longest allowed gap between sessions',
-  'rolling-minimum': 'Sessions in the rolling window',
-  'per-term': 'Supervision this term',
-  'external-visits': 'External supervision visits',
-  'record-due': 'Supervision record to write',
-  'countersign-due': 'Supervision record to countersign',
-  'action-due': 'Action from supervision',
-  'agreement-missing': 'Supervision agreement needed',
-  'agreement-review': 'Supervision agreement review',
-  'rebook-needed': 'Cancelled session to rebook',
-  'action-drift': 'Action carried forward too many times',
-};
 
 export interface PlannedDigest {
   personId: string;
@@ -49,6 +37,8 @@ export interface SweepPlan {
   /** People with something to hear who are not told now, and why (quiet hours, already today...). */
   deferred: { personId: string; why: string }[];
   obligations: number;
+  /** Arrangements that could not be judged (something stored for them is unreadable): reported, skipped. */
+  skipped?: string[];
 }
 
 /** Is `now` a time to send in this policy: a working day, outside its quiet hours? */
@@ -98,7 +88,15 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
     store.listActions({ relationshipIds: ids }),
     store.listAgreements(ids),
   ]);
-  const obligations = dueObligations({ now: now.toISO()!, policies, relationships, sessions, records, actions, agreements });
+  const skipped: string[] = [];
+  const obligations = dueObligations({
+    now: now.toISO()!, policies, relationships, sessions, records, actions, agreements,
+    // One unreadable arrangement is reported and skipped; everyone else is still reminded.
+    onSkipped: (relationshipId, reason) => {
+      skipped.push(relationshipId);
+      services.log.warn({ event: 'reminders.skipped', relationshipId, reason }, 'reminder sweep skipped an unreadable arrangement');
+    },
+  });
   const relById = new Map(relationships.map((r) => [r.id, r]));
   // The ledger, read once per sweep (not once per obligation): what was already said, snoozed, or sent today.
   const reminded = new Set((await store.listClaims(REMINDER_KIND)).map((c) => c.key));
@@ -107,6 +105,11 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
   const today = now.setZone('Europe/London').toISODate()!;
   const hadDigest = new Set((await store.listClaims('digest-day')).filter((c) => c.key.endsWith(`|${today}`)).map((c) => c.key.split('|')[0]!));
   const cache = new Map<string, Person | undefined>();
+  // Names, action texts and session dates, so each item says who and what in words.
+  const names = new Map((await services.directory.listPeople()).map((p) => [p.id, p.displayName]));
+  const sessionById = new Map(sessions.map((s) => [s.id, s]));
+  const recordById = new Map(records.map((r) => [r.id, r]));
+  const actionById = new Map(actions.map((a) => [a.id, a]));
   const byPerson = new Map<string, PlannedDigest>();
   const deferred: SweepPlan['deferred'] = [];
 
@@ -140,12 +143,22 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
       const d = byPerson.get(person.id) ?? { personId: person.id, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
       byPerson.set(person.id, d);
       if (d.items.some((i) => i.obligationId === o.id)) continue;
+      const sessionId = o.kind === 'countersign-due' ? recordById.get(o.subjectId)?.sessionId : o.subjectId;
+      const words = describeObligation(o, {
+        rel,
+        names,
+        viewerId: person.id,
+        actionText: o.kind === 'action-due' ? actionById.get(o.subjectId)?.text : undefined,
+        sessionStart: sessionId ? sessionById.get(sessionId)?.start : undefined,
+        zone: policy.timeZone,
+      });
       d.items.push({
         obligationId: o.id,
         kind: o.kind,
         role,
-        title: TITLES[o.kind],
-        explanation: o.explanation,
+        title: words.title,
+        about: words.about,
+        explanation: words.detail,
         dueAt: o.dueAt,
         state: o.state,
         actionId: o.kind === 'action-due' ? o.subjectId : undefined,
@@ -154,7 +167,7 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
       });
     }
   }
-  return { now: now.toISO()!, digests: [...byPerson.values()], deferred, obligations: obligations.length };
+  return { now: now.toISO()!, digests: [...byPerson.values()], deferred, obligations: obligations.length, ...(skipped.length ? { skipped } : {}) };
 }
 
 /**
@@ -223,7 +236,7 @@ export async function dispatchDigests(services: Services, ctx: NotifyContext, wo
     const p = item.payload as { personId: string; aadObjectId: string; firstName: string; items: DigestItem[] };
     await limiter.take();
     try {
-      const posted = await ctx.notifier.sendCard(p.aadObjectId, digestCard({ firstName: p.firstName, items: p.items, tabUrl: ctx.tabUrl }), digestSummary(p.items.length));
+      const posted = await ctx.notifier.sendCard(p.aadObjectId, digestCard({ firstName: p.firstName, items: p.items, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }), digestSummary(p.items.length));
       if (!posted) out.unreachable += 1;
       await services.work.complete(item.id, workerId, { delivered: Boolean(posted), at: services.clock.now().toISOString() }, services.clock.now().toISOString());
       if (posted) out.sent += 1;

@@ -147,6 +147,15 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       expect(ids(await store.listRelationships())).toEqual(['r1', 'r2', 'r3']);
     });
 
+    it('relationships keep their school (unit) and a stepped ramp override', async () => {
+      await withRelationships();
+      const ramp = { interval: 'P1W', until: '2026-10-18', then: [{ interval: 'P2W', until: '2027-03-06' }], reason: 'newly-qualified' as const };
+      await store.saveRelationship({ ...r1, unit: 'st-marys-primary', override: ramp });
+      expect(await store.getRelationship('r1')).toEqual({ ...r1, unit: 'st-marys-primary', override: ramp });
+      await store.saveRelationship({ ...r1, unit: undefined, override: undefined });
+      expect(await store.getRelationship('r1')).toEqual({ ...r1, unit: undefined, override: undefined });
+    });
+
     it('series: found by request key, listed by first start; a second save changes only event id, rule and attendees', async () => {
       await withRelationships();
       const s1 = series('ser-1', '2026-12-01T10:00:00.000Z', 'book:r1:2026-11-20');
@@ -207,6 +216,25 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
         replacesSessionId: undefined,
       });
       expect(ids(await store.listSessions({ relationshipIds: ['r2'] }))).toEqual(['s-d', 's-c']);
+    });
+
+    it('sessions: keep when they were cancelled (the first time seen), and drop it once no longer cancelled', async () => {
+      await withRelationships();
+      const s = session('s-x', 'r1', '2026-12-01T10:00:00.000Z', '2026-12-01T11:00:00.000Z', 'planned');
+      await store.saveSessions([s]);
+      expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]!.cancelledAt).toBeUndefined();
+      await store.saveSessions([{ ...s, status: 'cancelled', cancelledAt: '2026-11-20T08:15:00.000Z' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]).toEqual({ ...s, status: 'cancelled', cancelledAt: '2026-11-20T08:15:00.000Z' });
+      // Saved again (a later sweep, another writer): the first cancellation time stands.
+      await store.saveSessions([{ ...s, status: 'cancelled', cancelledAt: '2026-11-21T09:00:00.000Z' }]);
+      await store.saveSessions([{ ...s, status: 'cancelled' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]!.cancelledAt).toBe('2026-11-20T08:15:00.000Z');
+      // A missed session records when it was found missed, the same way.
+      await store.saveSessions([{ ...session('s-y', 'r1', '2026-12-02T10:00:00.000Z', '2026-12-02T11:00:00.000Z', 'missed'), cancelledAt: '2026-12-02T12:00:00.000Z' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'], status: ['missed'] }))[0]!.cancelledAt).toBe('2026-12-02T12:00:00.000Z');
+      // Back to planned (a cancellation undone): no cancellation time.
+      await store.saveSessions([{ ...s, status: 'planned', cancelledAt: '2026-11-20T08:15:00.000Z' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'], status: ['planned'] }))[0]!.cancelledAt).toBeUndefined();
     });
 
     it('agreements: the latest of each relationship', async () => {

@@ -146,7 +146,7 @@ describe('the figures', () => {
   it('explains bad queries', async () => {
     const bad = await get('/api/v1/compliance?from=2026-13-01', 'priya-shah');
     expect(bad.status).toBe(400);
-    expect((await bad.json()).details).toEqual(['from: is not a real date']);
+    expect((await bad.json()).details).toEqual(['from: must be a real date YYYY-MM-DD between 2000 and 2100']);
     const backwards = await get('/api/v1/compliance.csv?from=2026-10-10&to=2026-10-01', 'priya-shah');
     expect(backwards.status).toBe(400);
     expect((await backwards.json()).details).toEqual(['to: must be on or after from']);

@@ -46,7 +46,11 @@ function record(s: Session, status: SupervisionRecord['status'], at?: string, ex
   };
 }
 function agreement(relationshipId: string, reviewOn: string, status: Agreement['status'] = 'signed'): Agreement {
-  return { id: `ag-${relationshipId}-${reviewOn}`, relationshipId, templateId: 't', values: {}, frequency: 'monthly', durationMinutes: 60, venue: 'x', type: 'individual', reviewOn, status, signatures: [], createdAt: '2026-01-01T00:00:00Z' };
+  return { id: `ag-${relationshipId}-${reviewOn}`, relationshipId, templateId: 't', values: {}, frequency: 'monthly', durationMinutes: 60, venue: 'x', type: 'individual', reviewOn, status, signatures: [], createdAt: yearBefore(reviewOn) };
+}
+/** Agreements are made a review period (a year) before their review date: a later date would be cut back to it (reviewDue). */
+function yearBefore(reviewOn: string): string {
+  return `${Number(reviewOn.slice(0, 4)) - 1}${reviewOn.slice(4)}T00:00:00Z`;
 }
 function grade(relationshipId: string, recordId: string, category: QaGrade['category'], at: string, auditorId = 'priya'): QaGrade {
   return { id: `g-${++seq}`, recordId, relationshipId, auditorId, category, comment: '', at };

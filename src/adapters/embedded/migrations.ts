@@ -252,4 +252,13 @@ export const MIGRATIONS: readonly string[] = [
     sync_requested_at TEXT
   );
   `,
+  // 7 (issue #14): a relationship's school (Lingfield counts per school); when a session was cancelled, so "rebooked immediately" (South Glos) runs from the cancellation, not the session date
+  `
+  ALTER TABLE sessions ADD COLUMN cancelled_at TEXT;
+  ALTER TABLE relationships ADD COLUMN unit TEXT;
+  `,
+  // 8 (issue #20, people change): a person who left the people group stays readable (records keep their names) but is no longer listed
+  `
+  ALTER TABLE people ADD COLUMN left_on TEXT;
+  `,
 ];

@@ -164,7 +164,9 @@ export class SharePointStore implements RecordStore {
           if (existing) {
             // As the embedded store: a session keeps the relationship and series it was created with.
             const old = body<Session>(existing);
-            return { ...times, [BODY_COLUMN]: JSON.stringify(sessionOf({ ...s, relationshipId: old.relationshipId, seriesId: old.seriesId })) };
+            // As the embedded store: a cancelled session keeps the first time it was seen cancelled.
+            const cancelledAt = s.status === 'cancelled' || s.status === 'missed' ? (old.cancelledAt ?? s.cancelledAt) : undefined;
+            return { ...times, [BODY_COLUMN]: JSON.stringify(sessionOf({ ...s, relationshipId: old.relationshipId, seriesId: old.seriesId, cancelledAt })) };
           }
           return { relationshipId: s.relationshipId, seriesId: s.seriesId, ...times, [BODY_COLUMN]: JSON.stringify(sessionOf(s)) };
         },
@@ -555,6 +557,7 @@ function relationshipOf(r: Relationship): Relationship {
     staffGroupId: r.staffGroupId,
     startedOn: r.startedOn,
     override: r.override ?? undefined,
+    unit: r.unit ?? undefined,
     active: Boolean(r.active),
   };
 }
@@ -588,6 +591,7 @@ function sessionOf(s: Session): Session {
     calendarEventId: s.calendarEventId ?? undefined,
     occurrenceStart: s.occurrenceStart ?? undefined,
     replacesSessionId: s.replacesSessionId ?? undefined,
+    cancelledAt: s.status === 'cancelled' || s.status === 'missed' ? (s.cancelledAt ?? undefined) : undefined,
   };
 }
 

@@ -14,6 +14,7 @@ import { complianceExportTable, FIGURES, QA_CATEGORIES, type FigureKey, QA_COMME
 import type { Services } from '../../runtime/services';
 import { buildComplianceReport, gradeRecord, requireAuditor, sampleForAudit, SAMPLE_PER_TEAM_MAX } from '../../usecases/compliance';
 import { wrap } from '../asyncHandler';
+import { isRealDate, REAL_DATE_MESSAGE } from '../../domain/time/dates';
 
 /** The longest period one report covers. */
 export const MAX_PERIOD_DAYS = 5 * 366;
@@ -21,7 +22,7 @@ export const MAX_PERIOD_DAYS = 5 * 366;
 const DateParam = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => DateTime.fromISO(d).isValid, 'is not a real date');
+  .refine(isRealDate, REAL_DATE_MESSAGE);
 const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
 
 export const ComplianceQuery = z
@@ -30,6 +31,8 @@ export const ComplianceQuery = z
     to: z.preprocess(blankIsAbsent, DateParam.optional()),
     team: z.preprocess(blankIsAbsent, z.string().trim().min(1).max(200).optional()),
   })
+  // Only these parameters: anything else (from[]=…, a typo) is refused rather than silently ignored.
+  .strict()
   .superRefine((q, ctx) => {
     if (q.from && q.to) {
       if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be on or after from' });
@@ -48,7 +51,7 @@ export const ComplianceItemsQuery = z.intersection(
   }),
 );
 
-const SampleQuery = z.object({ perTeam: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(SAMPLE_PER_TEAM_MAX).optional()) });
+const SampleQuery = z.object({ perTeam: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(SAMPLE_PER_TEAM_MAX).optional()) }).strict();
 
 export const GradeBody = z
   .object({
