@@ -190,6 +190,8 @@ it('every tile and figure opens the named items behind it; reports, evidence pac
   // A cell of the table: the unconfirmed session, by name.
   await page.getByTestId('figures-by-team').locator('tr[data-figure="unconfirmed"] td').first().getByRole('button').click();
   await page.getByRole('heading', { name: `Unconfirmed: ${CSC}` }).waitFor();
+  // Wait for the new items (the previous list is replaced once they load).
+  await items.locator('tbody tr', { hasText: 'time passed, nothing recorded' }).first().waitFor();
   await expect(items.locator('tbody tr').allTextContents()).resolves.toEqual([expect.stringMatching(/^Amira HussainDaniel Okafor.*time passed, nothing recorded/)]);
 
   const save = async (click: () => Promise<unknown>) => {

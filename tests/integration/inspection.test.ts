@@ -15,6 +15,9 @@ import type { SupervisionRecord } from '../../src/domain/model';
 import { createHttpApp } from '../../src/server/http';
 import { recordFingerprint } from '../../src/usecases/inspection';
 import { planDigests } from '../../src/usecases/reminders';
+import { buildComplianceReport } from '../../src/usecases/compliance';
+import { meetingEnded } from '../../src/usecases/records';
+import { FakeNotifier } from '../support/fakeNotifier';
 import { parseCsv } from '../support/csv';
 import { pdfText, squash, valueAfter } from '../support/pdf';
 import { testServices } from '../support/services';
@@ -83,6 +86,30 @@ describe('held means confirmed, and the drill-down names the items', () => {
     const bad = await get(`/api/v1/compliance/items${PERIOD}&figure=nonsense`, 'priya-shah');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toMatch(/figure/);
+  });
+});
+
+describe('attendance confirms a session', () => {
+  it('a Teams meeting ending makes the session held in compliance; the end time passing alone leaves it unconfirmed', async () => {
+    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
+    try {
+      const priya = (await c.services.directory.getPerson('priya-shah'))!;
+      const [first, second] = await c.store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['planned'] });
+      const series = (await c.store.listSeries('rel-daniel-sam'))[0]!;
+      const event = (await c.calendar.listEvents('daniel-okafor', { start: first!.start, end: first!.end })).find((e) => e.appTag === series.id)!;
+      expect(event.joinUrl).toBeTruthy();
+      c.clock.set(new Date(Date.parse(first!.end) + 60_000).toISOString());
+      expect(await meetingEnded(c.services, { notifier: new FakeNotifier(), tabUrl: 'http://localhost/tab/' }, event.joinUrl, first!.end, 'w1')).toBe(true);
+      // The second one's time passes too, with no meeting event and no record.
+      c.clock.set(new Date(Date.parse(second!.end) + 60_000).toISOString());
+      const day = (iso: string) => iso.slice(0, 10);
+      const r = await buildComplianceReport(c.services, priya, { from: day(first!.start), to: day(second!.start), withItems: true });
+      const items = (figure: string) => r.items!.filter((i) => i.figure === figure && i.relationshipId === 'rel-daniel-sam').map((i) => i.id);
+      expect(items('held')).toEqual([first!.id]);
+      expect(items('unconfirmed')).toEqual([second!.id]);
+    } finally {
+      await c.services.close();
+    }
   });
 });
 

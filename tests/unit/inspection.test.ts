@@ -9,6 +9,7 @@ import { loadPolicies } from '../../src/config/policies';
 import { dueObligations } from '../../src/domain/due/dueEngine';
 import { actionAgeDays, timesCarriedForward } from '../../src/domain/inspection/actions';
 import { evidencePack } from '../../src/domain/inspection/evidencePack';
+import { organisationReport } from '../../src/domain/inspection/orgReports';
 import { holdsCovering, retentionReview, type LegalHold } from '../../src/domain/inspection/retention';
 import { nameMarker, subjectAccessDoc } from '../../src/domain/inspection/subjectAccess';
 import { templatesFor } from '../../src/domain/policy/validate';
@@ -110,6 +111,21 @@ describe('subject access export', () => {
     expect(doc.tables.find((t) => t.title === 'Who read their records')!.rows).toEqual([[expect.any(String), '[REVIEW: Helen Carter]', 'record-read', expect.stringMatching(/^Record of the session on/)]]);
     expect(all).not.toContain('AMY-ONLY');
     expect(all).not.toContain('Amy Li');
+  });
+});
+
+describe("Lingfield governors' report", () => {
+  it('says when supervision and external supervision took place, per school against the yearly minimum', () => {
+    const dsl: Relationship = { id: 'r-dsl', kind: 'individual', supervisorId: 'dan', superviseeIds: ['sam'], policyId: 'lingfield-education-trust', staffGroupId: 'dsl-deputies', startedOn: '2025-09-01', active: true, unit: 'Oakfield Primary' };
+    const s = (id: string, start: string): Session => ({ ...held(id, start), relationshipId: 'r-dsl' });
+    const doc = organisationReport({
+      kind: 'governors-external', organisation: 'Lingfield Education Trust', now: '2027-03-01T09:00:00Z', from: '2026-09-01', to: '2027-02-28', policies: POLICIES, people: PEOPLE,
+      relationships: [dsl], sessions: [s('g1', '2026-10-05T10:00:00Z'), s('g2', '2026-12-07T10:00:00Z')],
+      records: [], agreements: [], actions: [], grades: [], attendedSessionIds: ['g1', 'g2'],
+      externalVisits: [{ unit: 'Oakfield Primary', at: '2026-11-12T10:00:00Z', by: 'Trust DSL lead' }],
+    });
+    expect(doc.tables[0]!.rows).toEqual([['Sam Patel', 'Daniel Okafor', 'CSC', 2, '5 Oct 2026, 7 Dec 2026', 1, '12 Nov 2026', '2 a year (academic year)']]);
+    expect(doc.tables[1]!.rows[0]).toEqual(['Oakfield Primary', 'Daniel Okafor', '2026/27', 2, 1, 'no', '12 Nov 2026 (Trust DSL lead)']);
   });
 });
 

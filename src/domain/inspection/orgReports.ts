@@ -11,6 +11,7 @@
  */
 import { DateTime } from 'luxon';
 import { complianceReport, type ComplianceInput, type ComplianceReport, type RelationshipFigures } from '../compliance';
+import { externalSupervisionReport } from '../due/governorsReport';
 import type { PolicyPack } from '../policy/schema';
 import { MARKING, percentOf, type ReportDoc } from './document';
 
@@ -144,9 +145,11 @@ function governorsExternal(report: ComplianceReport, input: OrgReportInput): Bod
   const policies = input.policies instanceof Map ? input.policies : new Map(Object.entries(input.policies));
   const from = Date.parse(DateTime.fromISO(report.from, { zone }).toISO()!);
   const to = Date.parse(DateTime.fromISO(report.to, { zone }).plus({ days: 1 }).toISO()!);
+  const unitOf = new Map(input.relationships.map((r) => [r.id, r.unit]));
+  // A visit counts for an arrangement recorded against it, or made to its school.
   const visits = (relId: string) =>
     (input.externalVisits ?? [])
-      .filter((v) => v.relationshipId === relId && Date.parse(v.at) >= from && Date.parse(v.at) < to)
+      .filter((v) => (v.relationshipId === relId || (v.unit !== undefined && v.unit === unitOf.get(relId))) && Date.parse(v.at) >= from && Date.parse(v.at) < to)
       .map((v) => v.at)
       .sort();
   const required = (r: RelationshipFigures) => {
@@ -160,6 +163,28 @@ function governorsExternal(report: ComplianceReport, input: OrgReportInput): Bod
     return [r.supervisees.join('; '), r.supervisor, r.team, held.length, held.map((d) => fmtDay(d, zone)).join(', ') || 'none', external.length, external.map((d) => fmtDay(d, zone)).join(', ') || 'none recorded', required(r)];
   });
   const externalTotal = rows.reduce((n, r) => n + Number(r[5]), 0);
+  // Against the policy's yearly minimum, per school (or arrangement): this year and last (due/governorsReport).
+  const people = new Map(input.people.map((p) => [p.id, p.displayName]));
+  const perSchool = externalSupervisionReport({
+    now: report.now,
+    policies,
+    relationships: input.relationships,
+    sessions: input.sessions,
+    records: input.records,
+    actions: input.actions,
+    agreements: input.agreements,
+    externalVisits: input.externalVisits ?? [],
+  }).flatMap((e) =>
+    e.years.map((y) => [
+      e.countedPer === 'school' ? e.school : input.relationships.find((r) => r.id === e.school)?.superviseeIds.map((id) => people.get(id) ?? 'Unknown').join('; ') ?? e.school,
+      e.supervisorIds.map((id) => people.get(id) ?? 'Unknown').join('; '),
+      y.year,
+      y.required,
+      y.held,
+      y.met ? 'yes' : 'no',
+      y.visits.map((v) => `${fmtDay(v.date, zone)}${v.by ? ` (${v.by})` : ''}`).join(', ') || 'none recorded',
+    ]),
+  );
   return {
     summary: [
       { label: 'Supervision sessions held', value: report.organisation.held },
@@ -182,6 +207,12 @@ function governorsExternal(report: ComplianceReport, input: OrgReportInput): Bod
         columns: ['Supervisee(s)', 'Supervisor', 'Team', 'Sessions held', 'Dates held', 'External visits', 'External visit dates', 'External visits required'],
         rows,
         empty: 'No supervision arrangements in this period.',
+      },
+      {
+        title: 'External supervision against the policy minimum',
+        columns: ['School or supervisee', 'Supervisor(s)', 'Year', 'Required', 'Held', 'Met', 'Visits'],
+        rows: perSchool,
+        empty: 'No arrangement in scope is under an external-visits requirement.',
       },
     ],
     notes: [

@@ -27,6 +27,7 @@ export function DataRights() {
   const [leaver, setLeaver] = useState('');
   const [leftOn, setLeftOn] = useState('');
   const [message, setMessage] = useState<{ intent: 'success' | 'error'; text: string }>();
+  const [confirming, setConfirming] = useState<string>();
 
   const name = (id: string) => people.find((p) => p.id === id)?.displayName ?? id;
   const loadReview = () => api<Review>('/retention').then(setReview, (e: Error) => setMessage({ intent: 'error', text: e.message }));
@@ -107,15 +108,19 @@ export function DataRights() {
                   <TableCell>{formatDay(`${c.dueSince}T12:00:00Z`)}</TableCell>
                   <TableCell>{c.heldBy.length ? 'On hold' : 'None'}</TableCell>
                   <TableCell>
-                    <Button
-                      size="small"
-                      disabled={c.heldBy.length > 0}
-                      onClick={() => {
-                        if (window.confirm('Dispose of this record and every copy of it? This cannot be undone.')) void act(() => api('/retention/dispose', { method: 'POST', body: JSON.stringify({ recordId: c.recordId }) }), 'Record disposed of; every copy removed.');
-                      }}
-                    >
-                      Dispose
-                    </Button>
+                    {confirming === c.recordId ? (
+                      // Teams clients block window.confirm: the second step is in the page.
+                      <span role="group" aria-label="Confirm disposal" style={{ display: 'inline-flex', gap: 4 }}>
+                        <Button size="small" appearance="primary" onClick={() => { setConfirming(undefined); void act(() => api('/retention/dispose', { method: 'POST', body: JSON.stringify({ recordId: c.recordId }) }), 'Record disposed of; every copy removed.'); }}>
+                          Dispose of every copy
+                        </Button>
+                        <Button size="small" onClick={() => setConfirming(undefined)}>Keep</Button>
+                      </span>
+                    ) : (
+                      <Button size="small" disabled={c.heldBy.length > 0} onClick={() => setConfirming(c.recordId)}>
+                        Dispose…
+                      </Button>
+                    )}
                   </TableCell>
                 </TableRow>
               ))}

@@ -156,7 +156,7 @@ function FiguresTable({ caption, figures, columns, testId, onOpen }: { caption: 
 }
 
 /** A chart's table alternative: one row per team, one column per series. */
-function SeriesTable({ caption, rows, series, testId }: { caption: string; rows: { name: string; values: Figures }[]; series: { key: string; label: string }[]; testId: string }) {
+function SeriesTable({ caption, rows, series, testId, onOpen }: { caption: string; rows: { name: string; values: Figures; scope?: Scope }[]; series: { key: string; label: string }[]; testId: string; onOpen: (figure: FigureInfo, column: { label: string; scope: Scope }) => void }) {
   return (
     <Table data-testid={testId} size="small">
       <caption style={{ textAlign: 'start', fontWeight: 600, padding: '4px 0' }}>{caption}</caption>
@@ -170,7 +170,11 @@ function SeriesTable({ caption, rows, series, testId }: { caption: string; rows:
         {rows.map((r) => (
           <TableRow key={r.name}>
             <TableHeaderCell scope="row">{r.name}</TableHeaderCell>
-            {series.map((s) => <TableCell key={s.key}>{num(r.values, s.key)}</TableCell>)}
+            {series.map((s) => (
+              <TableCell key={s.key}>
+                <FigureButton value={num(r.values, s.key)} label={`${s.label}, ${r.name}`} onOpen={() => onOpen({ key: s.key, label: s.label, definition: '' }, { label: r.name, scope: r.scope ?? { team: r.name } })} />
+              </TableCell>
+            ))}
           </TableRow>
         ))}
       </TableBody>
@@ -229,7 +233,7 @@ export function Compliance() {
   const labels = new Map(report.figures.map((f) => [f.key, f.label]));
   const label = (key: string) => labels.get(key) ?? key;
   const org = report.organisation;
-  const teamRows = report.teams.map((t) => ({ name: t.team, values: t }));
+  const teamRows = report.teams.map((t) => ({ name: t.team, values: t, scope: { team: t.team } }));
   const applied = { from: report.from, to: report.to, team: report.team ?? '' };
 
   const open = (figure: string, title: string, scope: Scope = {}) =>
@@ -324,6 +328,7 @@ export function Compliance() {
               </ResponsiveContainer>
             </ChartFigure>
             <SeriesTable
+              onOpen={openCell}
               testId="sessions-table"
               caption={`Sessions by team, ${day(report.from)} to ${day(report.to)}`}
               rows={teamRows}
@@ -348,6 +353,7 @@ export function Compliance() {
               </ResponsiveContainer>
             </ChartFigure>
             <SeriesTable
+              onOpen={openCell}
               testId="records-table"
               caption={`Records by team, for sessions held ${day(report.from)} to ${day(report.to)}`}
               rows={teamRows}
@@ -414,9 +420,10 @@ export function Compliance() {
           </ChartFigure>
         )}
         <SeriesTable
+          onOpen={openCell}
           testId="qa-table"
           caption={`Quality-assurance grades by team, ${day(report.from)} to ${day(report.to)}`}
-          rows={[...teamRows, { name: report.team ? 'Total' : 'Organisation', values: org }]}
+          rows={[...teamRows, { name: report.team ? 'Total' : 'Organisation', values: org, scope: {} }]}
           series={QA.map((q) => ({ key: q.key, label: label(q.key) }))}
         />
       </section>
