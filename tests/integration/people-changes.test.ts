@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { EmbeddedDirectoryChangeFeed } from '../../src/adapters/embedded/directoryChangeFeed';
 import type { Person } from '../../src/domain/model';
 import { peopleNoticeCard } from '../../src/bot/cards/peopleChange';
+import { signAgreement } from '../../src/usecases/agreements';
 import { bookSeries } from '../../src/usecases/booking';
 import { reconcile } from '../../src/usecases/reconcile';
 import { noticeDirectoryChanges, listFlags, setUpArrangement } from '../../src/usecases/directoryChanges';
@@ -55,6 +56,9 @@ describe('handover', () => {
     expect((await store.listActions({ relationshipIds: [rel.id] }))[0]).toMatchObject({ ownerId: 'grace-whitfield', status: 'open' });
     expect(await store.getRecord('rec-draft')).toMatchObject({ authorId: 'grace-whitfield', status: 'draft' });
     expect((await store.listAgreements([rel.id]))[0]).toMatchObject({ status: 'draft', signatures: [] });
+    // The new pair signs it again.
+    await signAgreement(services, await person('grace-whitfield'), rel.id);
+    expect(await signAgreement(services, await person('sam-patel'), rel.id)).toMatchObject({ status: 'signed' });
 
     // Note: Grace and the lead only.
     expect((await readHandoverNotes(services, await person('grace-whitfield'), rel.id))[0]!.text).toBe(NOTE);
