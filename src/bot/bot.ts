@@ -4,7 +4,7 @@
  * proactively later. Handlers log ids only: never message text.
  */
 import type { App } from '@microsoft/teams.apps';
-import type { Activity } from '@microsoft/teams.api';
+import { stripMentionsText, type Activity } from '@microsoft/teams.api';
 import type { Services } from '../runtime/services';
 import type { NotifyContext } from '../usecases/rebooking';
 import { meetingEnded } from '../usecases/records';
@@ -13,6 +13,7 @@ import type { AdaptiveCard } from '../ports/notifier';
 import { ADAPTIVE_CARD_RESPONSE, errorCard, type CardActionRouter } from './cardActions';
 import { cardActivity } from './cards/common';
 import { helpCard, notUnderstoodCard, welcomeCard } from './cards/welcome';
+import { replyToCommand } from './commands';
 
 export interface BotDeps {
   services: Services;
@@ -60,10 +61,15 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
 
   app.on('message', async ({ activity, send }) => {
     const firstContact = await remember(activity);
-    const command = (activity.text ?? '').trim().toLowerCase();
+    // In a group chat or channel Teams puts "<at>Protected Time</at>" in front: strip the bot's own mention.
+    const command = (stripMentionsText(activity, { accountId: activity.recipient?.id }) ?? '').trim().toLowerCase();
     log.info({ event: 'bot.message', command: command === 'help' ? 'help' : 'other', firstContact }, 'message received');
+    const person = command === 'help' ? undefined : await personFor(activity);
+    const reply = person ? await replyToCommand(services, notify, person, command) : undefined;
     if (command === 'help') {
       await send(cardActivity(helpCard(tabUrl), 'What Protected Time can do'));
+    } else if (reply) {
+      await send(cardActivity(reply.card, reply.summary));
     } else if (firstContact) {
       await send(cardActivity(welcomeCard(await personFor(activity), tabUrl), 'Welcome to Protected Time'));
     } else {
@@ -87,10 +93,19 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
       log.warn({ event: 'card-action.unknown-person', verb }, 'card action from someone not in the directory');
       return cardResponse(errorCard('I could not match your account to a person in your organisation.'));
     }
-    const { card, ok } = await actions.dispatch(verb, { services, notify, actor }, activity.value?.action?.data);
+    const { card, ok, keepCard } = await actions.dispatch(verb, { services, notify, actor }, activity.value?.action?.data);
     log.info({ event: 'card-action', verb, ok }, 'card action handled');
-    return cardResponse(card);
+    return keepCard ? keepCardResponse(keepCard) : cardResponse(card);
   });
+}
+
+/**
+ * The invoke answer that keeps the clicked card (with what was typed) and shows
+ * the error beneath it: Universal Actions' error response.
+ */
+function keepCardResponse(e: { status: number; message: string }): AdaptiveCardActionCardResponse {
+  const code = e.status >= 500 ? 'InternalError' : e.status === 403 ? 'Forbidden' : e.status === 404 ? 'NotFound' : 'BadRequest';
+  return { statusCode: e.status >= 500 ? 500 : 400, type: 'application/vnd.microsoft.error', value: { code, message: e.message } } as unknown as AdaptiveCardActionCardResponse;
 }
 
 /** The invoke answer that replaces the clicked card (our cards are plain JSON, typed loosely). */

@@ -40,8 +40,13 @@ export class CardActionRouter {
     return [...this.handlers.keys()];
   }
 
-  /** Runs the handler for `verb`; every failure becomes a card the user can read. */
-  async dispatch(verb: string, base: Omit<ActionContext, 'data'>, data: unknown): Promise<{ card: AdaptiveCard; ok: boolean }> {
+  /**
+   * Runs the handler for `verb`; every failure becomes a message the user can read.
+   * A failure also carries `keepCard`: the bot answers with an error response
+   * instead of a new card, so Teams keeps the clicked card, its inputs and its
+   * buttons, and shows the message beneath it (the person can fix and retry).
+   */
+  async dispatch(verb: string, base: Omit<ActionContext, 'data'>, data: unknown): Promise<{ card: AdaptiveCard; ok: boolean; keepCard?: { status: number; message: string } }> {
     const handler = this.handlers.get(verb);
     if (!handler) return { card: errorCard('This button is no longer supported. Open Protected Time to continue.'), ok: false };
     const parsed = z.record(z.string(), z.unknown()).safeParse(data ?? {});
@@ -49,10 +54,14 @@ export class CardActionRouter {
     try {
       return { card: await handler({ ...base, data: parsed.data }), ok: true };
     } catch (err) {
-      if (err instanceof AppError) return { card: errorCard(err.message), ok: false };
-      if (err instanceof z.ZodError) return { card: errorCard('Some of that was not valid: please check and try again.'), ok: false };
+      if (err instanceof AppError) return { card: errorCard(err.message), ok: false, keepCard: { status: err.status, message: err.message } };
+      if (err instanceof z.ZodError) {
+        const message = `Some of that was not valid (${err.issues.map((i) => i.path.join('.') || 'input').join(', ')}): please check and try again.`;
+        return { card: errorCard(message), ok: false, keepCard: { status: 400, message } };
+      }
       base.services.log.error({ event: 'card-action.failed', verb, err: err instanceof Error ? err.message : String(err) }, 'card action failed');
-      return { card: errorCard('Something went wrong. Nothing was changed; please try again.'), ok: false };
+      const message = 'Something went wrong. Nothing was changed; please try again.';
+      return { card: errorCard(message), ok: false, keepCard: { status: 500, message } };
     }
   }
 }

@@ -9,8 +9,9 @@ import type { WorkQueue } from '../ports/workQueue';
 import type { Services } from '../runtime/services';
 import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
-import { startRecordsForHeldSessions } from '../usecases/records';
+import { deliverRecordMessages, startRecordsForHeldSessions } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
+import { TimelineDriver } from '../usecases/timelines';
 import { EmbeddedChangeFeed } from './calendarChanges';
 import type { Job } from './scheduler';
 import { peopleTeller } from '../bot/peopleNotices';
@@ -67,6 +68,8 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       await processRebooks(services, notify, workerId);
       // Sessions the reconciler found held get their record form.
       await startRecordsForHeldSessions(services, notify, workerId);
+      // Record messages a failed send left in the outbox.
+      await deliverRecordMessages(services, notify, workerId);
     },
   });
   const tell = peopleTeller(notify);
@@ -84,17 +87,21 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       else await noticeDirectoryChanges(services, directory, tell);
     },
   });
-  const limiter = new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
+  // Instances sharing Azure Storage share one Teams budget (services.sendBudget); one process keeps its own.
+  const limiter = services.sendBudget ?? new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
+  const timelines = services.timeline ? new TimelineDriver(services, services.timeline, workerId) : undefined;
   jobs.push({
     name: 'reminders',
     async run() {
-      await sweepReminders(services);
+      // With relationship timelines, only the relationships that changed or fell due are judged; without, everyone.
+      if (timelines) await timelines.run();
+      else await sweepReminders(services);
       await dispatchDigests(services, notify, workerId, limiter);
     },
   });
   const graph = services.graph;
   if (tenant && graph) {
-    // Hourly is plenty: subscriptions last about three days and are renewed a day before they lapse;
+    // Hourly is plenty: subscriptions last about seven days and are renewed a day before they lapse;
     // the webhook renews or recreates at once when Graph asks. The lease keeps two instances from
     // creating the same person's subscription at once, and its expiry is the durable "next run" mark.
     const maintain = new Periodic(services.work, SUBSCRIPTIONS_LEASE_KEY, workerId, SUBSCRIPTIONS_EVERY_MS, services.log);

@@ -13,8 +13,11 @@ import { Compliance } from './pages/Compliance';
 import { Home } from './pages/Home';
 import { People } from './pages/People';
 import { Records } from './pages/Records';
-
-type Page = 'mine' | 'people' | 'book' | 'records' | 'compliance' | 'changes';
+import { AgreementPage } from './pages/AgreementPage';
+import { RecordPage, RecordStart } from './pages/RecordPage';
+import { Sessions } from './pages/Sessions';
+import { Todo } from './pages/Todo';
+import { navigate, useRoute } from './route';
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 
@@ -35,8 +38,8 @@ export function App() {
 
   return (
     <FluentProvider theme={THEMES[theme]} style={{ minHeight: '100vh', background: tokens.colorNeutralBackground2 }} data-theme={theme}>
-      <main style={{ padding: 20, maxWidth: 1000, margin: '0 auto' }} data-host={host?.host ?? 'detecting'}>
-        <header style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 16 }}>
+      <main style={{ padding: 'clamp(8px, 3vw, 20px)', maxWidth: 1000, margin: '0 auto', boxSizing: 'border-box', minWidth: 0 }} data-host={host?.host ?? 'detecting'}>
+        <header style={{ display: 'flex', flexWrap: 'wrap', gap: 8, justifyContent: 'space-between', alignItems: 'center', marginBottom: 16 }}>
           <Text weight="semibold" size={500}>Protected Time</Text>
           {user && mode === 'local' && (
             <Button
@@ -69,32 +72,39 @@ export function App() {
   );
 }
 
+const PAGES = [
+  ['todo', 'To do'],
+  ['mine', 'My supervision'],
+  ['sessions', 'Sessions'],
+  ['people', 'People'],
+  ['book', 'Book'],
+  ['records', 'Records'],
+  ['compliance', 'Compliance'],
+  ['changes', 'Changes'],
+] as const;
+
 function SignedIn({ personId }: { personId: string }) {
-  const [page, setPage] = useState<Page>('mine');
-  const [bookFor, setBookFor] = useState<string>();
+  const route = useRoute();
+  const page = PAGES.some(([p]) => p === route.page) || route.page === 'agreements' ? route.page : 'todo';
+  const selected = page === 'agreements' ? 'mine' : page;
+  useEffect(() => {
+    const label = PAGES.find(([p]) => p === selected)?.[1] ?? 'Protected Time';
+    document.title = `${label} · Protected Time`;
+  }, [selected]);
   return (
     <>
       <nav aria-label="Protected Time">
-        <TabList selectedValue={page} onTabSelect={(_, d) => setPage(d.value as Page)} style={{ marginBottom: 16 }}>
-          <Tab value="mine">My supervision</Tab>
-          <Tab value="people">People</Tab>
-          <Tab value="book">Book</Tab>
-          <Tab value="records">Records</Tab>
-          <Tab value="compliance">Compliance</Tab>
-          <Tab value="changes">Changes</Tab>
+        <TabList selectedValue={selected} onTabSelect={(_, d) => navigate(`/${String(d.value)}`)} style={{ marginBottom: 16, flexWrap: 'wrap' }} size="small">
+          {PAGES.map(([value, label]) => <Tab key={value} value={value}>{label}</Tab>)}
         </TabList>
       </nav>
+      {page === 'todo' && <Todo />}
       {page === 'mine' && <Home personId={personId} />}
-      {page === 'people' && (
-        <People
-          onBook={(id) => {
-            setBookFor(id);
-            setPage('book');
-          }}
-        />
-      )}
-      {page === 'book' && <Book initialRelationshipId={bookFor} />}
-      {page === 'records' && <Records />}
+      {page === 'agreements' && route.rest[0] && <AgreementPage relationshipId={route.rest[0]} personId={personId} />}
+      {page === 'sessions' && <Sessions sessionId={route.rest[0]} relationshipId={route.query.get('rel') ?? undefined} month={route.query.get('month') ?? undefined} />}
+      {page === 'people' && <People onBook={(id) => navigate(`/book/${id}`)} />}
+      {page === 'book' && <Book initialRelationshipId={route.rest[0]} />}
+      {page === 'records' && (route.rest[0] === 'session' && route.rest[1] ? <RecordStart sessionId={route.rest[1]} /> : route.rest[0] ? <RecordPage recordId={route.rest[0]} /> : <Records query={route.query} />)}
       {page === 'compliance' && <Compliance />}
       {page === 'changes' && <Changes />}
     </>

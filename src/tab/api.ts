@@ -4,10 +4,24 @@ import { SignInError, clearAccessToken, getAccessToken } from './auth';
 export const LOCAL_USER_KEY = 'pt.localUser';
 const LOCAL_USER_HEADER = 'x-pt-local-user';
 
+/** One field's reason, as the server gives it (field path, rule, message). */
+export interface FieldProblem {
+  field: string;
+  rule?: string;
+  message: string;
+}
+
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly details?: unknown) {
+  constructor(readonly status: number, message: string, readonly details?: unknown, readonly fields: FieldProblem[] = []) {
     super(message);
   }
+}
+
+/** The server's reasons by field (first per field), for showing next to each input. */
+export function fieldErrors(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (e instanceof ApiError) for (const f of e.fields) if (f.field && !out[f.field]) out[f.field] = f.message;
+  return out;
 }
 
 export function localUser(): string | null {
@@ -45,7 +59,7 @@ export async function api<T>(path: string, init: RequestInit = {}, retried = fal
     return api<T>(path, init, true);
   }
   const body = res.headers.get('content-type')?.includes('json') ? await res.json() : undefined;
-  if (!res.ok) throw new ApiError(res.status, body?.error ?? `Request failed (${res.status})`, body?.details);
+  if (!res.ok) throw new ApiError(res.status, body?.error ?? `Request failed (${res.status})`, body?.details, body?.fields ?? body?.details?.fields ?? []);
   return body as T;
 }
 

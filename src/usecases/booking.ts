@@ -8,11 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { mayBookFor } from '../domain/access';
+import { overrideSteps } from '../domain/ramp';
+import { mayBookFor, viewpointOn } from '../domain/access';
 import type { Person, Relationship, Series, Session } from '../domain/model';
 import { plan } from '../domain/planning/planner';
 import { urgentSlot } from '../domain/planning/rebooker';
-import type { PlanProposal, PlanResult } from '../domain/planning/types';
+import type { PlanInput, PlanProposal, PlanResult } from '../domain/planning/types';
 import type { PolicyPack, StaffGroup, Weekday } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
 import { occurrenceSessionId } from '../domain/sessions';
@@ -44,18 +45,21 @@ export interface Target {
   supervisees: Person[];
 }
 
-export async function resolveTarget(services: Services, actor: Person, choice: Pick<BookingChoice, 'relationshipId' | 'superviseeIds'>): Promise<Target> {
+/** `persist`: save a new group arrangement (booking does; a preview never stores anything). */
+export async function resolveTarget(services: Services, actor: Person, choice: Pick<BookingChoice, 'relationshipId' | 'superviseeIds'>, opts: { persist?: boolean } = {}): Promise<Target> {
   const { store, directory, policies } = services;
   let relationship: Relationship | undefined;
   if (choice.relationshipId) {
     relationship = await store.getRelationship(choice.relationshipId);
     if (!relationship || !relationship.active) throw notFound('No such supervision arrangement');
   } else if (choice.superviseeIds?.length) {
-    relationship = await findOrCreateGroup(services, actor, [...new Set(choice.superviseeIds)]);
+    relationship = await findOrCreateGroup(services, actor, [...new Set(choice.superviseeIds)], opts.persist ?? false);
   } else {
     throw badRequest('Choose a supervisee or a supervision arrangement');
   }
   if (!mayBookFor(actor, relationship)) {
+    // Someone with no view of the arrangement learns nothing about it (as if it did not exist); a party who may not book is told why.
+    if (choice.relationshipId && !viewpointOn(actor, relationship, new Map((await directory.listPeople()).map((p) => [p.id, p])))) throw notFound('No such supervision arrangement');
     throw forbidden('Only the supervisor of this arrangement, or a safeguarding lead on their behalf, can book its supervision.');
   }
   const policy = policies.get(relationship.policyId);
@@ -69,7 +73,7 @@ export async function resolveTarget(services: Services, actor: Person, choice: P
 }
 
 /** Several supervisees: their group arrangement with this supervisor, created on first booking. */
-async function findOrCreateGroup(services: Services, actor: Person, superviseeIds: string[]): Promise<Relationship> {
+async function findOrCreateGroup(services: Services, actor: Person, superviseeIds: string[], persist: boolean): Promise<Relationship> {
   const { store } = services;
   const individual = await Promise.all(
     superviseeIds.map(async (id) => (await store.listRelationships({ personId: id, activeOnly: true })).find((r) => r.kind === 'individual' && r.superviseeIds.includes(id))),
@@ -101,7 +105,7 @@ async function findOrCreateGroup(services: Services, actor: Person, superviseeId
     active: true,
   };
   if (!mayBookFor(actor, group_)) throw forbidden('Only their supervisor or a safeguarding lead can set up group supervision');
-  await store.saveRelationship(group_);
+  if (persist) await store.saveRelationship(group_);
   return group_;
 }
 
@@ -114,6 +118,7 @@ function planStart(services: Services, startDate: string | undefined, policy: Po
   if (!startDate) return now.toISO()!;
   const parsed = /^\d{4}-\d{2}-\d{2}$/.test(startDate) ? DateTime.fromISO(startDate, { zone: policy.timeZone }) : DateTime.fromISO(startDate);
   if (!parsed.isValid) throw badRequest(`startDate "${startDate}" is not a date`);
+  if (parsed > now.plus({ years: 2 })) throw badRequest('startDate must be within two years from today', ['startDate: must be within two years from today']);
   return (parsed < now ? now : parsed).toUTC().toISO()!;
 }
 
@@ -123,8 +128,8 @@ export interface Proposals {
   durationMinutes: number;
 }
 
-export async function proposeSeries(services: Services, actor: Person, choice: BookingChoice, requestKey?: string): Promise<Proposals> {
-  const target = await resolveTarget(services, actor, choice);
+export async function proposeSeries(services: Services, actor: Person, choice: BookingChoice, requestKey?: string, opts: { persist?: boolean } = {}): Promise<Proposals> {
+  const target = await resolveTarget(services, actor, choice, opts);
   const { policy, group, relationship } = target;
   const duration = choice.durationMinutes ?? group.duration.defaultMinutes;
   if (duration < group.duration.minMinutes || duration > group.duration.maxMinutes) {
@@ -136,8 +141,10 @@ export async function proposeSeries(services: Services, actor: Person, choice: B
   // A retried booking must not see its own half-made series as busy time.
   const ownTags = requestKey ? new Set([0, 1, 2, 3].map((i) => `ser-${shortHash(segmentKey(requestKey, i))}`)) : undefined;
   const participants = await gatherParticipants(services.calendar, policy, ids, window, ownTags && ((tag) => ownTags.has(tag)));
-  const override = relationship.override && relationship.override.until >= start.slice(0, 10) ? { interval: relationship.override.interval, until: relationship.override.until } : undefined;
-  const result = plan({
+  // A stepped ramp stays while any step is still to come; the planner drops the steps already over.
+  const o = relationship.override;
+  const override = o && overrideSteps(o).some((s) => s.until >= start.slice(0, 10)) ? { interval: o.interval, until: o.until, then: o.then } : undefined;
+  const input: PlanInput = {
     policy,
     staffGroupId: group.id,
     participants,
@@ -147,7 +154,9 @@ export async function proposeSeries(services: Services, actor: Person, choice: B
     override,
     preferences: { weekdays: choice.weekdays, times: choice.times },
     maxProposals: 5,
-  });
+  };
+  // Off the event loop when the app has a planner pool (src/adapters/workers/plannerPool.ts).
+  const result = services.planner ? await services.planner.plan(input) : plan(input);
   if (!result.ok) throw badRequest(result.error);
   return { target, result, durationMinutes: duration };
 }
@@ -165,10 +174,18 @@ export const segmentKey = (requestKey: string, i: number) => `${requestKey}#${i}
 
 const bookingLocks = new KeyedMutex();
 
+/**
+ * A client's request key, scoped by the arrangement and the caller: two people
+ * (or two arrangements) that happen to send the same key never share a booking.
+ */
+export function scopedRequestKey(scope: string, actorId: string, requestKey: string): string {
+  return `${shortHash(`${scope}|${actorId}`)}:${requestKey}`;
+}
+
 export async function bookSeries(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }): Promise<BookedSeries> {
   // One booking at a time per arrangement (or per request when the arrangement is not known yet).
   const key = choice.relationshipId ?? `supervisees:${[...(choice.superviseeIds ?? [])].sort().join(',')}`;
-  return bookingLocks.run(key, () => bookSeriesNow(services, actor, choice));
+  return bookingLocks.run(key, () => bookSeriesNow(services, actor, { ...choice, requestKey: scopedRequestKey(key, actor.id, choice.requestKey) }));
 }
 
 async function bookSeriesNow(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }): Promise<BookedSeries> {
@@ -176,7 +193,7 @@ async function bookSeriesNow(services: Services, actor: Person, choice: BookingC
   const already = await store.getSeriesByRequestKey(segmentKey(choice.requestKey, 0));
   if (already) return existingBooking(services, actor, choice.requestKey, already);
 
-  const { target, result } = await proposeSeries(services, actor, choice, choice.requestKey);
+  const { target, result } = await proposeSeries(services, actor, choice, choice.requestKey, { persist: true });
   const { relationship, policy } = target;
   const proposal = choice.proposalId ? result.proposals.find((p) => p.id === choice.proposalId) : result.proposals[0];
   if (!proposal) {
@@ -301,11 +318,24 @@ export function summariseProposal(p: PlanProposal) {
 }
 
 /** "Urgent": the first common free slot within the policy's urgent window, booked at once. */
-export async function bookUrgent(services: Services, actor: Person, input: { relationshipId: string; requestKey: string; durationMinutes?: number }): Promise<{ session: Session; duplicate: boolean }> {
+/** The slot Urgent would book now, shown for confirmation before anything is booked. */
+export async function previewUrgent(services: Services, actor: Person, input: { relationshipId: string; durationMinutes?: number }): Promise<{ start: string; end: string }> {
+  const { calendar, clock } = services;
+  const { relationship, policy, group } = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
+  const now = clock.now().toISOString();
+  const window = { start: now, end: DateTime.fromISO(now).plus({ days: 4 }).toUTC().toISO()! };
+  const participants = await gatherParticipants(calendar, policy, [relationship.supervisorId, ...relationship.superviseeIds], window);
+  const result = urgentSlot({ policy, staffGroupId: group.id, participants, now, durationMinutes: input.durationMinutes });
+  if (result.outcome !== 'rebook') throw conflict(result.reason, { escalateTo: result.escalateTo });
+  return result.slot;
+}
+
+export async function bookUrgent(services: Services, actor: Person, input: { relationshipId: string; requestKey: string; durationMinutes?: number; start?: string }): Promise<{ session: Session; duplicate: boolean }> {
   const { store, calendar, clock } = services;
   const target = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
   const { relationship, policy, group } = target;
-  const sessionId = `urgent-${shortHash(input.requestKey)}`;
+  const requestKey = scopedRequestKey(relationship.id, actor.id, input.requestKey);
+  const sessionId = `urgent-${shortHash(requestKey)}`;
   const existing = (await store.listSessions({ relationshipIds: [relationship.id] })).find((s) => s.id === sessionId);
   if (existing) return { session: existing, duplicate: true };
   const now = clock.now().toISOString();
@@ -313,10 +343,12 @@ export async function bookUrgent(services: Services, actor: Person, input: { rel
   const participants = await gatherParticipants(calendar, policy, [relationship.supervisorId, ...relationship.superviseeIds], window);
   const result = urgentSlot({ policy, staffGroupId: group.id, participants, now, durationMinutes: input.durationMinutes });
   if (result.outcome !== 'rebook') throw conflict(result.reason, { escalateTo: result.escalateTo });
+  // Confirmed for a shown time: never book a different one silently.
+  if (input.start && Date.parse(input.start) !== Date.parse(result.slot.start)) throw conflict('That time is no longer free in both calendars: here is the first free time now.', { slot: result.slot });
   const created = await calendar.createEvent({
     organiserId: relationship.supervisorId, attendeeIds: relationship.superviseeIds, subject: SESSION_SUBJECT.urgent,
     start: result.slot.start, end: result.slot.end, timeZone: policy.timeZone, showAs: 'busy', sensitivity: 'private',
-    onlineMeeting: true, reminderMinutes: 5, appTag: sessionId, transactionId: input.requestKey,
+    onlineMeeting: true, reminderMinutes: 5, appTag: sessionId, transactionId: requestKey,
   });
   const session: Session = { id: sessionId, relationshipId: relationship.id, start: result.slot.start, end: result.slot.end, status: 'planned', kind: 'urgent', calendarEventId: created.id };
   await store.saveSessions([session]);

@@ -12,6 +12,7 @@ import { DateTime, Duration } from 'luxon';
 import type { Person, Relationship } from '../domain/model';
 import { flagOpen, flagsFor, type Flag } from '../domain/peopleChanges';
 import { findStaffGroup } from '../domain/policy/validate';
+import { rampOverride } from '../domain/ramp';
 import type { DirectoryChangeFeed } from '../ports/directoryChanges';
 import type { Services } from '../runtime/services';
 import { badRequest, forbidden, notFound } from './errors';
@@ -165,11 +166,10 @@ export async function setUpArrangement(services: Services, actor: Person, input:
     staffGroupId: group.id,
     startedOn,
     active: true,
-    ...(group.ramp
-      ? { override: { interval: group.ramp.interval, until: DateTime.fromISO(startedOn).plus(Duration.fromISO(group.ramp.lasts)).toISODate()!, reason: 'new-starter' as const } }
-      : {}),
+    ...(group.ramp ? { override: rampOverride(group.ramp, startedOn) } : {}),
   };
   await services.store.saveRelationship(rel);
   await services.store.appendAudit({ at: now, actorId: actor.id, action: 'arrangement-set-up', subjectType: 'relationship', subjectId: rel.id, detail: { supervisor: supervisor.id } });
   return rel;
 }
+

@@ -18,6 +18,7 @@ import { SESSION_SUBJECT } from './booking';
 import { forbidden, notFound, badRequest } from './errors';
 import { gatherParticipants } from './participants';
 import { REBOOK_KIND } from './reconcile';
+import { TAB_ROUTES, tabLink } from './tabLinks';
 
 export interface NotifyContext {
   notifier: NotifierPort;
@@ -97,10 +98,10 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
     const supervisorName = names([rel.supervisorId])[0]!;
     const superviseeNames = names(rel.superviseeIds);
     for (const m of managers) {
-      await ctx.notifier.sendCard(m.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: ctx.tabUrl, forManager: true }), 'Supervision could not be rebooked');
+      await ctx.notifier.sendCard(m.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager: true }), 'Supervision could not be rebooked');
     }
     for (const p of people) {
-      await ctx.notifier.sendCard(p.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: ctx.tabUrl, forManager: false }), 'Supervision could not be rebooked');
+      await ctx.notifier.sendCard(p.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager: false }), 'Supervision could not be rebooked');
     }
     await store.appendAudit({ at: now, actorId: 'system:rebooker', action: 'rebook-escalated', subjectType: 'session', subjectId: sessionId, detail: { to: managers.map((m) => m.id).join(',') } });
     return { outcome: 'escalated', escalatedTo: managers.map((m) => m.id) };
@@ -132,7 +133,7 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
     const others = names([rel.supervisorId, ...rel.superviseeIds].filter((x) => x !== p.id));
     const posted = await ctx.notifier.sendCard(
       p.aadObjectId,
-      rebookedCard({ sessionId: id, relationshipId: rel.id, withNames: others, original: cancelled, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: ctx.tabUrl }),
+      rebookedCard({ sessionId: id, relationshipId: rel.id, withNames: others, original: cancelled, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(id)) }),
       'Supervision rebooked',
     );
     if (posted) await store.saveCardMessage({ key: `rebook:${id}`, aadObjectId: p.aadObjectId, ...posted, postedAt: now });
@@ -157,12 +158,15 @@ export async function escalationRecipients(services: Services, rel: Relationship
   return [...out.values()];
 }
 
+const NOT_YOURS = 'That session is not one you can change, or it no longer exists';
+
 /** "Pick another time" from the rebooked card: only the offered alternatives, only by a party. */
 export async function chooseAlternative(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }) {
   const session = await findSession(services, input.relationshipId, input.sessionId);
-  if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound('That session no longer exists');
+  if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound(NOT_YOURS);
   const { rel, people } = await load(services, session.relationshipId);
-  if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw forbidden('Only the people in this supervision can change it');
+  // Someone else's session answers as a missing one.
+  if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound(NOT_YOURS);
   if (session.status !== 'planned') throw badRequest('That session is no longer planned');
   const offered = (await services.work.result(REBOOK_KIND, session.replacesSessionId)) as { alternatives?: Slot[] } | undefined;
   const ok = offered?.alternatives?.some((a) => a.start === input.start && a.end === input.end);
@@ -174,30 +178,50 @@ export async function chooseAlternative(services: Services, ctx: NotifyContext, 
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-alternative-chosen', subjectType: 'session', subjectId: session.id });
   }
   const text = `${actor.displayName} chose ${when(input.start, input.end)}. Both calendars are updated.`;
-  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision moved', text, tabUrl: ctx.tabUrl }), 'Supervision moved', people);
-  return rebookDoneCard({ title: 'Supervision moved', text, tabUrl: ctx.tabUrl });
+  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision moved', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) }), 'Supervision moved', people);
+  return rebookDoneCard({ title: 'Supervision moved', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) });
 }
 
 /** "Keep it cancelled" from the rebooked card, with a reason kept in the app. */
 export async function keepCancelled(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; reason: string }) {
   const session = await findSession(services, input.relationshipId, input.sessionId);
-  if (!session || session.kind !== 'rebooked') throw notFound('That session no longer exists');
-  const { rel, people } = await load(services, session.relationshipId);
-  if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw forbidden('Only the people in this supervision can change it');
+  if (!session || session.kind !== 'rebooked') throw notFound(NOT_YOURS);
+  const { rel, people, policy } = await load(services, session.relationshipId);
+  if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound(NOT_YOURS);
+  // Who may keep it cancelled, and who is told, follow the pack (default: whoever is responsible for rebooking).
+  const rule = policy.rebooking.keepCancelled ?? { allowedBy: policy.rebooking.responsible, notify: ['supervisor', 'supervisee', 'supervisor-line-manager'] as const };
+  const allowed = rule.allowedBy === 'either' || (rule.allowedBy === 'supervisor' ? rel.supervisorId === actor.id : rel.superviseeIds.includes(actor.id));
+  if (!allowed) throw forbidden(`Only the ${rule.allowedBy} can keep a supervision session cancelled under ${policy.name}; you can choose another time instead.`);
   const reason = input.reason.trim();
   if (!reason) throw badRequest('Please give a reason for keeping it cancelled');
   const now = services.clock.now().toISOString();
   if (session.status === 'planned') {
     // Mark it first, so the reconciler never mistakes our own cancellation for one to rebook.
-    await services.store.saveSessions([{ ...session, status: 'cancelled' }]);
+    await services.store.saveSessions([{ ...session, status: 'cancelled', cancelledAt: now }]);
     await services.calendar.cancelOccurrence(rel.supervisorId, session.calendarEventId!, undefined, 'Supervision cancelled');
     // The reason stays in the app's own store (never in logs or the audit trail).
     await services.store.claim('kept-cancelled', session.id, now, { reason, by: actor.id });
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-kept-cancelled', subjectType: 'session', subjectId: session.id });
   }
   const text = `${actor.displayName} kept this supervision cancelled. It still counts towards how often supervision is due.`;
-  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: ctx.tabUrl }), 'Supervision cancelled', people);
-  return rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: ctx.tabUrl });
+  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) }), 'Supervision cancelled', people);
+  if (session.status === 'planned') {
+    // Tell whoever the pack names and did not already see the card change (a line manager, a lead).
+    const told = await escalationRecipients(services, rel, [...rule.notify]);
+    const parties = new Set([rel.supervisorId, ...rel.superviseeIds]);
+    const supervisee = people.filter((p) => rel.superviseeIds.includes(p.id)).map((p) => p.displayName).join(', ');
+    const supervisor = people.find((p) => p.id === rel.supervisorId)?.displayName ?? 'the supervisor';
+    for (const m of told) {
+      if (parties.has(m.id)) continue;
+      await ctx.notifier.sendCard(
+        m.aadObjectId,
+        rebookDoneCard({ title: 'Supervision kept cancelled', text: `${actor.displayName} kept ${supervisor}'s supervision with ${supervisee} on ${when(session.start, session.end)} cancelled instead of accepting the rebooked time.`, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }),
+        'Supervision kept cancelled',
+      );
+      await services.store.appendAudit({ at: now, actorId: actor.id, action: 'kept-cancelled-told', subjectType: 'session', subjectId: session.id, detail: { to: m.id } });
+    }
+  }
+  return rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) });
 }
 
 async function updatePostedCards(services: Services, ctx: NotifyContext, key: string, card: ReturnType<typeof rebookDoneCard>, summary: string, people: Person[]) {

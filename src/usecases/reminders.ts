@@ -11,17 +11,19 @@ import { digestCard, digestSummary, type DigestItem } from '../bot/cards/digest'
 import { dueObligations, type Obligation } from '../domain/due/dueEngine';
 import type { Person, Relationship } from '../domain/model';
 import type { EscalationTarget, PolicyPack } from '../domain/policy/schema';
+import { describeObligation } from './obligationWords';
 import { isWorkingDay } from '../domain/time/workingDays';
 import type { Services } from '../runtime/services';
 import { badRequest, forbidden } from './errors';
 import type { NotifyContext } from './rebooking';
+import { TAB_ROUTES, tabLink } from './tabLinks';
 
 export const DIGEST_KIND = 'digest';
-const REMINDER_KIND = 'reminder';
-const SNOOZE_KIND = 'snooze';
-const REPEAT_DAYS = 7;
+export const REMINDER_KIND = 'reminder';
+export const SNOOZE_KIND = 'snooze';
+export const REPEAT_DAYS = 7;
 
-const TITLES: Record<Obligation['kind'], string> = {
+export const TITLES: Record<Obligation['kind'], string> = {
   'supervision-due': 'Supervision due',
   'hard-maximum': 'Longest allowed gap between sessions',
   'rolling-minimum': 'Sessions in the rolling window',
@@ -33,6 +35,8 @@ const TITLES: Record<Obligation['kind'], string> = {
   'agreement-missing': 'Supervision agreement needed',
   'agreement-review': 'Supervision agreement review',
   'rebook-needed': 'Cancelled session to rebook',
+  'action-drift': 'Action carried forward too many times',
+  'agreement-check': 'Supervision agreement to check at the session',
 };
 
 export interface PlannedDigest {
@@ -48,6 +52,8 @@ export interface SweepPlan {
   /** People with something to hear who are not told now, and why (quiet hours, already today...). */
   deferred: { personId: string; why: string }[];
   obligations: number;
+  /** Arrangements that could not be judged (something stored for them is unreadable): reported, skipped. */
+  skipped?: string[];
 }
 
 /** Is `now` a time to send in this policy: a working day, outside its quiet hours? */
@@ -60,7 +66,7 @@ export function sendingWindowOpen(policy: PolicyPack, now: DateTime): boolean {
   return !quiet;
 }
 
-async function resolveTargets(services: Services, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
+export async function resolveTargets(services: Services, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
   const get = async (id: string | undefined) => {
     if (!id) return undefined;
     if (!cache.has(id)) cache.set(id, await services.directory.getPerson(id));
@@ -79,7 +85,7 @@ async function resolveTargets(services: Services, rel: Relationship, targets: re
 }
 
 /** The ledger key for telling `personId` about `o` now: once per step per week. */
-function ledgerKey(o: Obligation, personId: string, now: DateTime): string {
+export function ledgerKey(o: Obligation, personId: string, now: DateTime): string {
   const due = DateTime.fromISO(o.dueAt);
   const bucket = o.state === 'overdue' ? `w${Math.floor(now.diff(due, 'days').days / REPEAT_DAYS)}` : o.state;
   return `${o.id}|s${o.escalationStep}|${personId}|${bucket}`;
@@ -97,7 +103,15 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
     store.listActions({ relationshipIds: ids }),
     store.listAgreements(ids),
   ]);
-  const obligations = dueObligations({ now: now.toISO()!, policies, relationships, sessions, records, actions, agreements });
+  const skipped: string[] = [];
+  const obligations = dueObligations({
+    now: now.toISO()!, policies, relationships, sessions, records, actions, agreements,
+    // One unreadable arrangement is reported and skipped; everyone else is still reminded.
+    onSkipped: (relationshipId, reason) => {
+      skipped.push(relationshipId);
+      services.log.warn({ event: 'reminders.skipped', relationshipId, reason }, 'reminder sweep skipped an unreadable arrangement');
+    },
+  });
   const relById = new Map(relationships.map((r) => [r.id, r]));
   // The ledger, read once per sweep (not once per obligation): what was already said, snoozed, or sent today.
   const reminded = new Set((await store.listClaims(REMINDER_KIND)).map((c) => c.key));
@@ -106,6 +120,11 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
   const today = now.setZone('Europe/London').toISODate()!;
   const hadDigest = new Set((await store.listClaims('digest-day')).filter((c) => c.key.endsWith(`|${today}`)).map((c) => c.key.split('|')[0]!));
   const cache = new Map<string, Person | undefined>();
+  // Names, action texts and session dates, so each item says who and what in words.
+  const names = new Map((await services.directory.listPeople()).map((p) => [p.id, p.displayName]));
+  const sessionById = new Map(sessions.map((s) => [s.id, s]));
+  const recordById = new Map(records.map((r) => [r.id, r]));
+  const actionById = new Map(actions.map((a) => [a.id, a]));
   const byPerson = new Map<string, PlannedDigest>();
   const deferred: SweepPlan['deferred'] = [];
 
@@ -139,12 +158,22 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
       const d = byPerson.get(person.id) ?? { personId: person.id, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
       byPerson.set(person.id, d);
       if (d.items.some((i) => i.obligationId === o.id)) continue;
+      const sessionId = o.kind === 'countersign-due' ? recordById.get(o.subjectId)?.sessionId : o.subjectId;
+      const words = describeObligation(o, {
+        rel,
+        names,
+        viewerId: person.id,
+        actionText: o.kind === 'action-due' ? actionById.get(o.subjectId)?.text : undefined,
+        sessionStart: sessionId ? sessionById.get(sessionId)?.start : undefined,
+        zone: policy.timeZone,
+      });
       d.items.push({
         obligationId: o.id,
         kind: o.kind,
         role,
-        title: TITLES[o.kind],
-        explanation: o.explanation,
+        title: words.title,
+        about: words.about,
+        explanation: words.detail,
         dueAt: o.dueAt,
         state: o.state,
         actionId: o.kind === 'action-due' ? o.subjectId : undefined,
@@ -153,7 +182,7 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
       });
     }
   }
-  return { now: now.toISO()!, digests: [...byPerson.values()], deferred, obligations: obligations.length };
+  return { now: now.toISO()!, digests: [...byPerson.values()], deferred, obligations: obligations.length, ...(skipped.length ? { skipped } : {}) };
 }
 
 /**
@@ -214,7 +243,7 @@ function throttle(err: unknown): { retryAfterMs?: number } | undefined {
 }
 
 /** Sends queued digests within the Teams rate limit; throttled or failed sends are retried, never dropped. */
-export async function dispatchDigests(services: Services, ctx: NotifyContext, workerId: string, limiter: RateLimiter, batch = 200): Promise<{ sent: number; retried: number; unreachable: number }> {
+export async function dispatchDigests(services: Services, ctx: NotifyContext, workerId: string, limiter: Pick<RateLimiter, 'take'>, batch = 200): Promise<{ sent: number; retried: number; unreachable: number }> {
   const now = services.clock.now();
   const items = await services.work.lease(DIGEST_KIND, workerId, now.toISOString(), 5 * 60_000, batch);
   const out = { sent: 0, retried: 0, unreachable: 0 };
@@ -222,7 +251,7 @@ export async function dispatchDigests(services: Services, ctx: NotifyContext, wo
     const p = item.payload as { personId: string; aadObjectId: string; firstName: string; items: DigestItem[] };
     await limiter.take();
     try {
-      const posted = await ctx.notifier.sendCard(p.aadObjectId, digestCard({ firstName: p.firstName, items: p.items, tabUrl: ctx.tabUrl }), digestSummary(p.items.length));
+      const posted = await ctx.notifier.sendCard(p.aadObjectId, digestCard({ firstName: p.firstName, items: p.items, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }), digestSummary(p.items.length));
       if (!posted) out.unreachable += 1;
       await services.work.complete(item.id, workerId, { delivered: Boolean(posted), at: services.clock.now().toISOString() }, services.clock.now().toISOString());
       if (posted) out.sent += 1;

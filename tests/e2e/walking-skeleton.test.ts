@@ -49,6 +49,9 @@ describe('tab in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Sign in as' }).waitFor({ timeout: 20_000 });
     await page.locator('#sign-in-person').selectOption('daniel-okafor');
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The to-do list is home; "My supervision" shows who you are and what is booked.
+    await page.getByRole('heading', { name: 'To do', exact: true }).waitFor();
+    await page.getByRole('tab', { name: 'My supervision' }).click();
     await page.getByRole('heading', { name: 'Daniel Okafor' }).waitFor();
     expect(await page.getByTestId('role').allTextContents()).toEqual(['Supervisor', 'Line manager']);
     const rows = page.getByTestId('upcoming').locator('tbody tr');

@@ -127,11 +127,14 @@ describe('reconciler and rebooking', () => {
     const target = samSessions[1]!;
     await calendar.cancelOccurrence('daniel-okafor', target.calendarEventId!, target.occurrenceStart, '');
     await reconcile(services, W);
+    // The history keeps when the cancellation was found (the rebook obligation runs from it).
+    const found = (await store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === target.id)!;
+    expect(found).toMatchObject({ status: 'cancelled', cancelledAt: services.clock.now().toISOString() });
     await processRebooks(services, notify, W);
     const id = replacementId(target.id);
     await expect(keepCancelled(services, notify, await person('daniel-okafor'), { sessionId: id, relationshipId: 'rel-daniel-sam', reason: '' })).rejects.toMatchObject({ status: 400 });
     await keepCancelled(services, notify, await person('daniel-okafor'), { sessionId: id, relationshipId: 'rel-daniel-sam', reason: 'Leaving the service' });
-    expect((await store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === id)!.status).toBe('cancelled');
+    expect((await store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === id)).toMatchObject({ status: 'cancelled', cancelledAt: services.clock.now().toISOString() });
     const [o] = (await reconcile(services, W)).filter((x) => x.relationshipId === 'rel-daniel-sam');
     expect(o!.rebooksQueued).toEqual([]);
     expect(await processRebooks(services, notify, W)).toBe(0);

@@ -33,7 +33,7 @@ describe('reminders and escalation (Staffordshire: the supervisee writes the rec
     expect(tomSession.start).toBe('2026-12-01T14:00:00.000Z');
     await at('2026-12-03T10:00:00.000Z'); // Thursday: record overdue since Wednesday 17:00
     expect(digestsTo(notifier, 'tom-reynolds')).toHaveLength(1);
-    expect(text(digestsTo(notifier, 'tom-reynolds')[0]!.card)).toContain('Supervision record to write');
+    expect(text(digestsTo(notifier, 'tom-reynolds')[0]!.card)).toContain('Write the record of your session with Grace Whitfield');
     expect(digestsTo(notifier, 'grace-whitfield')).toHaveLength(0);
     // The sweep runs all day: still one digest.
     await at('2026-12-03T11:00:00.000Z');
@@ -44,7 +44,7 @@ describe('reminders and escalation (Staffordshire: the supervisee writes the rec
     const grace = digestsTo(notifier, 'grace-whitfield');
     expect(grace).toHaveLength(1);
     expect(text(grace[0]!.card)).toContain('Escalated to you');
-    expect(text(grace[0]!.card)).toContain('Supervision record to write');
+    expect(text(grace[0]!.card)).toContain('Record of the session with Tom Reynolds on Tue 1 Dec (Tom Reynolds to write)');
     // Helen manages other people with things overdue, but Tom's record has not reached her step yet.
     const aboutTom = (id: string) => digestsTo(notifier, id).filter((d) => text(d.card).includes('record-due:rel-grace-tom'));
     expect(aboutTom('helen-carter')).toHaveLength(0);

@@ -1,6 +1,7 @@
 /** Action.Execute verbs on the daily digest. */
 import { z } from 'zod';
-import { card, heading, para } from '../cards/common';
+import { card, heading, openUrl, para } from '../cards/common';
+import { TAB_ROUTES, tabLink } from '../../usecases/tabLinks';
 import { snooze } from '../../usecases/reminders';
 import type { CardActionRouter } from '../cardActions';
 
@@ -8,9 +9,12 @@ const Snooze = z.object({ obligationId: z.string().min(1).max(400), days: z.coer
 const untilFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'Europe/London' });
 
 export function registerDigestActions(router: CardActionRouter): void {
-  router.on('digest.snooze', async ({ services, actor, data }) => {
+  router.on('digest.snooze', async ({ services, notify, actor, data }) => {
     const { obligationId, days } = Snooze.parse(data);
     const until = await snooze(services, actor, obligationId, days);
-    return card([heading('Snoozed'), para(`I will not remind you about that again before ${untilFmt.format(new Date(until))}. The rest of your digest is in Protected Time.`)]);
+    return card(
+      [heading('Snoozed'), para(`I will not remind you about that again before ${untilFmt.format(new Date(until))}. Everything else, and this item too, stays in your to-do list.`)],
+      [openUrl('Open my to-do list', tabLink(notify.tabUrl, TAB_ROUTES.todo()))],
+    );
   });
 }

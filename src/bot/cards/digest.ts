@@ -11,7 +11,11 @@ export interface DigestItem {
   kind: string;
   /** 'owe': the person must act; 'escalated': they are told because it slipped. */
   role: 'owe' | 'escalated';
+  /** Names the person and the thing ("Write the record of your session with Sam Patel on Wed 9 Dec"). */
   title: string;
+  /** Who it concerns, besides the reader (absent on digests queued before this field existed). */
+  about?: string[];
+  /** The rule and dates behind it, in words. */
   explanation: string;
   dueAt: string;
   state: 'upcoming' | 'due-soon' | 'overdue';

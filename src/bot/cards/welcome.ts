@@ -27,6 +27,9 @@ export function helpCard(tabUrl: string) {
       heading('What I can do'),
       facts([
         ['help', 'show this message'],
+        ['what I owe', 'everything waiting for you, each with a link'],
+        ['my next session', 'when and with whom'],
+        ['open my record form', 'the record you are writing or countersigning'],
         ['Tab', 'book supervision, see your sessions and records'],
         ['Cards', 'record forms and reminders arrive here in our chat'],
       ]),

@@ -1,6 +1,7 @@
 /** Tab API for records: the list a person may see, and one record in full (every read audited). */
 import { Router } from 'express';
 import type { Services } from '../../runtime/services';
+import { changeRequestOf } from '../../domain/records/workflow';
 import { readRecord, visibleRecords } from '../../usecases/records';
 import { wrap } from '../asyncHandler';
 
@@ -35,8 +36,10 @@ export function recordRoutes(services: Services): Router {
   router.get(
     '/records/:id',
     wrap(async (req, res) => {
-      const { record, versions, actions, template, session, names } = await readRecord(services, req.person!, String(req.params.id));
-      res.json({ record, versions: versions.map((v) => ({ version: v.version, status: v.status, updatedAt: v.updatedAt })), actions, template, session: { start: session.start, end: session.end }, names });
+      const { record, versions, actions, template, session, names, access } = await readRecord(services, req.person!, String(req.params.id));
+      res.json({ record, // Each version with the comment that moved it on (a change request or a disagreement).
+        versions: versions.map((v) => ({ version: v.version, status: v.status, updatedAt: v.updatedAt, comment: changeRequestOf(v)?.comment ?? v.disagreement?.text })),
+        actions, template, session: { start: session.start, end: session.end }, names, access });
     }),
   );
   return router;

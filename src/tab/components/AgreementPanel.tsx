@@ -1,11 +1,12 @@
-/** A relationship's supervision agreement: its status, signing, and recording new terms. */
+/** A relationship's supervision agreement: its terms, status, signing, and recording new terms. */
 import { Badge, Button, Field, Input, MessageBar, MessageBarBody, Select, Text } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
-import { api } from '../api';
+import { api, fieldErrors } from '../api';
 import { formatDay } from '../format';
+import { DateField } from './DateField';
 
 interface AgreementView {
-  agreement?: { id: string; frequency: string; durationMinutes: number; venue: string; type: string; reviewOn: string; status: string; signatures: { personId: string }[] };
+  agreement?: { id: string; frequency: string; durationMinutes: number; venue: string; type: string; reviewOn: string; status: string; signatures: { personId: string }[]; values?: Record<string, string> };
   state: 'missing' | 'awaiting-signature' | 'in-date' | 'review-due' | 'overdue';
   reviewEvery: string;
 }
@@ -18,22 +19,27 @@ const LABELS: Record<AgreementView['state'], [string, 'danger' | 'warning' | 'su
   overdue: ['Review overdue', 'danger'],
 };
 
+const periodWords = (iso: string) => iso.replace(/^P/, '').replace(/(\d+)Y/, '$1 year(s) ').replace(/(\d+)M/, '$1 month(s) ').replace(/(\d+)W/, '$1 week(s) ').trim();
+
 export function AgreementPanel({ relationshipId, personId, viewpoint, kind }: { relationshipId: string; personId: string; viewpoint: string; kind: string }) {
   const [view, setView] = useState<AgreementView>();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string>();
+  const [fields, setFields] = useState<Record<string, string>>({});
   const [form, setForm] = useState({ frequency: '', durationMinutes: 60, venue: 'Teams meeting', reviewOn: '' });
   const load = () => api<AgreementView>(`/relationships/${relationshipId}/agreement`).then(setView).catch((e: Error) => setError(e.message));
   useEffect(() => void load(), [relationshipId]);
 
-  if (error) return <Text role="alert">{error}</Text>;
-  if (!view) return <Text size={200}>…</Text>;
+  if (!view) return error ? <Text role="alert">{error}</Text> : <Text size={200}>…</Text>;
   const [label, color] = LABELS[view.state];
-  const mySignatureMissing = view.agreement && !view.agreement.signatures.some((s) => s.personId === personId);
+  const a = view.agreement;
+  const mySignatureMissing = a && !a.signatures.some((s) => s.personId === personId);
 
   async function sign() {
     try {
-      await api(`/relationships/${relationshipId}/agreement/sign`, { method: 'POST' });
+      setError(undefined);
+      // Names the agreement shown, so a newer one recorded meanwhile is not signed unread.
+      await api(`/relationships/${relationshipId}/agreement/sign`, { method: 'POST', body: JSON.stringify({ agreementId: view!.agreement!.id }) });
       await load();
     } catch (e) {
       setError((e as Error).message);
@@ -41,6 +47,8 @@ export function AgreementPanel({ relationshipId, personId, viewpoint, kind }: { 
   }
   async function save(e: React.FormEvent) {
     e.preventDefault();
+    setError(undefined);
+    setFields({});
     try {
       await api(`/relationships/${relationshipId}/agreement`, {
         method: 'POST',
@@ -49,28 +57,43 @@ export function AgreementPanel({ relationshipId, personId, viewpoint, kind }: { 
       setEditing(false);
       await load();
     } catch (err) {
-      setError((err as Error).message);
+      // The form stays, with what was typed; each reason shows by its field.
+      const byField = fieldErrors(err);
+      setFields(byField);
+      setError(Object.keys(byField).length ? 'Please check the highlighted fields.' : (err as Error).message);
     }
   }
+  const fieldProps = (name: string) => (fields[name] ? { validationState: 'error' as const, validationMessage: fields[name] } : {});
 
   return (
-    <div data-testid={`agreement-${relationshipId}`}>
-      <Badge appearance="tint" color={color}>{label}</Badge>
-      {view.agreement && <Text size={200}> review by {formatDay(`${view.agreement.reviewOn}T12:00:00Z`)}</Text>}
+    <div data-testid={`agreement-${relationshipId}`} style={{ display: 'grid', gap: 8, minWidth: 0 }}>
+      <div><Badge appearance="tint" color={color}>{label}</Badge>{a && <Text size={200}> review by {formatDay(`${a.reviewOn}T12:00:00Z`)}</Text>}</div>
+      {a && (
+        <div data-testid="agreement-terms">
+          <Text size={200} weight="semibold">Terms</Text>
+          <ul style={{ margin: '4px 0', paddingInlineStart: 20 }}>
+            <li><Text size={200}>How often: {a.frequency}</Text></li>
+            <li><Text size={200}>Session length: {a.durationMinutes} minutes</Text></li>
+            <li><Text size={200}>Where: {a.venue}</Text></li>
+            <li><Text size={200}>Type: {a.type === 'group' ? 'Group' : 'Individual'}</Text></li>
+            {Object.entries(a.values ?? {}).map(([k, v]) => <li key={k}><Text size={200}>{k}: {v}</Text></li>)}
+          </ul>
+        </div>
+      )}
       {view.state === 'awaiting-signature' && mySignatureMissing && (
-        <Button size="small" onClick={sign} style={{ marginLeft: 8 }}>Sign agreement</Button>
+        <div><Button size="small" onClick={sign}>Sign these terms</Button></div>
       )}
       {viewpoint === 'supervisor' && !editing && view.state !== 'in-date' && view.state !== 'awaiting-signature' && (
-        <Button size="small" onClick={() => setEditing(true)} style={{ marginLeft: 8 }}>Record agreement</Button>
+        <div><Button size="small" onClick={() => setEditing(true)}>Record agreement</Button></div>
       )}
       {editing && (
         <form onSubmit={save} style={{ display: 'grid', gap: 8, marginTop: 8, maxWidth: 420 }} aria-label="Supervision agreement">
-          <Field label="Frequency" required><Input value={form.frequency} onChange={(_, d) => setForm({ ...form, frequency: d.value })} placeholder="Monthly" /></Field>
-          <Field label="Session length (minutes)" required><Input type="number" value={String(form.durationMinutes)} onChange={(_, d) => setForm({ ...form, durationMinutes: Number(d.value) })} /></Field>
-          <Field label="Venue" required><Input value={form.venue} onChange={(_, d) => setForm({ ...form, venue: d.value })} /></Field>
-          <Field label="Review date" hint={`Default: in ${view.reviewEvery.replace('P', '').toLowerCase()}`}><Input type="date" value={form.reviewOn} onChange={(_, d) => setForm({ ...form, reviewOn: d.value })} /></Field>
+          <Field label="Frequency" required {...fieldProps('frequency')}><Input value={form.frequency} onChange={(_, d) => setForm({ ...form, frequency: d.value })} placeholder="Monthly" /></Field>
+          <Field label="Session length (minutes)" required {...fieldProps('durationMinutes')}><Input type="number" value={String(form.durationMinutes)} onChange={(_, d) => setForm({ ...form, durationMinutes: Number(d.value) })} /></Field>
+          <Field label="Venue" required {...fieldProps('venue')}><Input value={form.venue} onChange={(_, d) => setForm({ ...form, venue: d.value })} /></Field>
+          <Field label="Review date" hint={`Default: in ${periodWords(view.reviewEvery)}`} {...fieldProps('reviewOn')}><DateField value={form.reviewOn} onChange={(v) => setForm({ ...form, reviewOn: v })} /></Field>
           <Field label="Type"><Select value={kind === 'group' ? 'group' : 'individual'} disabled><option value="individual">Individual</option><option value="group">Group</option></Select></Field>
-          <div><Button appearance="primary" type="submit">Save and sign</Button> <Button onClick={() => setEditing(false)}>Cancel</Button></div>
+          <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}><Button appearance="primary" type="submit">Save and sign</Button><Button onClick={() => setEditing(false)}>Cancel</Button></div>
         </form>
       )}
       {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}

@@ -10,6 +10,7 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api } from '../api';
 import { formatDay, formatTimeRange } from '../format';
+import { DateField } from '../components/DateField';
 import type { BookResponse, PlanResponse, RelationshipRow } from '../types';
 
 const WEEKDAYS = [
@@ -34,6 +35,7 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
   const [busy, setBusy] = useState<'plan' | 'book' | 'urgent'>();
   const [error, setError] = useState<string>();
   const [booked, setBooked] = useState<string>();
+  const [urgentOffer, setUrgentOffer] = useState<{ start: string; end: string; requestKey: string; relationshipId: string }>();
 
   useEffect(() => {
     api<{ relationships: RelationshipRow[] }>('/people')
@@ -96,17 +98,39 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
     }
   }
 
+  /** Urgent shows the slot first; one confirmation books once (the request key is fixed per shown slot). */
   async function urgent() {
     if (chosenRows.length !== 1) return setError('Urgent supervision is booked for one supervisee at a time.');
+    setBusy('urgent');
+    setError(undefined);
+    setBooked(undefined);
+    try {
+      const { slot } = await api<{ slot: { start: string; end: string } }>('/urgent/preview', {
+        method: 'POST',
+        body: JSON.stringify({ relationshipId: chosenRows[0]!.id, ...(duration ? { durationMinutes: duration } : {}) }),
+      });
+      setUrgentOffer({ ...slot, requestKey: newKey(), relationshipId: chosenRows[0]!.id });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  async function confirmUrgent() {
+    if (!urgentOffer || busy) return;
     setBusy('urgent');
     setError(undefined);
     try {
       const result = await api<{ session: { start: string; end: string }; duplicate: boolean }>('/urgent', {
         method: 'POST',
-        body: JSON.stringify({ relationshipId: chosenRows[0]!.id, requestKey: newKey(), ...(duration ? { durationMinutes: duration } : {}) }),
+        body: JSON.stringify({ relationshipId: urgentOffer.relationshipId, requestKey: urgentOffer.requestKey, start: urgentOffer.start, ...(duration ? { durationMinutes: duration } : {}) }),
       });
+      setUrgentOffer(undefined);
       setBooked(`Urgent supervision booked: ${formatDay(result.session.start)}, ${formatTimeRange(result.session.start, result.session.end)}.`);
     } catch (e) {
+      const slot = (e as ApiError).details as { slot?: { start: string; end: string } } | undefined;
+      if (slot?.slot) setUrgentOffer({ ...urgentOffer, ...slot.slot, requestKey: newKey() });
       setError((e as Error).message);
     } finally {
       setBusy(undefined);
@@ -141,14 +165,14 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
           <CardHeader header={<Title3 as="h2">{policy.policyName}</Title3>} description={<Text>{policy.staffGroupName}</Text>} />
           <Text>Frequency: {policy.frequency}</Text>
           <Text>Session length: {policy.duration.min}–{policy.duration.max} minutes (usually {policy.duration.default})</Text>
-          {chosenRows[0]?.override && <Text>Until {chosenRows[0].override.until}: every {chosenRows[0].override.interval.replace('P', '').replace('W', ' weeks')} ({chosenRows[0].override.reason.replace('-', ' ')})</Text>}
+          {chosenRows[0]?.override && <Text>{rampWords(chosenRows[0].override)}</Text>}
           <Text size={200}>If a session is cancelled it is rebooked within {policy.rebookWindow}.</Text>
         </Card>
       )}
 
       <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(180px, 1fr))', gap: 12 }}>
         <Field label="Start from">
-          <Input type="date" value={startDate} onChange={(_, d) => setStartDate(d.value)} />
+          <DateField value={startDate} onChange={setStartDate} />
         </Field>
         <Field label="Length (minutes)" hint={policy ? `${policy.duration.min}–${policy.duration.max}` : undefined}>
           <Input type="number" value={duration === undefined ? '' : String(duration)} min={policy?.duration.min} max={policy?.duration.max} step={15}
@@ -173,9 +197,19 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
           {busy === 'plan' ? 'Finding times…' : 'Find times'}
         </Button>
         <Button onClick={urgent} disabled={chosenRows.length !== 1 || busy !== undefined}>
-          {busy === 'urgent' ? 'Booking…' : `Urgent: first free slot within ${policy?.urgentWindow ?? '24 hours'}`}
+          {busy === 'urgent' && !urgentOffer ? 'Finding…' : `Urgent: first free slot within ${policy?.urgentWindow ? policy.urgentWindow.replace(/^PT?/, '').replace('H', ' hours').replace('D', ' days') : '24 hours'}`}
         </Button>
       </div>
+
+      {urgentOffer && (
+        <Card data-testid="urgent-offer">
+          <Text weight="semibold">First free time in both calendars: {formatDay(urgentOffer.start)}, {formatTimeRange(urgentOffer.start, urgentOffer.end)}</Text>
+          <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
+            <Button appearance="primary" onClick={confirmUrgent} disabled={busy !== undefined}>{busy === 'urgent' ? 'Booking…' : 'Book this urgent session'}</Button>
+            <Button onClick={() => setUrgentOffer(undefined)} disabled={busy !== undefined}>Cancel</Button>
+          </div>
+        </Card>
+      )}
 
       <div aria-live="polite">
         {error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
@@ -224,4 +258,10 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
       )}
     </section>
   );
+}
+
+/** "Every 1 weeks until 2026-10-18, then every 2 weeks until 2027-03-06 (newly qualified)": a ramp's steps in words. */
+function rampWords(o: { interval: string; until: string; then?: { interval: string; until: string }[]; reason: string }): string {
+  const steps = [{ interval: o.interval, until: o.until }, ...(o.then ?? [])];
+  return `${steps.map((s, i) => `${i ? 'then e' : 'E'}very ${s.interval.replace('P', '').replace('W', ' weeks')} until ${s.until}`).join(', ')} (${o.reason.replace('-', ' ')})`;
 }

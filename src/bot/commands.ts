@@ -1,0 +1,48 @@
+/** Typed commands beyond help: what I owe, my next session, open my record form. Renders the use cases' view models. */
+import type { Person } from '../domain/model';
+import type { AdaptiveCard } from '../ports/notifier';
+import type { Services } from '../runtime/services';
+import { myNextSession, myRecordForm, parseCommand, whatIOwe } from '../usecases/chatCommands';
+import type { NotifyContext } from '../usecases/rebooking';
+import { handleRecordAction } from '../usecases/records';
+import { tabLink } from '../usecases/tabLinks';
+import { card, facts, heading, openUrl, para } from './cards/common';
+
+
+const STATE_WORDS = { overdue: 'Overdue', 'due-soon': 'Due soon', upcoming: 'Coming up' } as const;
+
+export async function replyToCommand(services: Services, notify: NotifyContext, person: Person, text: string): Promise<{ card: AdaptiveCard; summary: string } | undefined> {
+  const command = parseCommand(text);
+  if (!command) return undefined;
+  if (command === 'owe') {
+    const v = await whatIOwe(services, person);
+    if (!v.items.length) return { card: card([heading('Nothing waiting for you'), para('Every record, action and agreement is up to date.')], [openUrl('Open my to-do list', tabLink(notify.tabUrl, v.todoRoute))]), summary: 'Nothing waiting for you' };
+    return {
+      card: card(
+        [
+          heading('What you owe'),
+          ...v.items.map((i) => ({
+            type: 'Container',
+            separator: true,
+            selectAction: { type: 'Action.OpenUrl', url: tabLink(notify.tabUrl, i.link), title: 'Open' },
+            items: [para(`**${i.title}**`, { color: i.state === 'overdue' ? 'Attention' : 'Default' }), para(`${STATE_WORDS[i.state]} · by ${i.dueWords}${i.role === 'escalated' ? ' · escalated to you' : ''}`, { isSubtle: true, size: 'Small', spacing: 'None' })],
+          })),
+          ...(v.more > 0 ? [para(`…and ${v.more} more in your to-do list.`, { isSubtle: true })] : []),
+        ],
+        [openUrl('Open my to-do list', tabLink(notify.tabUrl, v.todoRoute))],
+      ),
+      summary: `${v.items.length + v.more} thing${v.items.length + v.more === 1 ? '' : 's'} waiting for you`,
+    };
+  }
+  if (command === 'next') {
+    const v = await myNextSession(services, person);
+    if (!v.session) return { card: card([heading('No session booked'), para('You have no supervision booked. Your supervisor can book it from Protected Time.')], [openUrl('Open Protected Time', tabLink(notify.tabUrl, '/sessions'))]), summary: 'No session booked' };
+    return {
+      card: card([heading('Your next supervision'), facts([['When', `${v.session.dayWords}, ${v.session.timeWords}`], ['With', v.session.with.join(', ')]])], [openUrl('Open the session', tabLink(notify.tabUrl, v.session.route))]),
+      summary: 'Your next supervision',
+    };
+  }
+  const v = await myRecordForm(services, person);
+  if (!v.recordId) return { card: card([heading('No record to write'), para(v.message)], [openUrl('Open my records', tabLink(notify.tabUrl, v.route))]), summary: 'No record to write' };
+  return { card: await handleRecordAction(services, notify, person, 'record.refresh', { recordId: v.recordId }), summary: v.message };
+}
