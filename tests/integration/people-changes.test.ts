@@ -55,10 +55,11 @@ describe('handover', () => {
     expect(rel.supervisorId).toBe('grace-whitfield');
     expect((await store.listActions({ relationshipIds: [rel.id] }))[0]).toMatchObject({ ownerId: 'grace-whitfield', status: 'open' });
     expect(await store.getRecord('rec-draft')).toMatchObject({ authorId: 'grace-whitfield', status: 'draft' });
-    expect((await store.listAgreements([rel.id]))[0]).toMatchObject({ status: 'draft', signatures: [] });
+    const [fresh] = await store.listAgreements([rel.id]);
+    expect(fresh).toMatchObject({ status: 'draft', signatures: [] });
     // The new pair signs it again.
-    await signAgreement(services, await person('grace-whitfield'), rel.id);
-    expect(await signAgreement(services, await person('sam-patel'), rel.id)).toMatchObject({ status: 'signed' });
+    await signAgreement(services, await person('grace-whitfield'), rel.id, fresh!.id);
+    expect(await signAgreement(services, await person('sam-patel'), rel.id, fresh!.id)).toMatchObject({ status: 'signed' });
 
     // Note: Grace and the lead only.
     expect((await readHandoverNotes(services, await person('grace-whitfield'), rel.id))[0]!.text).toBe(NOTE);
