@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { EmbeddedDirectoryChangeFeed } from '../../src/adapters/embedded/directoryChangeFeed';
 import type { Person } from '../../src/domain/model';
 import { peopleNoticeCard } from '../../src/bot/cards/peopleChange';
+import { signAgreement } from '../../src/usecases/agreements';
 import { bookSeries } from '../../src/usecases/booking';
 import { reconcile } from '../../src/usecases/reconcile';
 import { noticeDirectoryChanges, listFlags, setUpArrangement } from '../../src/usecases/directoryChanges';
@@ -54,7 +55,11 @@ describe('handover', () => {
     expect(rel.supervisorId).toBe('grace-whitfield');
     expect((await store.listActions({ relationshipIds: [rel.id] }))[0]).toMatchObject({ ownerId: 'grace-whitfield', status: 'open' });
     expect(await store.getRecord('rec-draft')).toMatchObject({ authorId: 'grace-whitfield', status: 'draft' });
-    expect((await store.listAgreements([rel.id]))[0]).toMatchObject({ status: 'draft', signatures: [] });
+    const [fresh] = await store.listAgreements([rel.id]);
+    expect(fresh).toMatchObject({ status: 'draft', signatures: [] });
+    // The new pair signs it again.
+    await signAgreement(services, await person('grace-whitfield'), rel.id, fresh!.id);
+    expect(await signAgreement(services, await person('sam-patel'), rel.id, fresh!.id)).toMatchObject({ status: 'signed' });
 
     // Note: Grace and the lead only.
     expect((await readHandoverNotes(services, await person('grace-whitfield'), rel.id))[0]!.text).toBe(NOTE);
