@@ -38,6 +38,7 @@ import type { SubscriptionRegistry } from '../ports/subscriptions';
 import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
 import { GraphInbox } from '../server/routes/graphInbox';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
+import { TeamsAppInstaller } from '../adapters/teams/appInstaller';
 
 export interface Services {
   config: AppConfig;
@@ -61,7 +62,7 @@ export interface Services {
    * in scope (kept by the 'graph-subscriptions' job), the webhook that receives
    * their notifications (mounted at /api/graph), and the registry both use.
    */
-  graph?: { subscriptions: GraphSubscriptionManager; notifications: GraphNotificationReceiver; registry: SubscriptionRegistry };
+  graph?: { subscriptions: GraphSubscriptionManager; notifications: GraphNotificationReceiver; registry: SubscriptionRegistry; installer: TeamsAppInstaller };
   /**
    * Tenant mode only, when the app's own credentials are in use: app-only tokens
    * for any audience from the same MSAL client the Graph requests use (the bot
@@ -177,7 +178,7 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID }, 'tenant mode: Entra directory and Exchange calendars through Graph, records and work in SharePoint');
   return {
     config, log, clock, policies, store, directory, calendar, work, quality, changeFeed,
-    graph: { subscriptions, notifications, registry },
+    graph: { subscriptions, notifications, registry, installer: new TeamsAppInstaller({ http, catalogAppId: env.PT_TEAMS_CATALOG_APP_ID ?? env.TEAMS_APP_ID, manifestAppId: env.TEAMS_APP_ID }) },
     ...(appToken ? { appToken } : {}),
     async close() {
       // Lifecycle actions started after answering Graph finish first; nothing else is held open

@@ -54,7 +54,8 @@ export async function runJourney(w: World, expectations: { expect: jest.Expect }
     expect(doctor.code).toBe(0);
     const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: { id: string; status: string }[] };
     expect(report.ok).toBe(true);
-    expect(report.checks.filter((c) => c.status === 'fail' || c.status === 'warn')).toEqual([]);
+    // Nobody has opened the bot yet: the only warning is that list.
+    expect(report.checks.filter((c) => c.status === 'fail' || (c.status === 'warn' && c.id !== 'teams:reachability'))).toEqual([]);
   });
 
   await step('people open the bot', async () => {

@@ -112,6 +112,7 @@ describe('pt doctor', () => {
       'permission:OnlineMeeting.ReadBasic.Chat',
       'site',
       'lists',
+      'teams:reachability',
       'bot:health',
       'bot:messages',
     ]);
