@@ -43,17 +43,8 @@ export const PERMISSIONS: readonly PermissionRequirement[] = [
     id: 'ef54d2bf-783f-4e0f-bca1-3210c0444d99',
     feature: 'Booking and rebooking supervision',
     reason:
-      "Books sessions into the supervisor's calendar with the supervisee invited, reads free/busy to find a slot, and sees cancellations so it can rebook. Restrict it to supervision staff with an Exchange Online application access policy (or RBAC for Applications) scoped to a mail-enabled security group.",
+      "Books sessions into the supervisor's calendar with the supervisee invited, reads free/busy (and, from the same answer, each person's working hours and time zone, so no MailboxSettings.Read is needed) to find a slot, and sees cancellations so it can rebook. Restrict it to supervision staff with an Exchange Online application access policy (or RBAC for Applications) scoped to a mail-enabled security group.",
     checkedBy: "pt doctor: the app-only token's roles claim contains Calendars.ReadWrite",
-  },
-  {
-    permission: 'MailboxSettings.Read',
-    type: 'Application',
-    id: '40f97065-369a-49f4-947c-6a255697ae91',
-    feature: 'Working hours and time zones',
-    reason:
-      "Reads each person's working hours and time zone so sessions are only offered when both people work (part-time staff included). Read-only; no mail access.",
-    checkedBy: "pt doctor: the app-only token's roles claim contains MailboxSettings.Read",
   },
   {
     permission: 'User.Read.All',

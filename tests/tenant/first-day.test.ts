@@ -146,5 +146,14 @@ test('someone who never opened the bot: the app installs itself for them through
   expect(cardsWith(w, joe, /needs? your attention/)).toHaveLength(1);
 });
 
+test('least privilege: working hours come from free/busy, so the app works without MailboxSettings.Read', () => {
+  // The consented roles are src/tenant/permissions.ts's; the simulator refuses mailboxSettings without the role.
+  expect(w.sim.options.roles).not.toContain('MailboxSettings.Read');
+  expect(w.sim.graph.requests.filter((r) => r.path.includes('/mailboxSettings'))).toEqual([]);
+  // Yet booking used everyone's working hours (read from getSchedule's answer).
+  expect(w.sim.graph.requests.filter((r) => r.path.endsWith('/calendar/getSchedule')).length).toBeGreaterThan(0);
+  expect(w.sim.calendars.meetings.length).toBeGreaterThan(0);
+});
+
 void teamsUserId;
 void cardsWith;

@@ -152,10 +152,10 @@ describe('pt doctor', () => {
   });
 
   it('names each missing permission and where to grant it, and flags broader ones', async () => {
-    const roles = ALL_ROLES.filter((r) => r !== 'Sites.Selected' && r !== 'MailboxSettings.Read').concat('Sites.ReadWrite.All');
+    const roles = ALL_ROLES.filter((r) => r !== 'Sites.Selected' && r !== 'User.Read.All').concat('Sites.ReadWrite.All');
     const report = await runDoctor(ENV, deps({}, appToken({ roles })));
     expect(report.ok).toBe(false);
-    for (const missing of ['Sites.Selected', 'MailboxSettings.Read']) {
+    for (const missing of ['Sites.Selected', 'User.Read.All']) {
       const c = byId(report, `permission:${missing}`)!;
       expect(c.status).toBe('fail');
       expect(c.fix).toMatch(new RegExp(`Application permissions > ${missing.replace('.', '\\.')}, then "Grant admin consent"`));
