@@ -91,14 +91,6 @@ export const PERMISSIONS: readonly PermissionRequirement[] = [
       "Lets people sign in to the tab (Teams, Outlook, the Microsoft 365 app) with their work account. The tab asks only for this app's own access_as_user scope; the server never calls Graph with a user's token.",
     checkedBy: 'Granted with admin consent in Entra ID (API permissions); pt doctor cannot test a delegated permission without a user, so it reports it for the admin to confirm',
   },
-  {
-    permission: 'OnlineMeeting.ReadBasic.Chat',
-    type: 'RSC',
-    feature: 'Record form when a session ends',
-    reason:
-      "Lets the bot receive meetingStart and meetingEnd events in a supervision meeting's chat, so it can post the record form as the session ends. Only for meetings whose chat the app was added to; no transcripts or recordings.",
-    checkedBy: 'Declared in the Teams app manifest (authorization.permissions.resourceSpecific) and consented per meeting chat; pt doctor checks the manifest declares it',
-  },
 ];
 
 export function permissionsOfType(type: PermissionType): PermissionRequirement[] {

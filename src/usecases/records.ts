@@ -178,24 +178,6 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
   return posted;
 }
 
-/** A Teams meetingEnd event: the session whose meeting this was is held now. */
-export async function meetingEnded(services: Services, ctx: NotifyContext, joinUrl: string | undefined, endTime: string, workerId: string): Promise<boolean> {
-  if (!joinUrl) return false;
-  const window = { start: DateTime.fromISO(endTime).minus({ hours: 4 }).toUTC().toISO()!, end: DateTime.fromISO(endTime).plus({ hours: 1 }).toUTC().toISO()! };
-  const sessions = await services.store.listSessions({ status: ['planned'], from: window.start, to: window.end });
-  for (const s of sessions) {
-    const rel = await services.store.getRelationship(s.relationshipId);
-    if (!rel) continue;
-    const events = await services.calendar.listEvents(rel.supervisorId, window);
-    if (events.some((e) => e.joinUrl === joinUrl && (e.appTag === s.id || e.appTag === s.seriesId))) {
-      await services.store.saveSessions([{ ...s, status: 'held' }]);
-      await startRecordsForHeldSessions(services, ctx, workerId);
-      return true;
-    }
-  }
-  return false;
-}
-
 interface ActionData {
   recordId: string;
   etag?: string;

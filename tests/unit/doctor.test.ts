@@ -109,14 +109,12 @@ describe('pt doctor', () => {
       'token',
       ...ALL_ROLES.map((p) => `permission:${p}`),
       'permission:User.Read',
-      'permission:OnlineMeeting.ReadBasic.Chat',
       'site',
       'lists',
       'teams:reachability',
       'bot:health',
       'bot:messages',
     ]);
-    expect(byId(report, 'permission:OnlineMeeting.ReadBasic.Chat')?.status).toBe('ok'); // declared in manifest/manifest.template.json
     expect(byId(report, 'permission:User.Read')?.status).toBe('skip');
     expect(d.tokenCalls[0]).toMatchObject({ TENANT_ID: TENANT, CLIENT_ID });
     expect(formatDoctorReport(report)).toMatch(/Everything pt doctor can check is in order\.$/);

@@ -65,7 +65,7 @@ describe('the permission list', () => {
     expect(permissionsOfType('Application').map((p) => p.permission)).toEqual(
       expect.arrayContaining(['Calendars.ReadWrite', 'Sites.Selected', 'TeamsAppInstallation.ReadWriteSelfForUser.All', 'User.Read.All']),
     );
-    expect(permissionsOfType('RSC').map((p) => p.permission)).toEqual(['OnlineMeeting.ReadBasic.Chat']);
+    expect(permissionsOfType('RSC').map((p) => p.permission)).toEqual([]);
   });
 });
 
