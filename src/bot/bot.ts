@@ -40,6 +40,8 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
       serviceUrl: activity.serviceUrl ?? '',
       tenantId: activity.conversation.tenantId ?? undefined,
       botId: activity.recipient?.id,
+      // Card refresh.userIds are Teams user ids (29:…): this is where the app learns them.
+      teamsUserId: activity.from?.id,
       updatedAt: clock.now().toISOString(),
     });
     return !before || before.conversationId !== activity.conversation.id;

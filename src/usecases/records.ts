@@ -34,6 +34,8 @@ interface Loaded {
   template: RecordTemplate;
   people: Map<string, Person>;
   session: Session;
+  /** The parties' Teams user ids (29:…) for card refresh.userIds: only those who have written to the bot. */
+  teamsUserIds: string[];
 }
 
 async function loadFor(services: Services, record: Pick<SupervisionRecord, 'relationshipId' | 'sessionId' | 'templateId'>): Promise<Loaded> {
@@ -50,7 +52,9 @@ async function loadFor(services: Services, record: Pick<SupervisionRecord, 'rela
   }
   const session = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((s) => s.id === record.sessionId);
   if (!session) throw notFound('That session no longer exists');
-  return { rel, policy, template, people, session };
+  const refs = await Promise.all([...people.values()].map((p) => services.store.getConversationRef(p.aadObjectId)));
+  const teamsUserIds = refs.map((r) => r?.teamsUserId).filter((id): id is string => Boolean(id));
+  return { rel, policy, template, people, session, teamsUserIds };
 }
 
 const nameOf = (l: Loaded, id: string) => l.people.get(id)?.displayName ?? 'a colleague';
@@ -72,7 +76,7 @@ async function formCard(services: Services, ctx: NotifyContext, l: Loaded, recor
     openActions: carried.map((a) => ({ id: a.id, text: a.text, dueOn: a.dueOn, ownerName: nameOf(l, a.ownerId) })),
     nextSession: next?.start,
     actionRows: extra.rows ?? Math.max(existingRows, actionField ? 1 : 0),
-    userIds: [...l.people.values()].map((p) => p.aadObjectId),
+    userIds: l.teamsUserIds,
     timeZone: l.policy.timeZone,
     tabUrl: ctx.tabUrl,
     errors: extra.errors,
@@ -89,7 +93,7 @@ function countersigningCard(ctx: NotifyContext, l: Loaded, record: SupervisionRe
     supervisorName: nameOf(l, l.rel.supervisorId),
     superviseeNames: l.rel.superviseeIds.map((id) => nameOf(l, id)),
     sessionStart: l.session.start,
-    userIds: [...l.people.values()].map((p) => p.aadObjectId),
+    userIds: l.teamsUserIds,
     timeZone: l.policy.timeZone,
     tabUrl: ctx.tabUrl,
     authorName: nameOf(l, record.authorId),

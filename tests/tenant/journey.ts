@@ -6,7 +6,7 @@
  */
 import { APP_TAG_PROPERTY } from '../../src/adapters/graph/eventContent';
 import type { Meeting } from '../support/m365sim/calendar';
-import type { Surface } from '../support/m365sim/simulator';
+import { teamsUserId, type Surface } from '../support/m365sim/simulator';
 import { PEOPLE, type World } from '../support/m365sim/world';
 
 export type StepCounts = Record<string, Record<Surface, number>>;
@@ -108,6 +108,9 @@ export async function runJourney(w: World, expectations: { expect: jest.Expect }
   await step('record form after the session', async () => {
     w.setClock(Date.parse(series.end) + 5 * 60_000 - Date.now());
     for (const id of [PEOPLE.sam, PEOPLE.daniel]) await until(w, 'the record form', () => cardsWith(w, id, /record is ready to write/).length >= 1);
+    // Per-user views refresh for the two of them, named by their Teams user ids (29:…), not Entra ids.
+    const refresh = cardsWith(w, PEOPLE.sam, /record is ready to write/)[0]!.card!.refresh as { userIds: string[] };
+    expect([...refresh.userIds].sort()).toEqual([teamsUserId(PEOPLE.sam), teamsUserId(PEOPLE.daniel)].sort());
   });
 
   await step('record completed and countersigned', async () => {

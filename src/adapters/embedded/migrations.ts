@@ -252,4 +252,8 @@ export const MIGRATIONS: readonly string[] = [
     sync_requested_at TEXT
   );
   `,
+  // 7 (tenant issue #21): the person's Teams user id (29:…) on their conversation reference, for card refresh.userIds
+  `
+  ALTER TABLE conversation_refs ADD COLUMN teams_user_id TEXT;
+  `,
 ];
