@@ -7,7 +7,6 @@ import type { App } from '@microsoft/teams.apps';
 import { stripMentionsText, type Activity } from '@microsoft/teams.api';
 import type { Services } from '../runtime/services';
 import type { NotifyContext } from '../usecases/rebooking';
-import { meetingEnded } from '../usecases/records';
 import type { AdaptiveCardActionCardResponse } from '@microsoft/teams.api';
 import type { AdaptiveCard } from '../ports/notifier';
 import { ADAPTIVE_CARD_RESPONSE, errorCard, type CardActionRouter } from './cardActions';
@@ -42,6 +41,8 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
       serviceUrl: activity.serviceUrl ?? '',
       tenantId: activity.conversation.tenantId ?? undefined,
       botId: activity.recipient?.id,
+      // Card refresh.userIds are Teams user ids (29:…): this is where the app learns them.
+      teamsUserId: activity.from?.id,
       updatedAt: clock.now().toISOString(),
     });
     return !before || before.conversationId !== activity.conversation.id;
@@ -77,13 +78,9 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
     }
   });
 
-  // When the bot is in the meeting chat (resource-specific consent), the meeting's end starts the record.
-  app.on('meetingEnd', async ({ activity }) => {
-    const value = activity.value;
-    const endTime = value?.EndTime ? new Date(value.EndTime).toISOString() : clock.now().toISOString();
-    const ended = await meetingEnded(services, notify, value?.JoinUrl, endTime, `bot-${process.pid}`);
-    log.info({ event: 'bot.meeting-end', matched: ended }, 'meeting ended');
-  });
+  // No meetingEnd handler: nothing puts the app into a session's meeting chat (that needs
+  // TeamsAppInstallation.ReadWriteSelfForChat.All, tenant-wide), so it would never fire. The record
+  // form is started by the reconcile job within a minute of the session's end (docs/tenant-setup.md).
 
   app.on('card.action', async ({ activity }) => {
     await remember(activity);

@@ -88,6 +88,12 @@ const tenantSchema = z.object({
   /** Teams app id from the manifest (for deep links to the tab). */
   TEAMS_APP_ID: guid,
   /**
+   * The app's id in the tenant's app catalog, when it differs from TEAMS_APP_ID (an org app uploaded in the
+   * Teams admin centre gets its own; Manage apps > Protected Time > App ID). Used to install the app for
+   * people who never opened it, so reminders reach them.
+   */
+  PT_TEAMS_CATALOG_APP_ID: guid.optional(),
+  /**
    * Where Microsoft's services are. The defaults are the public cloud; a sovereign cloud or the
    * Microsoft 365 simulator (`npm run start:tenant-sim`, tests/support/m365sim) sets its own.
    */

@@ -88,6 +88,11 @@ export interface ConversationRef {
   serviceUrl: string;
   tenantId?: string;
   botId?: string;
+  /**
+   * The person's Teams user id ("29:…"), from the activities they send the bot. Adaptive Card
+   * refresh.userIds takes these, not Entra object ids; absent until they have written to the bot.
+   */
+  teamsUserId?: string;
   updatedAt: string;
 }
 

@@ -53,6 +53,7 @@ import type { UnitOfWork } from '../ports/unitOfWork';
 import type { Timeline } from '../ports/timeline';
 import { signalChanges } from '../usecases/timelines';
 import { AzureTokenBucket } from '../adapters/azure/azureTokenBucket';
+import { TeamsAppInstaller } from '../adapters/teams/appInstaller';
 
 export interface Services {
   config: AppConfig;
@@ -78,7 +79,7 @@ export interface Services {
    * in scope (kept by the 'graph-subscriptions' job), the webhook that receives
    * their notifications (mounted at /api/graph), and the registry both use.
    */
-  graph?: { subscriptions: GraphSubscriptionManager; notifications: GraphNotificationReceiver; registry: SubscriptionRegistry };
+  graph?: { subscriptions: GraphSubscriptionManager; notifications: GraphNotificationReceiver; registry: SubscriptionRegistry; installer: TeamsAppInstaller };
   /**
    * Tenant mode only, when the app's own credentials are in use: app-only tokens
    * for any audience from the same MSAL client the Graph requests use (the bot
@@ -233,7 +234,7 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID, durableWork: azure ? `Azure Storage (${azure.storage.prefix}*)` : 'SharePoint lists' }, 'tenant mode: Entra directory and Exchange calendars through Graph, records in SharePoint');
   return {
     config, log, clock, policies, store, directory, calendar, work, quality, changeFeed, directoryChanges,
-    graph: { subscriptions, notifications, registry },
+    graph: { subscriptions, notifications, registry, installer: new TeamsAppInstaller({ http, catalogAppId: env.PT_TEAMS_CATALOG_APP_ID ?? env.TEAMS_APP_ID, manifestAppId: env.TEAMS_APP_ID }) },
     ...(appToken ? { appToken } : {}),
     ...(azure ? { azure: azure.storage, pruning: azure.pruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log), sendBudget: new AzureTokenBucket(azure.storage, { perSecond: env.PT_TEAMS_MAX_PER_SECOND }) } : {}),
     async close() {

@@ -136,7 +136,14 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
           cloud: withOverrides(PUBLIC, { loginEndpoint: env.PT_LOGIN_BASE_URL, openIdMetadataUrl: env.PT_BOT_OPENID_METADATA_URL, tokenIssuer: env.PT_BOT_TOKEN_ISSUER }),
         }),
   });
-  const notifier = new TeamsNotifier(teams, services.store, log);
+  const notifier = new TeamsNotifier(
+    teams,
+    services.store,
+    log,
+    env.PT_MODE === 'tenant' && services.graph
+      ? { installer: services.graph.installer, serviceUrl: env.PT_BOT_SERVICE_URL, tenantId: env.TENANT_ID, botId: `28:${env.CLIENT_ID}`, now: () => services.clock.now() }
+      : undefined,
+  );
   const notify = { notifier, tabUrl };
   tell = peopleTeller(notify);
   tabNotify = notify;

@@ -121,6 +121,55 @@ async function graphGet<T>(deps: DoctorDeps, token: string, url: string): Promis
   return { ok: true, body: body as T };
 }
 
+/** Every item of a list (fields as asked), following nextLink. */
+async function listAll(deps: DoctorDeps, token: string, siteId: string, list: string, fields: string): Promise<GraphResult<Record<string, unknown>[]>> {
+  const out: Record<string, unknown>[] = [];
+  let next: string | undefined = `/sites/${siteId}/lists/${list}/items?$expand=fields($select=${fields})&$top=999`;
+  while (next) {
+    const page: GraphResult<{ value?: { fields?: Record<string, unknown> }[]; '@odata.nextLink'?: string }> = await graphGet(deps, token, next);
+    if (!page.ok) return page;
+    for (const i of page.body.value ?? []) out.push(i.fields ?? {});
+    next = page.body['@odata.nextLink'];
+  }
+  return { ok: true, body: out };
+}
+
+/**
+ * People in active supervision arrangements the bot has no chat with: they never opened it and
+ * the app has not (yet) installed it for them, or Teams refused. Their reminders and record forms
+ * wait and are retried; a warning, not a failure, since the app installs it when it first writes.
+ */
+async function teamsReachability(deps: DoctorDeps, token: string, siteId: string): Promise<DoctorCheck> {
+  const rels = await listAll(deps, token, siteId, 'pt-relationships', 'active,ptBody');
+  const convs = await listAll(deps, token, siteId, 'pt-conversations', 'aadObjectId');
+  if (!rels.ok || !convs.ok) {
+    const e = (!rels.ok ? rels.error : !convs.ok ? convs.error : undefined)!;
+    return { id: 'teams:reachability', title: 'People the bot can reach', status: 'warn', detail: `could not read the arrangements or conversations: ${describeGraphError(e)}`, fix: 'Run pt doctor again.' };
+  }
+  const people = new Set<string>();
+  for (const f of rels.body) {
+    if (f.active === false) continue;
+    try {
+      const r = JSON.parse(String(f.ptBody ?? '{}')) as { supervisorId?: string; superviseeIds?: string[]; active?: boolean };
+      if (r.active === false) continue;
+      for (const id of [r.supervisorId, ...(r.superviseeIds ?? [])]) if (id) people.add(id.toLowerCase());
+    } catch {
+      // An unreadable arrangement is the store's problem, reported there.
+    }
+  }
+  const reached = new Set(convs.body.map((f) => String(f.aadObjectId ?? '').toLowerCase()));
+  const unreachable = [...people].filter((p) => !reached.has(p)).sort();
+  return unreachable.length
+    ? {
+        id: 'teams:reachability',
+        title: 'People the bot can reach',
+        status: 'warn',
+        detail: `${unreachable.length} of ${people.size} people in supervision have no chat with the bot yet (Entra object ids: ${unreachable.slice(0, 20).join(', ')}${unreachable.length > 20 ? ', …' : ''})`,
+        fix: 'The app installs itself for them when it first has something to send; if they stay listed, a Teams app permission policy may block Protected Time for them (Teams admin centre > Teams apps > Permission policies).',
+      }
+    : { id: 'teams:reachability', title: 'People the bot can reach', status: 'ok', detail: `all ${people.size} people in supervision have a chat with the bot` };
+}
+
 function describeGraphError(e: GraphError): string {
   if (e.status === 0) return `no answer from Microsoft Graph (${e.message})`;
   return `HTTP ${e.status}${e.code ? ` ${e.code}` : ''}${e.message ? `: ${e.message}` : ''}`;
@@ -322,6 +371,7 @@ export async function runDoctor(source: NodeJS.ProcessEnv, deps: DoctorDeps): Pr
             }
           : { id: 'lists', title: 'SharePoint lists', status: 'ok', detail: `all ${APP_LISTS.length} present (${APP_LISTS.join(', ')})` },
       );
+      if (!missing.length) checks.push(await teamsReachability(deps, token, siteId));
     }
   }
 

@@ -43,17 +43,8 @@ export const PERMISSIONS: readonly PermissionRequirement[] = [
     id: 'ef54d2bf-783f-4e0f-bca1-3210c0444d99',
     feature: 'Booking and rebooking supervision',
     reason:
-      "Books sessions into the supervisor's calendar with the supervisee invited, reads free/busy to find a slot, and sees cancellations so it can rebook. Restrict it to supervision staff with an Exchange Online application access policy (or RBAC for Applications) scoped to a mail-enabled security group.",
+      "Books sessions into the supervisor's calendar with the supervisee invited, reads free/busy (and, from the same answer, each person's working hours and time zone, so no MailboxSettings.Read is needed) to find a slot, and sees cancellations so it can rebook. Restrict it to supervision staff with an Exchange Online application access policy (or RBAC for Applications) scoped to a mail-enabled security group.",
     checkedBy: "pt doctor: the app-only token's roles claim contains Calendars.ReadWrite",
-  },
-  {
-    permission: 'MailboxSettings.Read',
-    type: 'Application',
-    id: '40f97065-369a-49f4-947c-6a255697ae91',
-    feature: 'Working hours and time zones',
-    reason:
-      "Reads each person's working hours and time zone so sessions are only offered when both people work (part-time staff included). Read-only; no mail access.",
-    checkedBy: "pt doctor: the app-only token's roles claim contains MailboxSettings.Read",
   },
   {
     permission: 'User.Read.All',
@@ -99,14 +90,6 @@ export const PERMISSIONS: readonly PermissionRequirement[] = [
     reason:
       "Lets people sign in to the tab (Teams, Outlook, the Microsoft 365 app) with their work account. The tab asks only for this app's own access_as_user scope; the server never calls Graph with a user's token.",
     checkedBy: 'Granted with admin consent in Entra ID (API permissions); pt doctor cannot test a delegated permission without a user, so it reports it for the admin to confirm',
-  },
-  {
-    permission: 'OnlineMeeting.ReadBasic.Chat',
-    type: 'RSC',
-    feature: 'Record form when a session ends',
-    reason:
-      "Lets the bot receive meetingStart and meetingEnd events in a supervision meeting's chat, so it can post the record form as the session ends. Only for meetings whose chat the app was added to; no transcripts or recordings.",
-    checkedBy: 'Declared in the Teams app manifest (authorization.permissions.resourceSpecific) and consented per meeting chat; pt doctor checks the manifest declares it',
   },
 ];
 

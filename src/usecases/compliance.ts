@@ -109,7 +109,23 @@ export async function buildComplianceReport(services: Services, actor: Person, q
     scope: visible.scope,
     relationships: report.relationships.length,
   });
-  return { ...report, scope: visible.scope };
+  return { ...report, scope: visible.scope, ...(format === 'json' ? { unreachableInTeams: await unreachableInTeams(services, visible.relationships, peopleById) } : {}) };
+}
+
+/**
+ * People in the visible arrangements the bot cannot reach in Teams: no chat with the bot yet (they
+ * never opened it, and installing it for them failed or has not been tried). Their reminders and
+ * record forms are waiting; the lead sees who, to ask Teams admins or the person. One lookup per
+ * person: the view is asked for now and then, not on every job run.
+ */
+async function unreachableInTeams(services: Services, relationships: Relationship[], people: Map<string, Person>): Promise<{ personId: string; name: string }[]> {
+  const ids = [...new Set(relationships.filter((r) => r.active).flatMap((r) => [r.supervisorId, ...r.superviseeIds]))];
+  const out: { personId: string; name: string }[] = [];
+  for (const id of ids) {
+    const person = people.get(id);
+    if (person && !(await services.store.getConversationRef(person.aadObjectId))) out.push({ personId: id, name: person.displayName });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {

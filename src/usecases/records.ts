@@ -4,7 +4,6 @@
  * the supervisee's signed copy, and actions carried forward. The pure rules
  * live in domain/records; this file loads, saves, posts and audits.
  */
-import { meetingEndMatchesSession } from '../domain/records/meetingEnd';
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { recordAccess } from '../domain/access';
@@ -38,6 +37,8 @@ interface Loaded {
   template: RecordTemplate;
   people: Map<string, Person>;
   session: Session;
+  /** The parties' Teams user ids (29:…) for card refresh.userIds: only those who have written to the bot. */
+  teamsUserIds: string[];
 }
 
 async function loadFor(services: Services, record: Pick<SupervisionRecord, 'relationshipId' | 'sessionId' | 'templateId'>): Promise<Loaded> {
@@ -54,7 +55,9 @@ async function loadFor(services: Services, record: Pick<SupervisionRecord, 'rela
   }
   const session = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((s) => s.id === record.sessionId);
   if (!session) throw notFound('That session no longer exists');
-  return { rel, policy, template, people, session };
+  const refs = await Promise.all([...people.values()].map((p) => services.store.getConversationRef(p.aadObjectId)));
+  const teamsUserIds = refs.map((r) => r?.teamsUserId).filter((id): id is string => Boolean(id));
+  return { rel, policy, template, people, session, teamsUserIds };
 }
 
 const nameOf = (l: Loaded, id: string) => l.people.get(id)?.displayName ?? 'a colleague';
@@ -76,7 +79,7 @@ async function formCard(services: Services, ctx: NotifyContext, l: Loaded, recor
     openActions: carried.map((a) => ({ id: a.id, text: a.text, dueOn: a.dueOn, ownerName: nameOf(l, a.ownerId) })),
     nextSession: next?.start,
     actionRows: extra.rows ?? Math.max(existingRows, actionField ? 1 : 0),
-    userIds: [...l.people.values()].map((p) => p.aadObjectId),
+    userIds: l.teamsUserIds,
     timeZone: l.policy.timeZone,
     tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)),
     errors: extra.errors,
@@ -104,7 +107,7 @@ function countersigningCard(ctx: NotifyContext, l: Loaded, record: SupervisionRe
     supervisorName: nameOf(l, l.rel.supervisorId),
     superviseeNames: l.rel.superviseeIds.map((id) => nameOf(l, id)),
     sessionStart: l.session.start,
-    userIds: [...l.people.values()].map((p) => p.aadObjectId),
+    userIds: l.teamsUserIds,
     timeZone: l.policy.timeZone,
     tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)),
     authorName: nameOf(l, record.authorId),
@@ -198,29 +201,6 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
     }
   }
   return posted;
-}
-
-/** A Teams meetingEnd event: the session whose meeting this was is held now. */
-export async function meetingEnded(services: Services, ctx: NotifyContext, joinUrl: string | undefined, endTime: string, workerId: string): Promise<boolean> {
-  if (!joinUrl || !Number.isFinite(Date.parse(endTime))) return false;
-  const now = services.clock.now();
-  const window = { start: DateTime.fromISO(endTime).minus({ hours: 4 }).toUTC().toISO()!, end: DateTime.fromISO(endTime).plus({ hours: 1 }).toUTC().toISO()! };
-  const sessions = await services.store.listSessions({ status: ['planned'], from: window.start, to: window.end });
-  for (const s of sessions) {
-    // The activity's end time is checked against the session's times and the clock before anything is believed.
-    if (!meetingEndMatchesSession(s, endTime, now)) continue;
-    const rel = await services.store.getRelationship(s.relationshipId);
-    if (!rel) continue;
-    const events = await services.calendar.listEvents(rel.supervisorId, window);
-    if (events.some((e) => e.joinUrl === joinUrl && (e.appTag === s.id || e.appTag === s.seriesId))) {
-      await services.store.saveSessions([{ ...s, status: 'held' }]);
-      // Attendance confirms the session was held (compliance counts it held, not merely unconfirmed).
-      await services.store.claim('attendance', s.id, services.clock.now().toISOString(), { endTime });
-      await startRecordsForHeldSessions(services, ctx, workerId);
-      return true;
-    }
-  }
-  return false;
 }
 
 interface ActionData {

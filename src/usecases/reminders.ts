@@ -242,6 +242,11 @@ function throttle(err: unknown): { retryAfterMs?: number } | undefined {
   return { retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : undefined };
 }
 
+/** The work-queue error of a digest that could not reach its person in Teams. */
+export const UNREACHABLE = 'unreachable: not installed in Teams and the installation was refused';
+const UNREACHABLE_RETRY_MS = 60 * 60_000;
+const UNREACHABLE_GIVE_UP_MS = 24 * 60 * 60_000;
+
 /** Sends queued digests within the Teams rate limit; throttled or failed sends are retried, never dropped. */
 export async function dispatchDigests(services: Services, ctx: NotifyContext, workerId: string, limiter: Pick<RateLimiter, 'take'>, batch = 200): Promise<{ sent: number; retried: number; unreachable: number }> {
   const now = services.clock.now();
@@ -252,9 +257,19 @@ export async function dispatchDigests(services: Services, ctx: NotifyContext, wo
     await limiter.take();
     try {
       const posted = await ctx.notifier.sendCard(p.aadObjectId, digestCard({ firstName: p.firstName, items: p.items, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }), digestSummary(p.items.length));
-      if (!posted) out.unreachable += 1;
-      await services.work.complete(item.id, workerId, { delivered: Boolean(posted), at: services.clock.now().toISOString() }, services.clock.now().toISOString());
-      if (posted) out.sent += 1;
+      if (!posted) {
+        out.unreachable += 1;
+        // Not delivered is not done: try again later (Teams may allow the installation, or they open the bot).
+        // A digest a day old is superseded by the next day's, which says the same and more.
+        if (now.getTime() - Date.parse(item.createdAt) < UNREACHABLE_GIVE_UP_MS) {
+          await services.work.retry(item.id, workerId, UNREACHABLE, new Date(now.getTime() + UNREACHABLE_RETRY_MS).toISOString());
+        } else {
+          await services.work.complete(item.id, workerId, { delivered: false, superseded: true, at: now.toISOString() }, now.toISOString());
+        }
+        continue;
+      }
+      await services.work.complete(item.id, workerId, { delivered: true, at: services.clock.now().toISOString() }, services.clock.now().toISOString());
+      out.sent += 1;
     } catch (err) {
       const t = throttle(err);
       const delay = t?.retryAfterMs ?? Math.min(15 * 60_000, 2_000 * 2 ** item.attempts);

@@ -65,7 +65,7 @@ afterEach(() => {
   expect(checkRequests(fake.requests).violations).toEqual([]);
   expect(fake.unmatched).toEqual([]);
   // Stored event ids must not change when Outlook moves an item (concepts/outlook-immutable-id.md).
-  const eventRequests = fake.requests.filter((r) => r.path !== '/$batch' && !r.path.endsWith('/getSchedule') && !r.path.endsWith('/workingHours'));
+  const eventRequests = fake.requests.filter((r) => r.path !== '/$batch' && !r.path.endsWith('/getSchedule'));
   expect(eventRequests.filter((r) => !r.headers.prefer?.includes('IdType="ImmutableId"')).map((r) => `${r.method} ${r.path}`)).toEqual([]);
 });
 
@@ -194,19 +194,24 @@ describe('getSchedule', () => {
 });
 
 describe('getWorkingHours', () => {
-  it('reads mailbox working hours and maps the Windows zone to IANA', async () => {
-    fake.on('GET', mailboxPath(SAM, '/mailboxSettings/workingHours'), { body: fixture('workingHours') });
+  // From getSchedule's scheduleInformation.workingHours: no MailboxSettings.Read.
+  const schedule = (workingHours: unknown) => ({ body: { value: [{ scheduleId: SAM.mail, availabilityView: '', scheduleItems: [], workingHours }] } });
+
+  it('reads working hours from free/busy and maps the Windows zone to IANA', async () => {
+    fake.on('POST', mailboxPath(SAM, '/calendar/getSchedule'), schedule(fixture('workingHours')));
     await expect(calendar.getWorkingHours('p-sam')).resolves.toEqual({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '08:30', end: '16:30', timeZone: 'Europe/London' });
     expect(fake.httpRequests).toHaveLength(1);
+    expect(fake.requests[0]!.body).toMatchObject({ schedules: [SAM.mail] });
+    expect(fake.to('GET', /mailboxSettings/)).toEqual([]);
   });
 
   it('treats a custom time zone as unknown rather than guessing (the documented example)', async () => {
-    fake.on('GET', mailboxPath(SAM, '/mailboxSettings/workingHours'), { body: fixture('workingHours-custom') });
+    fake.on('POST', mailboxPath(SAM, '/calendar/getSchedule'), schedule(fixture('workingHours-custom')));
     await expect(calendar.getWorkingHours('p-sam')).resolves.toBeUndefined();
   });
 
   it('is undefined for a user without a mailbox', async () => {
-    fake.on('GET', mailboxPath(SAM, '/mailboxSettings/workingHours'), { status: 404, body: { error: { code: 'ErrorItemNotFound', message: 'no mailbox' } } });
+    fake.on('POST', mailboxPath(SAM, '/calendar/getSchedule'), { status: 404, body: { error: { code: 'ErrorItemNotFound', message: 'no mailbox' } } });
     await expect(calendar.getWorkingHours('p-sam')).resolves.toBeUndefined();
   });
 });

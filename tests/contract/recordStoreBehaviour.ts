@@ -412,6 +412,9 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       await store.saveConversationRef({ aadObjectId: 'aad-p-sam', conversationId: 'c3', serviceUrl: 'https://smba.trafficmanager.net/uk/', tenantId: 't1', updatedAt: '2026-11-24T00:00:00.000Z' });
       expect(await store.getConversationRef('aad-p-ria')).toEqual({ aadObjectId: 'aad-p-ria', conversationId: 'c2', serviceUrl: 'https://smba.trafficmanager.net/emea/', tenantId: undefined, botId: undefined, updatedAt: '2026-11-24T00:00:00.000Z' });
       expect(await store.getConversationRef('aad-p-sam')).toEqual({ aadObjectId: 'aad-p-sam', conversationId: 'c3', serviceUrl: 'https://smba.trafficmanager.net/uk/', tenantId: 't1', botId: undefined, updatedAt: '2026-11-24T00:00:00.000Z' });
+      // The person's Teams user id (29:…), for card refresh.userIds, round-trips.
+      await store.saveConversationRef({ aadObjectId: 'aad-p-sam', conversationId: 'c3', serviceUrl: 'https://smba.trafficmanager.net/uk/', teamsUserId: '29:1abc', updatedAt: '2026-11-25T00:00:00.000Z' });
+      expect((await store.getConversationRef('aad-p-sam'))?.teamsUserId).toBe('29:1abc');
       expect(await store.getConversationRef('aad-nobody')).toBeUndefined();
     });
 

@@ -118,5 +118,42 @@ test('the webhook answers within 3 s with 2 s of store latency: stored, answered
   w.sim.faults.splice(w.sim.faults.indexOf(latency), 1);
 });
 
+test('someone who never opened the bot: the app installs itself for them through Graph and sends; while Teams refuses, it retries and lists them', async () => {
+  const joe = PEOPLE.joe;
+  w.sim.installBlocked.add(joe);
+  // A working morning: Joe owes his supervision being booked, so a digest is due for him.
+  w.setClock(Date.parse('2026-12-08T10:00:00Z') - Date.now());
+  const tried = () => w.sim.graph.requests.filter((r) => r.method === 'POST' && r.path === `/users/${joe}/teamwork/installedApps`).length;
+  await until(w, 'an installation attempt for Joe', () => tried() >= 1);
+  expect(w.sim.activities.filter((a) => a.conversationId.includes(joe))).toEqual([]);
+  // Listed as unreachable: in the compliance view and by pt doctor.
+  const compliance = await w.api(PEOPLE.priya, 'GET', '/compliance');
+  expect(compliance.body.unreachableInTeams).toEqual([{ personId: joe, name: 'Joe Bennett' }]);
+  const doctor = await w.runPt(['doctor', '--json']);
+  const reach = (JSON.parse(doctor.stdout) as { checks: { id: string; status: string; detail: string }[] }).checks.find((c) => c.id === 'teams:reachability')!;
+  expect(reach.status).toBe('warn');
+  expect(reach.detail).toContain(joe);
+  // Not marked done: an hour later it is tried again, and this time Teams allows it.
+  w.sim.installBlocked.delete(joe);
+  const attempts = tried();
+  w.setClock(Date.parse('2026-12-08T11:05:00Z') - Date.now());
+  await until(w, 'the retry', () => tried() > attempts);
+  const card = await until(w, "the digest in Joe's chat", () => cardsWith(w, joe, /needs? your attention/)[0]);
+  expect(card.card).toBeDefined();
+  expect(w.sim.installed.has(joe)).toBe(true);
+  expect((await w.api(PEOPLE.priya, 'GET', '/compliance')).body.unreachableInTeams).toEqual([]);
+  // Exactly one digest for the day, though it was tried more than once.
+  expect(cardsWith(w, joe, /needs? your attention/)).toHaveLength(1);
+});
+
+test('least privilege: working hours come from free/busy, so the app works without MailboxSettings.Read', () => {
+  // The consented roles are src/tenant/permissions.ts's; the simulator refuses mailboxSettings without the role.
+  expect(w.sim.options.roles).not.toContain('MailboxSettings.Read');
+  expect(w.sim.graph.requests.filter((r) => r.path.includes('/mailboxSettings'))).toEqual([]);
+  // Yet booking used everyone's working hours (read from getSchedule's answer).
+  expect(w.sim.graph.requests.filter((r) => r.path.endsWith('/calendar/getSchedule')).length).toBeGreaterThan(0);
+  expect(w.sim.calendars.meetings.length).toBeGreaterThan(0);
+});
+
 void teamsUserId;
 void cardsWith;

@@ -22,5 +22,8 @@ afterAll(async () => {
 test('the journey, whole, in tenant mode', async () => {
   const result = await runJourney(w, { expect });
   assertNoDuplicates(w, expect, result.digests);
+  // Item versions SharePoint would keep per list (each write is a version when versioning is on): see docs/tenant-setup.md.
+  const versions = Object.fromEntries(w.sim.sp.lists.filter((l) => l.name.startsWith('pt-')).map((l) => [l.name, l.items.reduce((n, i) => n + i.version, 0)]).filter(([, n]) => Number(n) > 0));
+  console.log(`item versions written per list: ${JSON.stringify(versions)}`);
   console.log(`requests per step (pt provision: ${JSON.stringify(w.provisionCounts)})\n${Object.entries(result.counts).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join('\n')}`);
 });

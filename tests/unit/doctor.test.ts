@@ -126,17 +126,16 @@ describe('pt doctor', () => {
       'token',
       ...ALL_ROLES.map((p) => `permission:${p}`),
       'permission:User.Read',
-      'permission:OnlineMeeting.ReadBasic.Chat',
       'permissions:calendar-scope',
       'site',
       'lists',
+      'teams:reachability',
       'bot:health',
       'bot:messages',
       'bot:entra-token',
     ]);
     expect(byId(report, 'permissions:calendar-scope')?.status).toBe('ok');
     expect(byId(report, 'bot:entra-token')?.status).toBe('ok');
-    expect(byId(report, 'permission:OnlineMeeting.ReadBasic.Chat')?.status).toBe('ok'); // declared in manifest/manifest.template.json
     expect(byId(report, 'permission:User.Read')?.status).toBe('skip');
     expect(d.tokenCalls[0]).toMatchObject({ TENANT_ID: TENANT, CLIENT_ID });
     expect(formatDoctorReport(report)).toMatch(/Everything pt doctor can check is in order\.$/);
@@ -183,10 +182,10 @@ describe('pt doctor', () => {
   });
 
   it('names each missing permission and where to grant it, and flags broader ones', async () => {
-    const roles = ALL_ROLES.filter((r) => r !== 'Sites.Selected' && r !== 'MailboxSettings.Read').concat('Sites.ReadWrite.All');
+    const roles = ALL_ROLES.filter((r) => r !== 'Sites.Selected' && r !== 'User.Read.All').concat('Sites.ReadWrite.All');
     const report = await runDoctor(ENV, deps({}, appToken({ roles })));
     expect(report.ok).toBe(false);
-    for (const missing of ['Sites.Selected', 'MailboxSettings.Read']) {
+    for (const missing of ['Sites.Selected', 'User.Read.All']) {
       const c = byId(report, `permission:${missing}`)!;
       expect(c.status).toBe('fail');
       expect(c.fix).toMatch(new RegExp(`Application permissions > ${missing.replace('.', '\\.')}, then "Grant admin consent"`));

@@ -20,7 +20,6 @@ const guide = read('docs/tenant-setup.md');
 /** Microsoft Graph's published ids (permissions reference), typed out independently of the list. */
 const GRAPH_IDS: Record<string, { Role?: string; Scope?: string }> = {
   'Calendars.ReadWrite': { Role: 'ef54d2bf-783f-4e0f-bca1-3210c0444d99' },
-  'MailboxSettings.Read': { Role: '40f97065-369a-49f4-947c-6a255697ae91' },
   'User.Read.All': { Role: 'df021288-bdef-4463-88db-98f22de89214' },
   'GroupMember.Read.All': { Role: '98830695-27a2-44f7-8c18-0c3ebc9698f6' },
   'Sites.Selected': { Role: '883ea226-0bf2-4a8f-9f9d-92c9162a727d' },
@@ -67,7 +66,7 @@ describe('the permission list', () => {
     expect(permissionsOfType('Application').map((p) => p.permission)).toEqual(
       expect.arrayContaining(['Calendars.ReadWrite', 'Sites.Selected', 'TeamsAppInstallation.ReadWriteSelfForUser.All', 'User.Read.All']),
     );
-    expect(permissionsOfType('RSC').map((p) => p.permission)).toEqual(['OnlineMeeting.ReadBasic.Chat']);
+    expect(permissionsOfType('RSC').map((p) => p.permission)).toEqual([]);
   });
 });
 

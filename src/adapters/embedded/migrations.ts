@@ -274,4 +274,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX timeline_at ON timeline(at);
   CREATE INDEX ledger_kind_at ON ledger(kind, at);
   `,
+  // 10 (issue #21): the person's Teams user id (29:…) on their conversation reference, for card refresh.userIds
+  `
+  ALTER TABLE conversation_refs ADD COLUMN teams_user_id TEXT;
+  `,
 ];

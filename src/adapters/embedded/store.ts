@@ -301,11 +301,11 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   async saveConversationRef(ref: ConversationRef): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO conversation_refs (aad_object_id, conversation_id, service_url, tenant_id, bot_id, updated_at) VALUES (?,?,?,?,?,?)
+        `INSERT INTO conversation_refs (aad_object_id, conversation_id, service_url, tenant_id, bot_id, teams_user_id, updated_at) VALUES (?,?,?,?,?,?,?)
          ON CONFLICT(aad_object_id) DO UPDATE SET conversation_id=excluded.conversation_id, service_url=excluded.service_url,
-           tenant_id=excluded.tenant_id, bot_id=excluded.bot_id, updated_at=excluded.updated_at`,
+           tenant_id=excluded.tenant_id, bot_id=excluded.bot_id, teams_user_id=excluded.teams_user_id, updated_at=excluded.updated_at`,
       )
-      .run(ref.aadObjectId, ref.conversationId, ref.serviceUrl, nul(ref.tenantId), nul(ref.botId), ref.updatedAt);
+      .run(ref.aadObjectId, ref.conversationId, ref.serviceUrl, nul(ref.tenantId), nul(ref.botId), nul(ref.teamsUserId), ref.updatedAt);
   }
 
   async getConversationRef(aadObjectId: string): Promise<ConversationRef | undefined> {
@@ -317,6 +317,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
       serviceUrl: String(r.service_url),
       tenantId: r.tenant_id ? String(r.tenant_id) : undefined,
       botId: r.bot_id ? String(r.bot_id) : undefined,
+      ...(r.teams_user_id ? { teamsUserId: String(r.teams_user_id) } : {}),
       updatedAt: String(r.updated_at),
     };
   }

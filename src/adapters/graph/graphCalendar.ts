@@ -9,7 +9,7 @@
  * Reference pages (microsoft-graph-docs-contrib, api-reference/v1.0/api/):
  * calendar-getschedule.md, user-post-events.md, event-update.md, event-cancel.md,
  * event-list-instances.md, user-list-calendarview.md, event-delta.md,
- * user-get-mailboxsettings.md, singlevaluelegacyextendedproperty-get.md; limits
+ * singlevaluelegacyextendedproperty-get.md; limits
  * from concepts/outlook-get-free-busy-schedule.md.
  */
 import { DateTime } from 'luxon';
@@ -175,15 +175,40 @@ export class GraphCalendar implements CalendarPort {
     return out;
   }
 
+  /**
+   * Working hours from getSchedule's scheduleInformation.workingHours (a one-day look at the
+   * person's own schedule), so the app needs no MailboxSettings.Read: free/busy under
+   * Calendars.ReadWrite already carries them (calendar-getschedule.md).
+   */
   async getWorkingHours(personId: string): Promise<{ days: Weekday[]; start: string; end: string; timeZone: string } | undefined> {
     const user = await this.resolveUser(personId);
-    let hours: z.infer<typeof schema.workingHours>;
+    const day = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS);
+    let info: z.infer<typeof schema.scheduleInformation> | undefined;
     try {
-      hours = await this.http.json({ call: 'getWorkingHours', method: 'GET', path: `/users/${seg(user.id)}/mailboxSettings/workingHours` }, schema.workingHours);
+      const res = await this.http.json(
+        {
+          call: 'getWorkingHours',
+          method: 'POST',
+          path: `/users/${seg(user.id)}/calendar/getSchedule`,
+          headers: { Prefer: PREFER_UTC },
+          body: {
+            schedules: [user.mail],
+            startTime: { dateTime: utcWallClock(day.toISOString()), timeZone: 'UTC' },
+            endTime: { dateTime: utcWallClock(new Date(day.getTime() + DAY_MS).toISOString()), timeZone: 'UTC' },
+            availabilityViewInterval: AVAILABILITY_VIEW_INTERVAL,
+          },
+          idempotent: true,
+          mailbox: user.id,
+        },
+        schema.scheduleResponse,
+      );
+      info = res.value.find((v) => v.scheduleId.toLowerCase() === user.mail.toLowerCase());
     } catch (err) {
       if (err instanceof GraphError && err.notFound) return undefined;
       throw err;
     }
+    const hours = info?.workingHours;
+    if (!hours || info?.error) return undefined;
     // A custom zone ("Customized Time Zone") has no IANA name: the hours are then unknown, not guessed.
     const timeZone = toIanaZone(hours.timeZone?.name);
     const order: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

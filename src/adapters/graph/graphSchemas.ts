@@ -36,10 +36,12 @@ export const scheduleInformation = z.object({
   scheduleId: z.string(),
   scheduleItems: z.array(z.object({ status: caseInsensitiveEnum(FREE_BUSY), start: dateTimeTimeZone, end: dateTimeTimeZone })).nullish(),
   error: z.object({ message: z.string().nullish(), responseCode: z.string().nullish() }).nullish(),
+  /** The person's working hours: what the app reads instead of mailboxSettings (no MailboxSettings.Read). */
+  workingHours: z.lazy(() => workingHours).nullish(),
 });
 export const scheduleResponse = z.object({ value: z.array(scheduleInformation) });
 
-/** GET /users/{id}/mailboxSettings/workingHours → workingHours. */
+/** scheduleInformation.workingHours (getSchedule). */
 export const workingHours = z.object({
   daysOfWeek: z.array(caseInsensitiveEnum(DAYS)),
   startTime: z.string(),

@@ -602,6 +602,7 @@ function conversationRefOf(r: ConversationRef): ConversationRef {
     serviceUrl: r.serviceUrl,
     tenantId: r.tenantId ? String(r.tenantId) : undefined,
     botId: r.botId ? String(r.botId) : undefined,
+    ...(r.teamsUserId ? { teamsUserId: String(r.teamsUserId) } : {}),
     updatedAt: r.updatedAt,
   };
 }

@@ -8,18 +8,44 @@ import type { Logger } from '../../logging';
 import type { AdaptiveCard, NotifierPort, PostedCard } from '../../ports/notifier';
 import type { RecordStore } from '../../ports/store';
 import { cardActivity } from '../../bot/cards/common';
+import type { TeamsAppInstaller } from './appInstaller';
+
+export interface ProactiveInstall {
+  installer: TeamsAppInstaller;
+  /** The Bot Framework service URL for chats the app finds itself (PT_BOT_SERVICE_URL). */
+  serviceUrl: string;
+  tenantId: string;
+  botId: string;
+  now: () => Date;
+}
 
 export class TeamsNotifier implements NotifierPort {
   constructor(
     private readonly app: App,
     private readonly store: RecordStore,
     private readonly log: Logger,
+    /** Tenant mode: reach people who never opened the bot by installing it for them. */
+    private readonly install?: ProactiveInstall,
   ) {}
 
   private async client(aadObjectId: string) {
-    const ref = await this.store.getConversationRef(aadObjectId);
+    const ref = (await this.store.getConversationRef(aadObjectId)) ?? (await this.installFor(aadObjectId));
     if (!ref) return undefined;
     return { ref, api: this.app.api.clone({ serviceUrl: ref.serviceUrl }) };
+  }
+
+  /** Installs the app for the person (Graph), takes its chat as their conversation, and remembers it. */
+  private async installFor(aadObjectId: string) {
+    if (!this.install) return undefined;
+    const chat = await this.install.installer.personalChat(aadObjectId);
+    if (!chat) {
+      this.log.warn({ event: 'notify.install-refused', aadObjectId }, 'Teams would not install the app for this person');
+      return undefined;
+    }
+    const ref = { aadObjectId, conversationId: chat.chatId, serviceUrl: this.install.serviceUrl, tenantId: this.install.tenantId, botId: this.install.botId, updatedAt: this.install.now().toISOString() };
+    await this.store.saveConversationRef(ref);
+    this.log.info({ event: 'notify.installed', aadObjectId }, 'installed the app for someone who had not opened it');
+    return ref;
   }
 
   async sendCard(aadObjectId: string, card: AdaptiveCard, summary: string): Promise<PostedCard | undefined> {

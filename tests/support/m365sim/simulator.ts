@@ -466,7 +466,13 @@ export class M365Sim {
     if (surface === 'login' || req.viaBatch) return undefined;
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const audience = surface === 'teams' ? BOT_CONNECTOR_AUDIENCE : 'https://graph.microsoft.com';
-    if (!token || !(await this.tokens.verify(token, audience))) return { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure. Invalid audience.' } } };
+    const claims = token ? await this.tokens.verify(token, audience) : undefined;
+    if (!claims) return { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure. Invalid audience.' } } };
+    // The permission each surface needs (only what the app is expected to do without): a missing role is 403, as Graph answers.
+    const roles = Array.isArray(claims.roles) ? claims.roles.map(String) : [];
+    if (/\/mailboxSettings/.test(req.path) && !roles.some((r) => r.startsWith('MailboxSettings.'))) {
+      return { status: 403, body: { error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' } } };
+    }
     return undefined;
   }
 
