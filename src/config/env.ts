@@ -13,7 +13,11 @@ const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' }).transform((u) => u.replace(/\/+$/, ''));
+/** https, or http to this machine only (tests and the simulator on loopback); never plain http across a network. */
+const httpsUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an https URL' })
+  .refine((u) => u.startsWith('https:') || isLoopback(new URL(u).hostname), 'must be an https URL (http only for this machine)')
+  .transform((u) => u.replace(/\/+$/, ''));
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 
 const common = {

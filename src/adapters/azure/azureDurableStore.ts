@@ -15,7 +15,7 @@ import type { CardMessage, RecordStore } from '../../ports/store';
 import { type AzureStorage, getOrUndefined, listAll, lostRace, odata, rowKeyPrefix, status, tableKey } from './azureStorage';
 
 type ClaimEntity = { claimKey: string; at: string; detail: string };
-type RefEntity = { aadObjectId: string; conversationId: string; serviceUrl: string; tenantId: string; botId: string; updatedAt: string };
+type RefEntity = { aadObjectId: string; conversationId: string; serviceUrl: string; tenantId: string; botId: string; teamsUserId?: string; updatedAt: string };
 type CardEntity = CardMessage;
 
 /** Between a card's key and the person in a RowKey: "%" never appears unencoded in a tableKey. */
@@ -55,12 +55,12 @@ export class AzureDurableParts implements LedgerPruning {
 
   async saveConversationRef(ref: ConversationRef): Promise<void> {
     const table = await this.storage.table('conversations');
-    await table.upsertEntity<RefEntity>({ partitionKey: tableKey(ref.aadObjectId), rowKey: 'ref', aadObjectId: ref.aadObjectId, conversationId: ref.conversationId, serviceUrl: ref.serviceUrl, tenantId: ref.tenantId ?? '', botId: ref.botId ?? '', updatedAt: ref.updatedAt }, 'Replace');
+    await table.upsertEntity<RefEntity>({ partitionKey: tableKey(ref.aadObjectId), rowKey: 'ref', aadObjectId: ref.aadObjectId, conversationId: ref.conversationId, serviceUrl: ref.serviceUrl, tenantId: ref.tenantId ?? '', botId: ref.botId ?? '', teamsUserId: ref.teamsUserId ?? '', updatedAt: ref.updatedAt }, 'Replace');
   }
 
   async getConversationRef(aadObjectId: string): Promise<ConversationRef | undefined> {
     const e = await getOrUndefined<RefEntity>(await this.storage.table('conversations'), tableKey(aadObjectId), 'ref');
-    return e && { aadObjectId: e.aadObjectId, conversationId: e.conversationId, serviceUrl: e.serviceUrl, tenantId: e.tenantId || undefined, botId: e.botId || undefined, updatedAt: e.updatedAt };
+    return e && { aadObjectId: e.aadObjectId, conversationId: e.conversationId, serviceUrl: e.serviceUrl, tenantId: e.tenantId || undefined, botId: e.botId || undefined, ...(e.teamsUserId ? { teamsUserId: e.teamsUserId } : {}), updatedAt: e.updatedAt };
   }
 
   async saveCardMessage(m: CardMessage): Promise<void> {
