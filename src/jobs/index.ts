@@ -96,7 +96,7 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       // With relationship timelines, only the relationships that changed or fell due are judged; without, everyone.
       if (timelines) await timelines.run();
       else await sweepReminders(services);
-      await dispatchDigests(services, notify, workerId, limiter);
+      await dispatchDigests(services, notify, workerId, limiter, 200, services.sendBudget ? 8 : 1);
     },
   });
   const graph = services.graph;

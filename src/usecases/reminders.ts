@@ -248,11 +248,20 @@ const UNREACHABLE_RETRY_MS = 60 * 60_000;
 const UNREACHABLE_GIVE_UP_MS = 24 * 60 * 60_000;
 
 /** Sends queued digests within the Teams rate limit; throttled or failed sends are retried, never dropped. */
-export async function dispatchDigests(services: Services, ctx: NotifyContext, workerId: string, limiter: Pick<RateLimiter, 'take'>, batch = 200): Promise<{ sent: number; retried: number; unreachable: number }> {
+export async function dispatchDigests(services: Services, ctx: NotifyContext, workerId: string, limiter: Pick<RateLimiter, 'take'>, batch = 200, concurrency = 1): Promise<{ sent: number; retried: number; unreachable: number }> {
   const now = services.clock.now();
   const items = await services.work.lease(DIGEST_KIND, workerId, now.toISOString(), 5 * 60_000, batch);
   const out = { sent: 0, retried: 0, unreachable: 0 };
-  for (const item of items) {
+  // With a remote outbox each send waits on round trips (send, complete): several in flight keep the
+  // rate at the limit, which the limiter still enforces for all of them together.
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
+    while (next < items.length) await sendOne(items[next++]!);
+  });
+  await Promise.all(lanes);
+  return out;
+
+  async function sendOne(item: (typeof items)[number]): Promise<void> {
     const p = item.payload as { personId: string; aadObjectId: string; firstName: string; items: DigestItem[] };
     await limiter.take();
     try {
@@ -266,7 +275,7 @@ export async function dispatchDigests(services: Services, ctx: NotifyContext, wo
         } else {
           await services.work.complete(item.id, workerId, { delivered: false, superseded: true, at: now.toISOString() }, now.toISOString());
         }
-        continue;
+        return;
       }
       await services.work.complete(item.id, workerId, { delivered: true, at: services.clock.now().toISOString() }, services.clock.now().toISOString());
       out.sent += 1;
@@ -277,7 +286,6 @@ export async function dispatchDigests(services: Services, ctx: NotifyContext, wo
       out.retried += 1;
     }
   }
-  return out;
 }
 
 /** "Snooze a week" on a digest item: only for someone the item concerns. */

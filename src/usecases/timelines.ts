@@ -143,12 +143,28 @@ async function wakeCycle(services: Services, timeline: Timeline, workerId: strin
   return out;
 }
 
-/** The directory with its answers kept for one cycle (a listing of everyone is read at most once). */
+/** How long a listing of everyone (read for the safeguarding leads an escalation names) is reused across cycles. */
+const LISTING_TTL_MS = 10 * MINUTE_MS;
+const listings = new WeakMap<DirectoryPort, { at: number; people: Promise<Person[]> }>();
+
+/**
+ * The directory with the listing of everyone reused for LISTING_TTL_MS (real
+ * time: it is a cache, not a rule): a cycle of a few relationships must not
+ * read the whole organisation to find the safeguarding leads.
+ */
 function memoDirectory(directory: DirectoryPort): DirectoryPort {
-  let everyone: Promise<Person[]> | undefined;
+  const everyone = () => {
+    let hit = listings.get(directory);
+    if (!hit || Date.now() - hit.at > LISTING_TTL_MS) {
+      const entry = { at: Date.now(), people: directory.listPeople() };
+      entry.people.catch(() => listings.delete(directory));
+      listings.set(directory, (hit = entry));
+    }
+    return hit.people;
+  };
   return new Proxy(directory, {
     get(target, prop, receiver) {
-      if (prop === 'listPeople') return () => (everyone ??= target.listPeople());
+      if (prop === 'listPeople') return everyone;
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -246,8 +262,22 @@ async function planRelationship(services: Services, rel: Relationship, obligatio
   return holdUntil;
 }
 
+const windowMemo = new WeakMap<PolicyPack, Map<number, number>>();
+
 /** The first instant at or after `fromMs` when the policy's sending window is open (15-minute steps; at most 8 days on). */
 export function nextWindowOpen(policy: PolicyPack, fromMs: number): number {
+  // Many people in a cycle wait for the same opening: remembered per policy and starting instant.
+  let memo = windowMemo.get(policy);
+  if (!memo) windowMemo.set(policy, (memo = new Map()));
+  const hit = memo.get(fromMs);
+  if (hit !== undefined) return hit;
+  if (memo.size > 10_000) memo.clear();
+  const at = findWindowOpen(policy, fromMs);
+  memo.set(fromMs, at);
+  return at;
+}
+
+function findWindowOpen(policy: PolicyPack, fromMs: number): number {
   const step = 15 * MINUTE_MS;
   let t = Math.ceil(fromMs / step) * step;
   for (let i = 0; i < (8 * DAY_MS) / step; i += 1, t += step) if (sendingWindowOpen(policy, DateTime.fromMillis(t))) return t;

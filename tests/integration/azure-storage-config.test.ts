@@ -6,6 +6,15 @@
 import { ConfigError, loadConfig, type TenantEnv } from '../../src/config/env';
 import { runDoctor } from '../../src/tenant/doctor';
 import { checkAzureStorage } from '../../src/tenant/azureStorageCheck';
+import path from 'node:path';
+import { AzureSubscriptionRegistry } from '../../src/adapters/azure/azureSubscriptionRegistry';
+import { AzureTimeline } from '../../src/adapters/azure/azureTimeline';
+import { AzureTokenBucket } from '../../src/adapters/azure/azureTokenBucket';
+import { AzureWorkQueue } from '../../src/adapters/azure/azureWorkQueue';
+import { staticTokenSource } from '../../src/adapters/graph/graphAuth';
+import { SharePointWorkQueue } from '../../src/adapters/sharepoint/sharepointWorkQueue';
+import { createLogger } from '../../src/logging';
+import { createServices } from '../../src/runtime/services';
 import { useAzurite } from '../support/azurite';
 
 const azurite = useAzurite();
@@ -59,5 +68,28 @@ describe('Azure Storage settings', () => {
     const report = await runDoctor({ ...TENANT, PT_AZURE_STORAGE_CONNECTION_STRING: azurite().connectionString }, { fetch: (async () => { throw new Error('offline'); }) as typeof fetch, acquireToken: async () => { throw new Error('AADSTS90002: offline'); }, timeoutMs: 100 });
     expect(report.checks.map((c) => c.id).slice(0, 3)).toEqual(['config', 'azure-storage', 'token']);
     expect(report.checks[1]!.status).toBe('ok');
+  }, 60_000);
+});
+
+describe('tenant mode composed with Azure Storage', () => {
+  it('keeps durable work on Azure (outbox, leases, ledger, registry, timelines, the shared Teams budget) and records in SharePoint; without it, SharePoint as before', async () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const deps = { graphBaseUrl: 'http://127.0.0.1:1/v1.0', tokenSource: staticTokenSource('t') };
+    const prefix = azurite().uniqueName('c');
+    const withAzure = await createServices(loadConfig({ ...TENANT, PT_LOG_LEVEL: 'silent', PT_AZURE_STORAGE_CONNECTION_STRING: azurite().connectionString, PT_AZURE_STORAGE_PREFIX: prefix }, root), createLogger('silent'), undefined, deps);
+    expect(withAzure.work).toBeInstanceOf(AzureWorkQueue);
+    expect(withAzure.graph!.registry).toBeInstanceOf(AzureSubscriptionRegistry);
+    expect(withAzure.timeline).toBeInstanceOf(AzureTimeline);
+    expect(withAzure.sendBudget).toBeInstanceOf(AzureTokenBucket);
+    expect(withAzure.pruning).toBeDefined();
+    // The ledger is on Azure: a claim works with SharePoint unreachable (the Graph URL above is a closed port).
+    expect(await withAzure.store.claim('reminder', 'k', '2026-12-01T09:00:00.000Z')).toBe(true);
+    expect((await withAzure.store.listClaims('reminder')).map((c) => c.key)).toEqual(['k']);
+    await withAzure.close();
+    const without = await createServices(loadConfig({ ...TENANT, PT_LOG_LEVEL: 'silent' }, root), createLogger('silent'), undefined, deps);
+    expect(without.work).toBeInstanceOf(SharePointWorkQueue);
+    expect(without.timeline).toBeUndefined();
+    expect(without.sendBudget).toBeUndefined();
+    await without.close();
   }, 60_000);
 });

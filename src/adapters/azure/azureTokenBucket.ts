@@ -81,8 +81,8 @@ export class AzureTokenBucket {
     const e = await getOrUndefined<BucketEntity>(table, 'bucket', this.name);
     const now = this.nowMs();
     const tokens = e ? Math.min(this.burst, e.tokens + (Math.max(0, now - e.filledAt) / 1000) * this.perSecond) : this.burst;
-    // Ask for a few at a time (a share of the burst), so instances take turns rather than one draining it.
-    const want = Math.max(1, Math.ceil(this.burst / 4));
+    // Ask for half the burst at a time: fewer Table writes a send, and two instances can still share a full bucket.
+    const want = Math.max(1, Math.ceil(this.burst / 2));
     if (tokens < 1) return Math.max(5, ((want - tokens) / this.perSecond) * 1000) * (0.8 + Math.random() * 0.4);
     const n = Math.min(want, Math.floor(tokens));
     const entity = { partitionKey: 'bucket', rowKey: this.name, tokens: tokens - n, filledAt: now };

@@ -53,6 +53,8 @@ export interface AzureWorkQueueOptions {
 
 export class AzureWorkQueue implements WorkQueue {
   private readonly poisonAfter: number;
+  /** Items leased by this instance, with the ETag our lease write returned (bounded: finished ones are forgotten). */
+  private readonly leasedHere = new Map<string, { etag: string; owner: string; entity: OutboxEntity }>();
 
   constructor(
     private readonly storage: AzureStorage,
@@ -82,17 +84,29 @@ export class AzureWorkQueue implements WorkQueue {
     const due = await listAll<OutboxEntity>(table, odata`PartitionKey eq ${hashedKey(kind)} and status eq 'pending' and availableAt le ${now} and leaseUntil lt ${now}`);
     due.sort((a, b) => a.availableAt.localeCompare(b.availableAt) || a.createdAt.localeCompare(b.createdAt) || a.seq.localeCompare(b.seq));
     const taken: WorkItem[] = [];
-    for (const e of due) {
-      if (taken.length >= limit) break;
-      try {
-        await table.updateEntity({ partitionKey: e.partitionKey!, rowKey: e.rowKey!, leaseOwner: owner, leaseUntil: until, attempts: e.attempts + 1 }, 'Merge', { etag: e.etag });
-      } catch (err) {
-        if (lostRace(err)) continue; // another worker took it between our read and our write
-        throw err;
-      }
-      taken.push({ id: e.id, kind: e.kind, key: e.key, payload: JSON.parse(joined('payload', e)), attempts: e.attempts + 1, createdAt: e.createdAt });
+    // Takes in parallel, as many as are still wanted at a time; a take that loses its race makes room for the next candidate.
+    let next = 0;
+    while (taken.length < limit && next < due.length) {
+      const round = due.slice(next, next + (limit - taken.length));
+      next += round.length;
+      const results = await Promise.all(round.map((e) => this.take(table, e, owner, until)));
+      for (const item of results) if (item) taken.push(item);
     }
+    taken.sort((a, b) => due.findIndex((e) => e.id === a.id) - due.findIndex((e) => e.id === b.id));
     return taken;
+  }
+
+  /** One take under the item's ETag; undefined when another worker got there first. */
+  private async take(table: Awaited<ReturnType<AzureStorage['table']>>, e: OutboxEntity & { partitionKey?: string; rowKey?: string; etag?: string }, owner: string, until: string): Promise<WorkItem | undefined> {
+    try {
+      const written = await table.updateEntity({ partitionKey: e.partitionKey!, rowKey: e.rowKey!, leaseOwner: owner, leaseUntil: until, attempts: e.attempts + 1 }, 'Merge', { etag: e.etag });
+      // Remembered so finishing it is one write (If-Match) rather than a read and a write.
+      if (written.etag) this.leasedHere.set(e.id, { etag: written.etag, owner, entity: { ...e, leaseOwner: owner, leaseUntil: until, attempts: e.attempts + 1 } });
+    } catch (err) {
+      if (lostRace(err)) return undefined; // another worker took it between our read and our write
+      throw err;
+    }
+    return { id: e.id, kind: e.kind, key: e.key, payload: JSON.parse(joined('payload', e)), attempts: e.attempts + 1, createdAt: e.createdAt };
   }
 
   async complete(id: string, owner: string, result: Record<string, unknown>): Promise<void> {
@@ -146,6 +160,16 @@ export class AzureWorkQueue implements WorkQueue {
     const [pk, rk] = id.split('.');
     if (!pk || !rk) return undefined;
     const table = await this.storage.table('outbox');
+    const known = this.leasedHere.get(id);
+    this.leasedHere.delete(id);
+    if (known && mine(known.entity)) {
+      try {
+        await table.updateEntity({ partitionKey: pk, rowKey: rk, ...change() }, 'Merge', { etag: known.etag });
+        return known.entity;
+      } catch (err) {
+        if (!lostRace(err)) throw err; // changed since we leased it: read it and decide again
+      }
+    }
     for (let i = 0; i < 5; i += 1) {
       const e = await getOrUndefined<OutboxEntity>(table, pk, rk);
       if (!e || e.status === 'done' || !mine(e)) return undefined;
