@@ -23,21 +23,6 @@ export const REMINDER_KIND = 'reminder';
 export const SNOOZE_KIND = 'snooze';
 export const REPEAT_DAYS = 7;
 
-export const TITLES: Record<Obligation['kind'], string> = {
-  'supervision-due': 'Supervision due',
-  'hard-maximum': 'Longest allowed gap between sessions',
-  'rolling-minimum': 'Sessions in the rolling window',
-  'per-term': 'Supervision this term',
-  'external-visits': 'External supervision visits',
-  'record-due': 'Supervision record to write',
-  'countersign-due': 'Supervision record to countersign',
-  'action-due': 'Action from supervision',
-  'agreement-missing': 'Supervision agreement needed',
-  'agreement-review': 'Supervision agreement review',
-  'rebook-needed': 'Cancelled session to rebook',
-  'action-drift': 'Action carried forward too many times',
-  'agreement-check': 'Supervision agreement to check at the session',
-};
 
 export interface PlannedDigest {
   personId: string;

@@ -26,7 +26,8 @@ import type { RecordStore } from '../ports/store';
 import type { TakenWakeup, Timeline } from '../ports/timeline';
 import { eachWriteOnItsOwn } from '../ports/unitOfWork';
 import type { Services } from '../runtime/services';
-import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND, TITLES } from './reminders';
+import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
+import { describeObligation, type ObligationWords } from './obligationWords';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -98,11 +99,20 @@ async function wakeCycle(services: Services, timeline: Timeline, workerId: strin
   }
   // Who is who, read once per cycle (the safeguarding leads are a directory listing).
   const cycleServices: Services = { ...services, directory: memoDirectory(services.directory) };
+  // Each item names its person and thing in words, as the sweep's digests do (src/usecases/obligationWords.ts).
+  const names = new Map((await cycleServices.directory.listPeople()).map((p) => [p.id, p.displayName]));
+  const sessionById = new Map(sessions.map((s) => [s.id, s]));
+  const recordById = new Map(records.map((r) => [r.id, r]));
+  const actionById = new Map(actions.map((a) => [a.id, a]));
+  const wordsFor: WordsFor = (o, rel, viewerId, zone) => {
+    const sessionId = o.kind === 'countersign-due' ? recordById.get(o.subjectId)?.sessionId : o.subjectId;
+    return describeObligation(o, { rel, names, viewerId, actionText: o.kind === 'action-due' ? actionById.get(o.subjectId)?.text : undefined, sessionStart: sessionId ? sessionById.get(sessionId)?.start : undefined, zone });
+  };
   for (const { w, rel } of live) {
     try {
       const mine = <T extends { relationshipId: string }>(xs: T[]) => xs.filter((x) => x.relationshipId === rel.id);
       const obligations = judged.get(rel.id) ?? dueObligations({ now: nowIso, policies: services.policies, relationships: [rel], sessions: mine(sessions), records: mine(records), actions: mine(actions), agreements: mine(agreements) });
-      const holdUntil = await planRelationship(cycleServices, rel, obligations, now, view, people, byPerson);
+      const holdUntil = await planRelationship(cycleServices, rel, obligations, now, view, people, byPerson, wordsFor);
       plans.push({ w, rel, obligations, holdUntil });
     } catch (err) {
       out.failed.push({ relationshipId: rel.id, error: err instanceof Error ? err.message : String(err) });
@@ -211,7 +221,9 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
  * planDigests). Returns when to look again for items held back (quiet hours, a
  * non-working day, or the person's digest already sent today), if any were.
  */
-async function planRelationship(services: Services, rel: Relationship, obligations: Obligation[], now: Date, view: LedgerView, cache: Map<string, Person | undefined>, byPerson: Map<string, PlannedDigest>): Promise<number | undefined> {
+type WordsFor = (o: Obligation, rel: Relationship, viewerId: string, zone: string) => ObligationWords;
+
+async function planRelationship(services: Services, rel: Relationship, obligations: Obligation[], now: Date, view: LedgerView, cache: Map<string, Person | undefined>, byPerson: Map<string, PlannedDigest>, wordsFor: WordsFor): Promise<number | undefined> {
   const nowDt = DateTime.fromJSDate(now).toUTC();
   let holdUntil: number | undefined;
   const hold = (t: number) => {
@@ -245,12 +257,14 @@ async function planRelationship(services: Services, rel: Relationship, obligatio
       const d = planned ?? { personId: person.id, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
       byPerson.set(person.id, d);
       if (d.items.some((i) => i.obligationId === o.id)) continue;
+      const words = wordsFor(o, rel, person.id, policy.timeZone);
       d.items.push({
         obligationId: o.id,
         kind: o.kind,
         role,
-        title: TITLES[o.kind],
-        explanation: o.explanation,
+        title: words.title,
+        about: words.about,
+        explanation: words.detail,
         dueAt: o.dueAt,
         state: o.state,
         actionId: o.kind === 'action-due' ? o.subjectId : undefined,
