@@ -57,7 +57,7 @@ export function createHttpApp(services: Services, opts: { tokenOptions?: EntraTo
     app.use('/api/dev', express.json({ limit: '16kb' }), devRoutes(services, opts.runJobs ?? (async () => undefined)));
   }
   app.use('/api/v1', express.json({ limit: '256kb' }), publicApi(services));
-  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), todoRoutes(services), recordCardRoutes(services, opts.notify ?? (() => undefined)));
+  app.use('/api/v1', identify(services, opts.tokenOptions), privateApi(services), bookingRoutes(services), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), todoRoutes(services, opts.notify), recordCardRoutes(services, opts.notify ?? (() => undefined)));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

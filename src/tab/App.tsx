@@ -2,21 +2,24 @@
 import {
   Button, FluentProvider, Spinner, Tab, TabList, Text, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, tokens,
 } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { localUser, setLocalUser } from './api';
 import { SignInPicker } from './components/SignInPicker';
 import { tabConfig } from './auth';
 import { detectHost, type HostInfo, type ThemeName } from './host';
-import { Book } from './pages/Book';
-import { Compliance } from './pages/Compliance';
 import { Home } from './pages/Home';
 import { People } from './pages/People';
 import { Records } from './pages/Records';
-import { AgreementPage } from './pages/AgreementPage';
-import { RecordPage, RecordStart } from './pages/RecordPage';
 import { Sessions } from './pages/Sessions';
 import { Todo } from './pages/Todo';
 import { navigate, useRoute } from './route';
+
+// Heavier pages load when opened, so the first load (the to-do list) stays small.
+const Book = lazy(() => import('./pages/Book.js').then((m) => ({ default: m.Book })));
+const Compliance = lazy(() => import('./pages/Compliance.js').then((m) => ({ default: m.Compliance })));
+const AgreementPage = lazy(() => import('./pages/AgreementPage.js').then((m) => ({ default: m.AgreementPage })));
+const RecordPage = lazy(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordPage })));
+const RecordStart = lazy(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordStart })));
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 
@@ -96,6 +99,7 @@ function SignedIn({ personId }: { personId: string }) {
           {PAGES.map(([value, label]) => <Tab key={value} value={value}>{label}</Tab>)}
         </TabList>
       </nav>
+      <Suspense fallback={<Spinner label="Loading…" />}>
       {page === 'todo' && <Todo />}
       {page === 'mine' && <Home personId={personId} />}
       {page === 'agreements' && route.rest[0] && <AgreementPage relationshipId={route.rest[0]} personId={personId} />}
@@ -104,6 +108,7 @@ function SignedIn({ personId }: { personId: string }) {
       {page === 'book' && <Book initialRelationshipId={route.rest[0]} />}
       {page === 'records' && (route.rest[0] === 'session' && route.rest[1] ? <RecordStart sessionId={route.rest[1]} /> : route.rest[0] ? <RecordPage recordId={route.rest[0]} /> : <Records query={route.query} />)}
       {page === 'compliance' && <Compliance />}
+      </Suspense>
     </>
   );
 }

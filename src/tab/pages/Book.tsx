@@ -137,8 +137,8 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
     }
   }
 
-  if (!rows) return error ? <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar> : <Spinner label="Loading…" />;
-  if (individuals.length === 0) return <Text as="p">There is nobody you can book supervision for.</Text>;
+  if (!rows) return error ? <section aria-labelledby="book-heading"><Title2 as="h1" id="book-heading">Book supervision</Title2><MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar></section> : <Spinner label="Loading…" />;
+  if (individuals.length === 0) return <section aria-labelledby="book-heading"><Title2 as="h1" id="book-heading">Book supervision</Title2><Text as="p">There is nobody you can book supervision for.</Text></section>;
 
   const proposal = plan?.proposals.find((p) => p.id === proposalId);
   return (

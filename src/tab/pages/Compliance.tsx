@@ -114,7 +114,8 @@ async function downloadCsv(f: Partial<Filters>): Promise<void> {
 /** A table of figures: one row per figure, one column per group (team, arrangement, or the organisation). */
 function FiguresTable({ caption, figures, columns, testId }: { caption: string; figures: FigureInfo[]; columns: { id: string; label: string; values: Figures }[]; testId: string }) {
   return (
-    <div style={{ overflowX: 'auto' }}>
+    // Focusable, so a keyboard can scroll a wide table (axe: scrollable-region-focusable).
+    <div style={{ overflowX: 'auto' }} tabIndex={0}>
       <Table data-testid={testId} size="small" style={{ minWidth: 200 + 140 * columns.length }}>
         <caption style={{ textAlign: 'start', fontWeight: 600, padding: '4px 0' }}>{caption}</caption>
         <TableHeader>
@@ -200,7 +201,7 @@ export function Compliance() {
     api<Me>('/me').then((me) => setAuditor(me.person.roles.includes('auditor')), () => setAuditor(false));
   }, []);
 
-  if (!report && error) return <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
+  if (!report && error) return <section aria-labelledby="compliance-heading"><Title2 as="h1" id="compliance-heading">Compliance</Title2><MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar></section>;
   if (!report) return <Spinner label="Loading compliance…" />;
 
   const labels = new Map(report.figures.map((f) => [f.key, f.label]));
@@ -259,10 +260,11 @@ export function Compliance() {
           ['Agreements in date', `${num(org, 'agreementsInDate')} of ${num(org, 'agreementsTotal')}`],
           ['Overdue obligations', String(num(org, 'overdueObligations'))],
         ].map(([term, value]) => (
-          <Card key={term} style={{ padding: 12 }}>
+          // A plain div: a <dl> may group dt/dd in divs, but not in a Card (role=group).
+          <div key={term} style={{ padding: 12, borderRadius: tokens.borderRadiusMedium, background: tokens.colorNeutralBackground1, boxShadow: tokens.shadow4 }}>
             <dt><Text size={200}>{term}</Text></dt>
             <dd style={{ margin: 0 }}><Text size={500} weight="semibold">{value}</Text></dd>
-          </Card>
+          </div>
         ))}
       </dl>
 
