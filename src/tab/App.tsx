@@ -1,6 +1,6 @@
 /** The tab shell: theme from the host, identity, and the page. */
 import {
-  Button, FluentProvider, Spinner, Tab, TabList, Text, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, tokens,
+  Button, FluentProvider, Spinner, Text, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, tokens,
 } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { localUser, setLocalUser } from './api';
@@ -94,10 +94,26 @@ function SignedIn({ personId }: { personId: string }) {
   }, [selected]);
   return (
     <>
-      <nav aria-label="Protected Time">
-        <TabList selectedValue={selected} onTabSelect={(_, d) => navigate(`/${String(d.value)}`)} style={{ marginBottom: 16, flexWrap: 'wrap' }} size="small">
-          {PAGES.map(([value, label]) => <Tab key={value} value={value}>{label}</Tab>)}
-        </TabList>
+      {/* Pages are places with their own URL, so the navigation is links (aria-current marks where you are). */}
+      <nav aria-label="Protected Time" style={{ marginBottom: 16 }}>
+        <ul style={{ listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexWrap: 'wrap', gap: 4 }}>
+          {PAGES.map(([value, label]) => (
+            <li key={value}>
+              <a
+                href={`#/${value}`}
+                aria-current={selected === value ? 'page' : undefined}
+                style={{
+                  display: 'inline-block', padding: '6px 10px', borderRadius: tokens.borderRadiusMedium, textDecoration: 'none',
+                  color: selected === value ? tokens.colorBrandForeground1 : tokens.colorNeutralForeground1,
+                  fontWeight: selected === value ? 600 : 400,
+                  borderBottom: `2px solid ${selected === value ? tokens.colorCompoundBrandStroke : 'transparent'}`,
+                }}
+              >
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
       </nav>
       <Suspense fallback={<Spinner label="Loading…" />}>
       {page === 'todo' && <Todo />}

@@ -165,7 +165,7 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
           <CardHeader header={<Title3 as="h2">{policy.policyName}</Title3>} description={<Text>{policy.staffGroupName}</Text>} />
           <Text>Frequency: {policy.frequency}</Text>
           <Text>Session length: {policy.duration.min}–{policy.duration.max} minutes (usually {policy.duration.default})</Text>
-          {chosenRows[0]?.override && <Text>Until {chosenRows[0].override.until}: every {chosenRows[0].override.interval.replace('P', '').replace('W', ' weeks')} ({chosenRows[0].override.reason.replace('-', ' ')})</Text>}
+          {chosenRows[0]?.override && <Text>Until {formatDay(`${chosenRows[0].override.until}T12:00:00Z`)}: every {chosenRows[0].override.interval.replace('P', '').replace('W', ' weeks')} ({chosenRows[0].override.reason.replace('-', ' ')})</Text>}
           <Text size={200}>If a session is cancelled it is rebooked within {policy.rebookWindow}.</Text>
         </Card>
       )}
@@ -197,7 +197,7 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
           {busy === 'plan' ? 'Finding times…' : 'Find times'}
         </Button>
         <Button onClick={urgent} disabled={chosenRows.length !== 1 || busy !== undefined}>
-          {busy === 'urgent' && !urgentOffer ? 'Finding…' : `Urgent: first free slot within ${policy?.urgentWindow ? policy.urgentWindow.replace(/^PT?/, '').replace('H', ' hours').replace('D', ' days') : '24 hours'}`}
+          {busy === 'urgent' && !urgentOffer ? 'Finding…' : `Urgent: first free slot within ${policy?.urgentWindow ?? '24 hours'}`}
         </Button>
       </div>
 

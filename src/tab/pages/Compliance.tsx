@@ -476,7 +476,7 @@ function AuditSection({ onGraded }: { onGraded: () => Promise<void> | void }) {
       ) : sample.items.length === 0 ? (
         <Text as="p" data-testid="audit-empty">There are no signed records left for you to grade.</Text>
       ) : (
-        <Table data-testid="audit-sample" size="small">
+        <Table data-testid="audit-sample" size="small" className="pt-stack">
           <caption style={{ textAlign: 'start', fontWeight: 600, padding: '4px 0' }}>Records to grade ({sample.items.length} of {sample.eligible} not yet graded)</caption>
           <TableHeader>
             <TableRow>
@@ -491,11 +491,11 @@ function AuditSection({ onGraded }: { onGraded: () => Promise<void> | void }) {
           <TableBody>
             {sample.items.map((item) => (
               <TableRow key={item.recordId} data-record={item.recordId}>
-                <TableCell>{formatDay(item.sessionStart)}</TableCell>
-                <TableCell>{item.team}</TableCell>
-                <TableCell>{item.supervisees.join(', ')}</TableCell>
-                <TableCell>{item.supervisor}</TableCell>
-                <TableCell><Badge appearance="tint" color={item.status === 'signed' ? 'success' : 'danger'}>{item.status === 'signed' ? 'Signed' : 'Signed with disagreement'}{item.version > 1 ? ` (v${item.version})` : ''}</Badge></TableCell>
+                <TableCell data-label="Session">{formatDay(item.sessionStart)}</TableCell>
+                <TableCell data-label="Team">{item.team}</TableCell>
+                <TableCell data-label="Supervisee(s)">{item.supervisees.join(', ')}</TableCell>
+                <TableCell data-label="Supervisor">{item.supervisor}</TableCell>
+                <TableCell data-label="Record"><Badge appearance="tint" color={item.status === 'signed' ? 'success' : 'danger'}>{item.status === 'signed' ? 'Signed' : 'Signed with disagreement'}{item.version > 1 ? ` (v${item.version})` : ''}</Badge></TableCell>
                 <TableCell>
                   <Button size="small" onClick={() => void read(item)} aria-label={`Read and grade the record of ${item.supervisees.join(', ')}'s session on ${formatDay(item.sessionStart)}`}>
                     Read and grade

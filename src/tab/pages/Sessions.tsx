@@ -33,7 +33,7 @@ function MonthView({ relationshipId, month }: { relationshipId?: string; month?:
     const d = new Date(Date.UTC(y, m - 1 + n, 1));
     navigate('/sessions', { month: `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`, rel: relationshipId });
   };
-  if (error) return <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
+  if (error) return <MessageBar layout="multiline" intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
   if (!me) return <Spinner label="Loading sessions…" />;
   const inMonth = me.upcoming.filter((s) => (!relationshipId || s.relationshipId === relationshipId) && dayKeyFmt.format(new Date(s.start)).startsWith(current));
   const byDay = new Map<string, typeof inMonth>();
@@ -42,7 +42,7 @@ function MonthView({ relationshipId, month }: { relationshipId?: string; month?:
     byDay.set(k, [...(byDay.get(k) ?? []), s]);
   }
   return (
-    <section aria-labelledby="sessions-heading" style={{ display: 'grid', gap: 12 }}>
+    <section aria-labelledby="sessions-heading" style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Title2 as="h1" id="sessions-heading">Sessions</Title2>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center' }}>
         <Button onClick={() => shift(-1)} aria-label="Previous month">‹</Button>
@@ -129,12 +129,12 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
 
   if (!view && !error) return <Spinner label="Loading the session…" />;
   return (
-    <section aria-labelledby="session-heading" style={{ display: 'grid', gap: 12 }}>
+    <section aria-labelledby="session-heading" style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Link href={href('/sessions')}>All sessions</Link>
       <Title2 as="h1" id="session-heading">Supervision session</Title2>
       <div aria-live="polite">
-        {error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
-        {notice && <MessageBar intent="success" data-testid="session-notice"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
+        {error && <MessageBar layout="multiline" intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+        {notice && <MessageBar layout="multiline" intent="success" data-testid="session-notice"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
       </div>
       {view && (
         <>
