@@ -7,9 +7,12 @@
  *    (the same, plus claims and queueing), each ÷ the due engine alone on the same
  *    data (the baseline measured in this run).
  * 2. Dispatch: digests sent through the rate limiter at the configured Teams limit
- *    (PT_TEAMS_MAX_PER_SECOND, default 5/s) to a notifier that answers at once:
+ *    (PT_TEAMS_MAX_PER_SECOND, default 40/s) to a notifier that answers at once:
  *    achieved messages per second ÷ the configured limit (≤ 1.00 means the limit held),
  *    and the dispatcher's own overhead with the limiter set far above any real limit.
+ * 3. Relationship timelines (issue #16), on the same data: a wake-up cycle when 1 % of
+ *    relationships are due (goal < 200 ms), and the daily consistency sweep (goal < 5 s),
+ *    beside today's whole-organisation sweep above.
  * Counts and ratios, not assertions.
  */
 import fs from 'node:fs';
@@ -21,12 +24,17 @@ import { EmbeddedStore } from '../src/adapters/embedded/store';
 import { EmbeddedWorkQueue } from '../src/adapters/embedded/workQueue';
 import { loadConfig } from '../src/config/env';
 import { loadPolicies } from '../src/config/policies';
+import { TEAMS_DISPATCH_DEFAULT_PER_SECOND } from '../src/config/teamsLimits';
 import { dueObligations } from '../src/domain/due/dueEngine';
 import type { Relationship, Session, SupervisionRecord } from '../src/domain/model';
 import { createLogger } from '../src/logging';
 import type { AdaptiveCard, NotifierPort } from '../src/ports/notifier';
 import type { Services } from '../src/runtime/services';
 import { dispatchDigests, planDigests, RateLimiter, sweepReminders } from '../src/usecases/reminders';
+import { EmbeddedLedgerPruning } from '../src/adapters/embedded/ledgerPruning';
+import { EmbeddedTimeline } from '../src/adapters/embedded/timeline';
+import { EmbeddedUnitOfWork } from '../src/adapters/embedded/unitOfWork';
+import { consistencySweep, runWakeCycle } from '../src/usecases/timelines';
 import { random } from './random';
 
 const arg = (name: string, fallback: number) => {
@@ -34,7 +42,7 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const STAFF = arg('staff', 50_000);
-const RATE = arg('rate', Number(process.env.PT_TEAMS_MAX_PER_SECOND ?? 5));
+const RATE = arg('rate', Number(process.env.PT_TEAMS_MAX_PER_SECOND ?? TEAMS_DISPATCH_DEFAULT_PER_SECOND));
 const NOW = '2026-12-03T10:00:00.000Z';
 const DAY = 86_400_000;
 
@@ -112,6 +120,26 @@ async function main() {
   // Baseline: the due engine alone over the same data already in memory.
   const baseline = await timeIt(() => dueObligations({ now: NOW, policies, relationships, sessions, records, actions: [], agreements: [] }));
   const planned = await timeIt(() => planDigests(services));
+
+  // Timelines: every relationship asleep until tomorrow, then 1 % of them due now (spread over the organisation).
+  const timeline = new EmbeddedTimeline(db);
+  const tomorrow = new Date(Date.parse(NOW) + DAY).toISOString();
+  db.exec('BEGIN');
+  for (const r of relationships) await timeline.wake(r.id, tomorrow, 'due', NOW);
+  db.exec('COMMIT');
+  const dueCount = Math.max(1, Math.round(relationships.length / 100));
+  const step = Math.floor(relationships.length / dueCount);
+  for (let i = 0; i < dueCount; i++) await timeline.wake(relationships[i * step]!.id, NOW, 'due', NOW);
+  const timed = { ...services, timeline, pruning: new EmbeddedLedgerPruning(db), unitOfWork: new EmbeddedUnitOfWork(db) };
+  const cycle = await timeIt(() => runWakeCycle(timed, timeline, 'bench', dueCount));
+  const woke = cycle.r as Awaited<ReturnType<typeof runWakeCycle>>;
+  // The first sweep also records the policy set (and so wakes everyone once); the daily one that follows is measured.
+  await consistencySweep(timed, timeline);
+  db.prepare('UPDATE timeline SET at = ?').run(tomorrow);
+  const consistency = await timeIt(() => consistencySweep(timed, timeline));
+  const report = consistency.r as Awaited<ReturnType<typeof consistencySweep>>;
+  // Undo the cycle's claims and queued digests, so today's sweep below does the whole day's work as it would.
+  db.exec("DELETE FROM ledger WHERE kind IN ('reminder','digest-day'); DELETE FROM outbox WHERE kind = 'digest'; DELETE FROM audit_log");
   const swept = await timeIt(() => sweepReminders(services));
   const plan = planned.r as Awaited<ReturnType<typeof planDigests>>;
   const digests = (swept.r as Awaited<ReturnType<typeof sweepReminders>>).digests.length;
@@ -141,6 +169,10 @@ async function main() {
       line('planDigests (read store, judge, who to tell)', planned.ms, baseline.ms),
       line('sweepReminders (+ ledger claims, queue)', swept.ms, baseline.ms),
       `obligations judged: ${plan.obligations.toLocaleString('en-GB')}; digests queued: ${digests.toLocaleString('en-GB')} (${(swept.ms / Math.max(1, STAFF) * 1000).toFixed(1)} µs per staff member)`,
+      '',
+      `Relationship timelines (the same data; today's design is the sweep above, every job run):`,
+      `${'wake-up cycle, 1 % due'.padEnd(46)} ${cycle.ms.toFixed(0).padStart(7)} ms   (goal < 200 ms) ${woke.woken.toLocaleString('en-GB')} relationships judged, ${woke.digests} digests queued, ${woke.failed.length} failed; ${(swept.ms / cycle.ms).toFixed(0)}× faster than sweepReminders`,
+      `${'daily consistency sweep'.padEnd(46)} ${consistency.ms.toFixed(0).padStart(7)} ms   (goal < 5 s) ${report.relationships.toLocaleString('en-GB')} relationships checked; fixed: ${report.missing} missing, ${report.lost} lost, ${report.orphaned} orphaned; pruned ${Object.values(report.pruned).reduce((a, b) => a + b, 0)} ledger entries`,
       '',
       `Dispatch at the configured Teams limit of ${RATE}/s: ${SAMPLE} digests in ${(limited.ms / 1000).toFixed(2)} s (a burst of ${RATE}, then ${achieved.toFixed(2)}/s) = ${(achieved / RATE).toFixed(2)}× the limit`,
       `Dispatcher overhead with no limit: ${unlimitedSent.toLocaleString('en-GB')} digests in ${(rest.ms / 1000).toFixed(2)} s = ${(unlimitedSent / (rest.ms / 1000)).toFixed(0)}/s (${((rest.ms / Math.max(1, unlimitedSent)) * 1000).toFixed(0)} µs each)`,

@@ -4,7 +4,7 @@
  * proactively later. Handlers log ids only: never message text.
  */
 import type { App } from '@microsoft/teams.apps';
-import type { Activity } from '@microsoft/teams.api';
+import { stripMentionsText, type Activity } from '@microsoft/teams.api';
 import type { Services } from '../runtime/services';
 import type { NotifyContext } from '../usecases/rebooking';
 import { meetingEnded } from '../usecases/records';
@@ -61,7 +61,8 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
 
   app.on('message', async ({ activity, send }) => {
     const firstContact = await remember(activity);
-    const command = (activity.text ?? '').trim().toLowerCase();
+    // In a group chat or channel Teams puts "<at>Protected Time</at>" in front: strip the bot's own mention.
+    const command = (stripMentionsText(activity, { accountId: activity.recipient?.id }) ?? '').trim().toLowerCase();
     log.info({ event: 'bot.message', command: command === 'help' ? 'help' : 'other', firstContact }, 'message received');
     const person = command === 'help' ? undefined : await personFor(activity);
     const reply = person ? await replyToCommand(services, notify, person, command) : undefined;

@@ -60,7 +60,8 @@ export class CardActionRouter {
         return { card: errorCard(message), ok: false, keepCard: { status: 400, message } };
       }
       base.services.log.error({ event: 'card-action.failed', verb, err: err instanceof Error ? err.message : String(err) }, 'card action failed');
-      const message = 'Something went wrong. Nothing was changed; please try again.';
+      // An unexpected failure may come after a change was saved: say only what is known.
+      const message = 'Something went wrong. Open Protected Time to see whether your change was saved before you try again.';
       return { card: errorCard(message), ok: false, keepCard: { status: 500, message } };
     }
   }

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { loadConfig } from '../config/env';
 import { loadPolicies } from '../config/policies';
 import { dueObligations } from '../domain/due/dueEngine';
+import { externalSupervisionReport } from '../domain/due/governorsReport';
 import { InputProblem } from '../domain/planning/inputChecks';
 import { plan } from '../domain/planning/planner';
 import { rebook, urgentSlot } from '../domain/planning/rebooker';
@@ -163,12 +164,14 @@ function runDue(s: DueScenario, io: CliIO): DueOutput {
       throw new CliFailure(`relationships[${i}].staffGroupId: no staff group "${r.staffGroupId}" in policy "${r.policyId}" (it has: ${pack.staffGroups.map((g) => g.id).join(', ')})`);
     }
   });
-  const obligations = dueObligations(dueInputFromScenario(s, policies));
+  const input = dueInputFromScenario(s, policies);
+  const obligations = dueObligations(input);
   const count = (state: string) => obligations.filter((o) => o.state === state).length;
   return {
     now: new Date(Date.parse(s.now)).toISOString(),
     counts: { total: obligations.length, overdue: count('overdue'), 'due-soon': count('due-soon'), upcoming: count('upcoming') },
     obligations,
+    externalSupervision: externalSupervisionReport(input),
   };
 }
 

@@ -7,6 +7,7 @@
  * directory) or carries one inline (`policy`).
  */
 import { z } from 'zod';
+import type { ExternalSupervisionEntry } from '../domain/due/governorsReport';
 import { OBLIGATION_KINDS, OBLIGATION_STATES, type DueInput, type Obligation } from '../domain/due/types';
 import type { Agreement, Relationship, SupervisionRecord } from '../domain/model';
 import type { PlanResult, RebookResult } from '../domain/planning/types';
@@ -26,6 +27,8 @@ const LocalDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine((s) => Number.isFinite(Date.parse(`${s}T00:00:00Z`)), 'is not a real date');
 const TimeZone = z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London');
+
+const RampStepSchema = z.object({ interval: IsoDuration, until: LocalDate.describe('last day of this step, inclusive') });
 
 export const IntervalSchema = z
   .object({ start: Instant, end: Instant })
@@ -58,7 +61,8 @@ export const PlanScenario = z
     start: Instant,
     horizonMonths: z.number().int().min(1).max(12).optional(),
     durationMinutes: z.number().int().positive().optional(),
-    override: z.object({ interval: IsoDuration, until: LocalDate }).optional(),
+    override: z.object({ interval: IsoDuration, until: LocalDate, then: z.array(RampStepSchema).optional() }).optional(),
+    rampFrom: LocalDate.optional().describe("start in post of a new member of staff: the staff group's ramp (staffGroups[].ramp) applies from it, unless override is given"),
     preferences: z.object({ weekdays: z.array(Weekday).optional(), times: z.array(LocalTime).optional() }).optional(),
     maxProposals: z.number().int().min(1).max(50).optional(),
   })
@@ -106,7 +110,15 @@ export const RelationshipSchema = z.object({
   policyId: z.string().min(1),
   staffGroupId: z.string().min(1),
   startedOn: LocalDate,
-  override: z.object({ interval: IsoDuration, until: LocalDate, reason: z.enum(['new-starter', 'newly-qualified', 'new-to-post']).default('new-starter') }).optional(),
+  override: z
+    .object({
+      interval: IsoDuration,
+      until: LocalDate,
+      then: z.array(RampStepSchema).optional().describe('further ramp steps, in order, each until its own date (weekly, then fortnightly, ...)'),
+      reason: z.enum(['new-starter', 'newly-qualified', 'new-to-post']).default('new-starter'),
+    })
+    .optional(),
+  unit: z.string().min(1).optional().describe('the school (or other unit) of the relationship, for requirements counted per school'),
   active: z.boolean().default(true),
 });
 
@@ -122,6 +134,7 @@ export const SessionSchema = z
     calendarEventId: z.string().optional(),
     occurrenceStart: Instant.optional(),
     replacesSessionId: z.string().optional(),
+    cancelledAt: Instant.optional().describe('when a cancelled or missed session was found cancelled; the rebook obligation runs from it (default: the session start)'),
   })
   .refine((s) => Date.parse(s.end) > Date.parse(s.start), { message: 'must be after start', path: ['end'] });
 
@@ -178,7 +191,18 @@ export const DueScenario = z.object({
   records: z.array(RecordSchema).default([]),
   actions: z.array(ActionSchema).default([]),
   agreements: z.array(AgreementSchema).default([]),
-  externalVisits: z.array(z.object({ relationshipId: z.string().min(1), at: Instant })).default([]),
+  externalVisits: z
+    .array(
+      z
+        .object({
+          relationshipId: z.string().min(1).optional(),
+          unit: z.string().min(1).optional().describe('the school visited (a relationship unit), instead of a relationship'),
+          at: Instant,
+          by: z.string().min(1).optional().describe('who supervised (for the governors\' report)'),
+        })
+        .refine((v) => (v.relationshipId === undefined) !== (v.unit === undefined), { message: 'give either relationshipId or unit (exactly one)', path: ['relationshipId'] }),
+    )
+    .default([]),
 });
 export type DueScenario = z.infer<typeof DueScenario>;
 
@@ -212,7 +236,12 @@ export const PlanProposalSchema = z.object({
   occurrences: z.array(z.object({ start: z.string(), end: z.string(), patternStart: z.string(), moved: z.object({ reason: z.string() }).optional() })),
   movedCount: z.number(),
   score: z.number(),
-  maxGapDays: z.number(),
+  maxGapDays: z.number().describe('longest gap between consecutive sessions, in local calendar days'),
+  gapFromStartDays: z.number().describe('local calendar days from the plan start date to the first session'),
+  hardMaximum: z
+    .object({ duration: z.string(), longestAllowedGapDays: z.number() })
+    .optional()
+    .describe("the staff group's hard maximum, which no gap (the first counted from the start date) exceeds, in local calendar days"),
   segments: z.array(z.object({ rrule: z.string(), firstStart: z.string() })),
   skipped: z.array(z.object({ patternStart: z.string(), reason: z.string() })),
 });
@@ -228,9 +257,14 @@ export const PlanResultSchema = z.union([
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 
+const RebookByOut = z
+  .object({ dueAt: z.string(), deadline: z.enum(['next-working-day', 'window']) })
+  .optional()
+  .describe('by when the rebooking is owed: close of business on the next working day where the policy says "rebooked immediately" (rebooking.rebookBy), else the end of the rebook window; absent for urgent slots');
+
 export const RebookResultSchema = z.union([
-  z.object({ outcome: z.literal('rebook'), slot: IntervalOut, alternatives: z.array(IntervalOut), window: IntervalOut, reason: z.string() }),
-  z.object({ outcome: z.literal('escalate'), reason: z.string(), window: IntervalOut, escalateTo: z.array(EscalationTarget) }),
+  z.object({ outcome: z.literal('rebook'), slot: IntervalOut, alternatives: z.array(IntervalOut), window: IntervalOut, reason: z.string(), rebookBy: RebookByOut }),
+  z.object({ outcome: z.literal('escalate'), reason: z.string(), window: IntervalOut, escalateTo: z.array(EscalationTarget), rebookBy: RebookByOut }),
 ]);
 
 export const ObligationSchema = z.object({
@@ -245,12 +279,39 @@ export const ObligationSchema = z.object({
   notify: z.array(EscalationTarget),
   explanation: z.string(),
   policyId: z.string(),
+  facts: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]))
+    .optional()
+    .describe('the facts behind the explanation as data: e.g. reviewOn/setBy (agreement-review), finding (agreement-check), cancelledAt/deadline (rebook-needed), school/year/visitDates (external-visits), term/held/planned (per-term), interval/rampStepUntil (supervision-due)'),
 });
+
+const ExternalSupervisionYearSchema = z.object({
+  year: z.string(),
+  start: z.string(),
+  end: z.string(),
+  required: z.number(),
+  held: z.number(),
+  met: z.boolean(),
+  visits: z.array(z.object({ date: z.string(), by: z.string().optional() })),
+});
+
+export const ExternalSupervisionSchema = z
+  .object({
+    policyId: z.string(),
+    staffGroupId: z.string(),
+    school: z.string().describe('the relationship unit, or the relationship id where the policy counts per relationship'),
+    countedPer: z.enum(['relationship', 'school']),
+    relationshipIds: z.array(z.string()),
+    supervisorIds: z.array(z.string()),
+    years: z.array(ExternalSupervisionYearSchema).describe('the current year, then the previous one (when an arrangement had begun by its end)'),
+  })
+  .describe("a governors' report of external supervision: when it took place, by whom, against the minimum (Lingfield L90)");
 
 export const DueOutputSchema = z.object({
   now: z.string(),
   counts: z.object({ total: z.number(), overdue: z.number(), 'due-soon': z.number(), upcoming: z.number() }),
   obligations: z.array(ObligationSchema),
+  externalSupervision: z.array(ExternalSupervisionSchema).describe('for policies with an external-visits requirement; empty otherwise'),
 });
 export type DueOutput = z.infer<typeof DueOutputSchema>;
 
@@ -259,6 +320,7 @@ type Assignable<A extends B, B> = A;
 export type PlanResultFitsSchema = Assignable<PlanResult, z.infer<typeof PlanResultSchema>>;
 export type RebookResultFitsSchema = Assignable<RebookResult, z.infer<typeof RebookResultSchema>>;
 export type ObligationFitsSchema = Assignable<Obligation, z.infer<typeof ObligationSchema>>;
+export type ExternalSupervisionFitsSchema = Assignable<ExternalSupervisionEntry, z.infer<typeof ExternalSupervisionSchema>>;
 
 /** Input and output JSON Schemas of each command, for `pt schema`. */
 export function engineJsonSchemas(which: 'plan' | 'rebook' | 'due'): { input: unknown; output: unknown } {

@@ -59,8 +59,8 @@ export function registerProvisionCommand(program: Command, io: CliIO, deps: Prov
         progress(`note: --site ${opts.site} is not SHAREPOINT_SITE_URL (${env.SHAREPOINT_SITE_URL}); the app uses SHAREPOINT_SITE_URL`);
       }
       const http = new GraphHttp({
-        token: (deps.tokenSource ?? ((e: TenantEnv) => msalTokenSource(appCredential(e))))(env),
-        ...(deps.graphBaseUrl ? { baseUrl: deps.graphBaseUrl } : {}),
+        token: (deps.tokenSource ?? ((e: TenantEnv) => msalTokenSource(appCredential(e), { authorityHost: e.PT_LOGIN_BASE_URL })))(env),
+        baseUrl: deps.graphBaseUrl ?? env.PT_GRAPH_BASE_URL,
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
         ...(deps.baseDelayMs !== undefined ? { baseDelayMs: deps.baseDelayMs } : {}),
       });

@@ -16,6 +16,7 @@ import { registerEngineCommands } from './engineCommands';
 import { registerSweepCommand } from './sweepCommand';
 import { registerProvisionCommand } from './provisionCommand';
 import { registerDoctorCommand } from './doctorCommand';
+import { registerInspectionCommands } from './inspectionCommands';
 
 export interface CliIO {
   out: (s: string) => void;
@@ -93,6 +94,7 @@ export function buildCli(io: CliIO): Command {
   registerEngineCommands(program, io);
   registerSweepCommand(program, io);
   registerProvisionCommand(program, io);
+  registerInspectionCommands(program, io);
   return program;
 }
 

@@ -6,16 +6,20 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { PLAYGROUND_PEOPLE } from '../runtime/playgroundConfig';
+import { azureStorageEnv } from './azureStorageEnv';
+import { TEAMS_APP_TENANT_LIMIT_PER_SECOND, TEAMS_DISPATCH_DEFAULT_PER_SECOND } from './teamsLimits';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' }).transform((u) => u.replace(/\/+$/, ''));
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 
 const common = {
   PT_PORT: port.default(3978),
-  PT_HOST: z.string().default('0.0.0.0'),
+  /** Address to listen on. Local mode: loopback unless PT_LOCAL_ALLOW_NETWORK=true; tenant mode: all interfaces. */
+  PT_HOST: z.string().min(1).max(255).optional(),
   /** Base URL users' browsers reach this server on (the tab and links in cards). */
   PT_PUBLIC_URL: z.url().optional(),
   PT_DATA_DIR: z.string().min(1).default('.data'),
@@ -25,8 +29,10 @@ const common = {
   PT_SEED: bool.default(true),
   /** How often background jobs run, in seconds. */
   PT_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  /** Proactive Teams messages per second the dispatcher allows itself (kept under Teams' bot limits). */
-  PT_TEAMS_MAX_PER_SECOND: z.coerce.number().min(0.1).max(50).default(5),
+  /** Scales every per-person request limit (src/server/rateLimit.ts); e.g. 2 doubles them. */
+  PT_RATE_LIMIT_MULTIPLIER: z.coerce.number().min(0.1).max(10_000).default(1),
+  /** Proactive Teams messages per second the dispatcher allows itself, across all instances (src/config/teamsLimits.ts). */
+  PT_TEAMS_MAX_PER_SECOND: z.coerce.number().min(0.1).max(TEAMS_APP_TENANT_LIMIT_PER_SECOND).default(TEAMS_DISPATCH_DEFAULT_PER_SECOND),
   /**
    * Tenant mode: how often, in minutes, one instance reconciles every active relationship
    * (the full sweep that catches whatever change detection missed). Between sweeps the
@@ -52,6 +58,11 @@ const localSchema = z.object({
     }),
   /** Allow the test clock API (local mode only; never in a tenant). */
   PT_TEST_CLOCK: bool.default(true),
+  /**
+   * Local mode trusts a header for identity and leaves /api/dev and /api/messages open, so it
+   * listens on loopback only. Set this to listen on another address (PT_HOST) anyway.
+   */
+  PT_LOCAL_ALLOW_NETWORK: bool.default(false),
 });
 
 const tenantSchema = z.object({
@@ -76,6 +87,27 @@ const tenantSchema = z.object({
   PEOPLE_GROUP_ID: guid,
   /** Teams app id from the manifest (for deep links to the tab). */
   TEAMS_APP_ID: guid,
+  /**
+   * Where Microsoft's services are. The defaults are the public cloud; a sovereign cloud or the
+   * Microsoft 365 simulator (`npm run start:tenant-sim`, tests/support/m365sim) sets its own.
+   */
+  PT_GRAPH_BASE_URL: httpsUrl.default('https://graph.microsoft.com/v1.0'),
+  /** Entra ID's login host: app-only tokens come from `<this>/<TENANT_ID>`, the tab's signing keys from its discovery keys. */
+  PT_LOGIN_BASE_URL: httpsUrl.default('https://login.microsoftonline.com'),
+  /** Bot Framework service URL for conversations the app starts itself (people who never opened the bot). */
+  PT_BOT_SERVICE_URL: httpsUrl.default('https://smba.trafficmanager.net/teams'),
+  /** OpenID metadata of the Bot Framework token issuer; its signing keys sit beside it (/keys). */
+  PT_BOT_OPENID_METADATA_URL: httpsUrl.default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  /** The issuer (iss) of the tokens the Bot Framework connector sends to /api/messages. */
+  PT_BOT_TOKEN_ISSUER: httpsUrl.default('https://api.botframework.com'),
+  /** Hosts an activity's serviceUrl may name: Teams' own (commercial, GCC, GCC High, DoD). */
+  PT_BOT_SERVICE_URL_HOSTS: z
+    .string()
+    .default('smba.trafficmanager.net,smba.infra.gcc.teams.microsoft.com,smba.infra.gov.teams.microsoft.us,smba.infra.dod.teams.microsoft.us')
+    .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+    .refine((hosts) => hosts.length > 0 && hosts.every((h) => /^[a-z0-9.-]+$/.test(h)), { message: 'must be a comma-separated list of host names' }),
+  /** Durable work on Azure Storage when set (src/config/azureStorageEnv.ts). */
+  ...azureStorageEnv,
 });
 
 const envSchema = z
@@ -83,6 +115,13 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (env.PT_MODE === 'tenant' && !env.CLIENT_SECRET && !env.CLIENT_CERTIFICATE_PATH) {
       ctx.addIssue({ code: 'custom', path: ['CLIENT_SECRET'], message: 'set CLIENT_SECRET or CLIENT_CERTIFICATE_PATH (with CLIENT_CERTIFICATE_THUMBPRINT)' });
+    }
+    if (env.PT_MODE === 'local' && env.PT_HOST !== undefined && !isLoopback(env.PT_HOST) && !env.PT_LOCAL_ALLOW_NETWORK) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PT_HOST'],
+        message: 'local mode has no sign-in (identity comes from a header), so it listens on loopback only; set PT_LOCAL_ALLOW_NETWORK=true to listen on another address anyway',
+      });
     }
     if (env.PT_MODE === 'tenant' && env.CLIENT_CERTIFICATE_PATH && !env.CLIENT_CERTIFICATE_THUMBPRINT) {
       ctx.addIssue({ code: 'custom', path: ['CLIENT_CERTIFICATE_THUMBPRINT'], message: 'required with CLIENT_CERTIFICATE_PATH' });
@@ -129,15 +168,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     env,
     mode: env.PT_MODE,
     port: env.PT_PORT,
-    host: env.PT_HOST,
+    host: env.PT_HOST ?? (env.PT_MODE === 'local' ? '127.0.0.1' : '0.0.0.0'),
     publicUrl: (env.PT_PUBLIC_URL ?? `http://localhost:${env.PT_PORT}`).replace(/\/$/, ''),
     dataDir: path.resolve(cwd, env.PT_DATA_DIR),
     policyDir: path.resolve(cwd, env.PT_POLICY_DIR),
   };
 }
 
+/** True for an address only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
 function isSecretName(name: string): boolean {
-  return /SECRET|PASSWORD|KEY/i.test(name);
+  return /SECRET|PASSWORD|KEY|CONNECTION_STRING/i.test(name);
 }
 
 /** Empty strings count as unset, so `FOO= npm start` falls back to the default. */

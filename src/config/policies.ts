@@ -14,6 +14,9 @@ export class PolicyLoadError extends Error {
   }
 }
 
+/** Far above any real pack (the largest shipped one is under 20 kB); beyond it the file is not read. */
+export const MAX_PACK_BYTES = 8 * 1024 * 1024;
+
 export interface PolicyFileResult {
   file: string;
   result: ReturnType<typeof validatePack>;
@@ -23,7 +26,10 @@ export interface PolicyFileResult {
 export function readPolicyFile(file: string): PolicyFileResult {
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const size = fs.statSync(file).size;
+    if (size > MAX_PACK_BYTES) return { file, result: { ok: false, errors: [`(file): ${size.toLocaleString('en-GB')} bytes; a policy pack is at most ${MAX_PACK_BYTES.toLocaleString('en-GB')}`] } };
+    // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse does not accept one.
+    json = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { file, result: { ok: false, errors: [`(file): ${message}`] } };

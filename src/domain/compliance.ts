@@ -20,7 +20,8 @@
  * working week, bank-holiday region and zone), exactly as the due engine does.
  */
 import { DateTime, Duration } from 'luxon';
-import { dueObligations } from './due/dueEngine';
+import { reviewDue } from './agreements';
+import { dueObligations, type Obligation } from './due/dueEngine';
 import type { ExternalVisit } from './due/types';
 import type { ActionItem, Agreement, Person, Relationship, Session, SupervisionRecord } from './model';
 import type { PolicyPack } from './policy/schema';
@@ -74,11 +75,22 @@ export const FIGURES = [
     definition:
       'Sessions the plan required in the period: booked (not urgent, not rebooked) sessions whose original time fell in the period and has passed, whatever became of them. A cancelled session that was rebooked is due once; its replacement is not due again.',
   },
-  { key: 'held', label: 'Held', definition: 'Sessions held in the period (planned, urgent or rebooked), by the time they were held.' },
+  {
+    key: 'held',
+    label: 'Held',
+    definition:
+      'Sessions held in the period (planned, urgent or rebooked), by the time they were held. Held means confirmed: its record was submitted (at any version) or attendance was recorded when the meeting ended. A session whose end time merely passed is not held but unconfirmed.',
+  },
+  {
+    key: 'unconfirmed',
+    label: 'Unconfirmed',
+    definition:
+      'Sessions in the period whose time has passed, not cancelled or missed, with nothing yet confirming they took place (no record submitted, no attendance recorded). Held + unconfirmed = every session whose time passed without being cancelled or missed.',
+  },
   { key: 'cancelled', label: 'Cancelled', definition: 'Sessions cancelled whose original time fell in the period.' },
   { key: 'rebooked', label: 'Rebooked', definition: 'Replacement sessions (rebooked after a cancellation or a missed session) whose time falls in the period, whatever has since happened to them.' },
   { key: 'missed', label: 'Missed', definition: 'Sessions that did not take place and were not cancelled beforehand, whose original time fell in the period.' },
-  { key: 'recordsDue', label: 'Records due', definition: 'Records owed for the sessions held in the period (one per held session).' },
+  { key: 'recordsDue', label: 'Records due', definition: 'Records owed for the sessions held or unconfirmed in the period (one per session).' },
   {
     key: 'recordsOnTime',
     label: 'Records on time',
@@ -94,7 +106,7 @@ export const FIGURES = [
     definition: "Arrangements whose written agreement is signed by everyone and whose review date is today or later (as at the report's date, not the period).",
   },
   { key: 'agreementsTotal', label: 'Agreements required', definition: 'Active arrangements whose policy requires a written supervision agreement.' },
-  { key: 'rolling12MonthHeld', label: 'Held in last 12 months', definition: "Sessions held in the 12 months up to the report's date (not the period)." },
+  { key: 'rolling12MonthHeld', label: 'Held in last 12 months', definition: "Sessions held (confirmed) in the 12 months up to the report's date (not the period)." },
   {
     key: 'rollingMinimumApplies',
     label: 'Rolling minimum applies',
@@ -148,6 +160,29 @@ export interface ComplianceInput {
   actions: ActionItem[];
   grades: QaGrade[];
   externalVisits?: ExternalVisit[];
+  /** Sessions whose attendance was recorded (a Teams meeting ended with both present): confirmed as held. */
+  attendedSessionIds?: readonly string[];
+  /** Also list the named items behind every figure (the drill-down); off for the plain report. */
+  withItems?: boolean;
+}
+
+/**
+ * One named thing behind a figure: the session, record, agreement, obligation
+ * or grade a count is made of. Names and dates only, never record content.
+ */
+export interface ComplianceItem {
+  figure: FigureKey;
+  relationshipId: string;
+  team: string;
+  kind: 'arrangement' | 'session' | 'record' | 'agreement' | 'obligation' | 'grade';
+  /** The session, record, agreement, obligation or grade id (the arrangement's id for arrangement items). */
+  id: string;
+  /** When (ISO instant or date), where the item has a time. */
+  at?: string;
+  supervisor: string;
+  supervisees: string[];
+  /** What it is, in words, without case detail. */
+  label: string;
 }
 
 export interface RelationshipFigures extends Figures {
@@ -176,6 +211,8 @@ export interface ComplianceReport {
   to: string;
   timeZone: string;
   team?: string;
+  /** Relationships left out because something stored for them could not be read (each reported, the rest counted). */
+  skipped?: { relationshipId: string; reason: string }[];
   /** Every team of the relationships the report may cover (before the team filter), sorted. */
   teamsAvailable: string[];
   /** Sorted by team name. */
@@ -184,6 +221,8 @@ export interface ComplianceReport {
   relationships: RelationshipFigures[];
   organisation: Figures;
   figures: { key: FigureKey; label: string; definition: string }[];
+  /** Only with `withItems`: the items behind each figure of each relationship row. */
+  items?: ComplianceItem[];
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -259,13 +298,9 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
-/** The review date of a signed agreement: as recorded, or its last signature plus the policy's review period. */
+/** The review date of a signed agreement: the earlier of its own and the policy's review period from signing (see reviewDue). */
 function reviewDate(a: Agreement, policy: PolicyPack | undefined, zone: string): string {
-  if (DATE_RE.test(a.reviewOn)) return a.reviewOn;
-  const lastSigned = a.signatures.reduce((m, s) => Math.max(m, Date.parse(s.at)), Date.parse(a.createdAt));
-  return DateTime.fromMillis(lastSigned, { zone })
-    .plus(Duration.fromISO(policy?.agreements.reviewEvery ?? 'P1Y'))
-    .toISODate()!;
+  return reviewDue(a, policy?.agreements.reviewEvery ?? 'P1Y', policy?.timeZone ?? zone).date;
 }
 
 export function complianceReport(input: ComplianceInput): ComplianceReport {
@@ -290,6 +325,9 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
   const sessionsByRel = groupBy(input.sessions, (s) => s.relationshipId);
   const gradesByRel = groupBy(input.grades, (g) => g.relationshipId);
   const agreementsByRel = groupBy(input.agreements, (a) => a.relationshipId);
+  // Held means confirmed (see FIGURES): a record submitted at some version, or attendance recorded.
+  const confirmed = new Set<string>(input.attendedSessionIds ?? []);
+  for (const r of input.records) if (r.status !== 'draft' || r.submittedAt) confirmed.add(r.sessionId);
   // Per session: the current record (highest version) and the earliest completion of any version.
   const currentRecord = new Map<string, SupervisionRecord>();
   const firstCompleted = new Map<string, number>();
@@ -303,8 +341,13 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
     }
   }
 
+  // One bad item (an impossible stored date, a corrupt row) is reported and skipped; the report goes on.
+  const skipped = new Map<string, string>();
+  const skip = (relationshipId: string, reason: string) => void (skipped.has(relationshipId) || skipped.set(relationshipId, reason.slice(0, 200)));
+
   // Overdue obligations, from the due engine over the same history (current record versions only).
   const overdue = new Map<string, number>();
+  const overdueList: Obligation[] = [];
   for (const o of dueObligations({
     now: nowDt.toUTC().toISO()!,
     policies,
@@ -314,13 +357,20 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
     actions: input.actions,
     agreements: input.agreements,
     externalVisits: input.externalVisits,
+    onSkipped: (relationshipId, reason) => skip(relationshipId, reason),
   })) {
-    if (o.state === 'overdue') overdue.set(o.relationshipId, (overdue.get(o.relationshipId) ?? 0) + 1);
+    if (o.state !== 'overdue') continue;
+    overdue.set(o.relationshipId, (overdue.get(o.relationshipId) ?? 0) + 1);
+    if (input.withItems) overdueList.push(o);
   }
+  const overdueByRel = groupBy(overdueList, (o) => o.relationshipId);
+  const items: ComplianceItem[] = [];
 
   const teamsAvailable = new Set<string>();
   const rows: RelationshipFigures[] = [];
   for (const rel of input.relationships) {
+    if (skipped.has(rel.id)) continue;
+    try {
     const team = teamOf(rel, people);
     const sessions = sessionsByRel.get(rel.id) ?? [];
     const anyInPeriod = sessions.some((s) => inPeriod(Date.parse(s.occurrenceStart ?? s.start)) || inPeriod(Date.parse(s.start)));
@@ -332,52 +382,73 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
     const group = policy?.staffGroups.find((g) => g.id === rel.staffGroupId);
     const f = emptyFigures();
     f.relationships = 1;
+    const supervisor = nameOf(rel.supervisorId);
+    const supervisees = rel.superviseeIds.map(nameOf);
+    const note = (figure: FigureKey, kind: ComplianceItem['kind'], id: string, label: string, at?: string) => {
+      if (input.withItems) items.push({ figure, relationshipId: rel.id, team, kind, id, ...(at ? { at } : {}), supervisor, supervisees, label });
+    };
+    const count = (figure: FigureKey, kind: ComplianceItem['kind'], id: string, label: string, at?: string) => {
+      f[figure] += 1;
+      note(figure, kind, id, label, at);
+    };
+    const whenOf = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('ccc d LLL yyyy HH:mm');
+    note('relationships', 'arrangement', rel.id, `${rel.kind === 'group' ? 'Group' : 'Individual'} supervision of ${supervisees.join(', ')} by ${supervisor}${rel.active ? '' : ' (ended)'}`);
 
     for (const s of sessions) {
       const start = Date.parse(s.start);
       const original = Date.parse(s.occurrenceStart ?? s.start);
       if (!Number.isFinite(start) || !Number.isFinite(original)) continue;
+      const what = (words: string, ms = start) => `${s.kind === 'planned' ? 'Session' : s.kind === 'urgent' ? 'Urgent session' : 'Rebooked session'} on ${whenOf(ms)}: ${words}`;
       // Due: what the plan asked for (booked sessions), once their original time has come.
-      if (s.kind === 'planned' && inPeriod(original) && original <= now) f.sessionsDue += 1;
-      if (s.status === 'cancelled' && inPeriod(original)) f.cancelled += 1;
-      if (s.status === 'missed' && inPeriod(original)) f.missed += 1;
-      if (s.kind === 'rebooked' && inPeriod(start)) f.rebooked += 1;
-      if (s.status !== 'held') continue;
-      if (start > twelveMonthsAgo && start <= now) f.rolling12MonthHeld += 1;
+      if (s.kind === 'planned' && inPeriod(original) && original <= now) count('sessionsDue', 'session', s.id, what(s.status === 'planned' && Date.parse(s.end) > now ? 'booked' : s.status, original), s.occurrenceStart ?? s.start);
+      if (s.status === 'cancelled' && inPeriod(original)) count('cancelled', 'session', s.id, what('cancelled', original), s.occurrenceStart ?? s.start);
+      if (s.status === 'missed' && inPeriod(original)) count('missed', 'session', s.id, what('missed', original), s.occurrenceStart ?? s.start);
+      if (s.kind === 'rebooked' && inPeriod(start)) count('rebooked', 'session', s.id, what(s.status), s.start);
+      // Took place as far as the calendar knows: marked held, or its end has passed while still booked.
+      const tookPlace = s.status === 'held' || (s.status === 'planned' && Date.parse(s.end) <= now);
+      if (!tookPlace) continue;
+      const isConfirmed = confirmed.has(s.id);
+      if (isConfirmed && start > twelveMonthsAgo && start <= now) count('rolling12MonthHeld', 'session', s.id, what('held'), s.start);
       if (!inPeriod(start)) continue;
-      f.held += 1;
-      // Records: one owed per held session.
-      f.recordsDue += 1;
+      if (isConfirmed) count('held', 'session', s.id, what('held'), s.start);
+      else count('unconfirmed', 'session', s.id, what('time passed, nothing recorded'), s.start);
+      // Records: one owed per session that took place.
+      const record = currentRecord.get(s.id);
+      const recordRef = record?.id ?? s.id;
+      const recordKind = record ? 'record' : 'session';
+      count('recordsDue', recordKind, recordRef, `Record of the session on ${whenOf(start)}: ${record ? record.status : 'not started'}`, s.start);
       const done = firstCompleted.get(s.id);
       const deadline = policy ? calendarOf(policy).workingDayDeadline(Date.parse(s.end), policy.records.deadlineWorkingDays) : Number.POSITIVE_INFINITY;
       if (done !== undefined) {
-        if (done <= deadline) f.recordsOnTime += 1;
-        else f.recordsLate += 1;
+        if (done <= deadline) count('recordsOnTime', recordKind, recordRef, `Record of the session on ${whenOf(start)}: signed ${whenOf(done)}`, new Date(done).toISOString());
+        else count('recordsLate', recordKind, recordRef, `Record of the session on ${whenOf(start)}: signed ${whenOf(done)}, after the deadline ${whenOf(deadline)}`, new Date(done).toISOString());
       } else {
-        f.recordsOutstanding += 1;
-        if (now > deadline) f.recordsOverdue += 1;
+        count('recordsOutstanding', recordKind, recordRef, `Record of the session on ${whenOf(start)}: ${record ? record.status : 'not started'}`, s.start);
+        if (now > deadline) count('recordsOverdue', recordKind, recordRef, `Record of the session on ${whenOf(start)}: overdue since ${whenOf(deadline)}`, new Date(deadline).toISOString());
       }
     }
 
     let rollingMinimum: RelationshipFigures['rollingMinimum'];
     if (rel.active) {
       if (policy?.agreements.required) {
-        f.agreementsTotal = 1;
         const today = nowDt.setZone(policy.timeZone).toISODate()!;
         const signed = (agreementsByRel.get(rel.id) ?? []).filter((a) => a.status === 'signed');
-        const latest = signed.map((a) => reviewDate(a, policy, policy.timeZone)).sort().at(-1);
-        if (latest !== undefined && latest >= today) f.agreementsInDate = 1;
+        const latestAgreement = signed.map((a) => ({ a, review: reviewDate(a, policy, policy.timeZone) })).sort((x, y) => x.review.localeCompare(y.review)).at(-1);
+        const agreementRef = latestAgreement?.a.id ?? rel.id;
+        count('agreementsTotal', latestAgreement ? 'agreement' : 'arrangement', agreementRef, latestAgreement ? `Agreement signed, review by ${latestAgreement.review}` : 'No signed agreement', latestAgreement?.review);
+        if (latestAgreement !== undefined && latestAgreement.review >= today) count('agreementsInDate', 'agreement', agreementRef, `Agreement signed, review by ${latestAgreement.review}`, latestAgreement.review);
       }
       const minimum = group?.requirements.find((r) => r.kind === 'rolling-minimum');
       if (minimum && minimum.kind === 'rolling-minimum') {
         const windowStart = DateTime.fromMillis(now, { zone: policy!.timeZone }).minus(Duration.fromISO(minimum.window)).toMillis();
-        const held = sessions.filter((s) => s.status === 'held' && Date.parse(s.start) > windowStart && Date.parse(s.start) <= now).length;
+        const held = sessions.filter((s) => s.status === 'held' && confirmed.has(s.id) && Date.parse(s.start) > windowStart && Date.parse(s.start) <= now).length;
         rollingMinimum = { count: minimum.count, window: minimum.window, held };
-        f.rollingMinimumApplies = 1;
-        if (held >= minimum.count) f.rollingMinimumMet = 1;
+        count('rollingMinimumApplies', 'arrangement', rel.id, `Needs ${minimum.count} sessions in ${minimum.window}; ${held} held`);
+        if (held >= minimum.count) count('rollingMinimumMet', 'arrangement', rel.id, `Needs ${minimum.count} sessions in ${minimum.window}; ${held} held`);
       }
     }
     f.overdueObligations = overdue.get(rel.id) ?? 0;
+    for (const o of overdueByRel.get(rel.id) ?? []) note('overdueObligations', 'obligation', o.id, o.explanation, o.dueAt);
 
     // QA: each auditor's latest grade of each record, given in the period.
     const latestGrade = new Map<string, QaGrade>();
@@ -386,7 +457,9 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
       const prev = latestGrade.get(key);
       if (!prev || g.at > prev.at || (g.at === prev.at && g.id > prev.id)) latestGrade.set(key, g);
     }
-    for (const g of latestGrade.values()) if (inPeriod(Date.parse(g.at)) && QA_FIGURE[g.category]) f[QA_FIGURE[g.category]] += 1;
+    for (const g of latestGrade.values()) {
+      if (inPeriod(Date.parse(g.at)) && QA_FIGURE[g.category]) count(QA_FIGURE[g.category], 'grade', g.id, `Record ${g.recordId} graded ${QA_CATEGORY_INFO[g.category].name} by ${nameOf(g.auditorId)}`, g.at);
+    }
 
     rows.push({
       ...f,
@@ -395,14 +468,17 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
       kind: rel.kind,
       active: rel.active,
       supervisorId: rel.supervisorId,
-      supervisor: nameOf(rel.supervisorId),
+      supervisor,
       superviseeIds: [...rel.superviseeIds],
-      supervisees: rel.superviseeIds.map(nameOf),
+      supervisees,
       policyId: rel.policyId,
       policy: policy?.name ?? rel.policyId,
       staffGroupId: rel.staffGroupId,
       ...(rollingMinimum ? { rollingMinimum } : {}),
     });
+    } catch (err) {
+      skip(rel.id, err instanceof Error ? err.message : String(err));
+    }
   }
 
   rows.sort((a, b) => a.team.localeCompare(b.team) || a.supervisees.join(', ').localeCompare(b.supervisees.join(', ')) || a.relationshipId.localeCompare(b.relationshipId));
@@ -425,6 +501,8 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
     relationships: rows,
     organisation,
     figures: FIGURES.map((f) => ({ key: f.key, label: f.label, definition: f.definition })),
+    ...(input.withItems ? { items } : {}),
+    ...(skipped.size ? { skipped: [...skipped].map(([relationshipId, reason]) => ({ relationshipId, reason })) } : {}),
   };
 }
 

@@ -33,8 +33,13 @@ export interface Relationship {
   staffGroupId: string;
   /** YYYY-MM-DD */
   startedOn: string;
-  /** A time-limited override (new starter / ASYE ramp): interval until a date. */
-  override?: { interval: string; until: string; reason: 'new-starter' | 'newly-qualified' | 'new-to-post' };
+  /**
+   * A time-limited override (new starter / ASYE ramp): interval until a date (inclusive),
+   * then optionally further steps, each until its own date, before the group's cadence (see ramp.ts).
+   */
+  override?: { interval: string; until: string; then?: { interval: string; until: string }[]; reason: 'new-starter' | 'newly-qualified' | 'new-to-post' };
+  /** The school (or other unit) the supervision belongs to, for requirements a policy counts per school (Lingfield). */
+  unit?: string;
   active: boolean;
 }
 
@@ -54,6 +59,8 @@ export interface Session {
   occurrenceStart?: string;
   /** When this session replaces a cancelled one. */
   replacesSessionId?: string;
+  /** When it was found cancelled (or missed): the rebook obligation runs from here ("rebooked immediately"). */
+  cancelledAt?: string;
 }
 
 export interface Series {

@@ -9,10 +9,14 @@ import type { WorkQueue } from '../ports/workQueue';
 import type { Services } from '../runtime/services';
 import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
-import { startRecordsForHeldSessions } from '../usecases/records';
+import { deliverRecordMessages, startRecordsForHeldSessions } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
+import { TimelineDriver } from '../usecases/timelines';
 import { EmbeddedChangeFeed } from './calendarChanges';
 import type { Job } from './scheduler';
+import { peopleTeller } from '../bot/peopleNotices';
+import { noticeDirectoryChanges } from '../usecases/directoryChanges';
+import { runCovers } from '../usecases/handover';
 
 export const WORKER_ID = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -22,6 +26,9 @@ export const SWEEP_LEASE_KEY = 'job:reconcile-sweep';
 /** The work-queue lease under which one instance maintains the Graph subscriptions, at most hourly. */
 export const SUBSCRIPTIONS_LEASE_KEY = 'job:graph-subscriptions';
 export const SUBSCRIPTIONS_EVERY_MS = 60 * MINUTE_MS;
+/** The work-queue lease under which one instance reads Graph's directory changes (joiners, leavers, managers). */
+export const DIRECTORY_LEASE_KEY = 'job:directory-changes';
+export const DIRECTORY_EVERY_MS = 15 * MINUTE_MS;
 /** After a run that threw, try again this soon rather than a whole period later. */
 const RETRY_AFTER_FAILURE_MS = 5 * MINUTE_MS;
 /** While another instance holds a periodic lease, ask again at most this often. */
@@ -61,19 +68,40 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       await processRebooks(services, notify, workerId);
       // Sessions the reconciler found held get their record form.
       await startRecordsForHeldSessions(services, notify, workerId);
+      // Record messages a failed send left in the outbox.
+      await deliverRecordMessages(services, notify, workerId);
     },
   });
-  const limiter = new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
+  const tell = peopleTeller(notify);
+  // A tenant asks Graph for directory changes every DIRECTORY_EVERY_MS, one instance per period (two delta
+  // requests when nothing changed); locally the embedded directory is compared on every run.
+  const directory = services.directoryChanges;
+  const directoryPeriod = tenant ? new Periodic(services.work, DIRECTORY_LEASE_KEY, workerId, DIRECTORY_EVERY_MS, services.log) : undefined;
+  jobs.push({
+    name: 'people-changes',
+    async run(now) {
+      // Covers start and end on their dates; moves that failed are retried (both inside runCovers).
+      await runCovers(services, tell, workerId);
+      if (!directory) return;
+      if (directoryPeriod) await directoryPeriod.runIfDue(now, () => noticeDirectoryChanges(services, directory, tell));
+      else await noticeDirectoryChanges(services, directory, tell);
+    },
+  });
+  // Instances sharing Azure Storage share one Teams budget (services.sendBudget); one process keeps its own.
+  const limiter = services.sendBudget ?? new RateLimiter(services.config.env.PT_TEAMS_MAX_PER_SECOND);
+  const timelines = services.timeline ? new TimelineDriver(services, services.timeline, workerId) : undefined;
   jobs.push({
     name: 'reminders',
     async run() {
-      await sweepReminders(services);
+      // With relationship timelines, only the relationships that changed or fell due are judged; without, everyone.
+      if (timelines) await timelines.run();
+      else await sweepReminders(services);
       await dispatchDigests(services, notify, workerId, limiter);
     },
   });
   const graph = services.graph;
   if (tenant && graph) {
-    // Hourly is plenty: subscriptions last about three days and are renewed a day before they lapse;
+    // Hourly is plenty: subscriptions last about seven days and are renewed a day before they lapse;
     // the webhook renews or recreates at once when Graph asks. The lease keeps two instances from
     // creating the same person's subscription at once, and its expiry is the durable "next run" mark.
     const maintain = new Periodic(services.work, SUBSCRIPTIONS_LEASE_KEY, workerId, SUBSCRIPTIONS_EVERY_MS, services.log);

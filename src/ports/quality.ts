@@ -26,4 +26,6 @@ export interface QualityStore {
   saveGrade(grade: QaGrade): Promise<void>;
   /** Grades matching every given filter, oldest first. */
   listGrades(filter?: QaGradeFilter): Promise<QaGrade[]>;
+  /** Disposal of a record: its grades (and their comments) go with it. Returns how many were removed. */
+  deleteGradesForRecord(recordId: string): Promise<number>;
 }

@@ -22,6 +22,12 @@ export interface CardMessage {
   postedAt: string;
 }
 
+export interface DisposalCounts {
+  records: number;
+  versions: number;
+  actions: number;
+}
+
 export interface RecordStore {
   listRelationships(filter?: { personId?: string; activeOnly?: boolean }): Promise<Relationship[]>;
   getRelationship(id: string): Promise<Relationship | undefined>;
@@ -65,6 +71,14 @@ export interface RecordStore {
 
   saveConversationRef(ref: ConversationRef): Promise<void>;
   getConversationRef(aadObjectId: string): Promise<ConversationRef | undefined>;
+
+  /**
+   * Disposal at the end of retention (after review; never on its own): removes the record,
+   * every kept version of it and the actions agreed in it, leaving no copy in the store
+   * (SQLite overwrites the freed pages and checkpoints its log; SharePoint deletes the list
+   * items, which takes their version history with them). Counts what was removed.
+   */
+  disposeRecord(recordId: string): Promise<DisposalCounts>;
 
   appendAudit(entry: AuditEntry): Promise<void>;
   listAudit(filter: { subjectId?: string; actorId?: string; limit?: number }): Promise<AuditEntry[]>;

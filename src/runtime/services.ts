@@ -26,6 +26,8 @@ import type { TokenSource } from '../adapters/graph/graphAuth';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { GraphCalendar, type GraphUserRef } from '../adapters/graph/graphCalendar';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
+import { MembershipGatedDirectory, PeopleGroupMembership } from '../adapters/graph/peopleGroupMembership';
+import { GraphDirectoryChangeFeed } from '../adapters/graph/graphDirectoryChanges';
 import { SharePointStore } from '../adapters/sharepoint/sharepointStore';
 import { SharePointWorkQueue } from '../adapters/sharepoint/sharepointWorkQueue';
 import { SharePointQualityStore } from '../adapters/sharepoint/sharepointQualityStore';
@@ -34,9 +36,23 @@ import { GraphChangeFeed } from '../adapters/graph/graphChangeFeed';
 import { GraphSubscriptionManager } from '../adapters/graph/subscriptions';
 import { EmbeddedChangeFeed } from '../jobs/calendarChanges';
 import type { CalendarChangeFeed } from '../ports/changeFeed';
+import type { DirectoryChangeFeed } from '../ports/directoryChanges';
+import { EmbeddedDirectoryChangeFeed } from '../adapters/embedded/directoryChangeFeed';
 import type { SubscriptionRegistry } from '../ports/subscriptions';
 import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
+import { GraphInbox } from '../server/routes/graphInbox';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
+import type { PlannerPort } from '../ports/planner';
+import { azureDurableWork } from './azureComposition';
+import type { AzureStorage } from '../adapters/azure/azureStorage';
+import type { LedgerPruning } from '../ports/ledger';
+import { EmbeddedLedgerPruning } from '../adapters/embedded/ledgerPruning';
+import { EmbeddedTimeline } from '../adapters/embedded/timeline';
+import { EmbeddedUnitOfWork } from '../adapters/embedded/unitOfWork';
+import type { UnitOfWork } from '../ports/unitOfWork';
+import type { Timeline } from '../ports/timeline';
+import { signalChanges } from '../usecases/timelines';
+import { AzureTokenBucket } from '../adapters/azure/azureTokenBucket';
 
 export interface Services {
   config: AppConfig;
@@ -47,6 +63,8 @@ export interface Services {
   directory: DirectoryPort;
   calendar: CalendarPort;
   work: WorkQueue;
+  /** Where planning runs (worker threads in the running app); absent: inline. */
+  planner?: PlannerPort;
   /** Quality-assurance grades (optional: a deployment without it reports no grades and refuses grading). */
   quality?: QualityStore;
   /**
@@ -68,6 +86,26 @@ export interface Services {
    * than a secret).
    */
   appToken?: AppTokenProvider;
+  /**
+   * Who joined or left the people group, and whose manager changed: the
+   * embedded directory's snapshot (local), Graph delta queries (tenant).
+   * Absent: directory changes go unnoticed.
+   */
+  directoryChanges?: DirectoryChangeFeed;
+  /**
+   * Relationship timelines (local mode: SQLite; tenant mode with Azure Storage):
+   * reminders judge only relationships that changed or fell due. Absent (tenant
+   * mode on SharePoint alone): the reminders job sweeps everyone.
+   */
+  timeline?: Timeline;
+  /** Groups a wake-up cycle's writes (embedded: one SQLite transaction); absent: each write on its own. */
+  unitOfWork?: UnitOfWork;
+  /** Deletes claims past their repeat period (absent where the ledger cannot delete: SharePoint lists). */
+  pruning?: LedgerPruning;
+  /** The Teams send budget shared by every instance (tenant mode with Azure Storage); absent: each process limits itself. */
+  sendBudget?: { take(): Promise<void> };
+  /** Tenant mode with PT_AZURE_STORAGE_CONNECTION_STRING: the account durable work lives in. */
+  azure?: AzureStorage;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
@@ -107,10 +145,15 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
   const adjustable = clock === systemClock && config.env.PT_MODE === 'local' && config.env.PT_TEST_CLOCK ? new AdjustableClock(store) : undefined;
   if (adjustable) clock = adjustable;
   const calendar = new EmbeddedCalendar(db, clock);
+  const timeline = new EmbeddedTimeline(db);
   return {
-    config, log, clock, policies, store, directory: store, calendar, work: new EmbeddedWorkQueue(db),
+    config, log, clock, policies, store: signalChanges(store, timeline, clock, log), directory: store, calendar, work: new EmbeddedWorkQueue(db),
+    timeline,
     quality: new EmbeddedQualityStore(db),
     changeFeed: new EmbeddedChangeFeed(db),
+    directoryChanges: new EmbeddedDirectoryChangeFeed(store),
+    pruning: new EmbeddedLedgerPruning(db),
+    unitOfWork: new EmbeddedUnitOfWork(db),
     embedded: { db, store, calendar, clock: adjustable },
     async close() {
       db.close();
@@ -130,21 +173,26 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   const token = deps.tokenSource ?? appToken!;
   const http = new GraphHttp({
     token,
-    ...(deps.graphBaseUrl ? { baseUrl: deps.graphBaseUrl } : {}),
+    baseUrl: deps.graphBaseUrl ?? env.PT_GRAPH_BASE_URL,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.graphBaseDelayMs !== undefined ? { baseDelayMs: deps.graphBaseDelayMs } : {}),
   });
   const site = { siteUrl: env.SHAREPOINT_SITE_URL };
-  const store = new SharePointStore({ http, site });
-  const work = new SharePointWorkQueue({ http, site });
-  const directory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
-  const addresses = new DirectoryAddresses(directory, deps.peopleCacheMs ?? 10 * 60_000);
+  // With an Azure Storage account, durable work lives there and SharePoint keeps what people own.
+  const azure = azureDurableWork(env);
+  const sharePointStore = new SharePointStore({ http, site });
+  const store = azure ? azure.wrap(sharePointStore) : sharePointStore;
+  const work = azure?.work ?? new SharePointWorkQueue({ http, site });
+  const entraDirectory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
+  // Sign-in and roles follow the people group (src/adapters/graph/peopleGroupMembership.ts).
+  const directory = new MembershipGatedDirectory(entraDirectory, new PeopleGroupMembership(http, env.PEOPLE_GROUP_ID));
+  const addresses = new DirectoryAddresses(entraDirectory, deps.peopleCacheMs ?? 10 * 60_000);
   const calendar = new GraphCalendar({ http, resolveUser: (personId) => addresses.user(personId), resolvePerson: (ref) => addresses.personId(ref) });
   const quality = new SharePointQualityStore({ http, site });
 
   // Change detection: subscriptions on the calendars in scope (the 'graph-subscriptions' job decides the
   // scope and keeps them), their webhook, and the feed that turns marks and delta rounds into changed people.
-  const registry = new SharePointSubscriptionRegistry({ http, site });
+  const registry = azure?.registry ?? new SharePointSubscriptionRegistry({ http, site });
   // Subscriptions and delta rounds name a mailbox by its Entra object id alone, which in a tenant is the
   // person id: no directory lookup per person (the hourly delta sweep of 2,000 people would otherwise cost
   // thousands of requests an hour). Someone without a mailbox fails at Graph, is logged, and is tried again.
@@ -159,7 +207,10 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     clock,
     log,
     onLifecycle: (subscriptionId, event, now) => subscriptions.handleLifecycle(subscriptionId, event, now),
+    // Answer Graph within its 3 s whatever SharePoint's latency: store locally, answer, then process.
+    inbox: new GraphInbox(path.join(config.dataDir, 'graph-inbox')),
   });
+  void notifications.recover().catch((err: unknown) => log.error({ event: 'graph-notifications', error: err instanceof Error ? err.message : String(err) }, 'could not read the notification inbox'));
   const changeFeed = new GraphChangeFeed({
     http,
     registry,
@@ -170,11 +221,21 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     maxSweepPerCall: 200,
     log,
   });
-  log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID }, 'tenant mode: Entra directory and Exchange calendars through Graph, records and work in SharePoint');
+  // Directory changes (joiners, leavers, new managers) by delta queries; their links kept beside the calendar cursors.
+  const directoryChanges = new GraphDirectoryChangeFeed({
+    http,
+    peopleGroupId: env.PEOPLE_GROUP_ID,
+    cursors: {
+      get: async (key) => (await registry.getDelta(key))?.deltaLink,
+      set: (key, deltaLink) => registry.saveDelta({ personId: key, deltaLink }),
+    },
+  });
+  log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID, durableWork: azure ? `Azure Storage (${azure.storage.prefix}*)` : 'SharePoint lists' }, 'tenant mode: Entra directory and Exchange calendars through Graph, records in SharePoint');
   return {
-    config, log, clock, policies, store, directory, calendar, work, quality, changeFeed,
+    config, log, clock, policies, store, directory, calendar, work, quality, changeFeed, directoryChanges,
     graph: { subscriptions, notifications, registry },
     ...(appToken ? { appToken } : {}),
+    ...(azure ? { azure: azure.storage, pruning: azure.pruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log), sendBudget: new AzureTokenBucket(azure.storage, { perSecond: env.PT_TEAMS_MAX_PER_SECOND }) } : {}),
     async close() {
       // Lifecycle actions started after answering Graph finish first; nothing else is held open
       // (HTTP connections close themselves, MSAL's cache is in memory).

@@ -3,12 +3,15 @@
  * tab, background jobs and, in local mode, the Agents Playground.
  */
 import http from 'node:http';
-import type { TokenProviderFn } from '@microsoft/teams.api';
+import express from 'express';
+import { PUBLIC, withOverrides, type TokenProviderFn } from '@microsoft/teams.api';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
-import type { AppConfig, TenantEnv } from '../config/env';
+import { isLoopback, type AppConfig, type TenantEnv } from '../config/env';
 import { registerBot } from '../bot/bot';
 import { Scheduler } from '../jobs/scheduler';
-import { createJobs } from '../jobs';
+import { createJobs, WORKER_ID } from '../jobs';
+import { peopleTeller } from '../bot/peopleNotices';
+import type { Teller } from '../usecases/transfer';
 import { CardActionRouter } from '../bot/cardActions';
 import { registerRebookActions } from '../bot/actions/rebook';
 import { registerRecordActions } from '../bot/actions/records';
@@ -22,6 +25,9 @@ import { PLAYGROUND_BOT_ID, startPlayground, type PlaygroundHandle } from './pla
 import { teamsLogger } from './teamsLogger';
 import { tabTokenOptions } from '../tenant/tabTokens';
 import { TeamsNotifier } from '../adapters/teams/notifier';
+import { botTokenOptions } from './botAuth';
+import { PlannerPool } from '../adapters/workers/plannerPool';
+import { connectorRetry } from '../adapters/teams/connectorRetry';
 
 /**
  * The Playground accepts any bearer token, but the Teams SDK decodes the one it
@@ -34,23 +40,27 @@ function localPlaygroundToken(): string {
 }
 
 /**
- * The bot's credentials in a tenant. With a client secret, the Teams SDK gets
- * its Bot Framework tokens itself (as it always has). With a certificate only,
- * the SDK cannot use it, so it is given a token provider over the same MSAL
- * client the Graph requests use (src/tenant/appToken.ts), which asks for
- * whatever scope the SDK names. The client's authority is TENANT_ID: the bot is
- * single-tenant, so the SDK's tenant argument is always that tenant.
+ * The bot's credentials in a tenant: one credential (secret or certificate),
+ * used the same way by the bot and by Graph. The Teams SDK is given a token
+ * provider over the same MSAL client the Graph requests use
+ * (src/tenant/appToken.ts), which asks for whatever scope the SDK names; the
+ * SDK never holds the secret itself. The client's authority is TENANT_ID: the
+ * bot is single-tenant, so the SDK's tenant argument is always that tenant.
+ * Only when no provider was built (tests that inject a token source) does a
+ * secret go to the SDK directly.
  */
 export function tenantBotCredentials(
-  env: Pick<TenantEnv, 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'TENANT_ID'>,
+  env: Pick<TenantEnv, 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'TENANT_ID'> & Partial<Pick<TenantEnv, 'PT_LOGIN_BASE_URL'>>,
   services: Pick<Services, 'appToken'>,
 ): { clientId: string; tenantId: string; clientSecret?: string; token?: TokenProviderFn } {
-  if (env.CLIENT_SECRET || !env.CLIENT_CERTIFICATE_PATH) return { clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, tenantId: env.TENANT_ID };
   const appToken = services.appToken;
+  if (!appToken && (env.CLIENT_SECRET || !env.CLIENT_CERTIFICATE_PATH)) return { clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, tenantId: env.TENANT_ID };
   if (!appToken) throw new Error('CLIENT_CERTIFICATE_PATH is set without CLIENT_SECRET, but no app token provider was built: the bot could not send messages');
   return {
     clientId: env.CLIENT_ID,
     tenantId: env.TENANT_ID,
+    // Empty, not absent: the SDK falls back to process.env.CLIENT_SECRET (and its own MSAL client) when this is undefined.
+    ...(env.CLIENT_SECRET ? { clientSecret: '' } : {}),
     token: (scope) => appToken.getToken(Array.isArray(scope) ? scope[0] : scope),
   };
 }
@@ -70,6 +80,9 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const log = opts.log ?? createLogger(config.env.PT_LOG_LEVEL);
   const startedAt = new Date();
   const services = await createServices(config, log, opts.clock);
+  // Planning runs on worker threads (when running the built app), so a burst of /plan requests does not stall the server.
+  const planner = PlannerPool.start();
+  if (planner) services.planner = planner;
   const env = config.env;
 
   if (env.PT_MODE === 'local' && env.PT_SEED && services.embedded) {
@@ -79,10 +92,18 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
 
   const tabUrl = `${config.publicUrl}/tab/`;
   let runJobs = async () => undefined as void;
+  // The Teams SDK registers /api/messages on its own app, mounted behind the bot guard and before the JSON error handler.
+  const botApp = express();
+  // The notifier needs the bot, which needs the HTTP app: people-change cards go through it once it exists.
+  let tell: Teller = async () => undefined;
   // Records in the tab post cards to the other party like the chat does: the notifier exists once Teams is composed below.
   let tabNotify: { notifier: TeamsNotifier; tabUrl: string } | undefined;
   const expressApp = createHttpApp(services, {
+    tell: (person, notice) => tell(person, notice),
+    workerId: WORKER_ID,
     startedAt,
+    bot: botApp,
+    botAuth: env.PT_MODE === 'tenant' ? botTokenOptions(env) : undefined,
     notify: () => tabNotify,
     tokenOptions: env.PT_MODE === 'tenant' ? tabTokenOptions(env) : undefined,
     runJobs: () => runJobs(),
@@ -94,8 +115,10 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const playgroundUrl = local ? `http://localhost:${env.PT_PLAYGROUND_PORT}` : undefined;
 
   const teams = new App({
-    httpServerAdapter: new ExpressAdapter(expressApp, { logger: teamsLogger(log) }),
+    httpServerAdapter: new ExpressAdapter(botApp, { logger: teamsLogger(log) }),
     logger: teamsLogger(log),
+    // The connector throttles (429 + Retry-After); the SDK's client does not retry by itself.
+    client: { middlewares: [connectorRetry()] },
     ...(local
       ? {
           // The Playground needs no credentials; a fixed id and token let proactive sends work offline.
@@ -107,10 +130,15 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
       : {
           ...tenantBotCredentials(env, services),
           dangerouslyAllowUnauthenticatedRequests: false,
+          // Conversations the app starts itself (after installing it for someone) go to this service URL.
+          serviceUrl: env.PT_BOT_SERVICE_URL,
+          // Where inbound Bot Framework tokens are checked: issuer and signing keys, configurable for the simulator.
+          cloud: withOverrides(PUBLIC, { loginEndpoint: env.PT_LOGIN_BASE_URL, openIdMetadataUrl: env.PT_BOT_OPENID_METADATA_URL, tokenIssuer: env.PT_BOT_TOKEN_ISSUER }),
         }),
   });
   const notifier = new TeamsNotifier(teams, services.store, log);
   const notify = { notifier, tabUrl };
+  tell = peopleTeller(notify);
   tabNotify = notify;
   const actions = new CardActionRouter();
   registerRebookActions(actions);
@@ -126,7 +154,13 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
       resolve();
     });
   });
-  log.info({ port: config.port, mode: config.mode }, 'server listening');
+  log.info({ port: config.port, host: config.host, mode: config.mode }, 'server listening');
+  if (local && !isLoopback(config.host)) {
+    log.warn(
+      { host: config.host },
+      'LOCAL MODE IS LISTENING BEYOND THIS MACHINE (PT_LOCAL_ALLOW_NETWORK=true): anyone who can reach it can act as any person, read every record and move the clock. Use it only on a network you trust.',
+    );
+  }
 
   const scheduler = new Scheduler(createJobs(services, notify), env.PT_JOB_INTERVAL_SECONDS * 1000, () => services.clock.now(), log);
   runJobs = () => scheduler.tick();
@@ -165,6 +199,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
       await Promise.all(playgrounds.map((p) => p.stop()));
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await planner?.close();
       await services.close();
     },
   };

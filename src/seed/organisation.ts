@@ -68,8 +68,9 @@ export const SEED_RELATIONSHIPS: Relationship[] = [
   {
     id: 'rel-daniel-amira', kind: 'individual', supervisorId: 'daniel-okafor', superviseeIds: ['amira-hussain'],
     policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners', startedOn: '2026-09-07', active: true,
-    // Newly qualified: fortnightly for the first six months (W&F: "more frequent supervision for staff who are newly qualified").
-    override: { interval: 'P2W', until: '2027-03-07', reason: 'newly-qualified' },
+    // Newly qualified (W&F: "more frequent supervision for staff who are newly qualified"), the pack's stepped ramp from
+    // her start on 7 Sep 2026: weekly for 6 weeks, fortnightly to 6 months, then monthly (= rampOverride(pack ramp, startedOn)).
+    override: { interval: 'P1W', until: '2026-10-18', then: [{ interval: 'P2W', until: '2027-03-06' }], reason: 'newly-qualified' },
   },
   {
     // Transferred to Daniel this month: nothing booked yet (the booking demo).

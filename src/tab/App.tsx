@@ -7,6 +7,7 @@ import { localUser, setLocalUser } from './api';
 import { SignInPicker } from './components/SignInPicker';
 import { tabConfig } from './auth';
 import { detectHost, type HostInfo, type ThemeName } from './host';
+import { Changes } from './pages/Changes';
 import { Home } from './pages/Home';
 import { People } from './pages/People';
 import { Records } from './pages/Records';
@@ -82,6 +83,7 @@ const PAGES = [
   ['book', 'Book'],
   ['records', 'Records'],
   ['compliance', 'Compliance'],
+  ['changes', 'Changes'],
 ] as const;
 
 function SignedIn({ personId }: { personId: string }) {
@@ -124,6 +126,7 @@ function SignedIn({ personId }: { personId: string }) {
       {page === 'book' && <Book initialRelationshipId={route.rest[0]} />}
       {page === 'records' && (route.rest[0] === 'session' && route.rest[1] ? <RecordStart sessionId={route.rest[1]} /> : route.rest[0] ? <RecordPage recordId={route.rest[0]} /> : <Records query={route.query} />)}
       {page === 'compliance' && <Compliance />}
+      {page === 'changes' && <Changes />}
       </Suspense>
     </>
   );

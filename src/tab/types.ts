@@ -20,7 +20,7 @@ export interface RelationshipRow {
   supervisorId: string;
   supervisees: { id: string; name: string; jobTitle: string }[];
   policy?: PolicySummary;
-  override?: { interval: string; until: string; reason: string };
+  override?: { interval: string; until: string; then?: { interval: string; until: string }[]; reason: string };
   lastSession: { start: string; status: string } | null;
   nextSession: { start: string; end: string } | null;
   plannedCount: number;

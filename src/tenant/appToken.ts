@@ -23,7 +23,21 @@ export class CredentialError extends Error {
   }
 }
 
-type CredentialEnv = Pick<TenantEnv, 'TENANT_ID' | 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'CLIENT_CERTIFICATE_THUMBPRINT'>;
+type CredentialEnv = Pick<TenantEnv, 'TENANT_ID' | 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'CLIENT_CERTIFICATE_THUMBPRINT'> &
+  Partial<Pick<TenantEnv, 'PT_LOGIN_BASE_URL'>>;
+
+export const ENTRA_LOGIN = 'https://login.microsoftonline.com';
+
+/**
+ * MSAL's authority settings for a login host. Another host than Entra's own (a sovereign
+ * cloud, the Microsoft 365 simulator) must be a known authority, or MSAL asks
+ * login.microsoftonline.com's instance discovery whether it may trust it.
+ */
+export function authoritySettings(tenantId: string, loginBaseUrl: string = ENTRA_LOGIN): { authority: string; knownAuthorities?: string[] } {
+  const base = loginBaseUrl.replace(/\/+$/, '');
+  const authority = `${base}/${tenantId}`;
+  return base === ENTRA_LOGIN ? { authority } : { authority, knownAuthorities: [new URL(base).host] };
+}
 
 /**
  * Reads CLIENT_CERTIFICATE_PATH: a PEM file with the private key and, ideally,
@@ -65,7 +79,7 @@ export function readClientCertificate(env: CredentialEnv, readFile: (p: string) 
 export function msalConfiguration(env: CredentialEnv, readFile?: (p: string) => string): Configuration {
   const auth: Configuration['auth'] = {
     clientId: env.CLIENT_ID,
-    authority: `https://login.microsoftonline.com/${env.TENANT_ID}`,
+    ...authoritySettings(env.TENANT_ID, env.PT_LOGIN_BASE_URL),
   };
   // A certificate wins over a secret when both are set: it is the stronger credential.
   if (env.CLIENT_CERTIFICATE_PATH) auth.clientCertificate = readClientCertificate(env, readFile);

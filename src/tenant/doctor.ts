@@ -10,9 +10,13 @@
  *   4. SharePoint site  GET /sites/{hostname}:/{path} works (the Sites.Selected grant)
  *   5. lists            every list in src/tenant/lists.ts exists on that site
  *   6. bot endpoint     PT_PUBLIC_URL/healthz answers, and /api/messages refuses unsigned requests
+ *                       and an Entra token for the app itself (only Bot Framework tokens reach the bot)
+ *   (3b) calendar scope a calendar outside the people group is refused (an Exchange application
+ *                       access policy or RBAC for Applications scopes Calendars.ReadWrite)
  *
  * Everything it talks to is injected (fetch, token acquisition, files), so tests run it offline.
  */
+import { checkAzureStorage } from './azureStorageCheck';
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
@@ -42,6 +46,11 @@ export interface DoctorDeps {
   fetch: typeof fetch;
   /** An app-only Microsoft Graph token; default: client credentials through msal-node. */
   acquireToken?: (env: TenantEnv) => Promise<string>;
+  /**
+   * An app-only token for another scope (the app's own API, to check the bot refuses Entra tokens);
+   * default: the same msal-node client.
+   */
+  acquireTokenFor?: (env: TenantEnv, scope: string) => Promise<string>;
   /** Where manifest/manifest.template.json is looked for (RSC declaration); default process.cwd(). */
   cwd?: string;
   readFile?: (file: string) => string | undefined;
@@ -94,10 +103,13 @@ interface GraphError {
 type GraphResult<T> = { ok: true; body: T } | { ok: false; error: GraphError };
 type ListsPage = { value?: { name?: string; displayName?: string }[]; '@odata.nextLink'?: string };
 
+/** Graph's base URL for this run (PT_GRAPH_BASE_URL), set once the configuration is read. */
+let graphBase = GRAPH;
+
 async function graphGet<T>(deps: DoctorDeps, token: string, url: string): Promise<GraphResult<T>> {
   let res: Response;
   try {
-    res = await deps.fetch(url.startsWith('https://') ? url : `${GRAPH}${url}`, {
+    res = await deps.fetch(url.startsWith('https://') ? url : `${graphBase}${url}`, {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
     });
@@ -145,6 +157,7 @@ export async function runDoctor(source: NodeJS.ProcessEnv, deps: DoctorDeps): Pr
       return report();
     }
     env = config.env;
+    graphBase = env.PT_GRAPH_BASE_URL;
     checks.push({
       id: 'config',
       title: 'Configuration',
@@ -163,6 +176,9 @@ export async function runDoctor(source: NodeJS.ProcessEnv, deps: DoctorDeps): Pr
     skipRest('needs a valid configuration');
     return report();
   }
+
+  // 1b. Azure Storage for durable work, when configured (independent of Entra)
+  if (env.PT_AZURE_STORAGE_CONNECTION_STRING) checks.push(await checkAzureStorage(env));
 
   // 2. an app-only token
   let token: string;
@@ -242,6 +258,9 @@ export async function runDoctor(source: NodeJS.ProcessEnv, deps: DoctorDeps): Pr
       });
     }
   }
+
+  // 3b. the calendar permission is scoped (Exchange application access policy or RBAC for Applications)
+  checks.push(await checkCalendarScope(deps, token, env));
 
   // 4. the SharePoint site
   const sitePath = graphSitePath(env.SHAREPOINT_SITE_URL);
@@ -346,7 +365,69 @@ export async function runDoctor(source: NodeJS.ProcessEnv, deps: DoctorDeps): Pr
   } catch (err) {
     checks.push({ id: 'bot:messages', title: 'Bot endpoint', status: 'fail', detail: `${base}/api/messages could not be reached (${err instanceof Error ? err.message : String(err)})`, fix: `Teams must reach ${base}/api/messages over https; it is also the messaging endpoint of the bot registration.` });
   }
+  checks.push(await checkBotRefusesEntraTokens(deps, env, base));
   return report();
+}
+
+/**
+ * Calendars.ReadWrite (application) reaches every mailbox unless an Exchange
+ * application access policy (or RBAC for Applications) scopes it. Graph cannot
+ * read those policies, so this probes: the calendar of someone outside the
+ * people group must be refused (403). Reached means not scoped.
+ */
+async function checkCalendarScope(deps: DoctorDeps, token: string, env: TenantEnv): Promise<DoctorCheck> {
+  const title = 'Calendar access scoped';
+  const fix = `Scope it in Exchange Online PowerShell to a mail-enabled security group holding the supervision staff: New-ApplicationAccessPolicy -AppId ${env.CLIENT_ID} -PolicyScopeGroupId <group-mail> -AccessRight RestrictAccess -Description "Protected Time", then check with Test-ApplicationAccessPolicy (${SETUP_GUIDE}, "Narrow the calendar permissions").`;
+  const members = await graphGet<{ value?: { id: string }[] }>(deps, token, `/groups/${encodeURIComponent(env.PEOPLE_GROUP_ID)}/transitiveMembers/microsoft.graph.user?$select=id&$top=999`);
+  const users = await graphGet<{ value?: { id: string; mail?: string | null }[] }>(deps, token, '/users?$select=id,mail&$top=50');
+  if (!members.ok || !users.ok) {
+    return { id: 'permissions:calendar-scope', title, status: 'skip', detail: `could not list people to probe with (${describeGraphError(!members.ok ? members.error : (users as { ok: false; error: GraphError }).error)})` };
+  }
+  const inGroup = new Set((members.body.value ?? []).map((u) => u.id.toLowerCase()));
+  const outsiders = (users.body.value ?? []).filter((u) => u.mail && !inGroup.has(u.id.toLowerCase())).slice(0, 3);
+  if (outsiders.length === 0) return { id: 'permissions:calendar-scope', title, status: 'skip', detail: 'no one with a mailbox outside the people group to probe with' };
+  for (const u of outsiders) {
+    const cal = await graphGet<{ id: string }>(deps, token, `/users/${encodeURIComponent(u.id)}/calendar?$select=id`);
+    if (cal.ok) {
+      return { id: 'permissions:calendar-scope', title, status: 'warn', detail: `the app can open the calendar of ${u.id}, who is outside PEOPLE_GROUP_ID: Calendars.ReadWrite reaches every mailbox`, fix };
+    }
+    if (cal.error.status === 403) return { id: 'permissions:calendar-scope', title, status: 'ok', detail: `a calendar outside the people group is refused (${describeGraphError(cal.error)}): an access policy scopes the app` };
+  }
+  return { id: 'permissions:calendar-scope', title, status: 'skip', detail: 'the probe could not tell (no mailbox answered 200 or 403)' };
+}
+
+/**
+ * The tab and the bot share one app registration, so an Entra token for the
+ * app must never be taken at /api/messages: only Bot Framework channel tokens.
+ * The doctor asks Entra for an app-only token for the app itself and sends it.
+ */
+async function checkBotRefusesEntraTokens(deps: DoctorDeps, env: TenantEnv, base: string): Promise<DoctorCheck> {
+  const title = 'Bot refuses Entra tokens';
+  let entraToken: string;
+  try {
+    const scope = `${env.APPLICATION_ID_URI.replace(/\/+$/, '')}/.default`;
+    entraToken = await (deps.acquireTokenFor ?? ((e: TenantEnv, s: string) => createAppTokenProvider(e).getToken(s)))(env, scope);
+  } catch (err) {
+    return { id: 'bot:entra-token', title, status: 'skip', detail: `could not get a token for the app itself (${firstLine(err instanceof Error ? err.message : String(err))})` };
+  }
+  try {
+    const res = await deps.fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${entraToken}` },
+      body: JSON.stringify({ type: 'message', channelId: 'msteams', text: 'pt doctor', serviceUrl: 'https://smba.trafficmanager.net/emea/', conversation: { id: 'pt-doctor', tenantId: env.TENANT_ID }, from: { id: 'pt-doctor' } }),
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
+    });
+    if (res.status === 401 || res.status === 403) return { id: 'bot:entra-token', title, status: 'ok', detail: `${base}/api/messages refuses an Entra token for the app (HTTP ${res.status}): only Bot Framework tokens reach the bot` };
+    return {
+      id: 'bot:entra-token',
+      title,
+      status: 'fail',
+      detail: `${base}/api/messages answered HTTP ${res.status} to an Entra token for the app: anyone signed in to the tab could act as someone else through the bot`,
+      fix: 'Run a version of Protected Time that checks Bot Framework tokens before the Teams SDK (src/server/botGuard.ts), and make sure no proxy rewrites /api/messages to another service.',
+    };
+  } catch (err) {
+    return { id: 'bot:entra-token', title, status: 'skip', detail: `${base}/api/messages could not be reached (${err instanceof Error ? err.message : String(err)})` };
+  }
 }
 
 function readDeclaredRsc(deps: DoctorDeps): string[] | undefined {

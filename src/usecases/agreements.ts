@@ -8,7 +8,7 @@ import { mayBookFor, viewpointOn } from '../domain/access';
 import { agreementState, fullySigned } from '../domain/agreements';
 import type { Agreement, Person } from '../domain/model';
 import type { Services } from '../runtime/services';
-import { badRequest, forbidden, notFound } from './errors';
+import { badRequest, conflict, forbidden, notFound } from './errors';
 
 export interface AgreementInput {
   frequency: string;
@@ -30,15 +30,23 @@ async function relationshipFor(services: Services, relationshipId: string) {
 export async function getAgreement(services: Services, actor: Person, relationshipId: string) {
   const { rel, policy } = await relationshipFor(services, relationshipId);
   const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
-  if (!viewpointOn(actor, rel, people)) throw forbidden('You cannot see this arrangement');
+  // An arrangement the caller may not see answers as a missing one.
+  if (!viewpointOn(actor, rel, people)) throw notFound('No such supervision arrangement');
   const [agreement] = await services.store.listAgreements([rel.id]);
   const today = DateTime.fromJSDate(services.clock.now()).setZone(policy.timeZone).toISODate()!;
   await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'agreement', subjectId: agreement?.id ?? rel.id });
-  return { agreement, state: agreementState(agreement, today), templateId: policy.agreements.template, reviewEvery: policy.agreements.reviewEvery };
+  return { agreement, state: agreementState(agreement, today, 30, { reviewEvery: policy.agreements.reviewEvery, timeZone: policy.timeZone }), templateId: policy.agreements.template, reviewEvery: policy.agreements.reviewEvery };
+}
+
+/** An arrangement the caller has no view of answers as a missing one. */
+async function visibleTo(services: Services, actor: Person, rel: { supervisorId: string; superviseeIds: string[] } & Parameters<typeof viewpointOn>[1]): Promise<void> {
+  const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
+  if (!viewpointOn(actor, rel, people)) throw notFound('No such supervision arrangement');
 }
 
 export async function recordAgreement(services: Services, actor: Person, relationshipId: string, input: AgreementInput): Promise<Agreement> {
   const { rel, policy } = await relationshipFor(services, relationshipId);
+  if (!mayBookFor(actor, rel)) await visibleTo(services, actor, rel);
   if (!mayBookFor(actor, rel)) throw forbidden('Only the supervisor, or a safeguarding lead, can record the agreement');
   const now = DateTime.fromJSDate(services.clock.now());
   const today = now.setZone(policy.timeZone).toISODate()!;
@@ -63,12 +71,19 @@ export async function recordAgreement(services: Services, actor: Person, relatio
   return agreement;
 }
 
-export async function signAgreement(services: Services, actor: Person, relationshipId: string): Promise<Agreement> {
+/**
+ * Signs the agreement the signer was shown (`agreementId`: an agreement's id
+ * names its terms, which never change; new terms are a new agreement). If a
+ * newer one was recorded since, nothing is signed and the signer is told.
+ */
+export async function signAgreement(services: Services, actor: Person, relationshipId: string, agreementId: string): Promise<Agreement> {
   const { rel } = await relationshipFor(services, relationshipId);
+  const role = rel.supervisorId === actor.id ? 'supervisor' : rel.superviseeIds.includes(actor.id) ? 'supervisee' : undefined;
+  if (!role) await visibleTo(services, actor, rel);
+  if (!role) throw forbidden('Only the people in this arrangement can sign its agreement');
   const [agreement] = await services.store.listAgreements([rel.id]);
   if (!agreement) throw notFound('There is no agreement to sign yet');
-  const role = rel.supervisorId === actor.id ? 'supervisor' : rel.superviseeIds.includes(actor.id) ? 'supervisee' : undefined;
-  if (!role) throw forbidden('Only the people in this arrangement can sign its agreement');
+  if (agreement.id !== agreementId) throw conflict('A newer agreement was recorded after you opened this one. Nothing was signed: read the new one, then sign it.', { current: agreement.id });
   if (agreement.signatures.some((s) => s.personId === actor.id)) return agreement; // a repeated click changes nothing
   const at = services.clock.now().toISOString();
   const signed: Agreement = { ...agreement, signatures: [...agreement.signatures, { personId: actor.id, role, at }] };

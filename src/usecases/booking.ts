@@ -8,11 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { mayBookFor } from '../domain/access';
+import { overrideSteps } from '../domain/ramp';
+import { mayBookFor, viewpointOn } from '../domain/access';
 import type { Person, Relationship, Series, Session } from '../domain/model';
 import { plan } from '../domain/planning/planner';
 import { urgentSlot } from '../domain/planning/rebooker';
-import type { PlanProposal, PlanResult } from '../domain/planning/types';
+import type { PlanInput, PlanProposal, PlanResult } from '../domain/planning/types';
 import type { PolicyPack, StaffGroup, Weekday } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
 import { occurrenceSessionId } from '../domain/sessions';
@@ -44,18 +45,21 @@ export interface Target {
   supervisees: Person[];
 }
 
-export async function resolveTarget(services: Services, actor: Person, choice: Pick<BookingChoice, 'relationshipId' | 'superviseeIds'>): Promise<Target> {
+/** `persist`: save a new group arrangement (booking does; a preview never stores anything). */
+export async function resolveTarget(services: Services, actor: Person, choice: Pick<BookingChoice, 'relationshipId' | 'superviseeIds'>, opts: { persist?: boolean } = {}): Promise<Target> {
   const { store, directory, policies } = services;
   let relationship: Relationship | undefined;
   if (choice.relationshipId) {
     relationship = await store.getRelationship(choice.relationshipId);
     if (!relationship || !relationship.active) throw notFound('No such supervision arrangement');
   } else if (choice.superviseeIds?.length) {
-    relationship = await findOrCreateGroup(services, actor, [...new Set(choice.superviseeIds)]);
+    relationship = await findOrCreateGroup(services, actor, [...new Set(choice.superviseeIds)], opts.persist ?? false);
   } else {
     throw badRequest('Choose a supervisee or a supervision arrangement');
   }
   if (!mayBookFor(actor, relationship)) {
+    // Someone with no view of the arrangement learns nothing about it (as if it did not exist); a party who may not book is told why.
+    if (choice.relationshipId && !viewpointOn(actor, relationship, new Map((await directory.listPeople()).map((p) => [p.id, p])))) throw notFound('No such supervision arrangement');
     throw forbidden('Only the supervisor of this arrangement, or a safeguarding lead on their behalf, can book its supervision.');
   }
   const policy = policies.get(relationship.policyId);
@@ -69,7 +73,7 @@ export async function resolveTarget(services: Services, actor: Person, choice: P
 }
 
 /** Several supervisees: their group arrangement with this supervisor, created on first booking. */
-async function findOrCreateGroup(services: Services, actor: Person, superviseeIds: string[]): Promise<Relationship> {
+async function findOrCreateGroup(services: Services, actor: Person, superviseeIds: string[], persist: boolean): Promise<Relationship> {
   const { store } = services;
   const individual = await Promise.all(
     superviseeIds.map(async (id) => (await store.listRelationships({ personId: id, activeOnly: true })).find((r) => r.kind === 'individual' && r.superviseeIds.includes(id))),
@@ -101,11 +105,11 @@ async function findOrCreateGroup(services: Services, actor: Person, superviseeId
     active: true,
   };
   if (!mayBookFor(actor, group_)) throw forbidden('Only their supervisor or a safeguarding lead can set up group supervision');
-  await store.saveRelationship(group_);
+  if (persist) await store.saveRelationship(group_);
   return group_;
 }
 
-function shortHash(s: string): string {
+export function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 16);
 }
 
@@ -114,6 +118,7 @@ function planStart(services: Services, startDate: string | undefined, policy: Po
   if (!startDate) return now.toISO()!;
   const parsed = /^\d{4}-\d{2}-\d{2}$/.test(startDate) ? DateTime.fromISO(startDate, { zone: policy.timeZone }) : DateTime.fromISO(startDate);
   if (!parsed.isValid) throw badRequest(`startDate "${startDate}" is not a date`);
+  if (parsed > now.plus({ years: 2 })) throw badRequest('startDate must be within two years from today', ['startDate: must be within two years from today']);
   return (parsed < now ? now : parsed).toUTC().toISO()!;
 }
 
@@ -123,8 +128,8 @@ export interface Proposals {
   durationMinutes: number;
 }
 
-export async function proposeSeries(services: Services, actor: Person, choice: BookingChoice, requestKey?: string): Promise<Proposals> {
-  const target = await resolveTarget(services, actor, choice);
+export async function proposeSeries(services: Services, actor: Person, choice: BookingChoice, requestKey?: string, opts: { persist?: boolean } = {}): Promise<Proposals> {
+  const target = await resolveTarget(services, actor, choice, opts);
   const { policy, group, relationship } = target;
   const duration = choice.durationMinutes ?? group.duration.defaultMinutes;
   if (duration < group.duration.minMinutes || duration > group.duration.maxMinutes) {
@@ -136,8 +141,10 @@ export async function proposeSeries(services: Services, actor: Person, choice: B
   // A retried booking must not see its own half-made series as busy time.
   const ownTags = requestKey ? new Set([0, 1, 2, 3].map((i) => `ser-${shortHash(segmentKey(requestKey, i))}`)) : undefined;
   const participants = await gatherParticipants(services.calendar, policy, ids, window, ownTags && ((tag) => ownTags.has(tag)));
-  const override = relationship.override && relationship.override.until >= start.slice(0, 10) ? { interval: relationship.override.interval, until: relationship.override.until } : undefined;
-  const result = plan({
+  // A stepped ramp stays while any step is still to come; the planner drops the steps already over.
+  const o = relationship.override;
+  const override = o && overrideSteps(o).some((s) => s.until >= start.slice(0, 10)) ? { interval: o.interval, until: o.until, then: o.then } : undefined;
+  const input: PlanInput = {
     policy,
     staffGroupId: group.id,
     participants,
@@ -147,7 +154,9 @@ export async function proposeSeries(services: Services, actor: Person, choice: B
     override,
     preferences: { weekdays: choice.weekdays, times: choice.times },
     maxProposals: 5,
-  });
+  };
+  // Off the event loop when the app has a planner pool (src/adapters/workers/plannerPool.ts).
+  const result = services.planner ? await services.planner.plan(input) : plan(input);
   if (!result.ok) throw badRequest(result.error);
   return { target, result, durationMinutes: duration };
 }
@@ -161,14 +170,22 @@ export interface BookedSeries {
 }
 
 /** Segment i of a booking: its own calendar series and request key. */
-const segmentKey = (requestKey: string, i: number) => `${requestKey}#${i}`;
+export const segmentKey = (requestKey: string, i: number) => `${requestKey}#${i}`;
 
 const bookingLocks = new KeyedMutex();
+
+/**
+ * A client's request key, scoped by the arrangement and the caller: two people
+ * (or two arrangements) that happen to send the same key never share a booking.
+ */
+export function scopedRequestKey(scope: string, actorId: string, requestKey: string): string {
+  return `${shortHash(`${scope}|${actorId}`)}:${requestKey}`;
+}
 
 export async function bookSeries(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }): Promise<BookedSeries> {
   // One booking at a time per arrangement (or per request when the arrangement is not known yet).
   const key = choice.relationshipId ?? `supervisees:${[...(choice.superviseeIds ?? [])].sort().join(',')}`;
-  return bookingLocks.run(key, () => bookSeriesNow(services, actor, choice));
+  return bookingLocks.run(key, () => bookSeriesNow(services, actor, { ...choice, requestKey: scopedRequestKey(key, actor.id, choice.requestKey) }));
 }
 
 async function bookSeriesNow(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }): Promise<BookedSeries> {
@@ -176,7 +193,7 @@ async function bookSeriesNow(services: Services, actor: Person, choice: BookingC
   const already = await store.getSeriesByRequestKey(segmentKey(choice.requestKey, 0));
   if (already) return existingBooking(services, actor, choice.requestKey, already);
 
-  const { target, result } = await proposeSeries(services, actor, choice, choice.requestKey);
+  const { target, result } = await proposeSeries(services, actor, choice, choice.requestKey, { persist: true });
   const { relationship, policy } = target;
   const proposal = choice.proposalId ? result.proposals.find((p) => p.id === choice.proposalId) : result.proposals[0];
   if (!proposal) {
@@ -188,6 +205,39 @@ async function bookSeriesNow(services: Services, actor: Person, choice: BookingC
     throw conflict(`This arrangement already has ${upcoming.length} planned session${upcoming.length === 1 ? '' : 's'} (next on ${upcoming[0]!.start.slice(0, 10)}). Change or end that series before booking another.`);
   }
 
+  const { series: seriesList, sessions } = await writeProposal(services, relationship, proposal, choice.requestKey, actor.id, now);
+  await store.appendAudit({
+    at: now, actorId: actor.id, action: 'book-series', subjectType: 'relationship', subjectId: relationship.id,
+    detail: { sessions: sessions.length, moved: proposal.movedCount, onBehalf: actor.id !== relationship.supervisorId },
+  });
+  services.log.info({ event: 'booking.series', relationship: relationship.id, sessions: sessions.length }, 'series booked');
+  return { relationshipId: relationship.id, series: seriesList, sessions, duplicate: false, description: proposal.description };
+}
+
+async function existingBooking(services: Services, actor: Person, requestKey: string, first: Series): Promise<BookedSeries> {
+  const relationship = await services.store.getRelationship(first.relationshipId);
+  if (!relationship || !mayBookFor(actor, relationship)) throw forbidden('That booking belongs to someone else');
+  const series: Series[] = [];
+  for (let i = 0; ; i++) {
+    const s = i === 0 ? first : await services.store.getSeriesByRequestKey(segmentKey(requestKey, i));
+    if (!s) break;
+    series.push(s);
+  }
+  const ids = new Set(series.map((s) => s.id));
+  const sessions = (await services.store.listSessions({ relationshipIds: [relationship.id] })).filter((s) => s.seriesId && ids.has(s.seriesId));
+  return { relationshipId: relationship.id, series, sessions, duplicate: true, description: 'Already booked' };
+}
+
+/**
+ * Books a chosen proposal into the supervisor's calendar (attendees invited) and
+ * the store: one calendar series per segment. Every step is keyed by
+ * `requestKey` (calendar transaction ids, series request keys, session ids), so
+ * running it again after a crash finds what the first run made.
+ */
+export async function writeProposal(services: Services, relationship: Relationship, proposal: PlanProposal, requestKey: string, actorId: string, now: string): Promise<{ series: Series[]; sessions: Session[] }> {
+  const { store, calendar } = services;
+  const choice = { requestKey };
+  const actor = { id: actorId };
   const subject = relationship.kind === 'group' ? SESSION_SUBJECT.group : SESSION_SUBJECT.individual;
   const seriesList: Series[] = [];
   const sessions: Session[] = [];
@@ -251,26 +301,7 @@ async function bookSeriesNow(services: Services, actor: Person, choice: BookingC
     seriesList.push(series);
     sessions.push(...segmentSessions);
   }
-  await store.appendAudit({
-    at: now, actorId: actor.id, action: 'book-series', subjectType: 'relationship', subjectId: relationship.id,
-    detail: { sessions: sessions.length, moved: proposal.movedCount, onBehalf: actor.id !== relationship.supervisorId },
-  });
-  services.log.info({ event: 'booking.series', relationship: relationship.id, sessions: sessions.length }, 'series booked');
-  return { relationshipId: relationship.id, series: seriesList, sessions, duplicate: false, description: proposal.description };
-}
-
-async function existingBooking(services: Services, actor: Person, requestKey: string, first: Series): Promise<BookedSeries> {
-  const relationship = await services.store.getRelationship(first.relationshipId);
-  if (!relationship || !mayBookFor(actor, relationship)) throw forbidden('That booking belongs to someone else');
-  const series: Series[] = [];
-  for (let i = 0; ; i++) {
-    const s = i === 0 ? first : await services.store.getSeriesByRequestKey(segmentKey(requestKey, i));
-    if (!s) break;
-    series.push(s);
-  }
-  const ids = new Set(series.map((s) => s.id));
-  const sessions = (await services.store.listSessions({ relationshipIds: [relationship.id] })).filter((s) => s.seriesId && ids.has(s.seriesId));
-  return { relationshipId: relationship.id, series, sessions, duplicate: true, description: 'Already booked' };
+  return { series: seriesList, sessions };
 }
 
 export function summariseProposal(p: PlanProposal) {
@@ -303,7 +334,8 @@ export async function bookUrgent(services: Services, actor: Person, input: { rel
   const { store, calendar, clock } = services;
   const target = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
   const { relationship, policy, group } = target;
-  const sessionId = `urgent-${shortHash(input.requestKey)}`;
+  const requestKey = scopedRequestKey(relationship.id, actor.id, input.requestKey);
+  const sessionId = `urgent-${shortHash(requestKey)}`;
   const existing = (await store.listSessions({ relationshipIds: [relationship.id] })).find((s) => s.id === sessionId);
   if (existing) return { session: existing, duplicate: true };
   const now = clock.now().toISOString();
@@ -316,7 +348,7 @@ export async function bookUrgent(services: Services, actor: Person, input: { rel
   const created = await calendar.createEvent({
     organiserId: relationship.supervisorId, attendeeIds: relationship.superviseeIds, subject: SESSION_SUBJECT.urgent,
     start: result.slot.start, end: result.slot.end, timeZone: policy.timeZone, showAs: 'busy', sensitivity: 'private',
-    onlineMeeting: true, reminderMinutes: 5, appTag: sessionId, transactionId: input.requestKey,
+    onlineMeeting: true, reminderMinutes: 5, appTag: sessionId, transactionId: requestKey,
   });
   const session: Session = { id: sessionId, relationshipId: relationship.id, start: result.slot.start, end: result.slot.end, status: 'planned', kind: 'urgent', calendarEventId: created.id };
   await store.saveSessions([session]);

@@ -47,10 +47,15 @@ export interface ComplianceQuery {
   from?: string;
   to?: string;
   team?: string;
+  /** Also list the items behind each figure (the drill-down). */
+  withItems?: boolean;
 }
 
+/** The claim kind under which a session's recorded attendance is kept (key: session id); it confirms the session was held. */
+export const ATTENDANCE_CLAIM = 'attendance';
+
 /** The compliance report for what `actor` may see (403 for practitioners). Audited as a read. */
-export async function buildComplianceReport(services: Services, actor: Person, query: ComplianceQuery, format: 'json' | 'csv' = 'json'): Promise<ComplianceReport & { scope: ComplianceScope }> {
+export async function buildComplianceReport(services: Services, actor: Person, query: ComplianceQuery, format: 'json' | 'csv' | 'pdf' = 'json'): Promise<ComplianceReport & { scope: ComplianceScope }> {
   const { store } = services;
   const now = services.clock.now();
   const period = { ...defaultPeriod(now), ...definedOnly({ from: query.from, to: query.to }) };
@@ -63,7 +68,8 @@ export async function buildComplianceReport(services: Services, actor: Person, q
     throw forbidden('The compliance view is for supervisors, line managers, safeguarding leads and auditors');
   }
   const ids = visible.relationships.map((r) => r.id);
-  const [sessions, current, agreements, actions, grades] = await Promise.all([
+  const [attendance, sessions, current, agreements, actions, grades] = await Promise.all([
+    store.listClaims(ATTENDANCE_CLAIM),
     store.listSessions({ relationshipIds: ids }),
     store.listRecords({ relationshipIds: ids }),
     store.listAgreements(ids),
@@ -87,8 +93,15 @@ export async function buildComplianceReport(services: Services, actor: Person, q
     agreements,
     actions,
     grades,
+    attendedSessionIds: attendance.map((c) => c.key),
+    withItems: query.withItems,
   });
-  await audit(services, actor.id, 'read', 'compliance-report', actor.id, {
+  if (report.skipped?.length) {
+    // The detail goes to the log (ids only); the reader is told which arrangements are missing from the figures.
+    services.log.warn({ event: 'compliance.skipped', skipped: report.skipped }, 'compliance report skipped unreadable arrangements');
+    report.skipped = report.skipped.map((s) => ({ relationshipId: s.relationshipId, reason: 'something stored for this arrangement could not be read; it is left out of the figures' }));
+  }
+  await audit(services, actor.id, 'read', query.withItems ? 'compliance-items' : 'compliance-report', actor.id, {
     format,
     from: report.from,
     to: report.to,

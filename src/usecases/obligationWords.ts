@@ -95,6 +95,12 @@ export function describeObligation(o: Obligation, c: ObligationContext): Obligat
     case 'external-visits':
       title = `External supervision visits for ${supervisees}`;
       break;
+    case 'action-drift':
+      title = `An action from supervision ${withWho} has been carried forward too many times`;
+      break;
+    case 'agreement-check':
+      title = `Check the supervision agreement at the next session ${withWho}`;
+      break;
   }
   return { title, about, detail: plainExplanation(o.explanation, zone), dueWords: due };
 }

@@ -158,12 +158,15 @@ export async function escalationRecipients(services: Services, rel: Relationship
   return [...out.values()];
 }
 
+const NOT_YOURS = 'That session is not one you can change, or it no longer exists';
+
 /** "Pick another time" from the rebooked card: only the offered alternatives, only by a party. */
 export async function chooseAlternative(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }) {
   const session = await findSession(services, input.relationshipId, input.sessionId);
-  if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound('That session no longer exists');
+  if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound(NOT_YOURS);
   const { rel, people } = await load(services, session.relationshipId);
-  if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw forbidden('Only the people in this supervision can change it');
+  // Someone else's session answers as a missing one.
+  if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound(NOT_YOURS);
   if (session.status !== 'planned') throw badRequest('That session is no longer planned');
   const offered = (await services.work.result(REBOOK_KIND, session.replacesSessionId)) as { alternatives?: Slot[] } | undefined;
   const ok = offered?.alternatives?.some((a) => a.start === input.start && a.end === input.end);
@@ -182,9 +185,9 @@ export async function chooseAlternative(services: Services, ctx: NotifyContext, 
 /** "Keep it cancelled" from the rebooked card, with a reason kept in the app. */
 export async function keepCancelled(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; reason: string }) {
   const session = await findSession(services, input.relationshipId, input.sessionId);
-  if (!session || session.kind !== 'rebooked') throw notFound('That session no longer exists');
+  if (!session || session.kind !== 'rebooked') throw notFound(NOT_YOURS);
   const { rel, people, policy } = await load(services, session.relationshipId);
-  if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw forbidden('Only the people in this supervision can change it');
+  if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound(NOT_YOURS);
   // Who may keep it cancelled, and who is told, follow the pack (default: whoever is responsible for rebooking).
   const rule = policy.rebooking.keepCancelled ?? { allowedBy: policy.rebooking.responsible, notify: ['supervisor', 'supervisee', 'supervisor-line-manager'] as const };
   const allowed = rule.allowedBy === 'either' || (rule.allowedBy === 'supervisor' ? rel.supervisorId === actor.id : rel.superviseeIds.includes(actor.id));
@@ -194,7 +197,7 @@ export async function keepCancelled(services: Services, ctx: NotifyContext, acto
   const now = services.clock.now().toISOString();
   if (session.status === 'planned') {
     // Mark it first, so the reconciler never mistakes our own cancellation for one to rebook.
-    await services.store.saveSessions([{ ...session, status: 'cancelled' }]);
+    await services.store.saveSessions([{ ...session, status: 'cancelled', cancelledAt: now }]);
     await services.calendar.cancelOccurrence(rel.supervisorId, session.calendarEventId!, undefined, 'Supervision cancelled');
     // The reason stays in the app's own store (never in logs or the audit trail).
     await services.store.claim('kept-cancelled', session.id, now, { reason, by: actor.id });

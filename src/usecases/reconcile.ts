@@ -30,7 +30,7 @@ export interface ReconcileOutcome {
   rebooksQueued: string[];
 }
 
-function matches(session: Session, event: CalendarEvent): boolean {
+export function matches(session: Session, event: CalendarEvent): boolean {
   if (session.seriesId && session.occurrenceStart) {
     const sameSeries = event.appTag === session.seriesId || (session.calendarEventId !== undefined && event.seriesMasterId === session.calendarEventId);
     return sameSeries && event.originalStart === session.occurrenceStart;
@@ -70,11 +70,11 @@ export async function reconcileRelationship(services: Services, rel: Relationshi
       if (gone) {
         if (session.end <= now) {
           // It vanished after it should have happened: it did not happen.
-          changed.push({ ...session, status: 'missed' });
+          changed.push({ ...session, status: 'missed', cancelledAt: now });
           await audit('session-missed', session);
           continue;
         }
-        changed.push({ ...session, status: 'cancelled' });
+        changed.push({ ...session, status: 'cancelled', cancelledAt: now });
         out.cancelled.push(session.id);
         const why = !event ? 'deleted' : event.isCancelled ? 'cancelled' : 'declined';
         await audit('session-cancelled', session, { why });

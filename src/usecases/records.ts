@@ -4,12 +4,14 @@
  * the supervisee's signed copy, and actions carried forward. The pure rules
  * live in domain/records; this file loads, saves, posts and audits.
  */
+import { meetingEndMatchesSession } from '../domain/records/meetingEnd';
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { recordAccess } from '../domain/access';
 import type { Person, Relationship, Session, SupervisionRecord } from '../domain/model';
 import type { PolicyPack, RecordTemplate } from '../domain/policy/schema';
-import { templatesFor } from '../domain/policy/validate';
+import { recordFormIds, templatesFor } from '../domain/policy/validate';
+import { chooseRecordForm } from '../domain/records/forms';
 import { valuesFromCardInputs, actionRowsOf } from '../domain/records/validation';
 import { actionsFromRecord, applyRecordCommand, draftRecord, markActionDone, partiesOf, recorderIds, type RecordCommand, type RecordEvent } from '../domain/records/workflow';
 import {
@@ -64,7 +66,7 @@ async function formCard(services: Services, ctx: NotifyContext, l: Loaded, recor
   const next = (await services.store.listSessions({ relationshipIds: [l.rel.id], status: ['planned'], from: l.session.end }))[0];
   const actionField = l.template.fields.find((f) => f.type === 'actions');
   const existingRows = actionField ? actionRowsOf(extra.values ?? record.values, actionField.id).length : 0;
-  return recordFormCard({
+  const card = recordFormCard({
     template: l.template,
     record,
     supervisorName: nameOf(l, l.rel.supervisorId),
@@ -82,6 +84,17 @@ async function formCard(services: Services, ctx: NotifyContext, l: Loaded, recor
     values: extra.values,
     countersign: l.policy.records.countersign,
   });
+  return withFormChoice(card, l, record);
+}
+
+/** Where the policy offers other record forms (Lingfield), the writer can switch to one while the record is a draft. */
+function withFormChoice(card: AdaptiveCard, l: Loaded, record: SupervisionRecord): AdaptiveCard {
+  if (record.status !== 'draft' && record.status !== 'changes-requested') return card;
+  const templates = templatesFor(l.policy);
+  const others = recordFormIds(l.policy).filter((id) => id !== record.templateId && templates.has(id));
+  if (!others.length) return card;
+  const actions = others.map((id) => ({ type: 'Action.Execute', title: `Use the ${templates.get(id)!.name} instead`, verb: 'record.useForm', data: { recordId: record.id, etag: record.etag, templateId: id } }));
+  return { ...card, body: [...card.body, { type: 'ActionSet', actions }] };
 }
 
 function countersigningCard(ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { errors?: { fieldId?: string; message: string }[]; comment?: string } = {}): AdaptiveCard {
@@ -149,6 +162,8 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
   let posted = 0;
   for (const session of held) {
     const id = recordIdFor(session.id);
+    // Already posted (the usual case, every run, for every recent session): one ledger read, before any record read.
+    if ((await services.store.listClaims(RECORD_CARD_KIND, id)).some((c) => c.key === id)) continue;
     if (!(await services.work.acquireLease(`record-card:${session.id}`, workerId, now.toISOString(), 60_000))) continue;
     try {
       // A session's record may predate this code path (imported or seeded history): keep it.
@@ -187,15 +202,20 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
 
 /** A Teams meetingEnd event: the session whose meeting this was is held now. */
 export async function meetingEnded(services: Services, ctx: NotifyContext, joinUrl: string | undefined, endTime: string, workerId: string): Promise<boolean> {
-  if (!joinUrl) return false;
+  if (!joinUrl || !Number.isFinite(Date.parse(endTime))) return false;
+  const now = services.clock.now();
   const window = { start: DateTime.fromISO(endTime).minus({ hours: 4 }).toUTC().toISO()!, end: DateTime.fromISO(endTime).plus({ hours: 1 }).toUTC().toISO()! };
   const sessions = await services.store.listSessions({ status: ['planned'], from: window.start, to: window.end });
   for (const s of sessions) {
+    // The activity's end time is checked against the session's times and the clock before anything is believed.
+    if (!meetingEndMatchesSession(s, endTime, now)) continue;
     const rel = await services.store.getRelationship(s.relationshipId);
     if (!rel) continue;
     const events = await services.calendar.listEvents(rel.supervisorId, window);
     if (events.some((e) => e.joinUrl === joinUrl && (e.appTag === s.id || e.appTag === s.seriesId))) {
       await services.store.saveSessions([{ ...s, status: 'held' }]);
+      // Attendance confirms the session was held (compliance counts it held, not merely unconfirmed).
+      await services.store.claim('attendance', s.id, services.clock.now().toISOString(), { endTime });
       await startRecordsForHeldSessions(services, ctx, workerId);
       return true;
     }
@@ -219,14 +239,25 @@ function parseData(data: Record<string, unknown>): ActionData {
 export async function handleRecordAction(services: Services, ctx: NotifyContext, actor: Person, verb: string, raw: Record<string, unknown>): Promise<AdaptiveCard> {
   const data = parseData(raw);
   const record = await services.store.getRecord(data.recordId);
-  if (!record) throw notFound('That record no longer exists');
+  // A missing record and someone else's answer alike, so a card cannot be used to probe record ids.
+  const refusal = 'Only the people in this supervision can see or change its record.';
+  if (!record) throw notFound(refusal);
   const l = await loadFor(services, record);
   if (!partiesOf(l.rel).includes(actor.id)) {
     await audit(services, actor.id, 'record-access-refused', record, { verb });
-    throw forbidden('Only the people in this supervision can see or change its record.');
+    throw notFound(refusal);
   }
   const now = services.clock.now().toISOString();
   const rows = Number.isFinite(Number(data.rows)) ? Number(data.rows) : 0;
+
+  if (verb === 'record.useForm') {
+    const choice = chooseRecordForm({ record, templateId: String(data.templateId ?? ''), policy: l.policy, relationship: l.rel, templates: templatesFor(l.policy), actorId: actor.id, now });
+    if (!choice.ok) throw badRequest(choice.error);
+    if (choice.unchanged) return formCard(services, ctx, l, record);
+    const saved = await services.store.saveRecord(choice.record, record.etag);
+    await audit(services, actor.id, 'record-form-chosen', saved, { templateId: saved.templateId });
+    return formCard(services, ctx, await loadFor(services, saved), saved);
+  }
 
   if (verb === 'record.refresh') {
     await audit(services, actor.id, 'record-read', record, { via: 'card' });
@@ -287,12 +318,69 @@ export async function handleRecordAction(services: Services, ctx: NotifyContext,
     return { ...latest, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'Someone else changed this record at the same moment; here is the latest.' }, ...latest.body] };
   }
   await audit(services, actor.id, `record-${command.kind}`, saved, { status: saved.status });
-  await applyEvents(services, ctx, l, saved, result.events, actor);
-  if (command.kind === 'save-draft') return formCard(services, ctx, l, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' });
-  return viewFor(services, ctx, l, saved, actor.id);
+  // Locked: agreed actions become items of their own, carried forward until done (part of the change, done once).
+  if (result.events.some((e) => e.kind === 'signed' || e.kind === 'disagreed')) await services.store.saveActions(actionsFromRecord(saved, l.rel, now, l.template));
+  // Every message this change owes goes through the durable outbox: tried now, and again by the jobs if it fails.
+  const key = await queueRecordMessages(services, saved, result.events, actor.id);
+  const delivered = key ? (await deliverRecordMessages(services, ctx, `actions-${process.pid}`)).has(key) || (await services.work.result(RECORD_MESSAGES_KIND, key)) !== undefined : true;
+  const card = command.kind === 'save-draft' ? await formCard(services, ctx, l, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' }) : await viewFor(services, ctx, l, saved, actor.id);
+  if (delivered) return card;
+  // Tell the person what actually happened: their change is saved; only the messages are late.
+  return { ...card, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'Your change is saved. The messages it sends to the others could not go out just now; they will be sent automatically.' }, ...card.body] };
 }
 
-async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actor: Person): Promise<void> {
+export const RECORD_MESSAGES_KIND = 'record-messages';
+const RECORD_MESSAGE_SENT = 'record-message-sent';
+
+/** Puts the messages a record change owes in the outbox; returns its key (undefined when it owes none). */
+async function queueRecordMessages(services: Services, record: SupervisionRecord, events: RecordEvent[], actorId: string): Promise<string | undefined> {
+  const owed = events.filter((e) => e.kind !== 'amended');
+  if (owed.length === 0) return undefined;
+  const key = `${record.id}|${record.etag}`;
+  await services.work.enqueue(RECORD_MESSAGES_KIND, key, { recordId: record.id, actorId, events: owed }, services.clock.now().toISOString());
+  return key;
+}
+
+/**
+ * Sends the record messages waiting in the outbox: each recipient once (a
+ * ledger claim per recipient, so a retry after a partial failure does not
+ * repeat the ones that went), retried with backoff when a send fails.
+ * Returns the keys completed now.
+ */
+export async function deliverRecordMessages(services: Services, ctx: NotifyContext, workerId: string): Promise<Set<string>> {
+  const now = services.clock.now();
+  const items = await services.work.lease(RECORD_MESSAGES_KIND, workerId, now.toISOString(), 60_000, 20);
+  const done = new Set<string>();
+  for (const item of items) {
+    try {
+      const payload = item.payload as { recordId: string; actorId: string; events: RecordEvent[] };
+      const record = await services.store.getRecord(payload.recordId);
+      if (record) {
+        const l = await loadFor(services, record);
+        const sent = new Set((await services.store.listClaims(RECORD_MESSAGE_SENT, `${item.key}|`)).map((c) => c.key));
+        const once = async (what: string, personId: string, send: () => Promise<unknown>) => {
+          const claim = `${item.key}|${what}|${personId}`;
+          if (sent.has(claim)) return;
+          await send();
+          await services.store.claim(RECORD_MESSAGE_SENT, claim, services.clock.now().toISOString());
+        };
+        await applyEvents(services, ctx, l, record, payload.events, payload.actorId, once);
+      }
+      await services.work.complete(item.id, workerId, { sent: true }, services.clock.now().toISOString());
+      done.add(item.key);
+    } catch (err) {
+      const delay = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      services.log.warn({ event: 'record.messages-retry', attempts: item.attempts + 1, err: err instanceof Error ? err.message : String(err) }, 'record messages will be retried');
+      await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + delay).toISOString());
+    }
+  }
+  return done;
+}
+
+type Once = (what: string, personId: string, send: () => Promise<unknown>) => Promise<void>;
+
+/** The messages a record change owes (run from the outbox; `once` sends each recipient's message at most once). */
+async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actorId: string, once: Once): Promise<void> {
   const now = services.clock.now().toISOString();
   for (const e of events) {
     // The record moved on: no posted card keeps an editable form (or its case text) for the old state.
@@ -300,31 +388,31 @@ async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, re
     if (e.kind === 'submitted') {
       for (const id of e.notify) {
         const p = l.people.get(id);
-        if (p) await post(services, ctx, record, p, countersigningCard(ctx, l, record), RECORD_CARD_SUMMARIES.countersign);
+        if (p) await once('countersign', id, () => post(services, ctx, record, p, countersigningCard(ctx, l, record), RECORD_CARD_SUMMARIES.countersign));
       }
     } else if (e.kind === 'changes-requested') {
       for (const id of e.notify) {
         const p = l.people.get(id);
-        if (p) await post(services, ctx, record, p, await formCard(services, ctx, l, record), RECORD_CARD_SUMMARIES.changesRequested);
+        if (p) await once('changes', id, async () => post(services, ctx, record, p, await formCard(services, ctx, l, record), RECORD_CARD_SUMMARIES.changesRequested));
       }
     } else if (e.kind === 'signed' || e.kind === 'disagreed') {
-      // Locked: agreed actions become items of their own, carried forward until done.
-      await services.store.saveActions(actionsFromRecord(record, l.rel, now, l.template));
       await replacePostedCards(services, ctx, l, record);
       for (const id of e.copyTo) {
         const p = l.people.get(id);
-        if (p) await ctx.notifier.sendCard(p.aadObjectId, signedCopyCard({ sessionStart: l.session.start, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), timeZone: l.policy.timeZone }), RECORD_CARD_SUMMARIES.signedCopy);
+        if (p) await once('copy', id, () => ctx.notifier.sendCard(p.aadObjectId, signedCopyCard({ sessionStart: l.session.start, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), timeZone: l.policy.timeZone }), RECORD_CARD_SUMMARIES.signedCopy));
       }
       if (e.kind === 'disagreed') {
         const managers = await escalationRecipients(services, l.rel, e.notifyTargets);
         for (const m of managers) {
           if (l.people.has(m.id)) continue; // a party is not their own escalation
+          await once('disagreement', m.id, async () => {
           await ctx.notifier.sendCard(
             m.aadObjectId,
             disagreementNoticeCard({ sessionStart: l.session.start, superviseeName: l.rel.superviseeIds.map((id) => nameOf(l, id)).join(', '), supervisorName: nameOf(l, l.rel.supervisorId), tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), timeZone: l.policy.timeZone }),
             RECORD_CARD_SUMMARIES.disagreement,
           );
-          await services.store.appendAudit({ at: now, actorId: actor.id, action: 'disagreement-escalated', subjectType: 'record', subjectId: record.id, detail: { to: m.id } });
+          await services.store.appendAudit({ at: now, actorId, action: 'disagreement-escalated', subjectType: 'record', subjectId: record.id, detail: { to: m.id } });
+          });
         }
       }
     }
@@ -335,10 +423,8 @@ async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, re
 export async function markActionDoneFromCard(services: Services, ctx: NotifyContext, actor: Person, actionId: string): Promise<AdaptiveCard> {
   const all = await services.store.listActions({ ownerId: actor.id });
   const action = all.find((a) => a.id === actionId);
-  if (!action) {
-    const exists = (await services.store.listActions({})).some((a) => a.id === actionId);
-    throw exists ? forbidden('Only the person who owns this action can mark it done.') : notFound('That action no longer exists');
-  }
+  // Someone else's action answers as a missing one: action ids are not confirmed to strangers.
+  if (!action) throw notFound('That action is not yours, or no longer exists');
   const now = services.clock.now().toISOString();
   const result = markActionDone(action, actor.id, now);
   if (!result.ok) throw forbidden(result.error);
@@ -386,7 +472,8 @@ export async function readRecord(services: Services, actor: Person, recordId: st
   const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
   const access = recordAccess(actor, l.rel, record, people, l.policy.records.disagreementNotifies);
   await audit(services, actor.id, access ? 'record-read' : 'record-access-refused', record, { via: 'tab', ...(access ? { as: access } : {}) });
-  if (!access) throw forbidden('You cannot see this record');
+  // A record the caller may not see answers exactly as one that does not exist: ids are not confirmed to strangers.
+  if (!access) throw notFound('No such record');
   const versions = await services.store.listRecordVersions(record.id);
   const actions = await services.store.listActions({ recordId: record.id });
   return { record, versions, actions, template: l.template, session: l.session, names: namesMap(l), access };

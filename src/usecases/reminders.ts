@@ -19,10 +19,25 @@ import type { NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 
 export const DIGEST_KIND = 'digest';
-const REMINDER_KIND = 'reminder';
-const SNOOZE_KIND = 'snooze';
-const REPEAT_DAYS = 7;
+export const REMINDER_KIND = 'reminder';
+export const SNOOZE_KIND = 'snooze';
+export const REPEAT_DAYS = 7;
 
+export const TITLES: Record<Obligation['kind'], string> = {
+  'supervision-due': 'Supervision due',
+  'hard-maximum': 'Longest allowed gap between sessions',
+  'rolling-minimum': 'Sessions in the rolling window',
+  'per-term': 'Supervision this term',
+  'external-visits': 'External supervision visits',
+  'record-due': 'Supervision record to write',
+  'countersign-due': 'Supervision record to countersign',
+  'action-due': 'Action from supervision',
+  'agreement-missing': 'Supervision agreement needed',
+  'agreement-review': 'Supervision agreement review',
+  'rebook-needed': 'Cancelled session to rebook',
+  'action-drift': 'Action carried forward too many times',
+  'agreement-check': 'Supervision agreement to check at the session',
+};
 
 export interface PlannedDigest {
   personId: string;
@@ -37,6 +52,8 @@ export interface SweepPlan {
   /** People with something to hear who are not told now, and why (quiet hours, already today...). */
   deferred: { personId: string; why: string }[];
   obligations: number;
+  /** Arrangements that could not be judged (something stored for them is unreadable): reported, skipped. */
+  skipped?: string[];
 }
 
 /** Is `now` a time to send in this policy: a working day, outside its quiet hours? */
@@ -49,7 +66,7 @@ export function sendingWindowOpen(policy: PolicyPack, now: DateTime): boolean {
   return !quiet;
 }
 
-async function resolveTargets(services: Services, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
+export async function resolveTargets(services: Services, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
   const get = async (id: string | undefined) => {
     if (!id) return undefined;
     if (!cache.has(id)) cache.set(id, await services.directory.getPerson(id));
@@ -68,7 +85,7 @@ async function resolveTargets(services: Services, rel: Relationship, targets: re
 }
 
 /** The ledger key for telling `personId` about `o` now: once per step per week. */
-function ledgerKey(o: Obligation, personId: string, now: DateTime): string {
+export function ledgerKey(o: Obligation, personId: string, now: DateTime): string {
   const due = DateTime.fromISO(o.dueAt);
   const bucket = o.state === 'overdue' ? `w${Math.floor(now.diff(due, 'days').days / REPEAT_DAYS)}` : o.state;
   return `${o.id}|s${o.escalationStep}|${personId}|${bucket}`;
@@ -86,7 +103,15 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
     store.listActions({ relationshipIds: ids }),
     store.listAgreements(ids),
   ]);
-  const obligations = dueObligations({ now: now.toISO()!, policies, relationships, sessions, records, actions, agreements });
+  const skipped: string[] = [];
+  const obligations = dueObligations({
+    now: now.toISO()!, policies, relationships, sessions, records, actions, agreements,
+    // One unreadable arrangement is reported and skipped; everyone else is still reminded.
+    onSkipped: (relationshipId, reason) => {
+      skipped.push(relationshipId);
+      services.log.warn({ event: 'reminders.skipped', relationshipId, reason }, 'reminder sweep skipped an unreadable arrangement');
+    },
+  });
   const relById = new Map(relationships.map((r) => [r.id, r]));
   // The ledger, read once per sweep (not once per obligation): what was already said, snoozed, or sent today.
   const reminded = new Set((await store.listClaims(REMINDER_KIND)).map((c) => c.key));
@@ -157,7 +182,7 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
       });
     }
   }
-  return { now: now.toISO()!, digests: [...byPerson.values()], deferred, obligations: obligations.length };
+  return { now: now.toISO()!, digests: [...byPerson.values()], deferred, obligations: obligations.length, ...(skipped.length ? { skipped } : {}) };
 }
 
 /**
@@ -218,7 +243,7 @@ function throttle(err: unknown): { retryAfterMs?: number } | undefined {
 }
 
 /** Sends queued digests within the Teams rate limit; throttled or failed sends are retried, never dropped. */
-export async function dispatchDigests(services: Services, ctx: NotifyContext, workerId: string, limiter: RateLimiter, batch = 200): Promise<{ sent: number; retried: number; unreachable: number }> {
+export async function dispatchDigests(services: Services, ctx: NotifyContext, workerId: string, limiter: Pick<RateLimiter, 'take'>, batch = 200): Promise<{ sent: number; retried: number; unreachable: number }> {
   const now = services.clock.now();
   const items = await services.work.lease(DIGEST_KIND, workerId, now.toISOString(), 5 * 60_000, batch);
   const out = { sent: 0, retried: 0, unreachable: 0 };

@@ -213,7 +213,7 @@ describe('creating subscriptions', () => {
     const a = new GraphSubscriptionManager({ http, registry, resolveUser, publicUrl: PUBLIC_URL });
     expect(a.notificationUrl).toBe('https://pt.contoso.example/api/graph/notifications');
     expect(() => new GraphSubscriptionManager({ http, registry, resolveUser, publicUrl: 'http://pt.contoso.example' })).toThrow(/https/);
-    expect(() => manager({ lifetimeMinutes: 10_080 })).toThrow(/lifetimeMinutes/);
+    expect(() => manager({ lifetimeMinutes: 10_081 })).toThrow(/lifetimeMinutes/);
   });
 
   it('does nothing when every subscription is fresh', async () => {

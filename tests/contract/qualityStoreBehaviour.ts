@@ -65,6 +65,15 @@ export function qualityStoreBehaviour(name: string, makeStore: (relationshipIds:
       expect(await peer.listGrades({ recordId: 'rec-1' })).toEqual([g]);
     });
 
+    it('disposal of a record removes its grades (comments included) and no others', async () => {
+      await quality.saveGrade(grade('qa-1'));
+      await quality.saveGrade(grade('qa-2', { at: at(MIN) }));
+      await quality.saveGrade(grade('qa-3', { recordId: 'rec-2', at: at(2 * MIN) }));
+      expect(await quality.deleteGradesForRecord('rec-1')).toBe(2);
+      expect(ids(await peer.listGrades())).toEqual(['qa-3']);
+      expect(await quality.deleteGradesForRecord('rec-1')).toBe(0);
+    });
+
     it('saving the same grade id again changes nothing: the first one stays', async () => {
       const first = grade('qa-1', { category: 'support', comment: 'first' });
       await quality.saveGrade(first);

@@ -13,6 +13,8 @@ import { ConcurrencyError, type CardMessage, type RecordStore } from '../../src/
 export interface StoreUnderTest {
   store: RecordStore;
   close?: () => void | Promise<void>;
+  /** Whether the store's own bytes (files, list items and their versions) still hold `text` anywhere. */
+  holdsText?: (text: string) => Promise<boolean>;
 }
 
 const person = (id: string, roles: Person['roles']): Person => ({
@@ -145,6 +147,15 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       expect(ids(await store.listRelationships())).toEqual(['r1', 'r2', 'r3']);
     });
 
+    it('relationships keep their school (unit) and a stepped ramp override', async () => {
+      await withRelationships();
+      const ramp = { interval: 'P1W', until: '2026-10-18', then: [{ interval: 'P2W', until: '2027-03-06' }], reason: 'newly-qualified' as const };
+      await store.saveRelationship({ ...r1, unit: 'st-marys-primary', override: ramp });
+      expect(await store.getRelationship('r1')).toEqual({ ...r1, unit: 'st-marys-primary', override: ramp });
+      await store.saveRelationship({ ...r1, unit: undefined, override: undefined });
+      expect(await store.getRelationship('r1')).toEqual({ ...r1, unit: undefined, override: undefined });
+    });
+
     it('series: found by request key, listed by first start; a second save changes only event id, rule and attendees', async () => {
       await withRelationships();
       const s1 = series('ser-1', '2026-12-01T10:00:00.000Z', 'book:r1:2026-11-20');
@@ -207,6 +218,25 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       expect(ids(await store.listSessions({ relationshipIds: ['r2'] }))).toEqual(['s-d', 's-c']);
     });
 
+    it('sessions: keep when they were cancelled (the first time seen), and drop it once no longer cancelled', async () => {
+      await withRelationships();
+      const s = session('s-x', 'r1', '2026-12-01T10:00:00.000Z', '2026-12-01T11:00:00.000Z', 'planned');
+      await store.saveSessions([s]);
+      expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]!.cancelledAt).toBeUndefined();
+      await store.saveSessions([{ ...s, status: 'cancelled', cancelledAt: '2026-11-20T08:15:00.000Z' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]).toEqual({ ...s, status: 'cancelled', cancelledAt: '2026-11-20T08:15:00.000Z' });
+      // Saved again (a later sweep, another writer): the first cancellation time stands.
+      await store.saveSessions([{ ...s, status: 'cancelled', cancelledAt: '2026-11-21T09:00:00.000Z' }]);
+      await store.saveSessions([{ ...s, status: 'cancelled' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]!.cancelledAt).toBe('2026-11-20T08:15:00.000Z');
+      // A missed session records when it was found missed, the same way.
+      await store.saveSessions([{ ...session('s-y', 'r1', '2026-12-02T10:00:00.000Z', '2026-12-02T11:00:00.000Z', 'missed'), cancelledAt: '2026-12-02T12:00:00.000Z' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'], status: ['missed'] }))[0]!.cancelledAt).toBe('2026-12-02T12:00:00.000Z');
+      // Back to planned (a cancellation undone): no cancellation time.
+      await store.saveSessions([{ ...s, status: 'planned', cancelledAt: '2026-11-20T08:15:00.000Z' }]);
+      expect((await store.listSessions({ relationshipIds: ['r1'], status: ['planned'] }))[0]!.cancelledAt).toBeUndefined();
+    });
+
     it('agreements: the latest of each relationship', async () => {
       await withRelationships();
       const a1 = agreement('a1', 'r1', '2026-01-01T09:00:00.000Z', { status: 'signed' });
@@ -262,6 +292,27 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       expect(await store.getRecord('rec-none')).toBeUndefined();
       expect(await store.getRecordForSession('s-none')).toBeUndefined();
       expect(await store.listRecordVersions('rec-none')).toEqual([]);
+    });
+
+    it('disposal: the record, every version and its actions go, leaving no copy; other records stay; twice is harmless', async () => {
+      await withRelationships();
+      const marker = 'Disposal marker 7f3c: child Z at risk';
+      const v1 = await store.saveRecord(record('rec-1', 's-1', 'r1', '2026-12-01T12:00:00.000Z', { values: { discussion: marker } }));
+      const submitted = await store.saveRecord({ ...v1, status: 'submitted', values: { discussion: `${marker} (edited)` }, updatedAt: '2026-12-01T13:00:00.000Z' }, v1.etag);
+      const signed = await store.saveRecord({ ...submitted, status: 'signed', updatedAt: '2026-12-02T09:00:00.000Z' }, submitted.etag);
+      await store.saveRecord({ ...signed, version: 2, status: 'draft', values: { discussion: `${marker} v2` }, updatedAt: '2026-12-03T09:00:00.000Z' }, signed.etag);
+      const keep = await store.saveRecord(record('rec-2', 's-2', 'r1', '2026-12-01T12:00:00.000Z'));
+      await store.saveActions([action('act-1', 'r1', 'rec-1', 'p-ria', '2026-12-10', 'open'), action('act-2', 'r1', 'rec-2', 'p-ria', '2026-12-10', 'open')]);
+      if (sut.holdsText) expect(await sut.holdsText(marker)).toBe(true);
+
+      expect(await store.disposeRecord('rec-1')).toEqual({ records: 1, versions: 1, actions: 1 });
+      expect(await store.getRecord('rec-1')).toBeUndefined();
+      expect(await store.getRecordForSession('s-1')).toBeUndefined();
+      expect(await store.listRecordVersions('rec-1')).toEqual([]);
+      expect(ids(await store.listActions({ relationshipIds: ['r1'] }))).toEqual(['act-2']);
+      expect(await store.listRecords({})).toEqual([keep]);
+      if (sut.holdsText) expect(await sut.holdsText(marker)).toBe(false);
+      expect(await store.disposeRecord('rec-1')).toEqual({ records: 0, versions: 0, actions: 0 });
     });
 
     it('records: two writers from the same etag, exactly one wins', async () => {

@@ -27,7 +27,10 @@ const RULES: Rule[] = [
   { method: 'GET', path: /^\/users\/[^/]+\/mailboxSettings\/workingHours$/, reads: 'workingHours' },
   { method: 'GET', path: /^\/users\/[^/]+\/manager$/, reads: 'directoryObject' },
   { method: 'GET', path: /^\/users\/[^/]+$/, reads: 'user' },
+  { method: 'POST', path: /^\/users\/[^/]+\/checkMemberGroups$/, body: (b) => checkAction('directoryObject', 'checkMemberGroups', b) },
   { method: 'GET', path: /^\/groups\/[^/]+\/transitiveMembers\/microsoft\.graph\.user$/, reads: 'user' },
+  { method: 'GET', path: /^\/groups\/delta$/, reads: 'group' },
+  { method: 'GET', path: /^\/users\/delta$/, reads: 'user' },
 ];
 
 /** Top-level names in a $select or $expand list, ignoring nested options in parentheses ("fields($select=a,b)" → "fields"). */

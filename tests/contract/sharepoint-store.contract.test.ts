@@ -26,7 +26,9 @@ async function provisioned(options: { pageSize?: number } = {}) {
   return provisionedSite((where) => new SharePointStore({ ...where, ...options }));
 }
 
-recordStoreBehaviour('SharePoint lists over Graph', async () => ({ store: await provisioned() }));
+/** Every list item's current fields and version history, as text. */
+const sharePointHolds = async (text: string) => sp.lists.some((l) => l.items.some((i) => JSON.stringify([i.fields, i.history ?? []]).includes(text)));
+recordStoreBehaviour('SharePoint lists over Graph', async () => ({ store: await provisioned(), holdsText: sharePointHolds }));
 // The same with two items to a page: every read follows @odata.nextLink, in and out of $batch.
 recordStoreBehaviour('SharePoint lists over Graph, two items a page', async () => ({ store: await provisioned({ pageSize: 2 }) }));
 

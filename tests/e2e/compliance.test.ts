@@ -19,6 +19,7 @@ import type { Session } from '../../src/domain/model';
 import { SEED_AGREEMENTS } from '../../src/seed/organisation';
 import { launchBrowser } from '../support/browser';
 import { parseCsv } from '../support/csv';
+import { pdfText, valueAfter } from '../support/pdf';
 import { runApp, type AppProcess } from '../support/runApp';
 
 jest.setTimeout(180_000);
@@ -126,9 +127,10 @@ it("shows the seed organisation's figures, and the CSV it downloads holds exactl
   // The seed's agreements (Sam's and Tom's) have fixed review dates: in date until then.
   const today = DateTime.now().setZone('Europe/London').toISODate()!;
   const inDate = (rel: string) => String(SEED_AGREEMENTS.filter((a) => a.relationshipId === rel && a.reviewOn >= today).length);
+  // Amira's session has nothing recorded: unconfirmed, not held (it still owes its record).
   expect(csc).toMatchObject({
-    Arrangements: '3', 'Sessions due': '5', Held: '5', Cancelled: '1', Rebooked: '1', Missed: '0', 'Records due': '5', 'Records on time': '4', 'Records late': '0',
-    'Records outstanding': '1', 'Records overdue': '1', 'Agreements in date': inDate('rel-daniel-sam'), 'Agreements required': '3', 'Held in last 12 months': '5',
+    Arrangements: '3', 'Sessions due': '5', Held: '4', Unconfirmed: '1', Cancelled: '1', Rebooked: '1', Missed: '0', 'Records due': '5', 'Records on time': '4', 'Records late': '0',
+    'Records outstanding': '1', 'Records overdue': '1', 'Agreements in date': inDate('rel-daniel-sam'), 'Agreements required': '3', 'Held in last 12 months': '4',
   });
   expect(health).toMatchObject({ Arrangements: '1', 'Sessions due': '1', Held: '0', Missed: '1', 'Records due': '0', 'Agreements in date': inDate('rel-grace-tom'), 'Agreements required': '1', 'Held in last 12 months': '1' });
   expect(Number(tableColumn(byTeam, 2)['Overdue obligations'])).toBeGreaterThan(0);
@@ -175,6 +177,44 @@ it("shows the seed organisation's figures, and the CSV it downloads holds exactl
     [CSC, csc['Sessions due'], csc.Held, csc.Cancelled, csc.Rebooked, csc.Missed],
     [HEALTH, health['Sessions due'], health.Held, health.Cancelled, health.Rebooked, health.Missed],
   ]);
+  await page.close();
+});
+
+it('every tile and figure opens the named items behind it; reports, evidence packs and subject access download from the tab', async () => {
+  const page = await openCompliance('priya-shah');
+  const org = tableColumn(await readTable(page, 'figures-by-team'), 2);
+  await page.getByTestId('tile-overdueObligations').click();
+  const items = page.getByTestId('drill-items');
+  await items.waitFor();
+  expect(String(await items.locator('tbody tr').count())).toBe(org['Overdue obligations']);
+  // A cell of the table: the unconfirmed session, by name.
+  await page.getByTestId('figures-by-team').locator('tr[data-figure="unconfirmed"] td').first().getByRole('button').click();
+  await page.getByRole('heading', { name: `Unconfirmed: ${CSC}` }).waitFor();
+  await expect(items.locator('tbody tr').allTextContents()).resolves.toEqual([expect.stringMatching(/^Amira HussainDaniel Okafor.*time passed, nothing recorded/)]);
+
+  const save = async (click: () => Promise<unknown>) => {
+    const [download] = (await Promise.all([page.waitForEvent('download'), click()])) as [Download, unknown];
+    return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
+  };
+  await page.locator('#report-kind').selectOption('quarterly-uptake');
+  const report = await save(() => page.getByRole('button', { name: 'Download report' }).click());
+  expect(report.name).toMatch(/^quarterly-uptake-.*\.pdf$/);
+  expect(pdfText(report.bytes)).toContain('Quarterly safeguarding supervision uptake report');
+
+  await page.locator('#pack-subject').selectOption('person:sam-patel');
+  const pack = pdfText((await save(() => page.getByRole('button', { name: 'Download evidence pack' }).click())).bytes);
+  const sam = await (await fetch(`${app.url}/api/v1/compliance`, { headers: { 'x-pt-local-user': 'priya-shah' } })).json();
+  const samRow = sam.relationships.find((r: { relationshipId: string }) => r.relationshipId === 'rel-daniel-sam');
+  for (const f of FIGURES) expect([f.label, valueAfter(pack, f.label)]).toEqual([f.label, samRow[f.key]]);
+
+  await page.getByTestId('data-rights').waitFor();
+  await page.locator('#sar-person').selectOption('sam-patel');
+  await page.locator('#sar-format').selectOption('json');
+  const sar = (await save(() => page.getByTestId('data-rights').getByRole('button', { name: 'Export' }).click())).bytes.toString('utf8');
+  expect(sar).toContain('[REVIEW: Daniel Okafor]');
+  expect(sar.replace(/\[REVIEW: [^\]]*\]/g, '')).not.toContain('Daniel Okafor');
+  const exports = db.prepare("SELECT action FROM audit_log WHERE actor_id = 'priya-shah' AND action IN ('report-exported', 'evidence-pack-exported', 'subject-access-exported')").all();
+  expect(exports).toHaveLength(3);
   await page.close();
 });
 

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser';
 import { cardWith, openPlayground, pickChoice, pickDayNextMonth } from '../support/playground';
 import { runApp, type AppProcess } from '../support/runApp';
+import { until } from '../support/wait';
 
 jest.setTimeout(180_000);
 
@@ -104,10 +105,15 @@ it('a disagreement notifies the line manager; a forged action from a non-party c
   await form.getByRole('button', { name: 'Submit for countersignature' }).click();
 
   // Before Sam answers: Grace (not a party) forges the countersign click straight at the bot endpoint.
-  const d0 = db();
-  const pending = d0.prepare("SELECT id, etag, body FROM records WHERE status = 'submitted'").get() as { id: string; etag: string; body: string } | undefined;
-  d0.close();
-  expect(pending).toBeDefined();
+  // The click returns before the bot has saved the submission: wait for the state, not for time.
+  const pending = await until('the record to be submitted', () => {
+    const d0 = db();
+    try {
+      return d0.prepare("SELECT id, etag, body FROM records WHERE status = 'submitted'").get() as { id: string; etag: string; body: string } | undefined;
+    } finally {
+      d0.close();
+    }
+  });
   const forged = await fetch(`${app.url}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser';
 import { cardWith, openPlayground } from '../support/playground';
 import { runApp, type AppProcess } from '../support/runApp';
+import { until } from '../support/wait';
 
 jest.setTimeout(180_000);
 
@@ -62,7 +63,9 @@ it('one digest to the supervisee when the record is overdue; the supervisor at t
   const digest = cardWith(tom, 'your supervision digest');
   await digest.waitFor({ timeout: 30_000 });
   await expect(digest.textContent()).resolves.toContain('Write the record of your session with Grace Whitfield');
-  await tom.waitForTimeout(1500);
+  // State, not time: every digest queued so far has been sent, so no second one is on its way.
+  await until('the queued digests to be sent', () => (digestsQueued(app).every((d) => d.status === 'done') ? true : undefined));
+  expect(digestsQueued(app).filter((d) => d.key.startsWith('tom-reynolds|'))).toHaveLength(1);
   expect(await digestCards(tom).count()).toBe(1);
   expect(await digestCards(pages['grace-whitfield']!).count()).toBe(0);
 
@@ -80,7 +83,7 @@ it('one digest to the supervisee when the record is overdue; the supervisor at t
   app = await runApp({ env: ENV, dataDir: app.dataDir });
   await openAll(app);
   for (let i = 0; i < 3; i++) await dev(app, '/jobs/run');
-  await pages['tom-reynolds']!.waitForTimeout(2000);
+  // /jobs/run answers after the jobs (and their sends) finish: nothing new was queued, so nothing was sent.
   expect(digestsQueued(app)).toEqual(before);
   expect(await digestCards(pages['tom-reynolds']!).count()).toBe(0);
   expect(await digestCards(pages['grace-whitfield']!).count()).toBe(0);

@@ -108,7 +108,8 @@ describe('reconciler and rebooking', () => {
     expect(result.alternatives.length).toBeGreaterThan(0);
     const alt = result.alternatives[0]!;
 
-    await expect(chooseAlternative(services, notify, await person('grace-whitfield'), { sessionId: id, relationshipId: 'rel-daniel-sam', ...alt })).rejects.toMatchObject({ status: 403 });
+    // Someone else's session answers as a missing one.
+    await expect(chooseAlternative(services, notify, await person('grace-whitfield'), { sessionId: id, relationshipId: 'rel-daniel-sam', ...alt })).rejects.toMatchObject({ status: 404 });
     await expect(chooseAlternative(services, notify, await person('sam-patel'), { sessionId: id, relationshipId: 'rel-daniel-sam', start: '2027-01-01T10:00:00.000Z', end: '2027-01-01T11:00:00.000Z' })).rejects.toMatchObject({ status: 400 });
 
     await chooseAlternative(services, notify, await person('sam-patel'), { sessionId: id, relationshipId: 'rel-daniel-sam', ...alt });
@@ -127,11 +128,14 @@ describe('reconciler and rebooking', () => {
     const target = samSessions[1]!;
     await calendar.cancelOccurrence('daniel-okafor', target.calendarEventId!, target.occurrenceStart, '');
     await reconcile(services, W);
+    // The history keeps when the cancellation was found (the rebook obligation runs from it).
+    const found = (await store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === target.id)!;
+    expect(found).toMatchObject({ status: 'cancelled', cancelledAt: services.clock.now().toISOString() });
     await processRebooks(services, notify, W);
     const id = replacementId(target.id);
     await expect(keepCancelled(services, notify, await person('daniel-okafor'), { sessionId: id, relationshipId: 'rel-daniel-sam', reason: '' })).rejects.toMatchObject({ status: 400 });
     await keepCancelled(services, notify, await person('daniel-okafor'), { sessionId: id, relationshipId: 'rel-daniel-sam', reason: 'Leaving the service' });
-    expect((await store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === id)!.status).toBe('cancelled');
+    expect((await store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === id)).toMatchObject({ status: 'cancelled', cancelledAt: services.clock.now().toISOString() });
     const [o] = (await reconcile(services, W)).filter((x) => x.relationshipId === 'rel-daniel-sam');
     expect(o!.rebooksQueued).toEqual([]);
     expect(await processRebooks(services, notify, W)).toBe(0);

@@ -107,6 +107,7 @@ function token(overrides: JWTPayload = {}): Promise<string> {
     tid: TENANT,
     oid: DANIEL.aadObjectId,
     scp: 'access_as_user',
+    azp: CLIENT_ID, // nested app auth: the app asks as itself
     preferred_username: DANIEL.email,
     iat: now() - 10,
     nbf: now() - 10,
@@ -135,7 +136,7 @@ describe('tab API in tenant mode', () => {
   });
 
   it('accepts a v1.0 token from Teams SSO (Application ID URI audience)', async () => {
-    const res = await get('/api/v1/me', await bearer({ iss: `https://sts.windows.net/${TENANT}/`, aud: APP_ID_URI }));
+    const res = await get('/api/v1/me', await bearer({ iss: `https://sts.windows.net/${TENANT}/`, aud: APP_ID_URI, azp: undefined, appid: '1fec8e78-bce4-4aaf-ab1b-5451cc387264' }));
     expect(res.status).toBe(200);
   });
 
@@ -154,6 +155,10 @@ describe('tab API in tenant mode', () => {
       { tid: '11111111-2222-4333-8444-555555555555' },
       { exp: now() - 600, iat: now() - 4000, nbf: now() - 4000 },
       { scp: 'User.Read' },
+      // Another app in the tenant that obtained a token for our scope (v2.0 azp, v1.0 appid).
+      { azp: '00000000-1111-4222-8333-444444444444' },
+      { azp: undefined, appid: '00000000-1111-4222-8333-444444444444' },
+      { azp: undefined },
     ]) {
       const res = await get('/api/v1/me', await bearer(bad));
       expect({ bad, status: res.status }).toEqual({ bad, status: 401 });

@@ -134,7 +134,7 @@ describe('tenant services for the jobs', () => {
     expect(fake.httpRequests).toEqual([]);
     // A test token source: no MSAL client of the app's own to lend the bot.
     expect(services.appToken).toBeUndefined();
-    expect(createJobs(services, notify()).map((j) => j.name)).toEqual(['reconcile', 'reminders', 'graph-subscriptions']);
+    expect(createJobs(services, notify()).map((j) => j.name)).toEqual(['reconcile', 'people-changes', 'reminders', 'graph-subscriptions']);
     await services.close();
   });
 
@@ -285,6 +285,8 @@ describe('tenant change detection end to end', () => {
         body: JSON.stringify({ value: [{ ...n, subscriptionId: subscription.id, clientState: SECRET, tenantId: tenantEnv().TENANT_ID, resource: `Users/${PR_D}/Events/AAMk1=` }] }),
       });
       expect(res.status).toBe(202);
+      // Answered first, processed after (the webhook's inbox): wait for the processing.
+      await services.graph!.notifications.drain();
       expect(await services.graph!.registry.getDelta(PR_D)).toMatchObject({ notifiedAt: new Date(T0 + 30_000).toISOString() });
       expect(sp.items('pt-calendar-delta').find((i) => i.fields.personId === PR_D)?.fields.notifiedAt).toBe(new Date(T0 + 30_000).toISOString());
 
@@ -330,7 +332,7 @@ describe('local mode is unchanged', () => {
     const ctx = await testServices({ now: new Date(T0).toISOString() });
     const { work, taken } = recordingLeases(ctx.services.work);
     const jobs = createJobs({ ...ctx.services, work }, notify());
-    expect(jobs.map((j) => j.name)).toEqual(['reconcile', 'reminders']);
+    expect(jobs.map((j) => j.name)).toEqual(['reconcile', 'people-changes', 'reminders']);
     const active = (await ctx.services.store.listRelationships({ activeOnly: true })).map((r) => `reconcile:${r.id}`).sort();
     expect(active.length).toBeGreaterThan(0);
     // The first run also takes the seed's calendar changes (the fast path), then sweeps everyone.
@@ -347,10 +349,15 @@ describe('local mode is unchanged', () => {
 describe("the bot's credentials in a tenant", () => {
   const env = (overrides: Partial<TenantEnv>) => ({ CLIENT_ID: '66666666-7777-4888-9999-000000000000', TENANT_ID: '11111111-2222-4333-8444-555555555555', ...overrides });
 
-  it('a client secret goes to the Teams SDK as before, even beside a certificate', () => {
-    const services = { appToken: { getToken: jest.fn(async () => 'never') } };
-    expect(tenantBotCredentials(env({ CLIENT_SECRET: 's3cret' }), services)).toEqual({ clientId: env({}).CLIENT_ID, clientSecret: 's3cret', tenantId: env({}).TENANT_ID });
-    expect(tenantBotCredentials(env({ CLIENT_SECRET: 's3cret', CLIENT_CERTIFICATE_PATH: '/keys/pt.pem' }), services)).not.toHaveProperty('token');
+  it('with a client secret too, the bot takes its tokens from the one MSAL client Graph uses, never holding the secret', async () => {
+    const getToken = jest.fn(async (scope?: string) => `token-for-${scope}`);
+    for (const e of [env({ CLIENT_SECRET: 's3cret' }), env({ CLIENT_SECRET: 's3cret', CLIENT_CERTIFICATE_PATH: '/keys/pt.pem' })]) {
+      const credentials = tenantBotCredentials(e, { appToken: { getToken } });
+      expect(credentials).not.toHaveProperty('clientSecret');
+      expect(await credentials.token!('https://api.botframework.com/.default')).toBe('token-for-https://api.botframework.com/.default');
+    }
+    // Without a provider (a test injecting its own token source), the secret goes to the SDK.
+    expect(tenantBotCredentials(env({ CLIENT_SECRET: 's3cret' }), {})).toEqual({ clientId: env({}).CLIENT_ID, clientSecret: 's3cret', tenantId: env({}).TENANT_ID });
   });
 
   it('with a certificate only, the SDK asks the app token provider for whatever scope it needs', async () => {

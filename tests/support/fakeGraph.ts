@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -28,6 +29,8 @@ export interface Reply {
   body?: unknown;
   /** Hold the reply this long (to provoke client timeouts). */
   delayMs?: number;
+  /** Drop the connection instead of answering (a request lost in flight); inside a $batch the status stands. */
+  destroy?: boolean;
 }
 
 export type Responder = Reply | ((req: RecordedRequest) => Reply | Promise<Reply>);
@@ -49,18 +52,27 @@ export class FakeGraph {
   readonly httpRequests: RecordedRequest[] = [];
   readonly unmatched: RecordedRequest[] = [];
   private routes: Route[] = [];
+  /**
+   * Asked first for every request, direct or batched (the M365 simulator's faults and
+   * latency): a reply short-circuits the routes, undefined lets them answer.
+   */
+  readonly interceptors: ((req: RecordedRequest) => Reply | undefined | Promise<Reply | undefined>)[] = [];
+  /** Asked after a route answered: may replace the reply (a response lost after the work was done). */
+  readonly afterRoute: ((req: RecordedRequest, reply: Reply) => Reply | undefined | Promise<Reply | undefined>)[] = [];
 
   private constructor(
     private readonly server: http.Server,
     readonly baseUrl: string,
   ) {}
 
-  static async start(): Promise<FakeGraph> {
+  /** With `tls`, serves https (MSAL refuses an http authority, so the simulator's login endpoint needs it). */
+  static async start(options: { tls?: { key: string; cert: string } } = {}): Promise<FakeGraph> {
     let fake: FakeGraph | undefined;
-    const server = http.createServer((req, res) => void fake!.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void fake!.handle(req, res);
+    const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeGraph(server, `http://127.0.0.1:${port}${VERSION}`);
+    fake = new FakeGraph(server, `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}${VERSION}`);
     return fake;
   }
 
@@ -99,6 +111,10 @@ export class FakeGraph {
     this.httpRequests.push(recorded);
     const reply = recorded.path === '/$batch' && recorded.method === 'POST' && !this.hasRoute(recorded) ? await this.batch(recorded) : await this.dispatch(recorded);
     if (reply.delayMs) await sleep(reply.delayMs);
+    if (reply.destroy) {
+      req.socket.destroy();
+      return;
+    }
     // The client gave up (timeout test): nothing to answer. (req itself is destroyed once read.)
     if (res.destroyed || req.socket.destroyed) return;
     const body = reply.body === undefined ? '' : this.rebase(JSON.stringify(reply.body));
@@ -116,6 +132,10 @@ export class FakeGraph {
 
   private async dispatch(req: RecordedRequest): Promise<Reply> {
     this.requests.push(req);
+    for (const intercept of this.interceptors) {
+      const reply = await intercept(req);
+      if (reply) return reply;
+    }
     const route = this.routes.find((r) => r.method === req.method && matches(r.match, req.path));
     if (!route) {
       this.unmatched.push(req);
@@ -123,7 +143,9 @@ export class FakeGraph {
     }
     const responder = route.replies[Math.min(route.used, route.replies.length - 1)]!;
     route.used += 1;
-    return typeof responder === 'function' ? responder(req) : responder;
+    let reply = typeof responder === 'function' ? await responder(req) : responder;
+    for (const after of this.afterRoute) reply = (await after(req, reply)) ?? reply;
+    return reply;
   }
 
   private async batch(envelope: RecordedRequest): Promise<Reply> {

@@ -54,6 +54,8 @@ export interface FakeItem {
   created: string;
   modified: string;
   fields: Record<string, unknown>;
+  /** Earlier versions of the fields (SharePoint's item version history). */
+  history?: Record<string, unknown>[];
 }
 
 export interface FakeList {
@@ -192,7 +194,8 @@ export class FakeSharePoint {
     if (!m) return error(404, 'itemNotFound', `the fake SharePoint has nothing at ${p}`);
     const [, siteId, listKey, collection, memberId, fields] = m;
     if (siteId !== this.siteId) return error(404, 'itemNotFound', 'Requested site could not be found');
-    if (req.method === 'DELETE') return error(405, 'notAllowed', 'the fake SharePoint does not delete (and the app never should)');
+    // Only list items can be deleted (api/listitem-delete.md); lists and columns never are.
+    if (req.method === 'DELETE' && !(collection === 'items' && memberId && !fields)) return error(405, 'notAllowed', 'the fake SharePoint deletes list items only');
     if (!listKey) {
       if (req.method === 'GET') return this.getLists(req);
       if (req.method === 'POST') return this.createList(req);
@@ -215,6 +218,11 @@ export class FakeSharePoint {
     }
     const item = list.items.find((i) => String(i.id) === memberId);
     if (!item) return error(404, 'itemNotFound', 'Item not found');
+    if (req.method === 'DELETE') {
+      // The item goes with its version history, as in SharePoint.
+      list.items.splice(list.items.indexOf(item), 1);
+      return { status: 204 };
+    }
     if (fields && req.method === 'PATCH') return this.updateItem(list, item, req);
     if (!fields && req.method === 'GET') return { body: this.itemJson(list, item, req.query) };
     return error(405, 'invalidRequest', 'method not allowed');
@@ -324,6 +332,8 @@ export class FakeSharePoint {
     if ('error' in checked) return checked.error;
     const duplicate = uniqueViolation(list, checked.values, item);
     if (duplicate) return duplicate;
+    // SharePoint keeps every earlier version of an item's fields until the item is deleted.
+    (item.history ??= []).push({ ...item.fields });
     Object.assign(item.fields, checked.values);
     item.version += 1;
     item.modified = this.now();
@@ -609,7 +619,7 @@ function checkFields(sp: FakeSharePoint, listId: string, fields: unknown, at: st
  * Every SharePoint request against the Graph v1.0 metadata: bodies of creates
  * and updates against list / columnDefinition / listItem, fieldValueSet keys
  * against the list's columns, $select/$expand names against the type read. The
- * adapter must never delete, and never need the non-indexed-query preference.
+ * adapter deletes list items only (retention disposal), and never needs the non-indexed-query preference.
  */
 export function sharePointViolations(requests: RecordedRequest[], sp: FakeSharePoint): Violation[] {
   const out: Violation[] = [];
@@ -623,7 +633,8 @@ export function sharePointViolations(requests: RecordedRequest[], sp: FakeShareP
       push(checkResponseFields(type, names));
     };
     if (req.method === 'DELETE') {
-      out.push({ path: label, message: 'the app never deletes anything in SharePoint' });
+      // Disposal deletes list items (and so their versions); nothing else is ever deleted.
+      if (!ITEM.test(req.path)) out.push({ path: label, message: 'the app deletes list items only (disposal), never lists or columns' });
       continue;
     }
     if ((req.headers.prefer ?? '').includes(PREFER_NON_INDEXED)) out.push({ path: label, message: 'filters must use indexed columns; the non-indexed query preference fails on large lists' });

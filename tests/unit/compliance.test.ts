@@ -46,16 +46,22 @@ function record(s: Session, status: SupervisionRecord['status'], at?: string, ex
   };
 }
 function agreement(relationshipId: string, reviewOn: string, status: Agreement['status'] = 'signed'): Agreement {
-  return { id: `ag-${relationshipId}-${reviewOn}`, relationshipId, templateId: 't', values: {}, frequency: 'monthly', durationMinutes: 60, venue: 'x', type: 'individual', reviewOn, status, signatures: [], createdAt: '2026-01-01T00:00:00Z' };
+  return { id: `ag-${relationshipId}-${reviewOn}`, relationshipId, templateId: 't', values: {}, frequency: 'monthly', durationMinutes: 60, venue: 'x', type: 'individual', reviewOn, status, signatures: [], createdAt: yearBefore(reviewOn) };
+}
+/** Agreements are made a review period (a year) before their review date: a later date would be cut back to it (reviewDue). */
+function yearBefore(reviewOn: string): string {
+  return `${Number(reviewOn.slice(0, 4)) - 1}${reviewOn.slice(4)}T00:00:00Z`;
 }
 function grade(relationshipId: string, recordId: string, category: QaGrade['category'], at: string, auditorId = 'priya'): QaGrade {
   return { id: `g-${++seq}`, recordId, relationshipId, auditorId, category, comment: '', at };
 }
 
+/** Sessions marked held are confirmed by attendance unless a test says otherwise (see "held means confirmed" below). */
 function report(parts: Partial<ComplianceInput>) {
   return complianceReport({
     now: '2027-04-15T11:00:00Z', from: '2027-03-01', to: '2027-03-31', policies: POLICIES, people: PEOPLE,
-    relationships: [], sessions: [], records: [], agreements: [], actions: [], grades: [], ...parts,
+    relationships: [], sessions: [], records: [], agreements: [], actions: [], grades: [],
+    attendedSessionIds: (parts.sessions ?? []).filter((x) => x.status === 'held').map((x) => x.id), ...parts,
   });
 }
 const rowOf = (r: ReturnType<typeof report>, relationshipId: string) => r.relationships.find((x) => x.relationshipId === relationshipId)!;
@@ -285,5 +291,59 @@ describe('the export table', () => {
 
   it('refuses a period that ends before it starts', () => {
     expect(() => report({ from: '2027-03-10', to: '2027-03-01' })).toThrow(/to: must not be before from/);
+  });
+});
+
+describe('held means confirmed: a record submitted or attendance recorded, not merely the end time passing', () => {
+  const pick = (f: Figures) => ({ held: f.held, unconfirmed: f.unconfirmed, recordsDue: f.recordsDue, recordsOutstanding: f.recordsOutstanding, rolling12MonthHeld: f.rolling12MonthHeld });
+  it('a session marked held with nothing recorded is unconfirmed, and still owes its record', () => {
+    const s = session('r1', '2027-03-10T10:00:00Z');
+    const r = report({ relationships: [rel('r1', ['sam'])], sessions: [s], attendedSessionIds: [] });
+    expect(pick(rowOf(r, 'r1'))).toEqual({ held: 0, unconfirmed: 1, recordsDue: 1, recordsOutstanding: 1, rolling12MonthHeld: 0 });
+  });
+  it('a booked session whose end passed before reconcile ran is unconfirmed too', () => {
+    const r = report({ relationships: [rel('r1', ['sam'])], sessions: [session('r1', '2027-03-10T10:00:00Z', 'planned')], attendedSessionIds: [] });
+    expect(pick(rowOf(r, 'r1'))).toMatchObject({ held: 0, unconfirmed: 1 });
+  });
+  it.each([
+    ['a draft record does not confirm it', 'draft', { held: 0, unconfirmed: 1 }],
+    ['a submitted record confirms it', 'submitted', { held: 1, unconfirmed: 0 }],
+    ['a signed record confirms it', 'signed', { held: 1, unconfirmed: 0 }],
+  ] as const)('%s', (_, status, expected) => {
+    const s = session('r1', '2027-03-10T10:00:00Z');
+    const r = report({ relationships: [rel('r1', ['sam'])], sessions: [s], records: [record(s, status)], attendedSessionIds: [] });
+    expect(pick(rowOf(r, 'r1'))).toMatchObject(expected);
+  });
+  it('recorded attendance confirms it', () => {
+    const s = session('r1', '2027-03-10T10:00:00Z');
+    const r = report({ relationships: [rel('r1', ['sam'])], sessions: [s], attendedSessionIds: [s.id] });
+    expect(pick(rowOf(r, 'r1'))).toMatchObject({ held: 1, unconfirmed: 0, rolling12MonthHeld: 1 });
+  });
+});
+
+describe('drill-down: every figure names the items behind it', () => {
+  it('lists exactly as many items as each figure counts, naming the people', () => {
+    const held = session('r1', '2027-03-10T10:00:00Z');
+    const late = session('r1', '2027-03-17T10:00:00Z');
+    const cancelled = session('r1', '2027-03-24T10:00:00Z', 'cancelled');
+    const unconfirmed = session('r2', '2027-03-11T10:00:00Z');
+    const r = report({
+      relationships: [rel('r1', ['sam']), rel('r2', ['amira'])],
+      sessions: [held, late, cancelled, unconfirmed],
+      records: [record(held, 'signed'), record(late, 'signed', '2027-03-30T10:00:00Z')],
+      agreements: [agreement('r1', '2027-12-01')],
+      grades: [grade('r1', `r-${held.id}`, 'maintain', '2027-03-20T10:00:00Z')],
+      attendedSessionIds: [],
+      withItems: true,
+    });
+    for (const row of r.relationships) {
+      for (const f of FIGURES) {
+        expect([f.key, row.relationshipId, r.items!.filter((i) => i.figure === f.key && i.relationshipId === row.relationshipId).length]).toEqual([f.key, row.relationshipId, row[f.key]]);
+      }
+    }
+    const unconfirmedItems = r.items!.filter((i) => i.figure === 'unconfirmed');
+    expect(unconfirmedItems).toEqual([expect.objectContaining({ id: unconfirmed.id, kind: 'session', supervisor: 'Dan', supervisees: ['Amira'] })]);
+    expect(r.items!.filter((i) => i.figure === 'recordsLate').map((i) => i.id)).toEqual([`r-${late.id}`]);
+    expect(report({ relationships: [rel('r1', ['sam'])], sessions: [held] }).items).toBeUndefined();
   });
 });

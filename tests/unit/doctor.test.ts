@@ -44,6 +44,10 @@ interface Tenant {
   lists?: string[][];
   health?: Response | Error;
   messages?: Response | Error;
+  /** The answer to /api/messages carrying an Entra token for the app itself. */
+  entraMessages?: Response;
+  /** The answer to GET /users/{outsider}/calendar (403 when an access policy scopes the app). */
+  outsiderCalendar?: Response;
 }
 
 function fakeFetch(t: Tenant = {}): { fetch: typeof fetch; calls: string[] } {
@@ -69,6 +73,15 @@ function fakeFetch(t: Tenant = {}): { fetch: typeof fetch; calls: string[] } {
       if (h instanceof Error) throw h;
       return h;
     }
+    if (url.startsWith(`https://graph.microsoft.com/v1.0/groups/${ENV.PEOPLE_GROUP_ID}/transitiveMembers/microsoft.graph.user?`)) return json(200, { value: [{ id: 'member-1' }] });
+    if (url.startsWith('https://graph.microsoft.com/v1.0/users?')) return json(200, { value: [{ id: 'member-1', mail: 'm@riverside.example' }, { id: 'outsider-1', mail: 'o@riverside.example' }] });
+    if (url.startsWith('https://graph.microsoft.com/v1.0/users/outsider-1/calendar?')) {
+      return t.outsiderCalendar ?? json(403, { error: { code: 'ErrorAccessDenied', message: 'Access to OData is disabled: blocked by tenant configured AppOnly AccessPolicy settings.' } });
+    }
+    if (url === 'https://pt.riverside.example/api/messages' && new Headers(init?.headers).get('authorization')) {
+      expect(new Headers(init?.headers).get('authorization')).toBe('Bearer entra-token-for-the-app');
+      return t.entraMessages ?? json(401, { error: 'Bot Framework authentication required' });
+    }
     if (url === 'https://pt.riverside.example/api/messages') {
       expect(new Headers(init?.headers).get('authorization')).toBeNull();
       const m = t.messages ?? json(401, { error: 'unauthorized' });
@@ -93,6 +106,10 @@ function deps(t: Tenant = {}, token: string | Error = appToken()): DoctorDeps & 
       if (token instanceof Error) throw token;
       return token;
     },
+    acquireTokenFor: async (_env, scope) => {
+      expect(scope).toBe(`${ENV.APPLICATION_ID_URI}/.default`);
+      return 'entra-token-for-the-app';
+    },
   };
 }
 
@@ -110,15 +127,30 @@ describe('pt doctor', () => {
       ...ALL_ROLES.map((p) => `permission:${p}`),
       'permission:User.Read',
       'permission:OnlineMeeting.ReadBasic.Chat',
+      'permissions:calendar-scope',
       'site',
       'lists',
       'bot:health',
       'bot:messages',
+      'bot:entra-token',
     ]);
+    expect(byId(report, 'permissions:calendar-scope')?.status).toBe('ok');
+    expect(byId(report, 'bot:entra-token')?.status).toBe('ok');
     expect(byId(report, 'permission:OnlineMeeting.ReadBasic.Chat')?.status).toBe('ok'); // declared in manifest/manifest.template.json
     expect(byId(report, 'permission:User.Read')?.status).toBe('skip');
     expect(d.tokenCalls[0]).toMatchObject({ TENANT_ID: TENANT, CLIENT_ID });
     expect(formatDoctorReport(report)).toMatch(/Everything pt doctor can check is in order\.$/);
+  });
+
+  it('warns when Calendars.ReadWrite reaches a mailbox outside the people group (no access policy)', async () => {
+    const report = await runDoctor(ENV, deps({ outsiderCalendar: json(200, { id: 'cal-1' }) }));
+    expect(byId(report, 'permissions:calendar-scope')).toMatchObject({ status: 'warn', fix: expect.stringContaining('New-ApplicationAccessPolicy') });
+  });
+
+  it('fails when the bot endpoint takes an Entra token for the app (the tab could act as anyone)', async () => {
+    const report = await runDoctor(ENV, deps({ entraMessages: json(200, {}) }));
+    expect(byId(report, 'bot:entra-token')).toMatchObject({ status: 'fail' });
+    expect(report.ok).toBe(false);
   });
 
   it('stops at a bad configuration and names the variables', async () => {

@@ -27,7 +27,11 @@ function record(sessionId: string, relationshipId: string, status: SupervisionRe
   return { id: `${sessionId}-r`, sessionId, relationshipId, templateId: 't', version: 1, status, authorId, values: {}, submittedAt, signatures: signers.map((personId) => ({ personId, role: personId.endsWith('-sup') ? 'supervisor' : 'supervisee', at })), createdAt: at, updatedAt: at, etag: '1' };
 }
 function agreement(relationshipId: string, reviewOn: string, status: Agreement['status'] = 'signed'): Agreement {
-  return { id: `${relationshipId}-ag`, relationshipId, templateId: 't', values: {}, frequency: '', durationMinutes: 60, venue: '', type: 'individual', reviewOn, status, signatures: [], createdAt: '2026-01-01T00:00:00Z' };
+  return { id: `${relationshipId}-ag`, relationshipId, templateId: 't', values: {}, frequency: '', durationMinutes: 60, venue: '', type: 'individual', reviewOn, status, signatures: [], createdAt: yearBefore(reviewOn) };
+}
+/** Agreements are made a review period (a year) before their review date: a later date would be cut back to it (reviewDue). */
+function yearBefore(reviewOn: string): string {
+  return `${Number(reviewOn.slice(0, 4)) - 1}${reviewOn.slice(4)}T00:00:00Z`;
 }
 
 function run(now: string, parts: Partial<DueInput>): Obligation[] {
@@ -57,7 +61,8 @@ describe('the five-pack scenario (tests/fixtures/scenarios/due-all-packs.json, n
     // South Glos: the 2 Apr 2026 session leaves the 12-month window on 2 Apr 2027 → due soon, nothing planned.
     'rel-sg rolling-minimum sg-1 2027-04-02T09:00:00.000Z due-soon 0',
     'rel-sg supervision-due sg-6 2027-04-03T08:00:00.000Z due-soon 0',
-    'rel-sg rebook-needed sg-7 2027-03-31T08:00:00.000Z overdue 1',
+    // "Rebooked immediately" (§3.3): cancelled Mon 15 Mar, owed by close of business Tue 16 Mar; two weeks on, the last ladder step.
+    'rel-sg rebook-needed sg-7 2027-03-16T17:00:00.000Z overdue 3',
     'rel-sg countersign-due sg-6-r 2027-02-08T17:00:00.000Z overdue 3',
     // Staffordshire: 12 weeks after 10:00 GMT on 6 Jan is 10:00 BST on 31 Mar (09:00Z): an hour overdue.
     'rel-st supervision-due st-1 2027-03-31T09:00:00.000Z overdue 1',

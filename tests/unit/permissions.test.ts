@@ -3,6 +3,7 @@
  * requests or documents permissions agrees with it: the Entra app manifest
  * (aad.manifest.json), the Teams app manifest's RSC, and the setup guide.
  */
+import { HOST_CLIENT_IDS } from '../../src/tenant/tabTokens';
 import fs from 'node:fs';
 import path from 'node:path';
 import { APP_LISTS } from '../../src/tenant/lists';
@@ -85,6 +86,8 @@ describe('aad.manifest.json (the Entra app registration)', () => {
       expect.objectContaining({ value: 'access_as_user', type: 'User', isEnabled: true, id: '${{AAD_APP_ACCESS_AS_USER_PERMISSION_ID}}' }),
     ]);
     expect(aad.preAuthorizedApplications.map((a: { appId: string }) => a.appId).sort()).toEqual([...TEAMS_AND_OFFICE_CLIENTS].sort());
+    // The server accepts tab tokens only from these clients (and the app itself): the same list.
+    expect([...HOST_CLIENT_IDS].sort()).toEqual([...TEAMS_AND_OFFICE_CLIENTS].sort());
     for (const a of aad.preAuthorizedApplications) expect(a.permissionIds).toEqual(['${{AAD_APP_ACCESS_AS_USER_PERMISSION_ID}}']);
   });
 

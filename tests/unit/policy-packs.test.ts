@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime, Duration } from 'luxon';
 import { loadPolicies, policyFiles } from '../../src/config/policies';
-import type { PolicyPack, Requirement, StaffGroup } from '../../src/domain/policy/schema';
+import { rampSteps, type PolicyPack, type Requirement, type StaffGroup } from '../../src/domain/policy/schema';
 import { validatePack } from '../../src/domain/policy/validate';
 
 const DIR = path.join(__dirname, '..', '..', 'policies');
@@ -132,6 +132,7 @@ describe('policies/*.json', () => {
       expect(g.duration.maxMinutes).toBe(90);
       expect(g.group).toMatchObject({ allowed: true, countsTowardsRequirement: false });
       expect(g.ramp?.appliesTo).toBe('newly-qualified');
+      expect(rampSteps(g.ramp!)).toEqual([{ interval: 'P1W', until: 'P6W' }, { interval: 'P2W', until: 'P6M' }]);
     });
 
     it('all staff: monthly, 60 minutes (L61, L77)', () => {
@@ -265,7 +266,9 @@ describe('policies/*.json', () => {
     it('monthly, never more than three months apart; more often for the newly qualified (L176, L178)', () => {
       expect(req(g, 'interval')).toMatchObject({ target: 'P1M', hardMaximum: 'P3M' });
       expect(g.ramp).toMatchObject({ appliesTo: 'newly-qualified' });
-      expect(Duration.fromISO(g.ramp!.interval) < Duration.fromISO('P1M')).toBe(true);
+      // LGA standards for employers (NQSW/ASYE): weekly for 6 weeks, fortnightly to 6 months, then the monthly target.
+      expect(rampSteps(g.ramp!)).toEqual([{ interval: 'P1W', until: 'P6W' }, { interval: 'P2W', until: 'P6M' }]);
+      expect(rampSteps(g.ramp!).every((s) => Duration.fromISO(s.interval) < Duration.fromISO('P1M'))).toBe(true);
     });
 
     it('record by either party, supervisee gets a signed copy, due in 2 working days (L195, L199, L135)', () => {

@@ -115,6 +115,8 @@ describe('rebook: scenarios', () => {
       window: { start: '2027-03-24T16:30:00.000Z', end: '2027-04-08T09:00:00.000Z' },
       escalateTo: ['supervisor', 'supervisor-line-manager'],
       reason: expect.stringMatching(/^No time when team-manager, social-worker are all free .* in the P2W rebook window from the original date/),
+      // Owed by the end of the window (Leicestershire sets no "immediately").
+      rebookBy: { dueAt: '2027-04-08T09:00:00.000Z', deadline: 'window' },
     });
   });
 

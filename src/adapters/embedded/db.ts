@@ -42,8 +42,23 @@ export function migrate(db: Db): number {
   return version;
 }
 
-/** Runs fn inside BEGIN IMMEDIATE ... COMMIT, rolling back on error. */
+let savepoints = 0;
+
+/** Runs fn inside BEGIN IMMEDIATE ... COMMIT, rolling back on error; inside a transaction already, a savepoint. */
 export function transaction<T>(db: Db, fn: () => T): T {
+  if (db.isTransaction) {
+    const name = `sp${(savepoints += 1)}`;
+    db.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = fn();
+      db.exec(`RELEASE ${name}`);
+      return result;
+    } catch (err) {
+      db.exec(`ROLLBACK TO ${name}`);
+      db.exec(`RELEASE ${name}`);
+      throw err;
+    }
+  }
   db.exec('BEGIN IMMEDIATE');
   try {
     const result = fn();

@@ -252,4 +252,26 @@ export const MIGRATIONS: readonly string[] = [
     sync_requested_at TEXT
   );
   `,
+  // 7 (issue #14): a relationship's school (Lingfield counts per school); when a session was cancelled, so "rebooked immediately" (South Glos) runs from the cancellation, not the session date
+  `
+  ALTER TABLE sessions ADD COLUMN cancelled_at TEXT;
+  ALTER TABLE relationships ADD COLUMN unit TEXT;
+  `,
+  // 8 (issue #20, people change): a person who left the people group stays readable (records keep their names) but is no longer listed
+  `
+  ALTER TABLE people ADD COLUMN left_on TEXT;
+  `,
+  // 9 (issue #16): relationship timelines: each relationship's next wake-up (a change or a due time), leased while one instance handles it
+  `
+  CREATE TABLE timeline (
+    relationship_id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0,
+    lease_owner TEXT,
+    lease_until TEXT
+  );
+  CREATE INDEX timeline_at ON timeline(at);
+  CREATE INDEX ledger_kind_at ON ledger(kind, at);
+  `,
 ];

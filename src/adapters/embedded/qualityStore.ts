@@ -29,6 +29,13 @@ export class EmbeddedQualityStore implements QualityStore {
       .run(g.id, g.recordId, g.relationshipId, g.auditorId, g.category, g.comment, g.at);
   }
 
+  async deleteGradesForRecord(recordId: string): Promise<number> {
+    this.db.exec('PRAGMA secure_delete = ON');
+    const n = Number(this.db.prepare('DELETE FROM qa_grades WHERE record_id = ?').run(recordId).changes);
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    return n;
+  }
+
   async listGrades(filter: QaGradeFilter = {}): Promise<QaGrade[]> {
     const where: string[] = [];
     const args: string[] = [];

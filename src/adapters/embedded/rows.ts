@@ -31,6 +31,7 @@ export function relationshipFromRow(r: Row, memberIds: string[]): Relationship {
     staffGroupId: str(r.staff_group_id),
     startedOn: str(r.started_on),
     override: r.override ? JSON.parse(str(r.override)) : undefined,
+    unit: opt(r.unit),
     active: Number(r.active) === 1,
   };
 }
@@ -64,6 +65,7 @@ export function sessionFromRow(r: Row): Session {
     calendarEventId: opt(r.calendar_event_id),
     occurrenceStart: opt(r.occurrence_start),
     replacesSessionId: opt(r.replaces_session_id),
+    cancelledAt: opt(r.cancelled_at),
   };
 }
 

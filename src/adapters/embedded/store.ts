@@ -2,9 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionItem, Agreement, AuditEntry, ConversationRef, Person, RecordStatus, Relationship, Series, Session, SupervisionRecord } from '../../domain/model';
 import type { DirectoryPort } from '../../ports/directory';
-import { ConcurrencyError, type CardMessage, type RecordStore } from '../../ports/store';
+import { ConcurrencyError, type CardMessage, type DisposalCounts, type RecordStore } from '../../ports/store';
 import { type Db, transaction } from './db';
 import { nul, personFromRow, relationshipFromRow, seriesFromRow, sessionFromRow } from './rows';
+
+/** A cancelled session keeps the first time it was seen cancelled; one no longer cancelled (or missed) has none. */
+const KEEP_FIRST_CANCELLATION = "CASE WHEN excluded.status IN ('cancelled','missed') THEN COALESCE(sessions.cancelled_at, excluded.cancelled_at) ELSE NULL END";
 
 type Row = Record<string, unknown>;
 
@@ -48,12 +51,27 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async listPeople(): Promise<Person[]> {
-    return (this.db.prepare('SELECT * FROM people ORDER BY display_name').all() as Row[]).map(personFromRow);
+    return (this.db.prepare('SELECT * FROM people WHERE left_on IS NULL ORDER BY display_name').all() as Row[]).map(personFromRow);
   }
 
   async getLineManager(personId: string): Promise<Person | undefined> {
     const person = await this.getPerson(personId);
     return person?.lineManagerId ? this.getPerson(person.lineManagerId) : undefined;
+  }
+
+  /**
+   * Local-mode only (the /api/dev directory stand-in): takes a person out of the
+   * people group, or puts them back. They stay readable by id, as an Entra user
+   * removed from the group does.
+   */
+  setLeft(id: string, leftOn: string | undefined): void {
+    this.db.prepare('UPDATE people SET left_on = ? WHERE id = ?').run(leftOn ?? null, id);
+  }
+
+  /** Local-mode only: the people group as it is, with managers (for the directory change feed). */
+  groupSnapshot(): Record<string, string | null> {
+    const rows = this.db.prepare('SELECT id, line_manager_id FROM people WHERE left_on IS NULL ORDER BY id').all() as Row[];
+    return Object.fromEntries(rows.map((r) => [String(r.id), r.line_manager_id === null ? null : String(r.line_manager_id)]));
   }
 
   /** Local-mode only: people come from Entra ID in a tenant. */
@@ -78,8 +96,18 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
       args.push(filter.personId, filter.personId);
     }
     if (filter.activeOnly) where.push('r.active = 1');
-    const rows = this.db.prepare(`SELECT r.* FROM relationships r ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY r.id`).all(...args) as Row[];
-    return rows.map((r) => relationshipFromRow(r, this.members(String(r.id))));
+    const clause = where.length ? 'WHERE ' + where.join(' AND ') : '';
+    const rows = this.db.prepare(`SELECT r.* FROM relationships r ${clause} ORDER BY r.id`).all(...args) as Row[];
+    // Members in one query, not one per relationship (50,000 relationships took seconds the other way).
+    const members = new Map<string, string[]>();
+    const memberRows = this.db.prepare(`SELECT m.relationship_id, m.person_id FROM relationship_members m WHERE m.relationship_id IN (SELECT r.id FROM relationships r ${clause}) ORDER BY m.relationship_id, m.person_id`).all(...args) as Row[];
+    for (const m of memberRows) {
+      const id = String(m.relationship_id);
+      const list = members.get(id);
+      if (list) list.push(String(m.person_id));
+      else members.set(id, [String(m.person_id)]);
+    }
+    return rows.map((r) => relationshipFromRow(r, members.get(String(r.id)) ?? []));
   }
 
   async getRelationship(id: string): Promise<Relationship | undefined> {
@@ -95,11 +123,11 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     transaction(this.db, () => {
       this.db
         .prepare(
-          `INSERT INTO relationships (id, kind, supervisor_id, policy_id, staff_group_id, started_on, override, active) VALUES (?,?,?,?,?,?,?,?)
+          `INSERT INTO relationships (id, kind, supervisor_id, policy_id, staff_group_id, started_on, override, unit, active) VALUES (?,?,?,?,?,?,?,?,?)
            ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, supervisor_id=excluded.supervisor_id, policy_id=excluded.policy_id,
-             staff_group_id=excluded.staff_group_id, started_on=excluded.started_on, override=excluded.override, active=excluded.active`,
+             staff_group_id=excluded.staff_group_id, started_on=excluded.started_on, override=excluded.override, unit=excluded.unit, active=excluded.active`,
         )
-        .run(r.id, r.kind, r.supervisorId, r.policyId, r.staffGroupId, r.startedOn, r.override ? JSON.stringify(r.override) : null, r.active ? 1 : 0);
+        .run(r.id, r.kind, r.supervisorId, r.policyId, r.staffGroupId, r.startedOn, r.override ? JSON.stringify(r.override) : null, nul(r.unit), r.active ? 1 : 0);
       this.db.prepare('DELETE FROM relationship_members WHERE relationship_id = ?').run(r.id);
       const add = this.db.prepare('INSERT INTO relationship_members (relationship_id, person_id) VALUES (?, ?)');
       for (const id of r.superviseeIds) add.run(r.id, id);
@@ -134,13 +162,14 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   async saveSessions(sessions: Session[]): Promise<void> {
     const stmt = this.db.prepare(
-      `INSERT INTO sessions (id, relationship_id, series_id, start, end, status, kind, calendar_event_id, occurrence_start, replaces_session_id)
-       VALUES (?,?,?,?,?,?,?,?,?,?)
+      `INSERT INTO sessions (id, relationship_id, series_id, start, end, status, kind, calendar_event_id, occurrence_start, replaces_session_id, cancelled_at)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT(id) DO UPDATE SET start=excluded.start, end=excluded.end, status=excluded.status, kind=excluded.kind,
-         calendar_event_id=excluded.calendar_event_id, occurrence_start=excluded.occurrence_start, replaces_session_id=excluded.replaces_session_id`,
+         calendar_event_id=excluded.calendar_event_id, occurrence_start=excluded.occurrence_start, replaces_session_id=excluded.replaces_session_id,
+         cancelled_at=${KEEP_FIRST_CANCELLATION}`,
     );
     transaction(this.db, () => {
-      for (const s of sessions) stmt.run(s.id, s.relationshipId, nul(s.seriesId), s.start, s.end, s.status, s.kind, nul(s.calendarEventId), nul(s.occurrenceStart), nul(s.replacesSessionId));
+      for (const s of sessions) stmt.run(s.id, s.relationshipId, nul(s.seriesId), s.start, s.end, s.status, s.kind, nul(s.calendarEventId), nul(s.occurrenceStart), nul(s.replacesSessionId), nul(s.cancelledAt));
     });
   }
 
@@ -210,6 +239,18 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     const old = (this.db.prepare('SELECT body FROM record_versions WHERE record_id = ? ORDER BY version').all(recordId) as Row[]).map((r) => JSON.parse(String(r.body)) as SupervisionRecord);
     const current = await this.getRecord(recordId);
     return current ? [...old, current] : old;
+  }
+
+  async disposeRecord(recordId: string): Promise<DisposalCounts> {
+    // Deleted rows would otherwise stay readable in free pages and in the write-ahead log.
+    this.db.exec('PRAGMA secure_delete = ON');
+    const counts = transaction(this.db, () => ({
+      records: Number(this.db.prepare('DELETE FROM records WHERE id = ?').run(recordId).changes),
+      versions: Number(this.db.prepare('DELETE FROM record_versions WHERE record_id = ?').run(recordId).changes),
+      actions: Number(this.db.prepare('DELETE FROM actions WHERE record_id = ?').run(recordId).changes),
+    }));
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    return counts;
   }
 
   // ---- actions ----

@@ -29,8 +29,13 @@ export interface MsalTokenOptions {
 }
 
 export function msalTokenSource(credential: AppCredential, options: MsalTokenOptions = {}): TokenSource {
-  const authority = `${options.authorityHost ?? 'https://login.microsoftonline.com'}/${credential.tenantId}`;
-  const auth: Configuration['auth'] = { clientId: credential.clientId, authority };
+  const host = (options.authorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
+  const auth: Configuration['auth'] = {
+    clientId: credential.clientId,
+    authority: `${host}/${credential.tenantId}`,
+    // Any other host (a sovereign cloud, the Microsoft 365 simulator) must be trusted explicitly, or MSAL asks Entra's instance discovery.
+    ...(host === 'https://login.microsoftonline.com' ? {} : { knownAuthorities: [new URL(host).host] }),
+  };
   if ('clientSecret' in credential) {
     auth.clientSecret = credential.clientSecret;
   } else {

@@ -80,6 +80,13 @@ export class GraphCalendar implements CalendarPort {
   private readonly resolvePerson: ResolvePerson;
   private readonly attempts: number;
   private readonly pageSize: number;
+  /**
+   * The longest free/busy window asked for: Graph documents under 62 days, but the mailbox's
+   * availability service may allow less (Exchange's own default is 42 days). A refused window
+   * shrinks it to what the refusal names (or half), and the size that worked is kept for the
+   * life of the process, so later lookups do not pay for the refusal again.
+   */
+  private scheduleWindowDays = MAX_SCHEDULE_WINDOW_DAYS;
 
   constructor(private readonly options: GraphCalendarOptions) {
     this.http = options.http;
@@ -99,11 +106,33 @@ export class GraphCalendar implements CalendarPort {
     const personByMail = new Map(users.map((u, i) => [u.mail.toLowerCase(), people[i]!]));
     const fixedMailbox = this.options.scheduleMailboxPersonId ? (await this.resolveUser(this.options.scheduleMailboxPersonId)).id : undefined;
 
+    for (;;) {
+      const days = this.scheduleWindowDays;
+      try {
+        return await this.scheduleIn(users, people, personByMail, fixedMailbox, window, days);
+      } catch (err) {
+        const smaller = err instanceof GraphError ? smallerScheduleWindow(err, days) : undefined;
+        if (smaller === undefined) throw err;
+        // Another lookup may have shrunk it meanwhile: never grow it back.
+        this.scheduleWindowDays = Math.min(this.scheduleWindowDays, smaller);
+      }
+    }
+  }
+
+  private async scheduleIn(
+    users: GraphUserRef[],
+    people: string[],
+    personByMail: Map<string, string>,
+    fixedMailbox: string | undefined,
+    window: Interval,
+    windowDays: number,
+  ): Promise<Map<string, BusyInterval[]>> {
+    const out = new Map<string, BusyInterval[]>(people.map((p) => [p, []]));
     const calls: GraphCall[] = [];
     for (let from = 0; from < users.length; from += SCHEDULES_PER_REQUEST) {
       const group = users.slice(from, from + SCHEDULES_PER_REQUEST);
       const mailbox = fixedMailbox ?? group[0]!.id;
-      for (const part of splitWindow(window, MAX_SCHEDULE_WINDOW_DAYS)) {
+      for (const part of splitWindow(window, windowDays)) {
         calls.push({
           call: 'getSchedule',
           method: 'POST',
@@ -217,8 +246,8 @@ export class GraphCalendar implements CalendarPort {
     try {
       page = await this.http.pages(first, z.unknown());
     } catch (err) {
-      // An expired or unknown delta token: start a new round (delta-query-overview.md, 410 Gone).
-      if (deltaLink && err instanceof GraphError && err.status === 410) return { ...(await this.deltaCalendarView(personId, window)), restarted: true };
+      // An expired or unknown delta token: start a new round (410 Gone, or 400/404 syncStateNotFound).
+      if (deltaLink && err instanceof GraphError && err.deltaTokenExpired) return { ...(await this.deltaCalendarView(personId, window)), restarted: true };
       throw err;
     }
     if (!page.deltaLink) throw new GraphContractError('deltaCalendarView', [{ path: '@odata.deltaLink', message: 'the last page had neither nextLink nor deltaLink' }]);
@@ -412,6 +441,19 @@ export class GraphCalendar implements CalendarPort {
       }
     }
   }
+}
+
+/**
+ * After getSchedule refused a window as too long (ErrorTimeIntervalTooBig: "The allowed limit = 42
+ * days; ..."), the window to try next: under the limit it names, else half the one refused;
+ * undefined when the error is something else or there is nothing smaller to try.
+ */
+export function smallerScheduleWindow(err: GraphError, triedDays: number): number | undefined {
+  const tooBig = err.status === 400 && (err.code === 'ErrorTimeIntervalTooBig' || /TimeWindow is too long/i.test(err.message));
+  if (!tooBig || triedDays <= 1) return undefined;
+  const allowed = /allowed limit\s*=\s*(\d+)\s*days/i.exec(err.message)?.[1];
+  const next = allowed ? Number(allowed) - 1 : Math.floor(triedDays / 2);
+  return next >= 1 && next < triedDays ? next : Math.max(1, Math.floor(triedDays / 2));
 }
 
 /** getSchedule takes windows shorter than 62 days. */

@@ -22,7 +22,7 @@
  * Docs: concepts/delta-query-events.md and api-reference/v1.0/api/event-delta.md
  * (calendarView/delta with startDateTime/endDateTime on the first request
  * only, nextLink/deltaLink, Prefer: odata.maxpagesize), concepts/delta-query-overview.md
- * (410 Gone: start a new round), concepts/json-batching.md (relative URLs
+ * (410 Gone, or 400/404 syncStateNotFound: start a new round), concepts/json-batching.md (relative URLs
  * inside a batch).
  */
 import { z } from 'zod';
@@ -129,7 +129,7 @@ export async function deltaMany(http: GraphHttp, requests: DeltaRequest[], optio
       const round = sent[i]!;
       if (!result.ok) {
         // An expired or unknown token (delta-query-overview.md): start a new round, once.
-        if (result.error.status === 410 && round.fromSaved && round.pages === 0) next.push(first(round.req, true));
+        if (result.error.deltaTokenExpired && round.fromSaved && round.pages === 0) next.push(first(round.req, true));
         else out.set(round.req.personId, { ok: false, error: result.error });
         continue;
       }

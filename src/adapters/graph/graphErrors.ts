@@ -24,6 +24,16 @@ export class GraphError extends Error {
     return this.options.ambiguous ?? (this.status === 0 || this.status >= 500);
   }
 
+  /**
+   * A delta token Graph no longer knows: 410 Gone (delta-query-overview.md), or 400/404 with
+   * syncStateNotFound / SyncStateInvalid, as Outlook answers for calendarView/delta tokens that
+   * expired or were evicted (event-delta.md: "the token has expired ... restart with a new delta query").
+   */
+  get deltaTokenExpired(): boolean {
+    if (this.status === 410) return true;
+    return (this.status === 400 || this.status === 404) && /^(syncStateNotFound|syncStateInvalid|resyncRequired)$/i.test(this.code ?? '');
+  }
+
   get notFound(): boolean {
     return this.status === 404;
   }

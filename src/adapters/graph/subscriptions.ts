@@ -9,7 +9,7 @@
  * subscription-post-subscriptions.md (201 + subscription), subscription-update.md
  * (PATCH expirationDateTime, 200 + subscription), subscription-delete.md (204);
  * api-reference/v1.0/resources/subscription.md and
- * concepts/includes/change-notifications-subscription-lifetime.md (maximum
+ * resources/subscription.md (maximum
  * lifetime); concepts/change-notifications-delivery-webhooks.md (clientState,
  * renewal); concepts/change-notifications-lifecycle-events.md
  * (reauthorizationRequired: PATCH reauthorizes and renews; subscriptionRemoved:
@@ -30,14 +30,13 @@ import { GraphError } from './graphErrors';
 import { type BatchResult, type GraphCall, type GraphHttp, seg } from './graphHttp';
 
 /**
- * Maximum lifetime of a subscription on Outlook events, in minutes, as the
- * stored copy of the docs' table gives it ("Outlook message, event, contact:
- * 4,230 minutes (under three days)"). Later editions of the table are reported
- * to allow 10,080 minutes (under 7 days) for basic notifications; asking for
- * less than the maximum is valid under either, so the lower figure is used.
+ * Maximum lifetime of a subscription on Outlook events, in minutes: the current table in
+ * resources/subscription.md ("Outlook message, event, contact: 10,080 minutes (under 7 days)"
+ * for subscriptions without resource data; 1,440 with it; these carry none). Earlier editions
+ * gave 4,230 minutes. A longer lifetime means fewer renewals: one PATCH a person a week, not
+ * one every two days.
  */
-export const OUTLOOK_MAX_SUBSCRIPTION_MINUTES = 4_230;
-/** Asked for on create and renew: the maximum less half an hour, for clock skew between us and Graph. */
+export const OUTLOOK_MAX_SUBSCRIPTION_MINUTES = 10_080;
 export const DEFAULT_LIFETIME_MINUTES = OUTLOOK_MAX_SUBSCRIPTION_MINUTES - 30;
 /** Renew when less than this remains (a day: a failed renewal has many later chances). */
 export const DEFAULT_RENEW_WITHIN_MINUTES = 24 * 60;

@@ -123,6 +123,21 @@ export class ListItems {
     }
   }
 
+  /**
+   * Deletes an item (api/listitem-delete.md). Deleting the item, rather than
+   * blanking its fields, is what removes its version history too: a PATCH would
+   * leave every earlier value in the item's versions. Gone already counts as done.
+   */
+  async deleteItem(list: string, itemId: string): Promise<boolean> {
+    try {
+      await this.http.send({ call: `deleteItem(${list})`, method: 'DELETE', path: `${await this.listPath(list)}/items/${seg(itemId)}`, idempotent: true });
+      return true;
+    } catch (err) {
+      if (err instanceof GraphError && err.notFound) return false;
+      throw err;
+    }
+  }
+
   /** The create of an item with `fields` (checked first). */
   async createCall(list: string, fields: Fields): Promise<GraphCall> {
     this.check(list, fields);

@@ -75,6 +75,14 @@ export class SharePointQualityStore implements QualityStore {
     await this.items.create(QA_GRADES_LIST, [grade.id], { ...fields, [WRITE_ID_COLUMN]: randomUUID() }, MAX_CREATE_ATTEMPTS);
   }
 
+  async deleteGradesForRecord(recordId: string): Promise<number> {
+    let n = 0;
+    for (const item of await this.query({ column: 'recordId', op: 'eq', value: cut(recordId) })) {
+      if (gradeOf(item).recordId === recordId && (await this.items.deleteItem(QA_GRADES_LIST, item.itemId))) n += 1;
+    }
+    return n;
+  }
+
   async listGrades(filter: QaGradeFilter = {}): Promise<QaGrade[]> {
     if (filter.relationshipIds && filter.relationshipIds.length === 0) return [];
     let items: Item[];

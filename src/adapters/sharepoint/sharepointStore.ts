@@ -37,7 +37,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ActionItem, Agreement, AuditEntry, ConversationRef, Person, RecordStatus, Relationship, Role, Series, Session, SupervisionRecord } from '../../domain/model';
-import { ConcurrencyError, type CardMessage, type RecordStore } from '../../ports/store';
+import { ConcurrencyError, type CardMessage, type DisposalCounts, type RecordStore } from '../../ports/store';
 import { GraphError } from '../graph/graphErrors';
 import type { BatchResult, GraphHttp } from '../graph/graphHttp';
 import { BODY_COLUMN, KEY_COLUMN, TEXT_MAX_LENGTH } from './listSchema';
@@ -164,7 +164,9 @@ export class SharePointStore implements RecordStore {
           if (existing) {
             // As the embedded store: a session keeps the relationship and series it was created with.
             const old = body<Session>(existing);
-            return { ...times, [BODY_COLUMN]: JSON.stringify(sessionOf({ ...s, relationshipId: old.relationshipId, seriesId: old.seriesId })) };
+            // As the embedded store: a cancelled session keeps the first time it was seen cancelled.
+            const cancelledAt = s.status === 'cancelled' || s.status === 'missed' ? (old.cancelledAt ?? s.cancelledAt) : undefined;
+            return { ...times, [BODY_COLUMN]: JSON.stringify(sessionOf({ ...s, relationshipId: old.relationshipId, seriesId: old.seriesId, cancelledAt })) };
           }
           return { relationshipId: s.relationshipId, seriesId: s.seriesId, ...times, [BODY_COLUMN]: JSON.stringify(sessionOf(s)) };
         },
@@ -197,6 +199,21 @@ export class SharePointStore implements RecordStore {
         },
       },
     ]);
+  }
+
+  async disposeRecord(recordId: string): Promise<DisposalCounts> {
+    const exact = (column: string) => (i: Item) => i.fields[column] === recordId;
+    const [versions, actions] = await this.items.queryMany([
+      ['pt-record-versions', { column: 'recordId', op: 'eq', value: recordId }],
+      ['pt-actions', { column: 'recordId', op: 'eq', value: recordId }],
+    ]);
+    const counts: DisposalCounts = { records: 0, versions: 0, actions: 0 };
+    // History and actions first, the record last: a disposal cut short still lists the record, and runs again.
+    for (const v of versions!.filter(exact('recordId'))) if (await this.items.deleteItem('pt-record-versions', v.itemId)) counts.versions += 1;
+    for (const a of actions!.filter(exact('recordId'))) if (await this.items.deleteItem('pt-actions', a.itemId)) counts.actions += 1;
+    const current = await this.items.findByKey('pt-records', [recordId]);
+    if (current && (await this.items.deleteItem('pt-records', current.itemId))) counts.records += 1;
+    return counts;
   }
 
   // ---- records ----
@@ -540,6 +557,7 @@ function relationshipOf(r: Relationship): Relationship {
     staffGroupId: r.staffGroupId,
     startedOn: r.startedOn,
     override: r.override ?? undefined,
+    unit: r.unit ?? undefined,
     active: Boolean(r.active),
   };
 }
@@ -573,6 +591,7 @@ function sessionOf(s: Session): Session {
     calendarEventId: s.calendarEventId ?? undefined,
     occurrenceStart: s.occurrenceStart ?? undefined,
     replacesSessionId: s.replacesSessionId ?? undefined,
+    cancelledAt: s.status === 'cancelled' || s.status === 'missed' ? (s.cancelledAt ?? undefined) : undefined,
   };
 }
 

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { chooseAlternative, keepCancelled } from '../../usecases/rebooking';
 import type { CardActionRouter } from '../cardActions';
+import { RealInstant } from '../../domain/time/dates';
 
-const Choose = z.object({ sessionId: z.string().min(1).max(100), relationshipId: z.string().min(1).max(200), start: z.iso.datetime(), end: z.iso.datetime() });
+const Choose = z.object({ sessionId: z.string().min(1).max(100), relationshipId: z.string().min(1).max(200), start: RealInstant, end: RealInstant });
 const Keep = z.object({ sessionId: z.string().min(1).max(100), relationshipId: z.string().min(1).max(200), reason: z.string().max(300).default('') });
 
 export function registerRebookActions(router: CardActionRouter): void {

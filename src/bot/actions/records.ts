@@ -9,7 +9,7 @@ const ActionDone = z.object({ actionId: z.string().min(1).max(300) });
 export function registerRecordActions(router: CardActionRouter): void {
   const recordVerbs = [
     RECORD_VERBS.save, RECORD_VERBS.submit, RECORD_VERBS.addAction, RECORD_VERBS.removeAction, RECORD_VERBS.refresh,
-    RECORD_VERBS.countersign, RECORD_VERBS.requestChanges, RECORD_VERBS.disagree,
+    RECORD_VERBS.countersign, RECORD_VERBS.requestChanges, RECORD_VERBS.disagree, RECORD_VERBS.useForm,
   ];
   for (const verb of recordVerbs) {
     router.on(verb, ({ services, notify, actor, data }) => handleRecordAction(services, notify, actor, verb, data));

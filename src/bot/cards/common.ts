@@ -27,3 +27,17 @@ export function cardActivity(content: AdaptiveCard, summary: string) {
     attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content }],
   };
 }
+
+/**
+ * Text a person typed (record answers, comments, action text, names), made
+ * inert for the Markdown subset Teams renders in TextBlocks and FactSets: a
+ * record reading "[click](https://…)" must show those characters, not a link.
+ * Backslash escapes for Markdown's punctuation; bare URLs lose their "://" so
+ * they are not turned into links. Never for Input values (they are not Markdown).
+ */
+export function plainText(text: string): string {
+  return text
+    .replace(/[\\`*_[\]()<>~#]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([-+]|\d+\.)(?=\s)/gm, (_m, sp: string, marker: string) => `${sp}${marker.replace(/([-+.])/, '\\$1')}`)
+    .replace(/:\/\//g, ':\u200B//');
+}

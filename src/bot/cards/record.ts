@@ -31,7 +31,7 @@ import {
 } from '../../domain/records/validation';
 import { CHANGE_REQUEST_KEY, changeRequestOf } from '../../domain/records/workflow';
 import type { AdaptiveCard } from '../../ports/notifier';
-import { card, facts, heading, openUrl, para } from './common';
+import { plainText, card, facts, heading, openUrl, para } from './common';
 
 /** Teams refuses messages over ~28 KB; the card keeps 1 KB back for the activity around it. */
 export const CARD_BYTE_BUDGET = 27 * 1024;
@@ -46,6 +46,8 @@ export const RECORD_VERBS = {
   countersign: 'record.countersign',
   requestChanges: 'record.requestChanges',
   disagree: 'record.disagree',
+  /** Switch to another of the policy's record forms (Lingfield's two forms). */
+  useForm: 'record.useForm',
   actionDone: 'action.done',
 } as const;
 
@@ -185,7 +187,7 @@ function errorContainer(errors: CardError[] | undefined) {
       style: 'attention',
       items: [
         para('Please check:', { weight: 'Bolder', color: 'Attention' }),
-        ...errors.slice(0, MAX_ERRORS_LISTED).map((e) => para(`• ${truncate(e.message, 300)}`, { color: 'Attention', spacing: 'None' })),
+        ...errors.slice(0, MAX_ERRORS_LISTED).map((e) => para(`• ${plainText(truncate(e.message, 300))}`, { color: 'Attention', spacing: 'None' })),
         ...(errors.length > MAX_ERRORS_LISTED ? [para(`…and ${errors.length - MAX_ERRORS_LISTED} more, marked below.`, { color: 'Attention', spacing: 'None' })] : []),
       ],
     },
@@ -193,7 +195,7 @@ function errorContainer(errors: CardError[] | undefined) {
 }
 
 function noticeContainer(notice: string | undefined) {
-  return notice ? [{ type: 'Container', style: 'emphasis', items: [para(truncate(notice, 1000))] }] : [];
+  return notice ? [{ type: 'Container', style: 'emphasis', items: [para(plainText(truncate(notice, 1000)))] }] : [];
 }
 
 function sessionLine(input: RecordCardBase, zone: string) {
@@ -235,13 +237,13 @@ function infoField(field: TemplateField, input: RecordFormCardInput, r: FormRend
   if (field.prefill === 'open-actions') {
     if (!input.openActions.length) out.push(subtle('No open actions.'));
     const shown = input.openActions.slice(0, r.openActionsShown);
-    for (const a of shown) out.push(para(`• ${truncate(a.text, 200)} (${truncate(a.ownerName, 40)}, due ${displayDate(a.dueOn, zone)})`, { spacing: 'Small' }));
+    for (const a of shown) out.push(para(`• ${plainText(truncate(a.text, 200))} (${plainText(truncate(a.ownerName, 40))}, due ${displayDate(a.dueOn, zone)})`, { spacing: 'Small' }));
     if (input.openActions.length > shown.length) out.push(subtle(`…and ${input.openActions.length - shown.length} more in Protected Time.`));
   } else if (field.prefill === 'next-session') {
     out.push(para(input.nextSession ? displayDateTime(input.nextSession, zone) : 'Not booked yet.'));
   } else if (field.prefill) {
     const v = prefillValue(field, input, zone);
-    if (v) out.push(para(truncate(v, 1000)));
+    if (v) out.push(para(plainText(truncate(v, 1000))));
   }
   return out;
 }
@@ -267,7 +269,7 @@ function required(field: TemplateField, client: boolean) {
 }
 
 function fieldErrorBlocks(ids: string[], errors: CardError[] | undefined) {
-  return (errors ?? []).filter((e) => e.fieldId && ids.includes(e.fieldId)).map((e) => attention(truncate(e.message, 300)));
+  return (errors ?? []).filter((e) => e.fieldId && ids.includes(e.fieldId)).map((e) => attention(plainText(truncate(e.message, 300))));
 }
 
 function editableField(field: TemplateField, input: RecordFormCardInput, r: FormRender, zone: string): unknown[] {
@@ -387,7 +389,7 @@ function buildForm(input: RecordFormCardInput, r: FormRender): AdaptiveCard {
     heading(template.name),
     sessionLine(input, zone),
     ...(record.version > 1 ? [subtle(`Amendment: this will be version ${record.version} of the record.`)] : []),
-    ...(cr ? [{ type: 'Container', style: 'warning', items: [para('Changes were asked for:', { weight: 'Bolder' }), para(truncate(cr.comment, 1500))] }] : []),
+    ...(cr ? [{ type: 'Container', style: 'warning', items: [para('Changes were asked for:', { weight: 'Bolder' }), para(plainText(truncate(cr.comment, 1500)))] }] : []),
     ...noticeContainer(input.notice),
     ...errorContainer(input.errors),
   ];
@@ -453,7 +455,7 @@ function readOnlyBody(input: CountersignCardInput, cap: number, zone: string): {
   let shortened = false;
   const short = (s: string, max = cap) => {
     if (s.length > max) shortened = true;
-    return truncate(s, max);
+    return plainText(truncate(s, max));
   };
   let pendingFacts: [string, string][] = [];
   const flush = () => {
@@ -631,11 +633,11 @@ export function actionItemCard(input: { action: ActionItemView; tabUrl: string; 
   const status = action.status === 'done' ? 'Done' : action.status === 'dropped' ? 'Dropped' : overdue ? 'Overdue' : 'Open';
   const body: unknown[] = [
     heading('Your action from supervision'),
-    para(truncate(action.text, ACTION_TEXT_MAX)),
+    para(plainText(truncate(action.text, ACTION_TEXT_MAX))),
     facts([
       ['Due', displayDate(action.dueOn, zone)],
       ['Status', status],
-      ...(action.outcomeForChild ? [['Outcome for the child', truncate(action.outcomeForChild, ACTION_OUTCOME_MAX)] as [string, string]] : []),
+      ...(action.outcomeForChild ? [['Outcome for the child', plainText(truncate(action.outcomeForChild, ACTION_OUTCOME_MAX))] as [string, string]] : []),
     ]),
   ];
   const actions: unknown[] = [];

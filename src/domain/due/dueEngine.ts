@@ -13,13 +13,14 @@
  * Output: relationships in input order; each one's obligations by due date.
  */
 import type { PolicyPack } from '../policy/schema';
+import { actionDriftObligations } from './actionDrift';
 import { frequencyObligations } from './frequency';
 import { HistoryIndex } from './history';
 import { PolicyContext } from './judge';
-import { actionObligations, agreementObligations, rebookObligations, recordObligations } from './paperwork';
+import { actionObligations, agreementCheckObligations, agreementObligations, rebookObligations, recordObligations } from './paperwork';
 import type { DueInput, Obligation } from './types';
 
-export type { DueInput, ExternalVisit, Obligation, ObligationKind, ObligationState } from './types';
+export type { DueInput, ExternalVisit, Obligation, ObligationFacts, ObligationKind, ObligationState } from './types';
 
 // A policy's memoised calendar outlives one call: a periodic job judging with the same packs reuses it.
 const contextCache = new WeakMap<PolicyPack, PolicyContext>();
@@ -47,14 +48,23 @@ export function dueObligations(input: DueInput): Obligation[] {
     const ctx = contexts.get(rel.policyId);
     const group = ctx?.groups.get(rel.staffGroupId);
     if (!ctx || !group) continue;
-    const h = index.history(r);
-    const mine = [
-      ...frequencyObligations(ctx, group, h, now),
-      ...rebookObligations(ctx, h, now),
-      ...recordObligations(ctx, h, now),
-      ...actionObligations(ctx, h, now),
-      ...agreementObligations(ctx, h, now),
-    ];
+    let mine: Obligation[];
+    try {
+      const h = index.history(r);
+      mine = [
+        ...frequencyObligations(ctx, group, h, now),
+        ...rebookObligations(ctx, h, now),
+        ...recordObligations(ctx, h, now),
+        ...actionObligations(ctx, h, now),
+        ...actionDriftObligations(ctx, h, now),
+        ...agreementObligations(ctx, h, now),
+        ...agreementCheckObligations(ctx, h, now),
+      ];
+    } catch (err) {
+      // One bad item (an impossible date, a corrupt row) never stops the rest: it is reported and skipped.
+      input.onSkipped?.(rel.id, err instanceof Error ? err.message : String(err));
+      continue;
+    }
     // ISO strings in UTC with milliseconds sort as time.
     mine.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : 1));
     for (const o of mine) out.push(o);

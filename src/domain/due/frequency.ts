@@ -5,6 +5,7 @@
  * that a planned session already meets stays "upcoming".
  */
 import type { Requirement, StaffGroup } from '../policy/schema';
+import { currentStep } from '../ramp';
 import { yearContaining } from '../time/terms';
 import { addDays, dateOfDayNumber, dayNumber } from '../time/workingDays';
 import type { RelationshipHistory, TimedSession } from './history';
@@ -28,7 +29,9 @@ export function frequencyObligations(ctx: PolicyContext, group: StaffGroup, h: R
     const base = last?.start ?? relStart;
     const since = last ? `The last supervision was on ${dayWords(ctx, last.start)}` : `No supervision has been held since the arrangement started on ${rel.startedOn}`;
     const today = ctx.calendar.dateOf(now);
-    const override = rel.override && rel.override.until >= today ? rel.override : undefined;
+    // The ramp step in force today (weekly, then fortnightly, ... for new staff), else the policy's interval.
+    const step = rel.override ? currentStep(rel.override, today) : undefined;
+    const override = step && rel.override ? { reason: rel.override.reason, ...step } : undefined;
     const interval = override?.interval ?? r.target;
     const suffix = i ? `:${i}` : '';
     const subject = `${last?.id ?? rel.id}${suffix}`;
@@ -42,10 +45,12 @@ export function frequencyObligations(ctx: PolicyContext, group: StaffGroup, h: R
         owedBy: arrangers,
         due,
         options: { covered },
-        explanation: `${since}; the ${override ? `${override.reason} override` : 'policy'} interval is ${interval}, so the next is due by ${dayWords(ctx, due)}.${plannedWords}`,
+        facts: { interval, ...(override ? { rampReason: override.reason, rampStepUntil: override.until } : {}) },
+        explanation: `${since}; the ${override ? `${override.reason} override` : 'policy'} interval is ${interval}${override ? ` (until ${override.until})` : ''}, so the next is due by ${dayWords(ctx, due)}.${plannedWords}`,
       }),
     );
-    if (r.hardMaximum) {
+    // A hard maximum equal to the interval (Staffordshire's "every 16 weeks") falls due with it: one obligation, not two.
+    if (r.hardMaximum && ctx.calendar.plus(base, r.hardMaximum) !== due) {
       const limit = ctx.calendar.plus(base, r.hardMaximum);
       out.push(
         obligation(ctx, rel, now, {
@@ -62,10 +67,28 @@ export function frequencyObligations(ctx: PolicyContext, group: StaffGroup, h: R
 
   for (const r of group.requirements) {
     if (r.kind === 'rolling-minimum') out.push(rollingMinimum(ctx, h, now, r, arrangers));
-    else if (r.kind === 'per-term') out.push(...perTerm(ctx, h, now, r, arrangers));
-    else if (r.kind === 'external-visits') out.push(...externalVisits(ctx, h, now, r));
+    else if (r.kind === 'per-term') out.push(...perTerm(ctx, perSchool(h, r), now, r, arrangers));
+    else if (r.kind === 'external-visits') out.push(...externalVisits(ctx, perSchool(h, r), now, r));
   }
   return out;
+}
+
+/** What a requirement counts: the relationship's own history, or (counted per school) its school's, carried by one of its relationships. */
+interface Counted {
+  h: RelationshipHistory;
+  held: TimedSession[];
+  planned: TimedSession[];
+  visits: number[];
+  /** Subject id prefix and words when counted for a school. */
+  school?: { name: string; supervisors: string[] };
+  /** Another relationship of the school carries this obligation. */
+  skip: boolean;
+}
+
+function perSchool(h: RelationshipHistory, r: { countedPer: 'relationship' | 'school' }): Counted {
+  if (r.countedPer !== 'school' || !h.unit) return { h, held: h.counted, planned: h.planned, visits: h.externalVisits, skip: false };
+  const u = h.unit;
+  return { h, held: u.held, planned: u.planned, visits: u.externalVisits, school: { name: u.name, supervisors: [...new Set(u.relationships.map((x) => x.supervisorId))] }, skip: !u.lead };
 }
 
 /**
@@ -152,12 +175,15 @@ function mergeSorted(a: TimedSession[], b: TimedSession[]): number[] {
   return [...a, ...b].map((s) => s.start).sort((x, y) => x - y);
 }
 
-function perTerm(ctx: PolicyContext, h: RelationshipHistory, now: number, r: Extract<Requirement, { kind: 'per-term' }>, owedBy: string[]): Obligation[] {
-  const rel = h.relationship;
+function perTerm(ctx: PolicyContext, c: Counted, now: number, r: Extract<Requirement, { kind: 'per-term' }>, arrangers: string[]): Obligation[] {
+  if (c.skip) return [];
+  const rel = c.h.relationship;
+  const owedBy = c.school ? c.school.supervisors : arrangers;
+  const at = c.school ? `${c.school.name}: ` : '';
   const terms = ctx.terms(r.term);
   const today = ctx.calendar.dateOf(now);
-  const heldDates = h.counted.map((s) => ctx.calendar.dateOf(s.start));
-  const plannedDates = h.planned.map((s) => ctx.calendar.dateOf(s.start));
+  const heldDates = c.held.map((s) => ctx.calendar.dateOf(s.start));
+  const plannedDates = c.planned.map((s) => ctx.calendar.dateOf(s.start));
   const inTerm = (dates: string[], t: { start: string; end: string }) => dates.filter((d) => d >= t.start && d <= t.end).length;
   const out: Obligation[] = [];
   const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -172,10 +198,11 @@ function perTerm(ctx: PolicyContext, h: RelationshipHistory, now: number, r: Ext
       out.push(
         obligation(ctx, rel, now, {
           kind: 'per-term',
-          subjectId: slug(lastFinished.name),
+          subjectId: `${c.school ? `${slug(c.school.name)}:` : ''}${slug(lastFinished.name)}`,
           owedBy,
           due: ctx.calendar.closeOfBusiness(lastFinished.end),
-          explanation: `${lastFinished.name} (${lastFinished.start} – ${lastFinished.end}) ended with ${n} of the required ${r.minimum} session${r.minimum === 1 ? '' : 's'} per ${r.term}.`,
+          facts: { term: lastFinished.name, held: n, required: r.minimum, countedPer: r.countedPer, ...(c.school ? { school: c.school.name } : {}) },
+          explanation: `${at}${lastFinished.name} (${lastFinished.start} – ${lastFinished.end}) ended with ${n} of the required ${r.minimum} session${r.minimum === 1 ? '' : 's'} per ${r.term}${c.school ? ', counted for the school' : ''}.`,
         }),
       );
     }
@@ -188,11 +215,12 @@ function perTerm(ctx: PolicyContext, h: RelationshipHistory, now: number, r: Ext
     out.push(
       obligation(ctx, rel, now, {
         kind: 'per-term',
-        subjectId: slug(t.name),
+        subjectId: `${c.school ? `${slug(c.school.name)}:` : ''}${slug(t.name)}`,
         owedBy,
         due: ctx.calendar.closeOfBusiness(t.end),
         options: { covered: held + planned >= r.minimum },
-        explanation: `${t.name} (${t.start} – ${t.end}) needs ${r.minimum} session${r.minimum === 1 ? '' : 's'}; ${held} held and ${planned} planned so far.`,
+        facts: { term: t.name, held, planned, required: r.minimum, countedPer: r.countedPer, ...(c.school ? { school: c.school.name } : {}) },
+        explanation: `${at}${t.name} (${t.start} – ${t.end}) needs ${r.minimum} session${r.minimum === 1 ? '' : 's'}${c.school ? ' at the school' : ''}; ${held} held and ${planned} planned so far.`,
       }),
     );
     break;
@@ -205,11 +233,15 @@ function perTerm(ctx: PolicyContext, h: RelationshipHistory, now: number, r: Ext
  * behind an even spread (with two a year, the first by mid-year), so the
  * warning comes while there is still time to arrange a visit.
  */
-function externalVisits(ctx: PolicyContext, h: RelationshipHistory, now: number, r: Extract<Requirement, { kind: 'external-visits' }>): Obligation[] {
-  const rel = h.relationship;
+function externalVisits(ctx: PolicyContext, c: Counted, now: number, r: Extract<Requirement, { kind: 'external-visits' }>): Obligation[] {
+  if (c.skip) return [];
+  const rel = c.h.relationship;
+  const owedBy = c.school ? c.school.supervisors : [rel.supervisorId];
+  const subject = (label: string) => (c.school ? `${c.school.name}:${label}` : label);
+  const at = c.school ? `${c.school.name}: ` : '';
   const today = ctx.calendar.dateOf(now);
   const out: Obligation[] = [];
-  const visitDates = h.externalVisits.map((ms) => ctx.calendar.dateOf(ms));
+  const visitDates = c.visits.map((ms) => ctx.calendar.dateOf(ms));
   const count = (y: { start: string; end: string }) => visitDates.filter((d) => d >= y.start && d <= y.end).length;
   const year = yearContaining(today, r.yearBasis);
   const previous = yearContaining(addDays(year.start, -1), r.yearBasis);
@@ -217,10 +249,11 @@ function externalVisits(ctx: PolicyContext, h: RelationshipHistory, now: number,
     out.push(
       obligation(ctx, rel, now, {
         kind: 'external-visits',
-        subjectId: previous.label,
-        owedBy: [rel.supervisorId],
+        subjectId: subject(previous.label),
+        owedBy,
         due: ctx.calendar.closeOfBusiness(previous.end),
-        explanation: `${r.yearBasis === 'academic' ? 'Academic' : 'Calendar'} year ${previous.label} ended with ${count(previous)} of the required ${r.minimumPerYear} external visits.`,
+        facts: { year: previous.label, yearBasis: r.yearBasis, held: count(previous), required: r.minimumPerYear, visitDates: visitDates.filter((d) => d >= previous.start && d <= previous.end), countedPer: r.countedPer, ...(c.school ? { school: c.school.name } : {}) },
+        explanation: `${at}${r.yearBasis === 'academic' ? 'Academic' : 'Calendar'} year ${previous.label} ended with ${count(previous)} of the required ${r.minimumPerYear} external visits.`,
       }),
     );
   }
@@ -233,11 +266,12 @@ function externalVisits(ctx: PolicyContext, h: RelationshipHistory, now: number,
     out.push(
       obligation(ctx, rel, now, {
         kind: 'external-visits',
-        subjectId: year.label,
-        owedBy: [rel.supervisorId],
+        subjectId: subject(year.label),
+        owedBy,
         due,
         options: { soonFrom: Math.min(ctx.dueSoonFrom(due), ctx.dueSoonFrom(ctx.calendar.closeOfBusiness(checkpoint))) },
-        explanation: `${held} of ${r.minimumPerYear} external visits held in ${r.yearBasis} year ${year.label}; visit ${held + 1} is expected by ${checkpoint} to stay on track.`,
+        facts: { year: year.label, yearBasis: r.yearBasis, held, required: r.minimumPerYear, expectedBy: checkpoint, visitDates: visitDates.filter((d) => d >= year.start && d <= year.end), countedPer: r.countedPer, ...(c.school ? { school: c.school.name } : {}) },
+        explanation: `${at}${held} of ${r.minimumPerYear} external visits held in ${r.yearBasis} year ${year.label}; visit ${held + 1} is expected by ${checkpoint} to stay on track.`,
       }),
     );
   }

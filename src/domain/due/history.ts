@@ -36,6 +36,22 @@ export interface RelationshipHistory {
   actions: ActionItem[];
   agreements: Agreement[];
   externalVisits: number[];
+  /** The relationship's school, when it has one: what is counted per school (see UnitView). */
+  unit?: UnitView;
+}
+
+/** A school's relationships (same policy and staff group) taken together. */
+export interface UnitView {
+  name: string;
+  /** Whether this relationship carries the school's per-school obligations (the first active one in input order). */
+  lead: boolean;
+  relationships: Relationship[];
+  /** Held sessions of all its relationships, once each, oldest first. */
+  held: TimedSession[];
+  /** Planned sessions after now of all its relationships, soonest first. */
+  planned: TimedSession[];
+  /** External visits to the school (by unit, or against any of its relationships), epoch ms, sorted. */
+  externalVisits: number[];
 }
 
 /**
@@ -127,6 +143,9 @@ export class HistoryIndex {
   private readonly visits: Buckets;
   /** Held group sessions per member (policy, staff group, person), for groups whose sessions count. */
   private readonly groupHeld = new Map<string, TimedSession[]>();
+  /** Relationships per school (policy, staff group, unit), in input order. */
+  private readonly units = new Map<string, number[]>();
+  private readonly unitViews = new Map<string, Omit<UnitView, 'lead'> & { lead: number }>();
 
   constructor(
     private readonly input: DueInput,
@@ -140,7 +159,12 @@ export class HistoryIndex {
     this.records = bucket(input.records, (s) => s.relationshipId, index, n);
     this.actions = bucket(input.actions, (s) => s.relationshipId, index, n);
     this.agreements = bucket(input.agreements, (s) => s.relationshipId, index, n);
-    this.visits = bucket(input.externalVisits ?? [], (s) => s.relationshipId, index, n);
+    this.visits = bucket(input.externalVisits ?? [], (s) => s.relationshipId ?? '', index, n);
+    input.relationships.forEach((rel, r) => {
+      if (!rel.unit) return;
+      const key = memberKey(rel.policyId, rel.staffGroupId, rel.unit);
+      this.units.set(key, [...(this.units.get(key) ?? []), r]);
+    });
     input.relationships.forEach((rel, r) => {
       if (rel.kind !== 'group') return;
       if (!contexts.get(rel.policyId)?.groups.get(rel.staffGroupId)?.group.countsTowardsRequirement) return;
@@ -201,7 +225,38 @@ export class HistoryIndex {
       actions: slice(this.input.actions, this.actions, r),
       agreements: slice(this.input.agreements, this.agreements, r),
       externalVisits: slice(this.input.externalVisits ?? [], this.visits, r).map((v) => instantMs(v.at)),
+      unit: relationship.unit ? this.unitView(r, relationship) : undefined,
     };
+  }
+
+  /** A school's combined history, built once per school and shared by its relationships. */
+  private unitView(r: number, rel: Relationship): UnitView {
+    const key = memberKey(rel.policyId, rel.staffGroupId, rel.unit!);
+    let view = this.unitViews.get(key);
+    if (!view) {
+      const members = this.units.get(key) ?? [r];
+      const held = new Map<string, TimedSession>();
+      const planned = new Map<string, TimedSession>();
+      const visits: number[] = [];
+      for (const m of members) {
+        const s = this.sessionsOf(m);
+        for (const x of s.held) held.set(x.id, x);
+        for (const x of s.planned) planned.set(x.id, x);
+        for (const v of slice(this.input.externalVisits ?? [], this.visits, m)) visits.push(instantMs(v.at));
+      }
+      for (const v of this.input.externalVisits ?? []) if (!v.relationshipId && v.unit === rel.unit) visits.push(instantMs(v.at));
+      const lead = members.find((m) => this.input.relationships[m]!.active) ?? r;
+      view = {
+        name: rel.unit!,
+        lead,
+        relationships: members.map((m) => this.input.relationships[m]!),
+        held: [...held.values()].sort(byStart),
+        planned: [...planned.values()].sort(byStart),
+        externalVisits: visits.filter(Number.isFinite).sort((a, b) => a - b),
+      };
+      this.unitViews.set(key, view);
+    }
+    return { ...view, lead: view.lead === r };
   }
 }
 

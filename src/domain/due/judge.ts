@@ -7,7 +7,7 @@ import type { Relationship } from '../model';
 import type { EscalationTarget, PolicyPack, StaffGroup } from '../policy/schema';
 import { termsFor, type TermPeriod } from '../time/terms';
 import { PolicyCalendar } from '../time/workingDays';
-import type { Obligation, ObligationKind, ObligationState } from './types';
+import type { Obligation, ObligationFacts, ObligationKind, ObligationState } from './types';
 
 /** A policy prepared for the engine: its calendar (memoised Luxon) and staff groups by id. */
 export class PolicyContext {
@@ -98,6 +98,7 @@ export interface ObligationSpec {
   due: number;
   explanation: string;
   options?: JudgeOptions;
+  facts?: ObligationFacts;
 }
 
 export function obligation(ctx: PolicyContext, rel: Relationship, now: number, spec: ObligationSpec): Obligation {
@@ -114,6 +115,7 @@ export function obligation(ctx: PolicyContext, rel: Relationship, now: number, s
     notify: j.notify,
     explanation: spec.explanation,
     policyId: ctx.policy.id,
+    ...(spec.facts ? { facts: spec.facts } : {}),
   };
 }
 

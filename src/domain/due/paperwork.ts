@@ -5,7 +5,9 @@
  * its annual review, and rebooking cancelled sessions.
  */
 import { Duration } from 'luxon';
+import { reviewDue, type ReviewDue } from '../agreements';
 import type { Agreement } from '../model';
+import { rebookDeadline } from '../rebookDeadline';
 import type { RelationshipHistory } from './history';
 import { obligation, peopleFor, type PolicyContext } from './judge';
 import type { Obligation } from './types';
@@ -93,32 +95,75 @@ export function agreementObligations(ctx: PolicyContext, h: RelationshipHistory,
       }),
     ];
   }
-  const latest = signed.reduce((a, b) => (reviewDate(ctx, b) > reviewDate(ctx, a) ? b : a));
-  const reviewOn = reviewDate(ctx, latest);
-  const due = ctx.calendar.closeOfBusiness(reviewOn);
+  const latest = signed.reduce((a, b) => (reviewOf(ctx, b).date > reviewOf(ctx, a).date ? b : a));
+  const review = reviewOf(ctx, latest);
+  const due = ctx.calendar.closeOfBusiness(review.date);
+  const why =
+    review.setBy === 'policy' && /^\d{4}-\d{2}-\d{2}$/.test(latest.reviewOn)
+      ? `The supervision agreement names ${latest.reviewOn} for its review, but the policy requires a review every ${rules.reviewEvery}, so it is due by ${review.date}, the earlier of the two.`
+      : `The supervision agreement is to be reviewed by ${review.date} (every ${rules.reviewEvery}).`;
   return [
     obligation(ctx, rel, now, {
       kind: 'agreement-review',
       subjectId: latest.id,
       owedBy: both,
       due,
-      explanation: `The supervision agreement is to be reviewed by ${reviewOn} (every ${rules.reviewEvery}).${ctx.policy.agreements.checkedEachSession ? ' It is checked at every session.' : ''}`,
+      explanation: `${why}${rules.checkedEachSession ? ' It is checked at every session.' : ''}`,
+      facts: { reviewOn: review.date, setBy: review.setBy, policyReviewOn: review.policyDate, ...(/^\d{4}-\d{2}-\d{2}$/.test(latest.reviewOn) ? { agreementReviewOn: latest.reviewOn } : {}), reviewEvery: rules.reviewEvery },
     }),
   ];
 }
 
-/** The agreement's review date, or its last signature plus the policy's review period when none is set. */
-function reviewDate(ctx: PolicyContext, a: Agreement): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(a.reviewOn)) return a.reviewOn;
-  const lastSigned = a.signatures.reduce((m, s) => Math.max(m, Date.parse(s.at)), Date.parse(a.createdAt));
-  return ctx.calendar.dateOf(ctx.calendar.plus(lastSigned, ctx.policy.agreements.reviewEvery));
+/**
+ * "Checked at the beginning of every session" (Staffordshire §8.1): for the
+ * next planned session, the supervisor checks the agreement. It is met in
+ * advance (upcoming) when a signed agreement will still be in date on the
+ * session's day; otherwise it is due soon and, once the session has started
+ * without one, overdue. The facts say what the check will find.
+ */
+export function agreementCheckObligations(ctx: PolicyContext, h: RelationshipHistory, now: number): Obligation[] {
+  const rules = ctx.policy.agreements;
+  const next = h.planned[0];
+  if (!rules.checkedEachSession || !next) return [];
+  const rel = h.relationship;
+  const day = ctx.calendar.dateOf(next.start);
+  const signed = h.agreements.filter((a) => a.status === 'signed');
+  const drafts = h.agreements.some((a) => a.status !== 'signed');
+  const latest = signed.length ? signed.reduce((a, b) => (reviewOf(ctx, b).date > reviewOf(ctx, a).date ? b : a)) : undefined;
+  const reviewOn = latest ? reviewOf(ctx, latest).date : undefined;
+  const finding = !latest ? (drafts ? 'awaiting-signature' : 'missing') : reviewOn! < day ? 'review-overdue' : 'in-date';
+  const words = {
+    missing: 'there is no signed agreement',
+    'awaiting-signature': 'the agreement is not yet signed by everyone',
+    'review-overdue': `the agreement's review was due on ${reviewOn}`,
+    'in-date': `the agreement is signed and in date (review by ${reviewOn})`,
+  }[finding];
+  return [
+    obligation(ctx, rel, now, {
+      kind: 'agreement-check',
+      subjectId: next.id,
+      owedBy: [rel.supervisorId],
+      due: next.start,
+      options: { covered: finding === 'in-date' },
+      explanation: `The policy asks for the supervision agreement to be checked at the beginning of every session; at the next session on ${day}, ${words}.`,
+      facts: { sessionId: next.id, sessionStart: ctx.iso(next.start), finding, ...(reviewOn ? { reviewOn } : {}), ...(latest ? { agreementId: latest.id } : {}) },
+    }),
+  ];
+}
+
+/** The review date: the earlier of the agreement's own and the policy's period from signing. */
+function reviewOf(ctx: PolicyContext, a: Agreement): ReviewDue {
+  return reviewDue(a, ctx.policy.agreements.reviewEvery, ctx.policy.timeZone);
 }
 
 /**
- * A cancelled or missed session needs a replacement inside the rebook window,
- * unless one replaces it or supervision has since been held. The window is
- * measured from the session's date (the history does not record when it was
- * cancelled, and a cancellation comes before the session).
+ * A cancelled or missed session needs a replacement, unless one replaces it or
+ * supervision has since been held. Due by the end of the rebook window
+ * (measured from the original date, or from the cancellation when the policy
+ * anchors it there), or, where the policy asks for it to be "rebooked
+ * immediately", by close of business on the next working day after the
+ * cancellation. When the history does not say when it was cancelled, the
+ * session's own start stands in (a cancellation comes before the session).
  */
 export function rebookObligations(ctx: PolicyContext, h: RelationshipHistory, now: number): Obligation[] {
   const rel = h.relationship;
@@ -128,14 +173,27 @@ export function rebookObligations(ctx: PolicyContext, h: RelationshipHistory, no
   for (const s of h.cancelled) {
     if (h.replaced.has(s.id)) continue;
     if (lastHeld && lastHeld.start > s.start) continue;
-    const due = ctx.calendar.plus(s.start, rules.window);
+    const known = s.session.cancelledAt ? Date.parse(s.session.cancelledAt) : NaN;
+    const cancelledAt = Number.isFinite(known) ? known : s.start;
+    const when = Number.isFinite(known) ? ` on ${ctx.calendar.dateOf(cancelledAt)}` : '';
+    const what = `The session on ${ctx.calendar.dateOf(s.start)} was ${s.session.status}${when}`;
+    const { dueAt: due, deadline } = rebookDeadline(ctx.policy, ctx.calendar, s.start, cancelledAt);
+    let explanation: string;
+    if (deadline === 'next-working-day') {
+      explanation = `${what}; the policy says it must be rebooked immediately, so a new date is owed by close of business on the next working day (${ctx.calendar.dateOf(due)}), within ${rules.window} of the ${rules.anchor === 'cancellation' ? 'cancellation' : 'original date'}.`;
+    } else {
+      explanation = `${what}; the policy asks for a new date within ${rules.window} of the ${rules.anchor === 'cancellation' ? 'cancellation' : 'original date'} (by ${ctx.calendar.dateOf(due)}).`;
+    }
     out.push(
       obligation(ctx, rel, now, {
         kind: 'rebook-needed',
         subjectId: s.id,
         owedBy: peopleFor(rel, rules.responsible),
         due,
-        explanation: `The session on ${ctx.calendar.dateOf(s.start)} was ${s.session.status}; the policy asks for a new date within ${rules.window} (by ${ctx.calendar.dateOf(due)}).`,
+        // Owed at once: there is no "due soon" before an obligation that falls due the next working day.
+        options: deadline === 'next-working-day' ? { soonFrom: cancelledAt } : undefined,
+        explanation,
+        facts: { sessionStart: ctx.iso(s.start), deadline, window: rules.window, anchor: rules.anchor, ...(Number.isFinite(known) ? { cancelledAt: ctx.iso(known) } : {}) },
       }),
     );
   }

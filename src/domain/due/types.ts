@@ -17,6 +17,8 @@ export const OBLIGATION_KINDS = [
   'agreement-missing',
   'agreement-review',
   'rebook-needed',
+  'action-drift',
+  'agreement-check',
 ] as const;
 export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
 
@@ -25,9 +27,14 @@ export type ObligationState = (typeof OBLIGATION_STATES)[number];
 
 /** A Trust-led external supervision visit (Lingfield), held for a relationship's school. */
 export interface ExternalVisit {
-  relationshipId: string;
+  /** The relationship it was recorded against (its school's, when the policy counts per school). */
+  relationshipId?: string;
+  /** Or the school (Relationship.unit) it was made to. */
+  unit?: string;
   /** When it took place (ISO instant). */
   at: string;
+  /** Who supervised (the Trust supervisor), for the governors' report. */
+  by?: string;
 }
 
 export interface DueInput {
@@ -41,6 +48,11 @@ export interface DueInput {
   agreements: Agreement[];
   /** Only needed for policies with an external-visits requirement. */
   externalVisits?: ExternalVisit[];
+  /**
+   * Told about a relationship whose history could not be judged (a corrupt or
+   * impossible stored item): it is skipped and the rest are judged as usual.
+   */
+  onSkipped?: (relationshipId: string, reason: string) => void;
 }
 
 export interface Obligation {
@@ -61,4 +73,8 @@ export interface Obligation {
   /** Why, in words, with dates but no case detail. */
   explanation: string;
   policyId: string;
+  /** The same facts as data, for reports and the command line (dates, counts, which rule applied); never case detail. */
+  facts?: ObligationFacts;
 }
+
+export type ObligationFacts = Record<string, string | number | boolean | string[]>;

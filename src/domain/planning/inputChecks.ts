@@ -3,7 +3,7 @@
  * CLI (whose zod schemas already check shapes) and from app code, so each
  * entry point still refuses bad values itself with a message naming the field.
  */
-import { Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import type { PolicyPack, StaffGroup } from '../policy/schema';
 import { isValidTimeZone } from '../time/zones';
 import type { Participant } from './types';
@@ -15,7 +15,8 @@ const WEEKDAYS = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export class InputProblem extends Error {}
 
 export function isInstant(s: unknown): s is string {
-  return typeof s === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s) && Number.isFinite(Date.parse(s));
+  // Date.parse rolls 2027-02-30 over to 2 March; Luxon refuses an impossible date.
+  return typeof s === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s) && Number.isFinite(Date.parse(s)) && DateTime.fromISO(s, { setZone: true }).isValid;
 }
 
 export function isLocalTime(s: unknown): s is string {

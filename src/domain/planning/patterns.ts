@@ -103,8 +103,8 @@ function segment(rule: string, firstDate: string, lastDate: string, timeZone: st
 
 export interface PatternRequest {
   cadence: Cadence;
-  /** The override cadence and the last date it applies. */
-  override?: { cadence: Cadence; until: string };
+  /** The ramp (override) steps in order: each cadence and the last date it applies. */
+  ramp?: { cadence: Cadence; until: string }[];
   weekdays: number[];
   range: DateRange;
   timeZone: string;
@@ -116,7 +116,8 @@ export interface PatternRequest {
  * monthly patterns on the 1st–4th weekday when the cadence is in months.
  */
 export function candidatePatterns(req: PatternRequest): Pattern[] {
-  const { cadence, override, range, timeZone } = req;
+  const { cadence, range, timeZone } = req;
+  const steps = (req.ramp ?? []).filter((s) => s.until >= range.first);
   const patterns: Pattern[] = [];
   const seen = new Set<string>();
   const add = (p: Pattern) => {
@@ -129,23 +130,23 @@ export function candidatePatterns(req: PatternRequest): Pattern[] {
     }
   };
   for (const weekday of req.weekdays) {
-    // The override (ramp) part is the same for every main pattern on this weekday.
+    // The ramp part (one segment per step) is the same for every main pattern on this weekday.
     let mainFrom = range.first;
     const ramp: PatternSegment[] = [];
-    if (override && override.until >= range.first) {
-      const o = override.cadence;
+    for (const step of steps) {
+      if (step.until < mainFrom) continue;
+      const o = step.cadence;
       const rule = weeklyRule(o.weeks, weekday);
-      const rampLast = override.until < range.last ? override.until : range.last;
-      const seg = segment(rule, firstWeekdayOnOrAfter(range.first, weekday), rampLast, timeZone, o.targetDays, weeklyWords(o.weeks, weekday));
-      if (seg.dates.length) {
-        ramp.push(seg);
-        // The group's cadence resumes no sooner than one override interval after the last override session.
-        const after = addDays(seg.dates[seg.dates.length - 1]!, o.weeks * 7);
-        const dayAfterUntil = addDays(override.until, 1);
-        mainFrom = after > dayAfterUntil ? after : dayAfterUntil;
-      }
+      const last = step.until < range.last ? step.until : range.last;
+      const seg = segment(rule, firstWeekdayOnOrAfter(mainFrom, weekday), last, timeZone, o.targetDays, weeklyWords(o.weeks, weekday));
+      if (!seg.dates.length) continue;
+      ramp.push(seg);
+      // The next step resumes no sooner than one interval of this step after its last session.
+      const after = addDays(seg.dates[seg.dates.length - 1]!, o.weeks * 7);
+      const dayAfterUntil = addDays(step.until, 1);
+      mainFrom = after > dayAfterUntil ? after : dayAfterUntil;
     }
-    const rampKey = ramp.length ? `+ramp${override!.cadence.weeks}w` : '';
+    const rampKey = ramp.length ? `+ramp${ramp.map((r) => r.rule.match(/INTERVAL=(\d+)/)?.[1] ?? '1').join('-')}w` : '';
     const anchors = ramp.length ? 1 : Math.min(cadence.weeks, 4);
     for (let offset = 0; offset < anchors; offset++) {
       const first = addDays(firstWeekdayOnOrAfter(mainFrom, weekday), 7 * offset);

@@ -18,6 +18,7 @@
 import { DateTime, Duration } from 'luxon';
 import type { PolicyPack } from '../policy/schema';
 import { termContaining } from '../time/terms';
+import { overrideSteps, rampOverride } from '../ramp';
 import { addDays, PolicyCalendar, WEEKDAYS, weekdayOfDayNumber, dayNumber } from '../time/workingDays';
 import { Availability, dateInZone, zonedMs } from './availability';
 import { groupCadence, intervalCadence, type Cadence } from './cadence';
@@ -41,6 +42,10 @@ interface PlanContext {
   policy: PolicyPack;
   tz: string;
   startMs: number;
+  /** The plan's start as a local date: the first gap is counted from it. */
+  startDate: string;
+  /** The latest local date a session may follow one on `date` under the hard maximum (memoised). */
+  limitDate: (date: string) => string;
   endMs: number;
   range: DateRange;
   durationMs: number;
@@ -51,6 +56,8 @@ interface PlanContext {
   /** Candidate start times ('HH:mm', policy zone) per weekday (1..7). */
   times: Map<number, string[]>;
   preferences: { weekdays: Set<number>; times: Set<string> };
+  /** The last session before the plan (ms), when continuing an arrangement. */
+  previousMs?: number;
 }
 
 /** A pattern at a time that passed every check; turned into a PlanProposal only if offered. */
@@ -95,9 +102,14 @@ function planChecked(input: PlanInput): PlanResult {
   const maxProposals = input.maxProposals ?? 5;
   if (!Number.isInteger(maxProposals) || maxProposals < 1) throw new InputProblem('maxProposals: must be a whole number of at least 1');
   if (input.override) {
-    if (!isPositiveDuration(input.override.interval)) throw new InputProblem(`override.interval: must be an ISO 8601 duration such as P2W (got ${JSON.stringify(input.override.interval)})`);
-    if (!isLocalDate(input.override.until)) throw new InputProblem(`override.until: must be a date YYYY-MM-DD (got ${JSON.stringify(input.override.until)})`);
+    overrideSteps(input.override).forEach((step, i) => {
+      const at = i === 0 ? 'override' : `override.then[${i - 1}]`;
+      if (!isPositiveDuration(step.interval)) throw new InputProblem(`${at}.interval: must be an ISO 8601 duration such as P2W (got ${JSON.stringify(step.interval)})`);
+      if (!isLocalDate(step.until)) throw new InputProblem(`${at}.until: must be a date YYYY-MM-DD (got ${JSON.stringify(step.until)})`);
+    });
   }
+  const previousMs = input.previousSession === undefined ? undefined : requireInstant(input.previousSession, 'previousSession');
+  if (input.rampFrom !== undefined && !isLocalDate(input.rampFrom)) throw new InputProblem(`rampFrom: must be a date YYYY-MM-DD (got ${JSON.stringify(input.rampFrom)})`);
   const prefWeekdays = input.preferences?.weekdays ?? [];
   const prefTimes = input.preferences?.times ?? [];
   prefWeekdays.forEach((d, i) => {
@@ -118,12 +130,18 @@ function planChecked(input: PlanInput): PlanResult {
   const notes = cadence.basis.map((b) => `Cadence from staff group "${group.id}": ${b}.`);
   if (group.requirements.some((r) => r.kind === 'external-visits')) notes.push('External (Trust-led) visits are a separate requirement: tracked by the due engine, not planned here.');
 
-  let override: { cadence: Cadence; until: string } | undefined;
-  if (input.override) {
-    if (input.override.until < range.first) notes.push(`Override ${input.override.interval} ended on ${input.override.until}, before the plan starts: the group's cadence applies.`);
-    else {
-      override = { cadence: intervalCadence(input.override.interval), until: input.override.until };
-      notes.push(`Override: every ${override.cadence.weeks} week(s) until ${input.override.until}, then the group's cadence.`);
+  // A per-person override, or the staff group's own ramp for someone new in post.
+  const chosen = input.override ?? (input.rampFrom && group.ramp ? rampOverride(group.ramp, input.rampFrom) : undefined);
+  if (input.rampFrom && !input.override && !group.ramp) notes.push(`Staff group "${group.id}" has no ramp for new staff: its own cadence applies from the start.`);
+  const ramp: { cadence: Cadence; until: string }[] = [];
+  if (chosen) {
+    const steps = overrideSteps(chosen);
+    const live = steps.filter((s) => s.until >= range.first);
+    if (!live.length) notes.push(`${input.override ? 'Override' : 'Ramp'} ${steps.map((s) => s.interval).join(', then ')} ended on ${steps[steps.length - 1]!.until}, before the plan starts: the group's cadence applies.`);
+    for (const s of live) ramp.push({ cadence: intervalCadence(s.interval), until: s.until });
+    if (live.length) {
+      const words = live.map((s) => `every ${intervalCadence(s.interval).weeks} week(s) until ${s.until}`).join(', then ');
+      notes.push(`${input.override ? 'Override' : `Ramp for new staff (${group.ramp!.appliesTo}, from ${input.rampFrom})`}: ${words}, then the group's cadence.`);
     }
   }
 
@@ -131,6 +149,8 @@ function planChecked(input: PlanInput): PlanResult {
     policy,
     tz,
     startMs,
+    startDate: dateInZone(startMs, tz),
+    limitDate: limitDates(tz, cadence.hardMaximum),
     endMs,
     range,
     durationMs: durationMinutes * MINUTE,
@@ -143,6 +163,7 @@ function planChecked(input: PlanInput): PlanResult {
       weekdays: new Set(prefWeekdays.map((d) => WEEKDAYS.indexOf(d) + 1)),
       times: new Set(prefTimes),
     },
+    ...(previousMs !== undefined ? { previousMs } : {}),
   };
 
   const rejected: PlanRejection[] = [];
@@ -166,7 +187,7 @@ function planChecked(input: PlanInput): PlanResult {
 
   const candidates: Candidate[] = [];
   const failures: Rejection[] = [];
-  for (const pattern of candidatePatterns({ cadence, override, weekdays, range, timeZone: tz })) {
+  for (const pattern of candidatePatterns({ cadence, ramp, weekdays, range, timeZone: tz })) {
     for (const time of ctx.times.get(pattern.weekday)!) {
       const outcome = evaluate(ctx, pattern, time);
       if ('reason' in outcome) failures.push(outcome);
@@ -278,6 +299,8 @@ function toProposal(ctx: PlanContext, c: Candidate): PlanProposal {
     movedCount: c.placed.filter((p) => p.moved).length,
     score: c.score,
     maxGapDays: gaps(c.pattern, c.placed).reduce((m, g) => Math.max(m, g.days), 0),
+    gapFromStartDays: dayNumber(c.placed[0]!.date) - dayNumber(ctx.startDate),
+    ...(ctx.cadence.hardMaximum ? { hardMaximum: { duration: ctx.cadence.hardMaximum, longestAllowedGapDays: longestAllowed(ctx, c.placed) } } : {}),
     segments,
     skipped: c.skipped.map((k) => ({ patternStart: iso(k.patternStart), reason: k.reason })),
   };
@@ -321,7 +344,6 @@ function findMove(ctx: PlanContext, dates: PatternDate[], i: number, time: strin
   const { date, segment } = dates[i]!;
   const next = dates[i + 1];
   const patternStart = zonedMs(date, time, ctx.tz);
-  const nextStart = next ? zonedMs(next.date, time, ctx.tz) : undefined;
   const hardMax = ctx.cadence.hardMaximum;
   const termOf = (d: string) => (ctx.cadence.perTerm ? termContaining(d, ctx.cadence.perTerm.terms)?.name : undefined);
   const term = termOf(date);
@@ -336,8 +358,10 @@ function findMove(ctx: PlanContext, dates: PatternDate[], i: number, time: strin
     if (start < ctx.startMs || start + ctx.durationMs > ctx.endMs) continue;
     if (!ctx.avail.isFree(start, start + ctx.durationMs)) continue;
     if (ctx.cadence.perTerm && termOf(d) !== term) continue;
-    if (hardMax && prev && start > ctx.calendar.plus(prev.start, hardMax)) continue;
-    if (hardMax && nextStart !== undefined && nextStart > ctx.calendar.plus(start, hardMax)) continue;
+    // The hard maximum in local calendar days: the first session counted from the last one held
+    // (a handover or a re-plan) or else from the plan's start date.
+    if (hardMax && d > ctx.limitDate(prev?.date ?? firstReferenceDate(ctx))) continue;
+    if (hardMax && next && next.date > ctx.limitDate(d)) continue;
     const when = option.k === 0 ? `moved to ${option.time} the same day` : `moved ${Math.abs(option.k)} day${Math.abs(option.k) === 1 ? '' : 's'} ${option.k < 0 ? 'earlier' : 'later'} to ${dayWords(d)} ${option.time}`;
     return { index: i, date: d, time: option.time, start, patternStart, segment, moved: { reason: `${why}; ${when}`, sameWeek: option.sameWeek } };
   }
@@ -355,15 +379,20 @@ function maxShiftDaysFor(ctx: PlanContext, dates: PatternDate[], i: number): num
 /** The first policy rule the placed dates break (its words, written on demand), or undefined. */
 function breaksPolicy(ctx: PlanContext, placed: Placed[]): (() => string) | undefined {
   const { cadence, calendar } = ctx;
+  if (cadence.hardMaximum && ctx.previousMs !== undefined && placed[0]!.start > calendar.plus(ctx.previousMs, cadence.hardMaximum)) {
+    const first = placed[0]!;
+    return () => `the first session (${dayWords(first.date)}) would be more than the hard maximum ${cadence.hardMaximum} after the last one (${dayWords(dateInZone(ctx.previousMs!, ctx.tz))})`;
+  }
   if (cadence.hardMaximum) {
-    const surelyWithin = shortestSpanMs(cadence.hardMaximum);
-    for (let i = 1; i < placed.length; i++) {
-      const a = placed[i - 1]!;
-      const b = placed[i]!;
-      if (b.start - a.start < surelyWithin) continue; // far inside the limit: no calendar arithmetic needed
-      if (b.start > calendar.plus(a.start, cadence.hardMaximum)) {
-        return () => `gap of ${dayNumber(b.date) - dayNumber(a.date)} days between ${dayWords(a.date)} and ${dayWords(b.date)} exceeds the hard maximum ${cadence.hardMaximum}`;
+    // Counted in local calendar days, including the gap from the plan's start date to the first session.
+    let prevDate = ctx.startDate;
+    for (const p of placed) {
+      if (p.date > ctx.limitDate(prevDate)) {
+        const from = prevDate;
+        const first = from === ctx.startDate && p === placed[0];
+        return () => `gap of ${dayNumber(p.date) - dayNumber(from)} days ${first ? 'from the plan start' : 'between'} ${dayWords(from)} ${first ? 'to' : 'and'} ${dayWords(p.date)} exceeds the hard maximum ${cadence.hardMaximum}`;
       }
+      prevDate = p.date;
     }
   }
   if (cadence.rollingMinimum) {
@@ -389,15 +418,31 @@ function breaksPolicy(ctx: PlanContext, placed: Placed[]): (() => string) | unde
   return undefined;
 }
 
-/**
- * A span no calendar reading of the duration can be shorter than (months of
- * 28 days, days of 23 hours for a spring-forward day): a gap below it is
- * certainly within the duration.
- */
-function shortestSpanMs(iso: string): number {
-  const d = Duration.fromISO(iso);
-  const days = d.years * 365 + d.months * 28 + d.weeks * 7 + d.days;
-  return days * 23 * 3_600_000 + d.hours * 3_600_000 + d.minutes * 60_000;
+/** The date the first session's hard-maximum gap runs from: the last session held, else the plan's start. */
+function firstReferenceDate(ctx: PlanContext): string {
+  return ctx.previousMs !== undefined ? dateInZone(ctx.previousMs, ctx.tz) : ctx.startDate;
+}
+
+/** The tightest hard-maximum limit over the plan's gaps, in days (calendar months differ in length). */
+function longestAllowed(ctx: PlanContext, placed: Placed[]): number {
+  let min = Infinity;
+  for (const date of [ctx.startDate, ...placed.slice(0, -1).map((p) => p.date)]) min = Math.min(min, dayNumber(ctx.limitDate(date)) - dayNumber(date));
+  return min;
+}
+
+/** date → the last local date the next session may fall on, under the hard maximum (memoised per plan). */
+function limitDates(tz: string, hardMaximum: string | undefined): (date: string) => string {
+  if (!hardMaximum) return () => '9999-12-31';
+  const dur = Duration.fromISO(hardMaximum);
+  const memo = new Map<string, string>();
+  return (date) => {
+    let out = memo.get(date);
+    if (out === undefined) {
+      out = DateTime.fromISO(date, { zone: tz }).plus(dur).toISODate()!;
+      memo.set(date, out);
+    }
+    return out;
+  };
 }
 
 /**

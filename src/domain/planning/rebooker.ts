@@ -13,7 +13,8 @@
  */
 import { DateTime, Duration } from 'luxon';
 import type { EscalationTarget, PolicyPack } from '../policy/schema';
-import { dateOfDayNumber, dayNumber } from '../time/workingDays';
+import { rebookDeadline } from '../rebookDeadline';
+import { dateOfDayNumber, dayNumber, PolicyCalendar } from '../time/workingDays';
 import { Availability, dateInZone, zonedMs } from './availability';
 import { checkParticipants, InputProblem, requireInstant, sessionMinutes, staffGroupOf } from './inputChecks';
 import type { Interval, RebookInput, RebookResult, UrgentInput } from './types';
@@ -30,7 +31,23 @@ interface Slot {
   date: string;
 }
 
+/** The rebook, with when it is owed (absent only for urgent slots, which are not rebooks). */
 export function rebook(input: RebookInput): RebookResult {
+  const result = rebookSlot(input);
+  const { policy } = input;
+  const calendar = calendarFor(policy);
+  const by = rebookDeadline(policy, calendar, Date.parse(input.cancelled.start), Date.parse(input.cancelledAt));
+  return { ...result, rebookBy: { dueAt: iso(by.dueAt), deadline: by.deadline } };
+}
+
+const calendars = new WeakMap<PolicyPack, PolicyCalendar>();
+function calendarFor(policy: PolicyPack): PolicyCalendar {
+  let calendar = calendars.get(policy);
+  if (!calendar) calendars.set(policy, (calendar = new PolicyCalendar(policy)));
+  return calendar;
+}
+
+function rebookSlot(input: RebookInput): RebookResult {
   const { policy } = input;
   staffGroupOf(policy, input.staffGroupId);
   checkParticipants(input.participants, 2);

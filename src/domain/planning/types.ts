@@ -35,12 +35,20 @@ export interface PlanInput {
   horizonMonths?: number;
   /** Within the staff group's range; default the group's default. */
   durationMinutes?: number;
-  /** A per-person higher frequency (new starter / ASYE) until a date, then the group's cadence. */
-  override?: { interval: string; until: string };
+  /** A per-person higher frequency (new starter / ASYE) until a date, then any further steps, then the group's cadence. */
+  override?: { interval: string; until: string; then?: { interval: string; until: string }[] };
+  /** Start in post of a new member of staff: the staff group's ramp applies from it (ignored when `override` is given). */
+  rampFrom?: string;
   /** Ranked higher, not required. */
   preferences?: { weekdays?: Weekday[]; times?: string[] };
   /** Default 5. */
   maxProposals?: number;
+  /**
+   * The start of the last session before this plan (held, or still to come
+   * with the previous supervisor): the first planned session must fall within
+   * the hard maximum of it, so a handover or cover never opens a longer gap.
+   */
+  previousSession?: string;
 }
 
 export interface PlannedOccurrence {
@@ -74,6 +82,10 @@ export interface PlanProposal {
   score: number;
   /** Longest gap between consecutive sessions, in calendar days. */
   maxGapDays: number;
+  /** Calendar days from the plan's start date to the first session (the first gap the hard maximum counts). */
+  gapFromStartDays: number;
+  /** The hard maximum every gap (the first from the start date) was kept within, counted in local calendar days. */
+  hardMaximum?: { duration: string; longestAllowedGapDays: number };
   /** Every rule of the plan, in order (one, or two with an override). */
   segments: PlanSegment[];
   /** Pattern dates deliberately not booked (school holidays for a per-term requirement). */
@@ -112,6 +124,13 @@ export interface UrgentInput {
   maxAlternatives?: number;
 }
 
+/** By when the rebooking is owed (the due engine's rebook-needed obligation, the same rule). */
+export interface RebookBy {
+  dueAt: string;
+  /** 'next-working-day': the policy says "rebooked immediately"; 'window': by the end of the rebook window. */
+  deadline: 'next-working-day' | 'window';
+}
+
 export type RebookResult =
-  | { outcome: 'rebook'; slot: Interval; alternatives: Interval[]; window: Interval; reason: string }
-  | { outcome: 'escalate'; reason: string; window: Interval; escalateTo: EscalationTarget[] };
+  | { outcome: 'rebook'; slot: Interval; alternatives: Interval[]; window: Interval; reason: string; rebookBy?: RebookBy }
+  | { outcome: 'escalate'; reason: string; window: Interval; escalateTo: EscalationTarget[]; rebookBy?: RebookBy };

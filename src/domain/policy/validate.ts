@@ -21,7 +21,7 @@ export function formatZodError(error: z.ZodError): string[] {
 
 export function validatePack(input: unknown): PackResult {
   const parsed = PolicyPack.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: formatZodError(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: capped(formatZodError(parsed.error)) };
   const pack = parsed.data;
   const errors: string[] = [];
   const available = new Map<string, RecordTemplate>();
@@ -33,14 +33,32 @@ export function validatePack(input: unknown): PackResult {
   const recordTemplate = available.get(pack.records.template);
   if (!recordTemplate) errors.push(`records.template: no template "${pack.records.template}" (built in: ${builtinIds('record')})`);
   else if (recordTemplate.kind !== 'record') errors.push(`records.template: "${pack.records.template}" is an agreement template`);
+  pack.records.alternativeTemplates?.ids.forEach((id, i) => {
+    const t = available.get(id);
+    const at = `records.alternativeTemplates.ids[${i}]`;
+    if (!t) errors.push(`${at}: no template "${id}" (built in: ${builtinIds('record')})`);
+    else if (t.kind !== 'record') errors.push(`${at}: "${id}" is an agreement template`);
+    else if (id === pack.records.template) errors.push(`${at}: "${id}" is already records.template`);
+  });
   const agreementTemplate = available.get(pack.agreements.template);
   if (!agreementTemplate) errors.push(`agreements.template: no template "${pack.agreements.template}" (built in: ${builtinIds('agreement')})`);
   else if (agreementTemplate.kind !== 'agreement') errors.push(`agreements.template: "${pack.agreements.template}" is a record template`);
   return errors.length ? { ok: false, errors } : { ok: true, pack };
 }
 
+/** Hostile packs (10,000 bad staff groups) would otherwise print an error per item. */
+const MAX_ERRORS = 50;
+function capped(errors: string[]): string[] {
+  return errors.length <= MAX_ERRORS ? errors : [...errors.slice(0, MAX_ERRORS), `(root): ${errors.length - MAX_ERRORS} more errors not shown`];
+}
+
 function builtinIds(kind: RecordTemplate['kind']): string {
   return builtinTemplates.filter((t) => t.kind === kind).map((t) => t.id).join(', ');
+}
+
+/** The record forms a session under this pack may use, the default first. */
+export function recordFormIds(pack: PolicyPack): string[] {
+  return [pack.records.template, ...(pack.records.alternativeTemplates?.ids ?? [])];
 }
 
 /** Every template a pack can use: the built-in ones plus its own. */

@@ -9,6 +9,12 @@ export interface EntraTokenOptions {
   tenantId: string;
   /** Accepted audiences: the app's client id and its Application ID URI. */
   audiences: string[];
+  /**
+   * Client apps allowed to have asked for the token (its azp, or appid in v1.0
+   * tokens): the Microsoft hosts pre-authorised for the tab's scope, and the
+   * app itself (nested app auth). A token another app obtained is refused.
+   */
+  authorizedClients?: string[];
   /** Key source; defaults to the tenant's published JWKS. */
   keys?: JWTVerifyGetKey;
   /** Seconds of clock skew tolerated. */
@@ -68,6 +74,10 @@ export async function verifyEntraToken(token: string, opts: EntraTokenOptions): 
     throw new TokenError(`token rejected: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (typeof payload.tid !== 'string' || payload.tid.toLowerCase() !== tenantId) throw new TokenError('token rejected: wrong tenant');
+  if (opts.authorizedClients) {
+    const client = typeof payload.azp === 'string' ? payload.azp : typeof payload.appid === 'string' ? payload.appid : '';
+    if (!opts.authorizedClients.some((c) => c.toLowerCase() === client.toLowerCase())) throw new TokenError('token rejected: requested by a client app this app does not accept');
+  }
   const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
   if (!scopes.includes('access_as_user')) throw new TokenError('token rejected: missing access_as_user scope');
   return {

@@ -21,6 +21,8 @@ export { AppError as HttpError } from '../../usecases/errors';
 
 export function identify(services: Services, tokenOptions?: EntraTokenOptions) {
   return async (req: Request, _res: Response, next: NextFunction) => {
+    // Already identified earlier on this request (the planning routes' rate limit needs the person first).
+    if (req.person) return next();
     try {
       if (services.config.mode === 'local') {
         const id = req.header(LOCAL_USER_HEADER);

@@ -11,19 +11,20 @@ import type { Services } from '../../runtime/services';
 import { getAgreement, recordAgreement, signAgreement } from '../../usecases/agreements';
 import { bookSeries, bookUrgent, previewUrgent, proposeSeries, resolveTarget, summariseProposal } from '../../usecases/booking';
 import { wrap } from '../asyncHandler';
+import { isRealDate, isRealInstant, REAL_DATE_MESSAGE, RealDate } from '../../domain/time/dates';
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm');
 const Choice = z
   .object({
     relationshipId: z.string().min(1).max(200).optional(),
     superviseeIds: z.array(z.string().min(1).max(200)).min(1).max(30).optional(),
-    startDate: z.string().max(40).optional(),
+    startDate: z.string().max(40).refine((s) => isRealDate(s) || isRealInstant(s), `${REAL_DATE_MESSAGE} (or a date and time with a zone)`).optional(),
     durationMinutes: z.number().int().min(15).max(480).optional(),
     weekdays: z.array(Weekday).max(7).optional(),
     times: z.array(Time).max(24).optional(),
   })
   .strict()
-  .refine((c) => c.relationshipId || c.superviseeIds, { message: 'give relationshipId or superviseeIds', path: ['relationshipId'] });
+  .refine((c) => Boolean(c.relationshipId) !== Boolean(c.superviseeIds), { message: 'give relationshipId or superviseeIds (one of them)', path: ['relationshipId'] });
 const BookBody = Choice.and(z.object({ requestKey: z.string().min(8).max(100), proposalId: z.string().max(200).optional() }));
 const UrgentBody = z.object({ relationshipId: z.string().min(1).max(200), requestKey: z.string().min(8).max(100), durationMinutes: z.number().int().min(15).max(480).optional(), start: z.iso.datetime({ offset: true }).optional() }).strict();
 const UrgentPreview = z.object({ relationshipId: z.string().min(1).max(200), durationMinutes: z.number().int().min(15).max(480).optional() }).strict();
@@ -135,14 +136,13 @@ const AgreementBody = z
     durationMinutes: z.number().int().min(15).max(480),
     venue: z.string().trim().min(1).max(200),
     type: z.enum(['individual', 'group']),
-    reviewOn: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-      .refine((d) => DateTime.fromISO(d).isValid, 'is not a real date')
-      .optional(),
+    reviewOn: RealDate.optional(),
     values: z.record(z.string().max(60), z.string().max(4000)).optional(),
   })
   .strict();
+
+/** Signing names the agreement that was shown (its id), never "whatever is newest". */
+const SignBody = z.object({ agreementId: z.string().min(1).max(200) }).strict();
 
 export function agreementRoutes(services: Services): Router {
   const router = Router();
@@ -162,7 +162,8 @@ export function agreementRoutes(services: Services): Router {
   router.post(
     '/relationships/:id/agreement/sign',
     wrap(async (req, res) => {
-      res.json({ agreement: await signAgreement(services, req.person!, String(req.params.id)) });
+      const { agreementId } = SignBody.parse(req.body ?? {});
+      res.json({ agreement: await signAgreement(services, req.person!, String(req.params.id), agreementId) });
     }),
   );
   return router;

@@ -10,10 +10,11 @@ import { Router } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { complianceExportTable, QA_CATEGORIES, QA_COMMENT_MAX, type ComplianceReport } from '../../domain/compliance';
+import { complianceExportTable, FIGURES, QA_CATEGORIES, type FigureKey, QA_COMMENT_MAX, type ComplianceReport } from '../../domain/compliance';
 import type { Services } from '../../runtime/services';
 import { buildComplianceReport, gradeRecord, requireAuditor, sampleForAudit, SAMPLE_PER_TEAM_MAX } from '../../usecases/compliance';
 import { wrap } from '../asyncHandler';
+import { isRealDate, REAL_DATE_MESSAGE } from '../../domain/time/dates';
 
 /** The longest period one report covers. */
 export const MAX_PERIOD_DAYS = 5 * 366;
@@ -21,7 +22,7 @@ export const MAX_PERIOD_DAYS = 5 * 366;
 const DateParam = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => DateTime.fromISO(d).isValid, 'is not a real date');
+  .refine(isRealDate, REAL_DATE_MESSAGE);
 const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
 
 export const ComplianceQuery = z
@@ -30,6 +31,8 @@ export const ComplianceQuery = z
     to: z.preprocess(blankIsAbsent, DateParam.optional()),
     team: z.preprocess(blankIsAbsent, z.string().trim().min(1).max(200).optional()),
   })
+  // Only these parameters: anything else (from[]=…, a typo) is refused rather than silently ignored.
+  .strict()
   .superRefine((q, ctx) => {
     if (q.from && q.to) {
       if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be on or after from' });
@@ -39,7 +42,16 @@ export const ComplianceQuery = z
     }
   });
 
-const SampleQuery = z.object({ perTeam: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(SAMPLE_PER_TEAM_MAX).optional()) });
+const FIGURE_KEYS = FIGURES.map((f) => f.key) as [FigureKey, ...FigureKey[]];
+export const ComplianceItemsQuery = z.intersection(
+  ComplianceQuery,
+  z.object({
+    figure: z.preprocess(blankIsAbsent, z.enum(FIGURE_KEYS, { error: `must be one of ${FIGURE_KEYS.join(', ')}` }).optional()),
+    relationshipId: z.preprocess(blankIsAbsent, z.string().trim().min(1).max(200).optional()),
+  }),
+);
+
+const SampleQuery = z.object({ perTeam: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(SAMPLE_PER_TEAM_MAX).optional()) }).strict();
 
 export const GradeBody = z
   .object({
@@ -75,6 +87,18 @@ export function complianceRoutes(services: Services): Router {
       const report = await buildComplianceReport(services, req.person!, query, 'json');
       res.setHeader('Cache-Control', 'no-store');
       res.json(report);
+    }),
+  );
+
+  // The drill-down: the named items behind a figure (optionally one team's or one arrangement's).
+  router.get(
+    '/compliance/items',
+    wrap(async (req, res) => {
+      const { figure, relationshipId, ...query } = ComplianceItemsQuery.parse(req.query);
+      const report = await buildComplianceReport(services, req.person!, { ...query, withItems: true }, 'json');
+      const items = (report.items ?? []).filter((i) => (!figure || i.figure === figure) && (!relationshipId || i.relationshipId === relationshipId));
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({ from: report.from, to: report.to, now: report.now, team: report.team, figure, relationshipId, count: items.length, items });
     }),
   );
 

@@ -11,13 +11,27 @@ import { z } from 'zod';
 import type { Services } from '../../runtime/services';
 import { badRequest, notFound } from '../../usecases/errors';
 import { wrap } from '../asyncHandler';
+import { isRealInstant, RealInstant } from '../../domain/time/dates';
 
+/** The test clock moves at most this far in one step (further makes every date computation overflow). */
+const MAX_ADVANCE_MS = 5 * 366 * 86_400_000;
 const ClockBody = z.union([
-  z.object({ advance: z.string().refine((d) => Duration.fromISO(d).isValid, 'must be an ISO 8601 duration such as P1D') }).strict(),
-  z.object({ to: z.iso.datetime() }).strict(),
+  z
+    .object({
+      advance: z
+        .string()
+        .max(40)
+        .refine((d) => Duration.fromISO(d).isValid, 'must be an ISO 8601 duration such as P1D')
+        .refine((d) => {
+          const ms = Duration.fromISO(d).toMillis();
+          return Number.isFinite(ms) && ms >= 0 && ms <= MAX_ADVANCE_MS;
+        }, 'must move the clock forward by at most five years'),
+    })
+    .strict(),
+  z.object({ to: RealInstant }).strict(),
   z.object({ reset: z.literal(true) }).strict(),
 ]);
-const SessionAction = z.object({ sessionId: z.string().min(1), personId: z.string().min(1).optional() }).strict();
+const SessionAction = z.object({ sessionId: z.string().min(1).max(200), personId: z.string().min(1).max(200).optional() }).strict();
 
 export function devRoutes(services: Services, runJobs: () => Promise<void>): Router {
   const router = Router();
@@ -31,7 +45,11 @@ export function devRoutes(services: Services, runJobs: () => Promise<void>): Rou
     wrap(async (req, res) => {
       if (!clock) throw badRequest('The test clock is off (PT_TEST_CLOCK=false)');
       const body = ClockBody.parse(req.body);
-      if ('advance' in body) clock.advance(Duration.fromISO(body.advance).toMillis());
+      if ('advance' in body) {
+        const to = clock.now().getTime() + Duration.fromISO(body.advance).toMillis();
+        if (!isRealInstant(new Date(to).toISOString())) throw badRequest('advance: would move the clock past the years this app can mean', ['advance: too far']);
+        clock.advance(Duration.fromISO(body.advance).toMillis());
+      }
       else if ('to' in body) clock.setNow(new Date(body.to));
       else clock.reset();
       services.log.info({ event: 'test-clock', now: clock.now().toISOString() }, 'test clock moved');

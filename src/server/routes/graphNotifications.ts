@@ -40,6 +40,9 @@ import { clientStateMatches } from '../../adapters/graph/subscriptions';
 import type { Logger } from '../../logging';
 import type { Clock } from '../../ports/clock';
 import type { SubscriptionRegistry } from '../../ports/subscriptions';
+import { safeJsonReviver } from '../jsonBody';
+import { isRealInstant } from '../../domain/time/dates';
+import type { GraphInbox } from './graphInbox';
 
 /** About 1,500 basic notifications; Graph documents no maximum batch size. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -47,7 +50,8 @@ const MAX_VALIDATION_TOKEN_CHARS = 4096;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const guid = z.string().regex(GUID, 'must be a GUID');
-const instant = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date and time');
+// A real instant in the years the app can mean (Date.parse accepts 2027-02-30 and +275760-09-13).
+const instant = z.string().max(64).refine(isRealInstant, 'must be a date and time');
 /** subscription.md: clientState is at most 128 characters. */
 const clientState = z.string().max(128);
 
@@ -88,6 +92,12 @@ export interface GraphNotificationReceiverOptions {
   /** Renews or recreates after an authenticated lifecycle event; runs after the answer (GraphSubscriptionManager.handleLifecycle). */
   onLifecycle?: (subscriptionId: string, event: LifecycleEvent, now: string) => Promise<unknown>;
   maxBodyBytes?: number;
+  /**
+   * Tenant mode: deliveries are stored here and answered at once, then processed (graphInbox.ts),
+   * so the answer never waits on the store. Without it (tests of the checks themselves) a
+   * delivery is processed before the answer.
+   */
+  inbox?: GraphInbox;
 }
 
 export interface ReceiveOutcome {
@@ -102,6 +112,10 @@ const KNOWN_LIFECYCLE = new Set<string>(['reauthorizationRequired', 'subscriptio
 
 export class GraphNotificationReceiver {
   readonly maxBodyBytes: number;
+  /** True when deliveries are answered first and processed after (an inbox is configured). */
+  get queued(): boolean {
+    return this.options.inbox !== undefined;
+  }
   /** Running totals since start, for metrics and tests. */
   readonly stats = { validations: 0, batches: 0, malformed: 0, accepted: 0, refused: { unknownSubscription: 0, wrongTenant: 0, wrongClientState: 0 } as Record<Refusal, number> };
   private readonly pending = new Set<Promise<unknown>>();
@@ -155,6 +169,53 @@ export class GraphNotificationReceiver {
     return { status: 202, accepted, refused, followUps };
   }
 
+  /**
+   * With an inbox: checks the body's shape, stores it, and resolves with the status to answer
+   * (202 stored, 400 malformed, 503 inbox full) without touching the store; the processing
+   * runs afterwards, one delivery at a time, and drain() waits for it.
+   */
+  async enqueue(body: unknown, endpoint: 'notifications' | 'lifecycle'): Promise<202 | 400 | 503> {
+    const inbox = this.options.inbox!;
+    if (!notificationCollectionSchema.safeParse(body).success) {
+      this.stats.malformed += 1;
+      this.options.log.warn({ event: 'graph-notifications', endpoint, malformed: true }, 'notification body refused');
+      return 400;
+    }
+    const entry = await inbox.put(endpoint, body);
+    if (!entry) {
+      this.options.log.warn({ event: 'graph-notifications', endpoint }, 'notification inbox full: asking Graph to deliver again later');
+      return 503;
+    }
+    this.process([entry]);
+    return 202;
+  }
+
+  /** Processes what a crash left in the inbox (start-up). */
+  async recover(): Promise<number> {
+    const inbox = this.options.inbox;
+    if (!inbox) return 0;
+    const waiting = await inbox.pending();
+    this.process(waiting);
+    return waiting.length;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private process(entries: { id: string; endpoint: 'notifications' | 'lifecycle'; body: unknown }[]): void {
+    for (const entry of entries) {
+      const p: Promise<unknown> = (this.queue = this.queue
+        .then(async () => {
+          const outcome = await this.receive(entry.body, entry.endpoint);
+          await this.options.inbox!.done(entry.id);
+          this.start(outcome.followUps);
+        })
+        // Left in the inbox: the next delivery's processing, or the next start, tries again.
+        .catch((err: unknown) => this.logFailure(err))
+        .finally(() => this.pending.delete(p)));
+      this.pending.add(p);
+    }
+  }
+
   /** Starts follow-ups without waiting; failures are logged (maintain() retries them). */
   start(followUps: (() => Promise<unknown>)[]): void {
     for (const f of followUps) {
@@ -190,14 +251,15 @@ export class GraphNotificationReceiver {
 /** The router for /api/graph. Mount it with the app (see src/server/http.ts). */
 export function graphNotificationRoutes(receiver: GraphNotificationReceiver): Router {
   const router = Router();
-  const json = express.json({ limit: receiver.maxBodyBytes, strict: true });
+  // Prototype keys (__proto__, constructor) are refused like any other malformed body.
+  const json = express.json({ limit: receiver.maxBodyBytes, strict: true, reviver: safeJsonReviver });
 
   // Graph validates both URLs when a subscription is created: echo the token, do nothing else.
   const handshake = (req: Request, res: Response, next: NextFunction) => {
     if (!('validationToken' in req.query)) return next();
     const token = req.query.validationToken;
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_VALIDATION_TOKEN_CHARS) {
-      return void res.status(400).type('text/plain').send('Bad validation request');
+      return void res.status(400).json({ error: 'Bad validation request' });
     }
     receiver.noteValidation();
     // text/plain and nosniff (set app-wide): the token is never interpreted as HTML.
@@ -205,6 +267,11 @@ export function graphNotificationRoutes(receiver: GraphNotificationReceiver): Ro
   };
 
   const deliver = (endpoint: 'notifications' | 'lifecycle') => async (req: Request, res: Response) => {
+    if (receiver.queued) {
+      const status = await receiver.enqueue(req.body, endpoint);
+      if (status === 400) return void res.status(400).json({ error: 'Not a change notification collection' });
+      return void res.status(status).end();
+    }
     const outcome = await receiver.receive(req.body, endpoint);
     if (outcome.status === 400) return void res.status(400).json({ error: 'Not a change notification collection' });
     res.status(202).end();

@@ -38,7 +38,8 @@ export function AgreementPanel({ relationshipId, personId, viewpoint, kind }: { 
   async function sign() {
     try {
       setError(undefined);
-      await api(`/relationships/${relationshipId}/agreement/sign`, { method: 'POST' });
+      // Names the agreement shown, so a newer one recorded meanwhile is not signed unread.
+      await api(`/relationships/${relationshipId}/agreement/sign`, { method: 'POST', body: JSON.stringify({ agreementId: view!.agreement!.id }) });
       await load();
     } catch (e) {
       setError((e as Error).message);

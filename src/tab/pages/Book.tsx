@@ -165,7 +165,7 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
           <CardHeader header={<Title3 as="h2">{policy.policyName}</Title3>} description={<Text>{policy.staffGroupName}</Text>} />
           <Text>Frequency: {policy.frequency}</Text>
           <Text>Session length: {policy.duration.min}–{policy.duration.max} minutes (usually {policy.duration.default})</Text>
-          {chosenRows[0]?.override && <Text>Until {formatDay(`${chosenRows[0].override.until}T12:00:00Z`)}: every {chosenRows[0].override.interval.replace('P', '').replace('W', ' weeks')} ({chosenRows[0].override.reason.replace('-', ' ')})</Text>}
+          {chosenRows[0]?.override && <Text>{rampWords(chosenRows[0].override)}</Text>}
           <Text size={200}>If a session is cancelled it is rebooked within {policy.rebookWindow}.</Text>
         </Card>
       )}
@@ -258,4 +258,10 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
       )}
     </section>
   );
+}
+
+/** "Every 1 weeks until 2026-10-18, then every 2 weeks until 2027-03-06 (newly qualified)": a ramp's steps in words. */
+function rampWords(o: { interval: string; until: string; then?: { interval: string; until: string }[]; reason: string }): string {
+  const steps = [{ interval: o.interval, until: o.until }, ...(o.then ?? [])];
+  return `${steps.map((s, i) => `${i ? 'then e' : 'E'}very ${s.interval.replace('P', '').replace('W', ' weeks')} until ${s.until}`).join(', ')} (${o.reason.replace('-', ' ')})`;
 }

@@ -15,11 +15,15 @@ import { lazy, Suspense, useEffect, useState, type FormEvent, type ReactNode } f
 import { api, ApiError, localUser, type Me } from '../api';
 import { getAccessToken } from '../auth';
 import { formatDay } from '../format';
+import { ComplianceItems, type DrillTarget } from '../components/ComplianceItems';
+import { DataRights } from '../components/DataRights';
+import { InspectionExports } from '../components/InspectionExports';
+import { downloadFile } from '../download';
 
 /** A row of the report: its figures (numbers, by figure key) and, for teams and arrangements, who it is. */
 type Figures = Record<string, unknown>;
 interface FigureInfo { key: string; label: string; definition: string }
-interface RelationshipRow { relationshipId: string; team: string; supervisor: string; supervisees: string[]; policy: string; rollingMinimum?: { count: number; window: string; held: number } }
+interface RelationshipRow { relationshipId: string; team: string; supervisor: string; supervisees: string[]; superviseeIds?: string[]; policy: string; rollingMinimum?: { count: number; window: string; held: number } }
 interface Report {
   now: string;
   from: string;
@@ -112,7 +116,18 @@ async function downloadCsv(f: Partial<Filters>): Promise<void> {
 }
 
 /** A table of figures: one row per figure, one column per group (team, arrangement, or the organisation). */
-function FiguresTable({ caption, figures, columns, testId }: { caption: string; figures: FigureInfo[]; columns: { id: string; label: string; values: Figures }[]; testId: string }) {
+/** A figure's number as a button that opens the items behind it (every figure can be opened). */
+function FigureButton({ value, label, onOpen }: { value: number; label: string; onOpen: () => void }) {
+  return (
+    <Button appearance="transparent" size="small" onClick={onOpen} aria-label={`${value}: show the items behind ${label}`} style={{ minWidth: 0, padding: '0 4px', textDecoration: 'underline' }}>
+      {value}
+    </Button>
+  );
+}
+
+type Scope = { team?: string; relationshipId?: string };
+
+function FiguresTable({ caption, figures, columns, testId, onOpen }: { caption: string; figures: FigureInfo[]; columns: { id: string; label: string; values: Figures; scope: Scope }[]; testId: string; onOpen: (figure: FigureInfo, column: { label: string; scope: Scope }) => void }) {
   return (
     // Focusable, so a keyboard can scroll a wide table (axe: scrollable-region-focusable).
     <div style={{ overflowX: 'auto' }} tabIndex={0}>
@@ -131,7 +146,7 @@ function FiguresTable({ caption, figures, columns, testId }: { caption: string; 
             <TableRow key={f.key} data-figure={f.key}>
               <TableHeaderCell scope="row">{f.label}</TableHeaderCell>
               {columns.map((c) => (
-                <TableCell key={c.id}>{num(c.values, f.key)}</TableCell>
+                <TableCell key={c.id}><FigureButton value={num(c.values, f.key)} label={`${f.label}, ${c.label}`} onOpen={() => onOpen(f, c)} /></TableCell>
               ))}
             </TableRow>
           ))}
@@ -182,6 +197,8 @@ export function Compliance() {
   const [loading, setLoading] = useState(false);
   const [downloading, setDownloading] = useState(false);
   const [auditor, setAuditor] = useState(false);
+  const [drill, setDrill] = useState<DrillTarget>();
+  const [lead, setLead] = useState(false);
 
   async function load(f: Partial<Filters> = {}) {
     setLoading(true);
@@ -198,7 +215,13 @@ export function Compliance() {
   }
   useEffect(() => {
     void load();
-    api<Me>('/me').then((me) => setAuditor(me.person.roles.includes('auditor')), () => setAuditor(false));
+    api<Me>('/me').then(
+      (me) => {
+        setAuditor(me.person.roles.includes('auditor'));
+        setLead(me.person.roles.includes('safeguarding-lead'));
+      },
+      () => setAuditor(false),
+    );
   }, []);
 
   if (!report && error) return <section aria-labelledby="compliance-heading"><Title2 as="h1" id="compliance-heading">Compliance</Title2><MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar></section>;
@@ -210,8 +233,13 @@ export function Compliance() {
   const teamRows = report.teams.map((t) => ({ name: t.team, values: t }));
   const applied = { from: report.from, to: report.to, team: report.team ?? '' };
 
+  const open = (figure: string, title: string, scope: Scope = {}) =>
+    setDrill({ figure, title, from: report.from, to: report.to, ...(report.team ? { team: report.team } : {}), ...scope });
+  const openCell = (f: FigureInfo, c: { label: string; scope: Scope }) => open(f.key, `${f.label}: ${c.label}`, c.scope);
+
   function submit(e: FormEvent) {
     e.preventDefault();
+    setDrill(undefined);
     void load(filters);
   }
   async function download() {
@@ -254,19 +282,26 @@ export function Compliance() {
       </Text>
 
       <dl data-testid="summary" aria-label="Key figures for the organisation" style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: 12, margin: 0 }}>
-        {[
-          ['Sessions held', `${num(org, 'held')} (${num(org, 'sessionsDue')} due)`],
-          ['Records on time', `${num(org, 'recordsOnTime')} of ${num(org, 'recordsDue')}${percent(num(org, 'recordsOnTime'), num(org, 'recordsDue'))}`],
-          ['Agreements in date', `${num(org, 'agreementsInDate')} of ${num(org, 'agreementsTotal')}`],
-          ['Overdue obligations', String(num(org, 'overdueObligations'))],
-        ].map(([term, value]) => (
+        {(
+          [
+            ['Sessions held', 'held', `${num(org, 'held')} (${num(org, 'sessionsDue')} due, ${num(org, 'unconfirmed')} unconfirmed)`],
+            ['Records on time', 'recordsOnTime', `${num(org, 'recordsOnTime')} of ${num(org, 'recordsDue')}${percent(num(org, 'recordsOnTime'), num(org, 'recordsDue'))}`],
+            ['Agreements in date', 'agreementsInDate', `${num(org, 'agreementsInDate')} of ${num(org, 'agreementsTotal')}`],
+            ['Overdue obligations', 'overdueObligations', String(num(org, 'overdueObligations'))],
+          ] as const
+        ).map(([term, figure, value]) => (
           // A plain div: a <dl> may group dt/dd in divs, but not in a Card (role=group).
           <div key={term} style={{ padding: 12, borderRadius: tokens.borderRadiusMedium, background: tokens.colorNeutralBackground1, boxShadow: tokens.shadow4 }}>
             <dt><Text size={200}>{term}</Text></dt>
-            <dd style={{ margin: 0 }}><Text size={500} weight="semibold">{value}</Text></dd>
+            <dd style={{ margin: 0 }}>
+              <Button appearance="transparent" onClick={() => open(figure, `${label(figure)}: ${report.team ?? 'all teams'}`)} aria-label={`${term}: ${value}. Show the items`} style={{ padding: 0, minWidth: 0, justifyContent: 'start' }} data-testid={`tile-${figure}`}>
+                <Text size={500} weight="semibold">{value}</Text>
+              </Button>
+            </dd>
           </div>
         ))}
       </dl>
+      {drill && <ComplianceItems target={drill} onClose={() => setDrill(undefined)} />}
 
       {report.relationships.length === 0 ? (
         <Text as="p">There are no supervision arrangements to report on{report.team ? ` in ${report.team}` : ''}.</Text>
@@ -329,9 +364,10 @@ export function Compliance() {
               caption={`Figures by team, ${day(report.from)} to ${day(report.to)}`}
               figures={report.figures}
               columns={[
-                ...report.teams.map((t) => ({ id: t.team, label: t.team, values: t })),
-                { id: 'organisation', label: report.team ? 'Total' : 'Organisation', values: org },
+                ...report.teams.map((t) => ({ id: t.team, label: t.team, values: t, scope: { team: t.team } })),
+                { id: 'organisation', label: report.team ? 'Total' : 'Organisation', values: org, scope: {} },
               ]}
+              onOpen={openCell}
             />
           </section>
 
@@ -344,7 +380,8 @@ export function Compliance() {
                   testId="team-table"
                   caption={`${t.team}: figures by supervision arrangement`}
                   figures={report.figures.filter((f) => f.key !== 'relationships')}
-                  columns={rels.map((r) => ({ id: r.relationshipId, label: arrangementName(r), values: r }))}
+                  columns={rels.map((r) => ({ id: r.relationshipId, label: arrangementName(r), values: r, scope: { relationshipId: r.relationshipId } }))}
+                  onOpen={openCell}
                 />
                 {rels.some((r) => r.rollingMinimum) && (
                   <ul>
@@ -386,7 +423,16 @@ export function Compliance() {
         />
       </section>
 
+      <InspectionExports
+        key={`${applied.from}|${applied.to}|${applied.team}`}
+        period={applied}
+        practitioners={[...new Map(report.relationships.flatMap((r) => (r.superviseeIds ?? []).map((id, i) => [id, { id, name: r.supervisees[i] ?? id }] as const))).values()].sort((a, b) => a.name.localeCompare(b.name))}
+        teams={report.teamsAvailable}
+      />
+
       {auditor && <AuditSection onGraded={() => load(applied)} />}
+
+      {lead && <DataRights />}
 
       <details>
         <summary><Text weight="semibold">What the figures mean</Text></summary>
@@ -511,6 +557,11 @@ function AuditSection({ onGraded }: { onGraded: () => Promise<void> | void }) {
           <CardHeader
             header={<Title3 as="h3">{open.detail.template.name}</Title3>}
             description={<Text>{open.item.supervisees.join(', ')} with {open.item.supervisor} · session on {formatDay(open.detail.session.start)} · version {open.detail.record.version}</Text>}
+            action={
+              <Button size="small" onClick={() => void downloadFile(`/records/${encodeURIComponent(open.item.recordId)}/signed.pdf`, 'signed-record.pdf').catch((e: Error) => setError(e.message))}>
+                Signed copy (PDF)
+              </Button>
+            }
           />
           <dl>
             {open.detail.template.fields.filter((f) => f.type !== 'info' && f.type !== 'actions').map((f) => (

@@ -1,0 +1,35 @@
+/**
+ * Tenant mode with PT_AZURE_STORAGE_CONNECTION_STRING: durable work on Azure
+ * Storage (outbox, leases, claim ledger, subscription registry and delta
+ * cursors, conversation and card references, relationship wake-ups, the shared
+ * Teams send budget); SharePoint keeps only what people own (relationships,
+ * sessions, records, agreements, actions, grades, audit).
+ */
+import { AzureDurableParts, withAzureDurableWork } from '../adapters/azure/azureDurableStore';
+import { AzureStorage } from '../adapters/azure/azureStorage';
+import { AzureSubscriptionRegistry } from '../adapters/azure/azureSubscriptionRegistry';
+import { AzureWorkQueue } from '../adapters/azure/azureWorkQueue';
+import { AzureTimeline } from '../adapters/azure/azureTimeline';
+import type { Timeline } from '../ports/timeline';
+import type { TenantEnv } from '../config/env';
+import type { LedgerPruning } from '../ports/ledger';
+import type { RecordStore } from '../ports/store';
+import type { SubscriptionRegistry } from '../ports/subscriptions';
+import type { WorkQueue } from '../ports/workQueue';
+
+export interface AzureDurableWork {
+  storage: AzureStorage;
+  work: WorkQueue;
+  registry: SubscriptionRegistry;
+  pruning: LedgerPruning;
+  timeline: Timeline;
+  /** The record store with its durable-work parts moved to Azure. */
+  wrap<S extends RecordStore>(store: S): S;
+}
+
+export function azureDurableWork(env: TenantEnv): AzureDurableWork | undefined {
+  if (!env.PT_AZURE_STORAGE_CONNECTION_STRING) return undefined;
+  const storage = new AzureStorage({ connectionString: env.PT_AZURE_STORAGE_CONNECTION_STRING, prefix: env.PT_AZURE_STORAGE_PREFIX });
+  const parts = new AzureDurableParts(storage);
+  return { storage, work: new AzureWorkQueue(storage), registry: new AzureSubscriptionRegistry(storage), pruning: parts, timeline: new AzureTimeline(storage), wrap: (store) => withAzureDurableWork(store, parts) };
+}

@@ -1,0 +1,398 @@
+/**
+ * Relationship timelines: reminders that cost what changed, not what exists.
+ *
+ * A relationship is woken by a change (a session booked, cancelled or held, a
+ * record submitted or signed, an action done, an agreement signed: see
+ * signalChanges) or by its own next due time. A wake-up cycle takes the due
+ * wake-ups, judges only those relationships with the pure due engine, queues
+ * digests through the same ledger as the sweep (one digest per person per day,
+ * each item once per step per week, quiet hours and working days kept), and
+ * puts each relationship back to sleep until the next time something about it
+ * can change (nextChangeAt), or until the sending window opens for what it had
+ * to hold back. Nothing reads the whole organisation on a timer: a daily
+ * consistency sweep, under one lease across instances, only checks that every
+ * active relationship has a wake-up (and fixes and reports any that do not),
+ * notices a changed policy set, and prunes the ledger.
+ */
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { dueObligations, type Obligation } from '../domain/due/dueEngine';
+import { nextChangeAt } from '../domain/due/wakeups';
+import type { Person, Relationship } from '../domain/model';
+import type { PolicyPack } from '../domain/policy/schema';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { RecordStore } from '../ports/store';
+import type { TakenWakeup, Timeline } from '../ports/timeline';
+import { eachWriteOnItsOwn } from '../ports/unitOfWork';
+import type { Services } from '../runtime/services';
+import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND, TITLES } from './reminders';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+/** How long one instance holds a relationship while it judges it. */
+export const WAKE_LEASE_MS = 5 * MINUTE_MS;
+/** The longest a relationship sleeps without being judged again (Azure Queue's longest visibility timeout). */
+export const HORIZON_MS = 7 * DAY_MS;
+/** After a wake-up that failed, try that relationship again this soon. */
+const RETRY_MS = 15 * MINUTE_MS;
+/** The lease under which one instance runs the daily consistency sweep. */
+export const CONSISTENCY_LEASE_KEY = 'job:timeline-consistency';
+export const CONSISTENCY_EVERY_MS = DAY_MS;
+/** A wake-up this far past its time and never taken was lost (a lost or poisoned message): wake it afresh. */
+const LOST_AFTER_MS = 60 * MINUTE_MS;
+/** Ledger entries kept past their repeat period, by kind: a reminder's week, a digest's day, a snooze's week. */
+export const PRUNE_AFTER_MS: Record<string, number> = { [REMINDER_KIND]: (REPEAT_DAYS + 1) * DAY_MS, 'digest-day': 2 * DAY_MS, [SNOOZE_KIND]: (REPEAT_DAYS + 1) * DAY_MS };
+const LONDON = 'Europe/London';
+
+export interface WakeCycleOutcome {
+  woken: number;
+  digests: number;
+  items: number;
+  deferred: number;
+  failed: { relationshipId: string; error: string }[];
+}
+
+/**
+ * One wake-up cycle: takes up to `limit` due relationships and handles them.
+ * Several instances may run it at once: each relationship is leased to one.
+ */
+export async function runWakeCycle(services: Services, timeline: Timeline, workerId: string, limit = 500): Promise<WakeCycleOutcome> {
+  // All of a cycle's writes together where the engine can (SQLite: one transaction; a crash redoes the cycle).
+  return (services.unitOfWork ?? eachWriteOnItsOwn).run(() => wakeCycle(services, timeline, workerId, limit));
+}
+
+async function wakeCycle(services: Services, timeline: Timeline, workerId: string, limit: number): Promise<WakeCycleOutcome> {
+  const now = services.clock.now();
+  const nowIso = now.toISOString();
+  const out: WakeCycleOutcome = { woken: 0, digests: 0, items: 0, deferred: 0, failed: [] };
+  const taken = await timeline.take(nowIso, workerId, WAKE_LEASE_MS, limit);
+  if (!taken.length) return out;
+  out.woken = taken.length;
+
+  // The woken relationships and their facts: one read per kind of fact for the whole batch.
+  const loaded = await Promise.all(taken.map(async (w) => ({ w, rel: await services.store.getRelationship(w.relationshipId) })));
+  const live = loaded.filter((x): x is { w: TakenWakeup; rel: Relationship } => Boolean(x.rel?.active));
+  for (const x of loaded) if (!x.rel?.active) await timeline.forget(x.w.relationshipId);
+  const ids = live.map((x) => x.rel.id);
+  const [sessions, records, actions, agreements] = ids.length
+    ? await Promise.all([services.store.listSessions({ relationshipIds: ids }), services.store.listRecords({ relationshipIds: ids }), services.store.listActions({ relationshipIds: ids }), services.store.listAgreements(ids)])
+    : [[], [], [], []];
+
+  const view = new LedgerView(services.store, now);
+  const people = new Map<string, Person | undefined>();
+  const byPerson = new Map<string, PlannedDigest>();
+  const plans: { w: TakenWakeup; rel: Relationship; obligations: Obligation[]; holdUntil?: number }[] = [];
+  // The due engine over the batch at once (it prepares each policy's calendar once); if that throws,
+  // one relationship at a time, so one bad relationship never stops the others.
+  const judged = new Map<string, Obligation[]>();
+  try {
+    for (const o of dueObligations({ now: nowIso, policies: services.policies, relationships: live.map((x) => x.rel), sessions, records, actions, agreements })) {
+      const list = judged.get(o.relationshipId);
+      if (list) list.push(o);
+      else judged.set(o.relationshipId, [o]);
+    }
+    for (const { rel } of live) if (!judged.has(rel.id)) judged.set(rel.id, []);
+  } catch {
+    judged.clear();
+  }
+  // Who is who, read once per cycle (the safeguarding leads are a directory listing).
+  const cycleServices: Services = { ...services, directory: memoDirectory(services.directory) };
+  for (const { w, rel } of live) {
+    try {
+      const mine = <T extends { relationshipId: string }>(xs: T[]) => xs.filter((x) => x.relationshipId === rel.id);
+      const obligations = judged.get(rel.id) ?? dueObligations({ now: nowIso, policies: services.policies, relationships: [rel], sessions: mine(sessions), records: mine(records), actions: mine(actions), agreements: mine(agreements) });
+      const holdUntil = await planRelationship(cycleServices, rel, obligations, now, view, people, byPerson);
+      plans.push({ w, rel, obligations, holdUntil });
+    } catch (err) {
+      out.failed.push({ relationshipId: rel.id, error: err instanceof Error ? err.message : String(err) });
+      await timeline.settle(w, workerId, { at: new Date(now.getTime() + RETRY_MS).toISOString(), reason: 'retry after a failure' }, nowIso);
+    }
+  }
+
+  // Claim and queue, as the sweep does: a crash after a claim never loses the digest (it is queued in the same pass).
+  const day = DateTime.fromJSDate(now).setZone(LONDON).toISODate();
+  for (const d of byPerson.values()) {
+    if (!(await services.store.claim('digest-day', `${d.personId}|${day}`, nowIso))) {
+      // Another instance sent this person's digest today first: their items wait for tomorrow's window.
+      out.deferred += d.items.length;
+      const from = DateTime.fromJSDate(now).setZone(LONDON).plus({ days: 1 }).startOf('day').toMillis();
+      for (const p of plans) {
+        if (!d.items.some((i) => p.obligations.some((o) => o.id === i.obligationId))) continue;
+        const policy = services.policies.get(p.rel.policyId);
+        const at = policy ? nextWindowOpen(policy, from) : from;
+        if (p.holdUntil === undefined || at < p.holdUntil) p.holdUntil = at;
+      }
+      continue;
+    }
+    await services.work.enqueue(DIGEST_KIND, `${d.personId}|${day}`, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, nowIso);
+    for (const item of d.items) await services.store.claim(REMINDER_KIND, item.ledgerKey, nowIso);
+    await services.store.appendAudit({ at: nowIso, actorId: 'system:reminders', action: 'digest-queued', subjectType: 'person', subjectId: d.personId, detail: { items: d.items.length } });
+    out.digests += 1;
+    out.items += d.items.length;
+  }
+
+  // Back to sleep until something about the relationship can next change, or the window opens for what was held back.
+  for (const p of plans) {
+    const changes = nextChangeAt(p.obligations, services.policies, now.getTime(), { repeatMs: REPEAT_DAYS * DAY_MS, horizonMs: HORIZON_MS });
+    const at = p.holdUntil !== undefined && p.holdUntil < changes ? p.holdUntil : changes;
+    if (p.holdUntil !== undefined) out.deferred += 1;
+    await timeline.settle(p.w, workerId, { at: new Date(at).toISOString(), reason: at === p.holdUntil ? 'sending window' : 'due' }, nowIso);
+  }
+  if (out.failed.length) services.log.warn({ event: 'timeline', failed: out.failed.slice(0, 20) }, 'some relationships could not be judged; they are tried again soon');
+  return out;
+}
+
+/** The directory with its answers kept for one cycle (a listing of everyone is read at most once). */
+function memoDirectory(directory: DirectoryPort): DirectoryPort {
+  let everyone: Promise<Person[]> | undefined;
+  return new Proxy(directory, {
+    get(target, prop, receiver) {
+      if (prop === 'listPeople') return () => (everyone ??= target.listPeople());
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** What the ledger says for the people and obligations of this cycle, read per prefix (never the whole ledger). */
+class LedgerView {
+  private readonly reminded = new Map<string, Promise<Set<string>>>();
+  private readonly snoozed = new Map<string, Promise<Set<string>>>();
+  private readonly hadDigest = new Map<string, Promise<boolean>>();
+  private readonly today: string;
+
+  constructor(
+    private readonly store: RecordStore,
+    private readonly now: Date,
+  ) {
+    this.today = DateTime.fromJSDate(now).setZone(LONDON).toISODate()!;
+  }
+
+  remindedKeys(obligationId: string): Promise<Set<string>> {
+    return memo(this.reminded, obligationId, async () => new Set((await this.store.listClaims(REMINDER_KIND, `${obligationId}|`)).map((c) => c.key)));
+  }
+
+  /** People who snoozed this obligation, still snoozed now. */
+  snoozedPeople(obligationId: string): Promise<Set<string>> {
+    const nowIso = this.now.toISOString();
+    return memo(this.snoozed, obligationId, async () => new Set((await this.store.listClaims(SNOOZE_KIND, `${obligationId}|`)).filter((c) => String(c.detail?.until ?? '') > nowIso).map((c) => c.key.split('|')[1]!)));
+  }
+
+  hadDigestToday(personId: string): Promise<boolean> {
+    return memo(this.hadDigest, personId, async () => (await this.store.listClaims('digest-day', `${personId}|${this.today}`)).some((c) => c.key === `${personId}|${this.today}`));
+  }
+}
+
+function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let hit = cache.get(key);
+  if (!hit) cache.set(key, (hit = make()));
+  return hit;
+}
+
+/**
+ * Adds this relationship's items to the people's digests (the same rules as
+ * planDigests). Returns when to look again for items held back (quiet hours, a
+ * non-working day, or the person's digest already sent today), if any were.
+ */
+async function planRelationship(services: Services, rel: Relationship, obligations: Obligation[], now: Date, view: LedgerView, cache: Map<string, Person | undefined>, byPerson: Map<string, PlannedDigest>): Promise<number | undefined> {
+  const nowDt = DateTime.fromJSDate(now).toUTC();
+  let holdUntil: number | undefined;
+  const hold = (t: number) => {
+    if (holdUntil === undefined || t < holdUntil) holdUntil = t;
+  };
+  for (const o of obligations) {
+    if (o.state === 'upcoming') continue;
+    const policy = services.policies.get(o.policyId);
+    if (!policy) continue;
+    const owe: Person[] = [];
+    for (const id of o.owedBy) {
+      if (!cache.has(id)) cache.set(id, await services.directory.getPerson(id));
+      const p = cache.get(id);
+      if (p) owe.push(p);
+    }
+    const told = await resolveTargets(services, rel, o.notify, cache);
+    const recipients: [Person, 'owe' | 'escalated'][] = [...owe.map((p) => [p, 'owe'] as [Person, 'owe']), ...told.filter((p) => !owe.some((x) => x.id === p.id)).map((p) => [p, 'escalated'] as [Person, 'escalated'])];
+    const [reminded, snoozed] = await Promise.all([view.remindedKeys(o.id), view.snoozedPeople(o.id)]);
+    for (const [person, role] of recipients) {
+      const key = ledgerKey(o, person.id, nowDt);
+      if (reminded.has(key) || snoozed.has(person.id)) continue;
+      if (!sendingWindowOpen(policy, nowDt)) {
+        hold(nextWindowOpen(policy, now.getTime()));
+        continue;
+      }
+      const planned = byPerson.get(person.id);
+      if (!planned && (await view.hadDigestToday(person.id))) {
+        hold(nextWindowOpen(policy, DateTime.fromJSDate(now).setZone(LONDON).plus({ days: 1 }).startOf('day').toMillis()));
+        continue;
+      }
+      const d = planned ?? { personId: person.id, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
+      byPerson.set(person.id, d);
+      if (d.items.some((i) => i.obligationId === o.id)) continue;
+      d.items.push({
+        obligationId: o.id,
+        kind: o.kind,
+        role,
+        title: TITLES[o.kind],
+        explanation: o.explanation,
+        dueAt: o.dueAt,
+        state: o.state,
+        actionId: o.kind === 'action-due' ? o.subjectId : undefined,
+        ledgerKey: key,
+        why: role === 'owe' ? `owes it (${o.state}, step ${o.escalationStep})` : `escalation step ${o.escalationStep} of the policy's ladder (${o.notify.join(', ')})`,
+      });
+    }
+  }
+  return holdUntil;
+}
+
+/** The first instant at or after `fromMs` when the policy's sending window is open (15-minute steps; at most 8 days on). */
+export function nextWindowOpen(policy: PolicyPack, fromMs: number): number {
+  const step = 15 * MINUTE_MS;
+  let t = Math.ceil(fromMs / step) * step;
+  for (let i = 0; i < (8 * DAY_MS) / step; i += 1, t += step) if (sendingWindowOpen(policy, DateTime.fromMillis(t))) return t;
+  return fromMs + DAY_MS;
+}
+
+export interface ConsistencyReport {
+  at: string;
+  relationships: number;
+  /** Active relationships that had no wake-up (woken now). */
+  missing: number;
+  /** Wake-ups long past their time and never taken (a lost or poisoned message): woken afresh. */
+  lost: number;
+  /** Wake-ups of relationships that ended or no longer exist: removed. */
+  orphaned: number;
+  /** True when the policy set changed since the last sweep (every relationship woken). */
+  policiesChanged: boolean;
+  pruned: Record<string, number>;
+}
+
+/**
+ * The daily consistency sweep: two listings (relationships, wake-ups), a fix
+ * for whatever does not match, a ledger prune, and a report of what it fixed.
+ */
+export async function consistencySweep(services: Services, timeline: Timeline): Promise<ConsistencyReport> {
+  return (services.unitOfWork ?? eachWriteOnItsOwn).run(() => sweepTimelines(services, timeline));
+}
+
+async function sweepTimelines(services: Services, timeline: Timeline): Promise<ConsistencyReport> {
+  const now = services.clock.now();
+  const nowIso = now.toISOString();
+  const [relationships, wakeups] = await Promise.all([services.store.listRelationships({ activeOnly: true }), timeline.list()]);
+  const active = new Set(relationships.map((r) => r.id));
+  const scheduled = new Map(wakeups.map((w) => [w.relationshipId, w]));
+  const report: ConsistencyReport = { at: nowIso, relationships: relationships.length, missing: 0, lost: 0, orphaned: 0, policiesChanged: false, pruned: {} };
+
+  // A changed policy set (a pack added, removed or edited) can change every relationship's obligations.
+  report.policiesChanged = await services.store.claim('policy-set', policyFingerprint(services.policies), nowIso);
+  for (const id of active) {
+    const w = scheduled.get(id);
+    if (report.policiesChanged) await timeline.wake(id, nowIso, 'policy changed', nowIso);
+    else if (!w) {
+      report.missing += 1;
+      await timeline.wake(id, nowIso, 'consistency sweep: no wake-up', nowIso);
+    } else if (Date.parse(w.at) < now.getTime() - LOST_AFTER_MS) {
+      report.lost += 1;
+      await timeline.wake(id, nowIso, 'consistency sweep: wake-up lost', nowIso, { resend: true });
+    }
+  }
+  for (const w of wakeups) {
+    if (active.has(w.relationshipId)) continue;
+    report.orphaned += 1;
+    await timeline.forget(w.relationshipId);
+  }
+  if (services.pruning) {
+    for (const [kind, keepMs] of Object.entries(PRUNE_AFTER_MS)) report.pruned[kind] = await services.pruning.pruneClaims(kind, new Date(now.getTime() - keepMs).toISOString());
+  }
+  const fixed = report.missing + report.lost + report.orphaned;
+  services.log[fixed ? 'warn' : 'info']({ event: 'timeline-consistency', ...report }, fixed ? `consistency sweep fixed ${fixed} relationship timeline(s)` : 'consistency sweep: every relationship has its wake-up');
+  await services.store.appendAudit({ at: nowIso, actorId: 'system:timelines', action: 'consistency-sweep', subjectType: 'organisation', subjectId: 'timelines', detail: { relationships: report.relationships, missing: report.missing, lost: report.lost, orphaned: report.orphaned, policiesChanged: report.policiesChanged, pruned: Object.values(report.pruned).reduce((a, b) => a + b, 0) } });
+  return report;
+}
+
+function policyFingerprint(policies: ReadonlyMap<string, PolicyPack>): string {
+  const h = createHash('sha256');
+  for (const id of [...policies.keys()].sort()) h.update(JSON.stringify(policies.get(id)));
+  return h.digest('hex');
+}
+
+/**
+ * The store, telling the timeline about every change that can move a
+ * relationship's obligations: each write of a relationship, series, session,
+ * record, action or agreement wakes its relationship now. A failed wake is
+ * logged, not thrown: the write itself succeeded, and the relationship's own
+ * next wake-up (at most HORIZON_MS away) judges it again.
+ */
+export function signalChanges<S extends RecordStore>(store: S, timeline: Timeline, clock: Clock, log: Services['log']): S {
+  const wake = async (ids: Iterable<string>, what: string) => {
+    const now = clock.now().toISOString();
+    for (const id of new Set(ids)) {
+      try {
+        await timeline.wake(id, now, `changed: ${what}`, now);
+      } catch (err) {
+        log.warn({ event: 'timeline', relationshipId: id, error: err instanceof Error ? err.message : String(err) }, 'could not wake a changed relationship');
+      }
+    }
+  };
+  const signals: Record<string, (args: unknown[]) => string[]> = {
+    saveRelationship: ([r]) => [(r as Relationship).id],
+    saveSeries: ([s]) => [(s as { relationshipId: string }).relationshipId],
+    saveSessions: ([xs]) => (xs as { relationshipId: string }[]).map((x) => x.relationshipId),
+    saveRecord: ([r]) => [(r as { relationshipId: string }).relationshipId],
+    saveActions: ([xs]) => (xs as { relationshipId: string }[]).map((x) => x.relationshipId),
+    saveAgreement: ([a]) => [(a as { relationshipId: string }).relationshipId],
+  };
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      const signal = typeof prop === 'string' ? signals[prop] : undefined;
+      if (!signal) return value.bind(target);
+      return async (...args: unknown[]) => {
+        const result = await value.apply(target, args);
+        await wake(signal(args), prop as string);
+        return result;
+      };
+    },
+  });
+}
+
+/**
+ * What the reminders job runs when the app has a timeline: the consistency
+ * sweep when due (once a day across instances, under a lease), then a wake-up
+ * cycle. Asks for the lease at most every few minutes.
+ */
+export class TimelineDriver {
+  private nextAskAt = 0;
+
+  constructor(
+    private readonly services: Services,
+    private readonly timeline: Timeline,
+    private readonly workerId: string,
+  ) {}
+
+  async run(): Promise<{ sweep?: ConsistencyReport; cycle: WakeCycleOutcome }> {
+    const now = this.services.clock.now();
+    let sweep: ConsistencyReport | undefined;
+    if (now.getTime() >= this.nextAskAt) {
+      // Held for a day and never released: its expiry is the durable "next sweep" mark, across restarts too.
+      if (await this.services.work.acquireLease(CONSISTENCY_LEASE_KEY, this.workerId, now.toISOString(), CONSISTENCY_EVERY_MS)) {
+        this.nextAskAt = now.getTime() + CONSISTENCY_EVERY_MS;
+        sweep = await consistencySweep(this.services, this.timeline);
+      } else this.nextAskAt = now.getTime() + 5 * MINUTE_MS;
+    }
+    // Everything due, in batches (a cold start or a policy change wakes everyone).
+    const cycle: WakeCycleOutcome = { woken: 0, digests: 0, items: 0, deferred: 0, failed: [] };
+    for (let i = 0; i < 100; i += 1) {
+      const one = await runWakeCycle(this.services, this.timeline, this.workerId);
+      cycle.woken += one.woken;
+      cycle.digests += one.digests;
+      cycle.items += one.items;
+      cycle.deferred += one.deferred;
+      cycle.failed.push(...one.failed);
+      if (!one.woken) break;
+    }
+    return { ...(sweep ? { sweep } : {}), cycle };
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * What a person is told, and what is kept, around a state change:
+ * - a message that fails after a record is signed is kept in the outbox and
+ *   sent later; the signer is told their signature stands (item 5);
+ * - request keys are scoped by arrangement and caller (item 6);
+ * - signing names the agreement that was shown (item 7);
+ * - a meetingEnd whose end time the calendar and clock contradict changes nothing (item 8);
+ * - a /plan preview stores nothing, even for a new group (item 9).
+ */
+import { CardActionRouter } from '../../src/bot/cardActions';
+import { registerRecordActions } from '../../src/bot/actions/records';
+import type { AdaptiveCard } from '../../src/ports/notifier';
+import { meetingEndMatchesSession } from '../../src/domain/records/meetingEnd';
+import { SEED_PEOPLE } from '../../src/seed/organisation';
+import { recordAgreement, signAgreement } from '../../src/usecases/agreements';
+import { bookUrgent, proposeSeries } from '../../src/usecases/booking';
+import { reconcile } from '../../src/usecases/reconcile';
+import { deliverRecordMessages, meetingEnded, RECORD_MESSAGES_KIND, recordIdFor, startRecordsForHeldSessions } from '../../src/usecases/records';
+import { FakeNotifier } from '../support/fakeNotifier';
+import { testServices } from '../support/services';
+
+const aad = (id: string) => SEED_PEOPLE.find((p) => p.id === id)!.aadObjectId;
+const W = 'worker-test';
+
+function dataOf(card: AdaptiveCard, verb: string): Record<string, unknown> {
+  let found: Record<string, unknown> | undefined;
+  const walk = (n: unknown) => {
+    if (found || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(walk);
+    const o = n as Record<string, unknown>;
+    if (o.type === 'Action.Execute' && o.verb === verb) found = o.data as Record<string, unknown>;
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  if (!found) throw new Error(`no ${verb} on the card`);
+  return found;
+}
+
+/** What Teams sends for a card's inputs when nobody changes them: their current values. */
+function inputsOf(card: AdaptiveCard): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string' && o.value !== undefined) out[o.id] = o.value;
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+/** A notifier that fails while `down` is set (Teams unavailable). */
+class FlakyNotifier extends FakeNotifier {
+  down = false;
+  override async sendCard(aadObjectId: string, card: AdaptiveCard, summary: string) {
+    if (this.down) throw new Error('Teams is unavailable (503)');
+    return super.sendCard(aadObjectId, card, summary);
+  }
+}
+
+describe('a message that fails after a state change', () => {
+  it('is kept and sent later; the signer is told their change stands, not that nothing changed', async () => {
+    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
+    const notifier = new FlakyNotifier();
+    const notify = { notifier, tabUrl: 'http://localhost:3978/tab/' };
+    const router = new CardActionRouter();
+    registerRecordActions(router);
+    const session = (await c.store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['planned'] }))[0]!;
+    c.clock.set(new Date(Date.parse(session.end) + 5 * 60_000).toISOString());
+    await reconcile(c.services, W);
+    await startRecordsForHeldSessions(c.services, notify, W);
+    const click = async (who: string, verb: string, data: Record<string, unknown>) => router.dispatch(verb, { services: c.services, notify, actor: (await c.services.directory.getPerson(who))! }, data);
+
+    const form = notifier.to(aad('daniel-okafor'))[0]!.card;
+    const submitted = await click('daniel-okafor', 'record.submit', { ...inputsOf(form), experience: 'e', reflection: 'r', analysis: 'a', actionPlanning: 'p', ...dataOf(form, 'record.submit') });
+    expect(submitted.ok).toBe(true);
+    const countersign = notifier.to(aad('sam-patel')).find((s) => s.summary.includes('countersignature'))!.card;
+
+    notifier.down = true;
+    const answer = await click('sam-patel', 'record.countersign', dataOf(countersign, 'record.countersign'));
+    const text = JSON.stringify(answer.card);
+    expect(text).not.toContain('Nothing was changed');
+    expect(text).toContain('Your change is saved');
+    const recordId = recordIdFor(session.id);
+    expect((await c.store.getRecord(recordId))!.status).toBe('signed');
+    const copies = () => notifier.sent.filter((s) => s.summary === 'Your signed supervision record is ready');
+    expect(copies()).toHaveLength(0);
+
+    // Teams is back; the jobs deliver what the outbox holds, once.
+    notifier.down = false;
+    c.clock.set(new Date(c.clock.now().getTime() + 60 * 60_000).toISOString());
+    const done = await deliverRecordMessages(c.services, notify, W);
+    expect(done.size).toBe(1);
+    // The signed copy goes to whom the policy says (here the supervisee), once: a second run sends nothing again.
+    expect(copies().map((s) => s.aadObjectId)).toEqual([aad('sam-patel')]);
+    await deliverRecordMessages(c.services, notify, W);
+    expect(copies()).toHaveLength(1);
+    expect(await c.services.work.result(RECORD_MESSAGES_KIND, [...done][0]!)).toBeDefined();
+    await c.services.close();
+  });
+});
+
+describe('request keys', () => {
+  it('are scoped by arrangement and caller: the same key never returns or moves another booking', async () => {
+    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
+    const daniel = (await c.services.directory.getPerson('daniel-okafor'))!;
+    const grace = (await c.services.directory.getPerson('grace-whitfield'))!;
+    const priya = (await c.services.directory.getPerson('priya-shah'))!;
+    const a = await bookUrgent(c.services, daniel, { relationshipId: 'rel-daniel-sam', requestKey: 'same-key-0001' });
+    const b = await bookUrgent(c.services, grace, { relationshipId: 'rel-grace-tom', requestKey: 'same-key-0001' });
+    expect(a.duplicate).toBe(false);
+    expect(b.duplicate).toBe(false);
+    expect(b.session.id).not.toBe(a.session.id);
+    expect(b.session.relationshipId).toBe('rel-grace-tom');
+    // The same caller and arrangement again: the same booking.
+    expect(await bookUrgent(c.services, daniel, { relationshipId: 'rel-daniel-sam', requestKey: 'same-key-0001' })).toMatchObject({ duplicate: true, session: { id: a.session.id } });
+    // Another caller on the same arrangement with the same key: their own request, not Daniel's booking handed back.
+    const c2 = await bookUrgent(c.services, priya, { relationshipId: 'rel-daniel-sam', requestKey: 'same-key-0001' }).catch((e: { status: number }) => e);
+    expect('session' in c2 ? c2.session.id : undefined).not.toBe(a.session.id);
+    await c.services.close();
+  });
+});
+
+describe('agreement signing', () => {
+  it('signs the agreement that was shown, and refuses when a newer one was recorded meanwhile', async () => {
+    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
+    const daniel = (await c.services.directory.getPerson('daniel-okafor'))!;
+    const sam = (await c.services.directory.getPerson('sam-patel'))!;
+    const shown = await recordAgreement(c.services, daniel, 'rel-daniel-sam', { frequency: 'Monthly', durationMinutes: 90, venue: 'Room 2', type: 'individual' });
+    c.clock.set(new Date(c.clock.now().getTime() + 60_000).toISOString());
+    const newer = await recordAgreement(c.services, daniel, 'rel-daniel-sam', { frequency: 'Weekly', durationMinutes: 60, venue: 'Room 9', type: 'individual' });
+    await expect(signAgreement(c.services, sam, 'rel-daniel-sam', shown.id)).rejects.toMatchObject({ status: 409 });
+    const [latest] = await c.store.listAgreements(['rel-daniel-sam']);
+    expect(latest!.id).toBe(newer.id);
+    expect(latest!.signatures.map((s) => s.personId)).toEqual(['daniel-okafor']);
+    const signed = await signAgreement(c.services, sam, 'rel-daniel-sam', newer.id);
+    expect(signed.signatures.map((s) => s.personId).sort()).toEqual(['daniel-okafor', 'sam-patel']);
+    await c.services.close();
+  });
+});
+
+describe('meetingEnd', () => {
+  it('is believed only when the calendar and the clock agree', () => {
+    const session = { start: '2026-11-23T10:00:00.000Z', end: '2026-11-23T11:00:00.000Z' };
+    const at = (iso: string) => new Date(iso);
+    expect(meetingEndMatchesSession(session, '2026-11-23T11:02:00.000Z', at('2026-11-23T11:03:00.000Z'))).toBe(true);
+    expect(meetingEndMatchesSession(session, '2026-11-23T12:30:00.000Z', at('2026-11-23T12:31:00.000Z'))).toBe(true); // overran
+    expect(meetingEndMatchesSession(session, '2026-11-23T11:00:00.000Z', at('2026-11-23T09:00:00.000Z'))).toBe(false); // not begun
+    expect(meetingEndMatchesSession(session, '2026-11-28T11:00:00.000Z', at('2026-11-23T11:30:00.000Z'))).toBe(false); // claims a future end
+    expect(meetingEndMatchesSession(session, '2026-11-23T09:00:00.000Z', at('2026-11-23T11:30:00.000Z'))).toBe(false); // ended before it began
+    expect(meetingEndMatchesSession(session, '2026-11-24T11:00:00.000Z', at('2026-11-25T11:00:00.000Z'))).toBe(false); // a day after
+    expect(meetingEndMatchesSession(session, 'soon', at('2026-11-23T11:30:00.000Z'))).toBe(false);
+  });
+
+  it('a forged end five days ahead does not mark a future session held or open a record', async () => {
+    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
+    const notify = { notifier: new FakeNotifier(), tabUrl: 'http://localhost:3978/tab/' };
+    const future = (await c.store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['planned'], from: new Date(Date.parse('2026-11-23T09:00:00.000Z') + 2 * 86_400_000).toISOString() }))[0]!;
+    const [event] = (await c.services.calendar.listEvents('daniel-okafor', { start: future.start, end: future.end })).filter((e) => e.joinUrl);
+    expect(event?.joinUrl).toBeDefined();
+    const matched = await meetingEnded(c.services, notify, event!.joinUrl, future.end, W);
+    expect(matched).toBe(false);
+    expect((await c.store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === future.id)!.status).toBe('planned');
+    expect(await c.store.getRecordForSession(future.id)).toBeUndefined();
+    await c.services.close();
+  });
+});
+
+describe('a /plan preview', () => {
+  it('stores nothing, even for a group that does not exist yet', async () => {
+    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
+    const daniel = (await c.services.directory.getPerson('daniel-okafor'))!;
+    const before = await c.store.listRelationships({});
+    const { target } = await proposeSeries(c.services, daniel, { superviseeIds: ['joe-bennett', 'amira-hussain'] });
+    expect(target.relationship.kind).toBe('group');
+    expect(await c.store.listRelationships({})).toEqual(before);
+    await c.services.close();
+  });
+});
