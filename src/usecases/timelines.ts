@@ -26,7 +26,8 @@ import type { RecordStore } from '../ports/store';
 import type { TakenWakeup, Timeline } from '../ports/timeline';
 import { eachWriteOnItsOwn } from '../ports/unitOfWork';
 import type { Services } from '../runtime/services';
-import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND, TITLES } from './reminders';
+import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
+import { describeObligation } from './obligationWords';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -201,6 +202,28 @@ async function planRelationship(services: Services, rel: Relationship, obligatio
   const hold = (t: number) => {
     if (holdUntil === undefined || t < holdUntil) holdUntil = t;
   };
+  // Each item names the person and the thing in words: this relationship's parties, sessions and actions, read once and only if an item goes out.
+  let context: Promise<{ names: Map<string, string>; sessionStart: Map<string, string>; recordSession: Map<string, string>; actionText: Map<string, string> }> | undefined;
+  const loadContext = () =>
+    (context ??= (async () => {
+      const names = new Map<string, string>();
+      for (const id of [rel.supervisorId, ...rel.superviseeIds]) {
+        if (!cache.has(id)) cache.set(id, await services.directory.getPerson(id));
+        const p = cache.get(id);
+        if (p) names.set(id, p.displayName);
+      }
+      const [sessions, records, actions] = await Promise.all([
+        services.store.listSessions({ relationshipIds: [rel.id] }),
+        services.store.listRecords({ relationshipIds: [rel.id] }),
+        services.store.listActions({ relationshipIds: [rel.id] }),
+      ]);
+      return {
+        names,
+        sessionStart: new Map(sessions.map((x) => [x.id, x.start])),
+        recordSession: new Map(records.map((r) => [r.id, r.sessionId])),
+        actionText: new Map(actions.map((a) => [a.id, a.text])),
+      };
+    })());
   for (const o of obligations) {
     if (o.state === 'upcoming') continue;
     const policy = services.policies.get(o.policyId);
@@ -229,12 +252,23 @@ async function planRelationship(services: Services, rel: Relationship, obligatio
       const d = planned ?? { personId: person.id, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
       byPerson.set(person.id, d);
       if (d.items.some((i) => i.obligationId === o.id)) continue;
+      const c = await loadContext();
+      const sessionId = o.kind === 'countersign-due' ? c.recordSession.get(o.subjectId) : o.subjectId;
+      const words = describeObligation(o, {
+        rel,
+        names: c.names,
+        viewerId: person.id,
+        actionText: o.kind === 'action-due' ? c.actionText.get(o.subjectId) : undefined,
+        sessionStart: sessionId ? c.sessionStart.get(sessionId) : undefined,
+        zone: policy.timeZone,
+      });
       d.items.push({
         obligationId: o.id,
         kind: o.kind,
         role,
-        title: TITLES[o.kind],
-        explanation: o.explanation,
+        title: words.title,
+        about: words.about,
+        explanation: words.detail,
         dueAt: o.dueAt,
         state: o.state,
         actionId: o.kind === 'action-due' ? o.subjectId : undefined,
