@@ -254,7 +254,7 @@ export function Compliance() {
   }
 
   return (
-    <section aria-labelledby="compliance-heading" style={{ display: 'grid', gap: 20 }}>
+    <section aria-labelledby="compliance-heading" style={{ display: 'grid', gap: 20, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Title2 as="h1" id="compliance-heading">Compliance</Title2>
 
       <form onSubmit={submit} aria-label="Choose the period and team" style={{ display: 'flex', gap: 12, alignItems: 'end', flexWrap: 'wrap' }}>
