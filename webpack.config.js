@@ -31,7 +31,7 @@ module.exports = (_env, argv) => {
     mode: production ? 'production' : 'development',
     entry: './src/tab/main.tsx',
     output: { path: path.resolve(__dirname, 'dist/tab'), filename: '[name].[contenthash].js', chunkFilename: '[name].[contenthash].js', publicPath: '/tab/', clean: true },
-    resolve: { extensions: ['.tsx', '.ts', '.js'] },
+    resolve: { extensions: ['.tsx', '.ts', '.js'], extensionAlias: { '.js': ['.tsx', '.ts', '.js'] } },
     module: {
       rules: [
         {

@@ -1,23 +1,26 @@
 /** The tab shell: theme from the host, identity, and the page. */
 import {
-  Button, FluentProvider, Spinner, Tab, TabList, Text, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, tokens,
+  Button, FluentProvider, Spinner, Text, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, tokens,
 } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { localUser, setLocalUser } from './api';
 import { SignInPicker } from './components/SignInPicker';
 import { tabConfig } from './auth';
 import { detectHost, type HostInfo, type ThemeName } from './host';
-import { Book } from './pages/Book';
 import { Changes } from './pages/Changes';
-import { Compliance } from './pages/Compliance';
 import { Home } from './pages/Home';
 import { People } from './pages/People';
 import { Records } from './pages/Records';
-import { AgreementPage } from './pages/AgreementPage';
-import { RecordPage, RecordStart } from './pages/RecordPage';
 import { Sessions } from './pages/Sessions';
 import { Todo } from './pages/Todo';
 import { navigate, useRoute } from './route';
+
+// Heavier pages load when opened, so the first load (the to-do list) stays small.
+const Book = lazy(() => import('./pages/Book.js').then((m) => ({ default: m.Book })));
+const Compliance = lazy(() => import('./pages/Compliance.js').then((m) => ({ default: m.Compliance })));
+const AgreementPage = lazy(() => import('./pages/AgreementPage.js').then((m) => ({ default: m.AgreementPage })));
+const RecordPage = lazy(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordPage })));
+const RecordStart = lazy(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordStart })));
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 
@@ -93,11 +96,28 @@ function SignedIn({ personId }: { personId: string }) {
   }, [selected]);
   return (
     <>
-      <nav aria-label="Protected Time">
-        <TabList selectedValue={selected} onTabSelect={(_, d) => navigate(`/${String(d.value)}`)} style={{ marginBottom: 16, flexWrap: 'wrap' }} size="small">
-          {PAGES.map(([value, label]) => <Tab key={value} value={value}>{label}</Tab>)}
-        </TabList>
+      {/* Pages are places with their own URL, so the navigation is links (aria-current marks where you are). */}
+      <nav aria-label="Protected Time" style={{ marginBottom: 16 }}>
+        <ul style={{ listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexWrap: 'wrap', gap: 4 }}>
+          {PAGES.map(([value, label]) => (
+            <li key={value}>
+              <a
+                href={`#/${value}`}
+                aria-current={selected === value ? 'page' : undefined}
+                style={{
+                  display: 'inline-block', padding: '6px 10px', borderRadius: tokens.borderRadiusMedium, textDecoration: 'none',
+                  color: selected === value ? tokens.colorBrandForeground1 : tokens.colorNeutralForeground1,
+                  fontWeight: selected === value ? 600 : 400,
+                  borderBottom: `2px solid ${selected === value ? tokens.colorCompoundBrandStroke : 'transparent'}`,
+                }}
+              >
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
       </nav>
+      <Suspense fallback={<Spinner label="Loading…" />}>
       {page === 'todo' && <Todo />}
       {page === 'mine' && <Home personId={personId} />}
       {page === 'agreements' && route.rest[0] && <AgreementPage relationshipId={route.rest[0]} personId={personId} />}
@@ -107,6 +127,7 @@ function SignedIn({ personId }: { personId: string }) {
       {page === 'records' && (route.rest[0] === 'session' && route.rest[1] ? <RecordStart sessionId={route.rest[1]} /> : route.rest[0] ? <RecordPage recordId={route.rest[0]} /> : <Records query={route.query} />)}
       {page === 'compliance' && <Compliance />}
       {page === 'changes' && <Changes />}
+      </Suspense>
     </>
   );
 }

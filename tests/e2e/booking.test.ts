@@ -41,7 +41,7 @@ function calendar() {
 it('a supervisor books a monthly series that lands in both calendars, once', async () => {
   const page = await browser.newPage();
   await signInAs(page, 'daniel-okafor');
-  await page.getByRole('tab', { name: 'People' }).click();
+  await page.getByRole('link', { name: 'People', exact: true }).click();
   await page.getByRole('button', { name: 'Book supervision for Joe Bennett' }).click();
   await expect(page.getByTestId('policy-summary').textContent()).resolves.toMatch(/every month, never more than 3 months apart/);
   await page.getByRole('button', { name: 'Find times' }).click();
@@ -83,7 +83,7 @@ it('a supervisor books a monthly series that lands in both calendars, once', asy
   }
 
   // The tab shows the series on the supervisor's own page.
-  await page.getByRole('tab', { name: 'My supervision' }).click();
+  await page.getByRole('link', { name: 'My supervision', exact: true }).click();
   // The page reloads its data when shown: wait for the table rather than read it at once.
   await page.getByTestId('upcoming').locator('tbody tr', { hasText: 'Joe Bennett' }).first().waitFor({ timeout: 20_000 });
   await page.close();
@@ -104,7 +104,7 @@ it('the same booking request sent again returns the existing series', async () =
 it('a supervisee cannot book for someone else', async () => {
   const page = await browser.newPage();
   await signInAs(page, 'sam-patel');
-  await page.getByRole('tab', { name: 'Book' }).click();
+  await page.getByRole('link', { name: 'Book', exact: true }).click();
   await page.getByText('There is nobody you can book supervision for.').waitFor();
   const res = await fetch(`${app.url}/api/v1/series`, {
     method: 'POST',

@@ -78,7 +78,7 @@ async function openCompliance(personId: string): Promise<Page> {
   await page.goto(`${app.url}/tab/`);
   await page.locator('#sign-in-person').selectOption(personId);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('tab', { name: 'Compliance' }).click();
+  await page.getByRole('link', { name: 'Compliance', exact: true }).click();
   await page.getByTestId('figures-by-team').waitFor();
   return page;
 }
@@ -239,7 +239,7 @@ it('refuses a practitioner', async () => {
   await page.goto(`${app.url}/tab/`);
   await page.locator('#sign-in-person').selectOption('sam-patel');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('tab', { name: 'Compliance' }).click();
+  await page.getByRole('link', { name: 'Compliance', exact: true }).click();
   await page.getByText('The compliance view is for supervisors, line managers, safeguarding leads and auditors').waitFor();
   await page.close();
 });

@@ -52,7 +52,7 @@ async function signInAs(scope: Page | FrameLocator, id: string, name: string) {
   await scope.locator('#sign-in-person').selectOption(id);
   await scope.getByRole('button', { name: 'Sign in' }).click();
   await scope.getByRole('heading', { name: 'To do', exact: true }).waitFor({ timeout: 20_000 });
-  await scope.getByRole('tab', { name: 'My supervision' }).click();
+  await scope.getByRole('link', { name: 'My supervision', exact: true }).click();
   await scope.getByRole('heading', { name }).waitFor({ timeout: 20_000 });
 }
 

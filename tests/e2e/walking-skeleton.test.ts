@@ -51,7 +51,7 @@ describe('tab in headless Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     // The to-do list is home; "My supervision" shows who you are and what is booked.
     await page.getByRole('heading', { name: 'To do', exact: true }).waitFor();
-    await page.getByRole('tab', { name: 'My supervision' }).click();
+    await page.getByRole('link', { name: 'My supervision', exact: true }).click();
     await page.getByRole('heading', { name: 'Daniel Okafor' }).waitFor();
     expect(await page.getByTestId('role').allTextContents()).toEqual(['Supervisor', 'Line manager']);
     const rows = page.getByTestId('upcoming').locator('tbody tr');

@@ -5,12 +5,17 @@ import type { Services } from '../../runtime/services';
 import { completeAction } from '../../usecases/actionItems';
 import { startRecordInTab } from '../../usecases/recordsInTab';
 import { standingFor } from '../../usecases/standing';
+import { cancelOccurrence, endSeriesFrom, rescheduleOccurrence, rescheduleOptions, sessionView } from '../../usecases/sessions';
+import type { NotifyContext } from '../../usecases/rebooking';
 import { todoFor } from '../../usecases/todo';
 import { wrap } from '../asyncHandler';
 
 const Id = z.string().min(1).max(200);
 
-export function todoRoutes(services: Services): Router {
+const Slot = z.object({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) }).strict();
+const Cancel = z.object({ reason: z.string().max(300) }).strict();
+
+export function todoRoutes(services: Services, notify: () => NotifyContext | undefined = () => undefined): Router {
   const router = Router();
   router.get(
     '/todo',
@@ -37,6 +42,37 @@ export function todoRoutes(services: Services): Router {
     '/sessions/:id/record',
     wrap(async (req, res) => {
       res.json(await startRecordInTab(services, req.person!, Id.parse(req.params.id)));
+    }),
+  );
+  /** One session: what it is and what the caller may do with it. */
+  router.get(
+    '/sessions/:id',
+    wrap(async (req, res) => {
+      res.json({ session: await sessionView(services, req.person!, Id.parse(req.params.id)) });
+    }),
+  );
+  router.get(
+    '/sessions/:id/reschedule',
+    wrap(async (req, res) => {
+      res.json(await rescheduleOptions(services, req.person!, Id.parse(req.params.id)));
+    }),
+  );
+  router.post(
+    '/sessions/:id/reschedule',
+    wrap(async (req, res) => {
+      res.json({ session: await rescheduleOccurrence(services, req.person!, Id.parse(req.params.id), Slot.parse(req.body)) });
+    }),
+  );
+  router.post(
+    '/sessions/:id/cancel',
+    wrap(async (req, res) => {
+      res.json({ session: await cancelOccurrence(services, notify(), req.person!, Id.parse(req.params.id), Cancel.parse(req.body).reason) });
+    }),
+  );
+  router.post(
+    '/sessions/:id/end-series',
+    wrap(async (req, res) => {
+      res.json(await endSeriesFrom(services, req.person!, Id.parse(req.params.id)));
     }),
   );
   return router;

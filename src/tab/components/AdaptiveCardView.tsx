@@ -73,6 +73,8 @@ export function AdaptiveCardView({ card, onExecute, label }: { card: Record<stri
     delete (json as { refresh?: unknown }).refresh;
     ac.parse(json);
     const rendered = ac.render();
+    // The renderer marks headings role=heading without a level; under the page's h1 a card heading is level 2.
+    rendered?.querySelectorAll('[role="heading"]:not([aria-level])').forEach((h) => h.setAttribute('aria-level', '2'));
     el.replaceChildren(...(rendered ? [rendered] : []));
     return () => el.replaceChildren();
   }, [card]);

@@ -96,7 +96,7 @@ export function AgreementPanel({ relationshipId, personId, viewpoint, kind }: { 
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}><Button appearance="primary" type="submit">Save and sign</Button><Button onClick={() => setEditing(false)}>Cancel</Button></div>
         </form>
       )}
-      {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+      {error && <MessageBar layout="multiline" intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
     </div>
   );
 }

@@ -42,6 +42,8 @@ export function DateField({ value, onChange, id, ...rest }: { value: string; onC
       allowTextInput
       firstDayOfWeek={1}
       placeholder="Choose a date (e.g. 9/12/2026)"
+      // The calendar button's own name (its default points at an input id that a surrounding Field replaces).
+      contentAfter={{ 'aria-label': 'Choose from a calendar', 'aria-labelledby': undefined } as never}
     />
   );
 }

@@ -46,7 +46,7 @@ export function InspectionExports({ period, practitioners, teams }: { period: Ex
   const packQuery = (): Record<string, string> => (subject.startsWith('person:') ? { personId: subject.slice(7) } : { team: subject.slice(5) });
 
   return (
-    <section aria-labelledby="exports-heading" style={{ display: 'grid', gap: 12 }} data-testid="exports">
+    <section aria-labelledby="exports-heading" style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="exports">
       <Title3 as="h2" id="exports-heading">Reports and evidence packs</Title3>
       <Text as="p" size={200}>For the period above. Each download is recorded in the audit log.</Text>
       <form
@@ -57,8 +57,9 @@ export function InspectionExports({ period, practitioners, teams }: { period: Ex
           void run(`/reports/${kind}.${reportFormat}${q(period.team ? { team: period.team } : {})}`, `${kind}.${reportFormat}`);
         }}
       >
-        <Field label="Report">
-          <Select id="report-kind" value={kind} onChange={(_, d) => setKind(d.value)}>
+        {/* A long report name must not widen a 375 px page: the field shrinks and the select fits it. */}
+        <Field label="Report" style={{ minWidth: 0, flex: "1 1 16rem", maxWidth: "32rem" }}>
+          <Select id="report-kind" style={{ width: "100%", minWidth: 0 }} select={{ style: { width: "100%", minWidth: 0 } }} value={kind} onChange={(_, d) => setKind(d.value)}>
             {REPORTS.map((r) => <option key={r.kind} value={r.kind}>{r.name}</option>)}
           </Select>
         </Field>

@@ -11,10 +11,10 @@ export function AgreementPage({ relationshipId, personId }: { relationshipId: st
   useEffect(() => void api<Me>('/me').then(setMe).catch((e: Error) => setError(e.message)), []);
   const rel = me?.relationships.find((r) => r.id === relationshipId);
   return (
-    <section aria-labelledby="agreement-heading" style={{ display: 'grid', gap: 12 }}>
+    <section aria-labelledby="agreement-heading" style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Link href={href('/todo')}>Back to my to-do list</Link>
       <Title2 as="h1" id="agreement-heading">Supervision agreement</Title2>
-      {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+      {error && <MessageBar layout="multiline" intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
       {!me && !error && <Spinner label="Loading…" />}
       {me && !rel && <Text as="p">This arrangement is not one of yours.</Text>}
       {me && rel && (

@@ -137,8 +137,8 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
     }
   }
 
-  if (!rows) return error ? <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar> : <Spinner label="Loading…" />;
-  if (individuals.length === 0) return <Text as="p">There is nobody you can book supervision for.</Text>;
+  if (!rows) return error ? <section aria-labelledby="book-heading"><Title2 as="h1" id="book-heading">Book supervision</Title2><MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar></section> : <Spinner label="Loading…" />;
+  if (individuals.length === 0) return <section aria-labelledby="book-heading"><Title2 as="h1" id="book-heading">Book supervision</Title2><Text as="p">There is nobody you can book supervision for.</Text></section>;
 
   const proposal = plan?.proposals.find((p) => p.id === proposalId);
   return (
@@ -197,7 +197,7 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
           {busy === 'plan' ? 'Finding times…' : 'Find times'}
         </Button>
         <Button onClick={urgent} disabled={chosenRows.length !== 1 || busy !== undefined}>
-          {busy === 'urgent' && !urgentOffer ? 'Finding…' : `Urgent: first free slot within ${policy?.urgentWindow ? policy.urgentWindow.replace(/^PT?/, '').replace('H', ' hours').replace('D', ' days') : '24 hours'}`}
+          {busy === 'urgent' && !urgentOffer ? 'Finding…' : `Urgent: first free slot within ${policy?.urgentWindow ?? '24 hours'}`}
         </Button>
       </div>
 

@@ -129,7 +129,8 @@ type Scope = { team?: string; relationshipId?: string };
 
 function FiguresTable({ caption, figures, columns, testId, onOpen }: { caption: string; figures: FigureInfo[]; columns: { id: string; label: string; values: Figures; scope: Scope }[]; testId: string; onOpen: (figure: FigureInfo, column: { label: string; scope: Scope }) => void }) {
   return (
-    <div style={{ overflowX: 'auto' }}>
+    // Focusable, so a keyboard can scroll a wide table (axe: scrollable-region-focusable).
+    <div style={{ overflowX: 'auto' }} tabIndex={0}>
       <Table data-testid={testId} size="small" style={{ minWidth: 200 + 140 * columns.length }}>
         <caption style={{ textAlign: 'start', fontWeight: 600, padding: '4px 0' }}>{caption}</caption>
         <TableHeader>
@@ -227,7 +228,7 @@ export function Compliance() {
     );
   }, []);
 
-  if (!report && error) return <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
+  if (!report && error) return <section aria-labelledby="compliance-heading"><Title2 as="h1" id="compliance-heading">Compliance</Title2><MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar></section>;
   if (!report) return <Spinner label="Loading compliance…" />;
 
   const labels = new Map(report.figures.map((f) => [f.key, f.label]));
@@ -257,7 +258,7 @@ export function Compliance() {
   }
 
   return (
-    <section aria-labelledby="compliance-heading" style={{ display: 'grid', gap: 20 }}>
+    <section aria-labelledby="compliance-heading" style={{ display: 'grid', gap: 20, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Title2 as="h1" id="compliance-heading">Compliance</Title2>
 
       <form onSubmit={submit} aria-label="Choose the period and team" style={{ display: 'flex', gap: 12, alignItems: 'end', flexWrap: 'wrap' }}>
@@ -293,14 +294,15 @@ export function Compliance() {
             ['Overdue obligations', 'overdueObligations', String(num(org, 'overdueObligations'))],
           ] as const
         ).map(([term, figure, value]) => (
-          <Card key={term} style={{ padding: 12 }}>
+          // A plain div: a <dl> may group dt/dd in divs, but not in a Card (role=group).
+          <div key={term} style={{ padding: 12, borderRadius: tokens.borderRadiusMedium, background: tokens.colorNeutralBackground1, boxShadow: tokens.shadow4 }}>
             <dt><Text size={200}>{term}</Text></dt>
             <dd style={{ margin: 0 }}>
               <Button appearance="transparent" onClick={() => open(figure, `${label(figure)}: ${report.team ?? 'all teams'}`)} aria-label={`${term}: ${value}. Show the items`} style={{ padding: 0, minWidth: 0, justifyContent: 'start' }} data-testid={`tile-${figure}`}>
                 <Text size={500} weight="semibold">{value}</Text>
               </Button>
             </dd>
-          </Card>
+          </div>
         ))}
       </dl>
       {drill && <ComplianceItems target={drill} onClose={() => setDrill(undefined)} />}
@@ -527,7 +529,7 @@ function AuditSection({ onGraded }: { onGraded: () => Promise<void> | void }) {
       ) : sample.items.length === 0 ? (
         <Text as="p" data-testid="audit-empty">There are no signed records left for you to grade.</Text>
       ) : (
-        <Table data-testid="audit-sample" size="small">
+        <Table data-testid="audit-sample" size="small" className="pt-stack">
           <caption style={{ textAlign: 'start', fontWeight: 600, padding: '4px 0' }}>Records to grade ({sample.items.length} of {sample.eligible} not yet graded)</caption>
           <TableHeader>
             <TableRow>
@@ -542,11 +544,11 @@ function AuditSection({ onGraded }: { onGraded: () => Promise<void> | void }) {
           <TableBody>
             {sample.items.map((item) => (
               <TableRow key={item.recordId} data-record={item.recordId}>
-                <TableCell>{formatDay(item.sessionStart)}</TableCell>
-                <TableCell>{item.team}</TableCell>
-                <TableCell>{item.supervisees.join(', ')}</TableCell>
-                <TableCell>{item.supervisor}</TableCell>
-                <TableCell><Badge appearance="tint" color={item.status === 'signed' ? 'success' : 'danger'}>{item.status === 'signed' ? 'Signed' : 'Signed with disagreement'}{item.version > 1 ? ` (v${item.version})` : ''}</Badge></TableCell>
+                <TableCell data-label="Session">{formatDay(item.sessionStart)}</TableCell>
+                <TableCell data-label="Team">{item.team}</TableCell>
+                <TableCell data-label="Supervisee(s)">{item.supervisees.join(', ')}</TableCell>
+                <TableCell data-label="Supervisor">{item.supervisor}</TableCell>
+                <TableCell data-label="Record"><Badge appearance="tint" color={item.status === 'signed' ? 'success' : 'danger'}>{item.status === 'signed' ? 'Signed' : 'Signed with disagreement'}{item.version > 1 ? ` (v${item.version})` : ''}</Badge></TableCell>
                 <TableCell>
                   <Button size="small" onClick={() => void read(item)} aria-label={`Read and grade the record of ${item.supervisees.join(', ')}'s session on ${formatDay(item.sessionStart)}`}>
                     Read and grade

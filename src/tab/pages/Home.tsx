@@ -40,7 +40,7 @@ export function Home({ personId }: { personId: string }) {
         {me.upcoming.length === 0 ? (
           <Text as="p" data-testid="no-upcoming">No supervision booked in the next 90 days.</Text>
         ) : (
-          <Table aria-label="Upcoming supervision" data-testid="upcoming">
+          <Table aria-label="Upcoming supervision" data-testid="upcoming" className="pt-stack">
             <TableHeader>
               <TableRow>
                 <TableHeaderCell>Date</TableHeaderCell>
@@ -52,10 +52,10 @@ export function Home({ personId }: { personId: string }) {
             <TableBody>
               {me.upcoming.map((s) => (
                 <TableRow key={s.id}>
-                  <TableCell>{formatDay(s.start)}</TableCell>
-                  <TableCell>{formatTimeRange(s.start, s.end)}</TableCell>
-                  <TableCell>{s.with.join(', ')}</TableCell>
-                  <TableCell>{s.viewpoint === 'supervisor' ? 'Supervisor' : 'Supervisee'}</TableCell>
+                  <TableCell data-label="Date">{formatDay(s.start)}</TableCell>
+                  <TableCell data-label="Time">{formatTimeRange(s.start, s.end)}</TableCell>
+                  <TableCell data-label="With">{s.with.join(', ')}</TableCell>
+                  <TableCell data-label="You are">{s.viewpoint === 'supervisor' ? 'Supervisor' : 'Supervisee'}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -66,7 +66,7 @@ export function Home({ personId }: { personId: string }) {
       {me.relationships.length > 0 && (
         <section aria-labelledby="relationships-heading">
           <Title3 as="h2" id="relationships-heading">Supervision arrangements</Title3>
-          <Table aria-label="Supervision arrangements">
+          <Table aria-label="Supervision arrangements" className="pt-stack">
             <TableHeader>
               <TableRow>
                 <TableHeaderCell>Supervisor</TableHeaderCell>
@@ -79,11 +79,11 @@ export function Home({ personId }: { personId: string }) {
             <TableBody>
               {me.relationships.map((r) => (
                 <TableRow key={r.id}>
-                  <TableCell>{r.supervisor}</TableCell>
-                  <TableCell>{r.supervisees.join(', ')}</TableCell>
-                  <TableCell>{r.policy}</TableCell>
-                  <TableCell>{r.staffGroup}</TableCell>
-                  <TableCell>
+                  <TableCell data-label="Supervisor">{r.supervisor}</TableCell>
+                  <TableCell data-label="Supervisee(s)">{r.supervisees.join(', ')}</TableCell>
+                  <TableCell data-label="Policy">{r.policy}</TableCell>
+                  <TableCell data-label="Staff group">{r.staffGroup}</TableCell>
+                  <TableCell data-label="Agreement">
                     {r.viewpoint === 'supervisor' || r.viewpoint === 'supervisee' ? (
                       <AgreementPanel relationshipId={r.id} personId={me.person.id} viewpoint={r.viewpoint} kind={r.kind} />
                     ) : null}

@@ -51,7 +51,7 @@ function RecordWork({ recordId, onChanged }: { recordId: string; onChanged: () =
 
   return (
     <Card data-testid="record-card">
-      <div aria-live="polite">{error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}</div>
+      <div aria-live="polite">{error && <MessageBar layout="multiline" intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}</div>
       {busy && <Spinner size="tiny" label="Saving…" />}
       {card ? <AdaptiveCardView card={card} onExecute={execute} label="Supervision record" /> : !error && <Spinner label="Loading the record form…" />}
     </Card>
@@ -84,6 +84,6 @@ export function RecordStart({ sessionId }: { sessionId: string }) {
       .then((r) => navigate(`/records/${encodeURIComponent(r.id)}`, undefined, true))
       .catch((e: Error) => setError(e.message));
   }, [sessionId]);
-  if (error) return <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
+  if (error) return <MessageBar layout="multiline" intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
   return <Spinner label="Opening the record…" />;
 }

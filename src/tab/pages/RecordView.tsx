@@ -43,7 +43,7 @@ export function RecordView({ recordId, children }: { recordId: string; children?
     return (
       <section aria-labelledby="record-heading">
         <Title2 as="h1" id="record-heading">Supervision record</Title2>
-        <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>
+        <MessageBar layout="multiline" intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>
         <Link href={href('/records')}>All records</Link>
       </section>
     );
@@ -52,13 +52,13 @@ export function RecordView({ recordId, children }: { recordId: string; children?
   const [color, label] = RECORD_STATUS[open.record.status] ?? ['informative', open.record.status];
   const parties = Object.values(open.names).join(', ');
   return (
-    <section aria-labelledby="record-heading" style={{ display: 'grid', gap: 12 }}>
+    <section aria-labelledby="record-heading" style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Link href={href('/records')}>All records</Link>
       <Title2 as="h1" id="record-heading">{open.template.name}</Title2>
       <Text>Session on {formatDay(open.session.start)} · {parties}</Text>
       <div><Badge appearance="tint" color={color}>{label}{open.record.version > 1 ? ` (version ${open.record.version})` : ''}</Badge></div>
       {open.access === 'asked-to-resolve' && (
-        <MessageBar intent="info"><MessageBarBody>You can read this record because a disagreement was recorded and the policy asks you to help resolve it. Your reading is recorded in the audit trail.</MessageBarBody></MessageBar>
+        <MessageBar layout="multiline" intent="info"><MessageBarBody>You can read this record because a disagreement was recorded and the policy asks you to help resolve it. Your reading is recorded in the audit trail.</MessageBarBody></MessageBar>
       )}
       {open.record.disagreement && (
         <Card>

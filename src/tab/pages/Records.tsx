@@ -19,12 +19,12 @@ export function Records({ query }: { query: URLSearchParams }) {
     api<{ records: RecordRow[] }>('/records').then((r) => setRows(r.records)).catch((e: Error) => setError(e.message));
   }, []);
   const setFilter = (next: { q?: string; status?: string }) => navigate('/records', { q: next.q ?? q, status: next.status ?? status }, true);
-  if (error) return <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
+  if (error) return <MessageBar layout="multiline" intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
   if (!rows) return <Spinner label="Loading records…" />;
   const needle = q.trim().toLowerCase();
   const shown = rows.filter((r) => (!status || r.status === status) && (!needle || [r.supervisor, ...r.supervisees, formatDay(r.sessionStart)].join(' ').toLowerCase().includes(needle)));
   return (
-    <section aria-labelledby="records-heading" style={{ display: 'grid', gap: 16 }}>
+    <section aria-labelledby="records-heading" style={{ display: 'grid', gap: 16, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Title2 as="h1" id="records-heading">Records</Title2>
       <div role="search" style={{ display: 'flex', flexWrap: 'wrap', gap: 12 }}>
         <Field label="Search by name or date" style={{ minWidth: 0, flex: '1 1 200px' }}>

@@ -51,10 +51,10 @@ export function Todo() {
   const owe = items?.filter((i) => i.role === 'owe') ?? [];
   const escalated = items?.filter((i) => i.role === 'escalated') ?? [];
   return (
-    <section aria-labelledby="todo-heading" style={{ display: 'grid', gap: 12 }}>
+    <section aria-labelledby="todo-heading" style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Title2 as="h1" id="todo-heading">To do</Title2>
-      {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
-      {notice && <MessageBar intent="success"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
+      {error && <MessageBar layout="multiline" intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+      {notice && <MessageBar layout="multiline" intent="success"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
       {items && items.length === 0 && <Text as="p" data-testid="todo-empty">Nothing to do: every record, action and agreement is up to date.</Text>}
       {owe.length > 0 && <ItemList heading="For you to do" items={owe} onDone={done} />}
       {escalated.length > 0 && <ItemList heading="Escalated to you" items={escalated} onDone={done} />}

@@ -1,0 +1,174 @@
+/**
+ * One session's page: reschedule one occurrence among both people's common
+ * free times (the series stays one series: only that occurrence moves, in both
+ * calendars), cancel one occurrence with a reason under the pack's rules, and
+ * end a series from a date (to change it, end it and book the new pattern).
+ * Returns view models; the tab renders them.
+ */
+import { DateTime, Duration } from 'luxon';
+import type { Interval, Person, Relationship, Session } from '../domain/model';
+import { rebook } from '../domain/planning/rebooker';
+import type { PolicyPack } from '../domain/policy/schema';
+import { findStaffGroup } from '../domain/policy/validate';
+import type { Services } from '../runtime/services';
+import { badRequest, conflict, forbidden, notFound } from './errors';
+import { gatherParticipants } from './participants';
+import { escalationRecipients, type NotifyContext } from './rebooking';
+import { rebookDoneCard } from '../bot/cards/rebook';
+import { TAB_ROUTES, tabLink } from './tabLinks';
+
+/** The same "supervision cancelled" card the rebooking flow sends (the card builders live in bot/cards, as for every notice today). */
+async function tellOf(ctx: NotifyContext, to: Person, text: string) {
+  await ctx.notifier.sendCard(to.aadObjectId, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }), 'Supervision cancelled');
+}
+
+export interface SessionView {
+  id: string;
+  relationshipId: string;
+  start: string;
+  end: string;
+  status: Session['status'];
+  kind: Session['kind'];
+  seriesId?: string;
+  with: string[];
+  supervisor: string;
+  supervisees: string[];
+  /** What the caller may do here, under the pack. */
+  can: { reschedule: boolean; cancel: boolean; endSeries: boolean };
+  cancelRule: string;
+}
+
+export interface RescheduleOptions {
+  slots: Interval[];
+  /** Both people's busy times over the window, so the choice is visible. */
+  busy: { personId: string; name: string; intervals: Interval[] }[];
+  window: Interval;
+}
+
+interface Loaded {
+  session: Session;
+  rel: Relationship;
+  policy: PolicyPack;
+  people: Person[];
+}
+
+async function load(services: Services, actor: Person, sessionId: string): Promise<Loaded> {
+  const rels = await services.store.listRelationships({ personId: actor.id });
+  const sessions = await services.store.listSessions({ relationshipIds: rels.map((r) => r.id) });
+  const session = sessions.find((s) => s.id === sessionId);
+  const rel = session && rels.find((r) => r.id === session.relationshipId);
+  if (!session || !rel || ![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound('No such session of yours');
+  const policy = services.policies.get(rel.policyId);
+  if (!policy) throw notFound('Policy not loaded');
+  const people = (await Promise.all([rel.supervisorId, ...rel.superviseeIds].map((id) => services.directory.getPerson(id)))).filter((p): p is Person => Boolean(p));
+  return { session, rel, policy, people };
+}
+
+function cancelRuleOf(policy: PolicyPack) {
+  return policy.rebooking.keepCancelled ?? { allowedBy: policy.rebooking.responsible, notify: ['supervisor', 'supervisee', 'supervisor-line-manager'] as const };
+}
+
+function mayCancel(policy: PolicyPack, rel: Relationship, actor: Person): boolean {
+  const rule = cancelRuleOf(policy);
+  return rule.allowedBy === 'either' || (rule.allowedBy === 'supervisor' ? rel.supervisorId === actor.id : rel.superviseeIds.includes(actor.id));
+}
+
+export async function sessionView(services: Services, actor: Person, sessionId: string): Promise<SessionView> {
+  const { session, rel, policy, people } = await load(services, actor, sessionId);
+  const name = (id: string) => people.find((p) => p.id === id)?.displayName ?? 'a colleague';
+  const planned = session.status === 'planned' && session.start > services.clock.now().toISOString();
+  const rule = cancelRuleOf(policy);
+  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'session', subjectId: session.id });
+  return {
+    id: session.id,
+    relationshipId: rel.id,
+    start: session.start,
+    end: session.end,
+    status: session.status,
+    kind: session.kind,
+    seriesId: session.seriesId,
+    with: [rel.supervisorId, ...rel.superviseeIds].filter((id) => id !== actor.id).map(name),
+    supervisor: name(rel.supervisorId),
+    supervisees: rel.superviseeIds.map(name),
+    can: { reschedule: planned, cancel: planned && mayCancel(policy, rel, actor), endSeries: planned && Boolean(session.seriesId) && rel.supervisorId === actor.id },
+    cancelRule: `Under ${policy.name}, ${rule.allowedBy === 'either' ? 'either of you' : `the ${rule.allowedBy}`} may cancel a session without rebooking it; ${rule.notify.join(', ').replace(/-/g, ' ')} are told.`,
+  };
+}
+
+/** Common free times for one occurrence, inside the policy's rebook window around it. */
+export async function rescheduleOptions(services: Services, actor: Person, sessionId: string): Promise<RescheduleOptions> {
+  const { session, rel, policy, people } = await load(services, actor, sessionId);
+  if (session.status !== 'planned') throw badRequest('Only a planned session can be moved');
+  const group = findStaffGroup(policy, rel.staffGroupId);
+  if (!group) throw notFound('Staff group not in the policy');
+  const now = services.clock.now().toISOString();
+  const windowEnd = DateTime.fromISO(session.start).plus(Duration.fromISO(policy.rebooking.window)).plus({ days: 3 });
+  const window = { start: now, end: DateTime.max(windowEnd, DateTime.fromISO(now).plus({ days: 7 })).toUTC().toISO()! };
+  // This occurrence's own time is not "busy" for the search (it is the one moving).
+  const participants = await gatherParticipants(services.calendar, policy, [rel.supervisorId, ...rel.superviseeIds], window, (tag) => tag === session.id || tag === session.seriesId);
+  const others = (await services.store.listSessions({ relationshipIds: [rel.id], from: now, status: ['planned'] })).filter((s) => s.id !== session.id);
+  const result = rebook({ policy, staffGroupId: group.id, cancelled: { start: session.start, end: session.end }, cancelledAt: now, participants, otherSessions: others.map((s) => ({ start: s.start, end: s.end })), now, maxAlternatives: 7 });
+  const slots = result.outcome === 'rebook' ? [result.slot, ...result.alternatives] : [];
+  slots.sort((a, b) => a.start.localeCompare(b.start));
+  const shown = { start: DateTime.fromISO(session.start).minus({ days: 7 }).toUTC().toISO()!, end: DateTime.fromISO(session.start).plus({ days: 14 }).toUTC().toISO()! };
+  return {
+    slots: slots.map((s) => ({ start: s.start, end: s.end })),
+    busy: participants.map((p) => ({
+      personId: p.id,
+      name: people.find((x) => x.id === p.id)?.displayName ?? 'a colleague',
+      intervals: p.busy.filter((b) => b.end > shown.start && b.start < shown.end).map(({ start, end }) => ({ start, end })),
+    })),
+    window: shown,
+  };
+}
+
+/** Moves one occurrence to one of the offered common free times; both calendars follow (the series stays one). */
+export async function rescheduleOccurrence(services: Services, actor: Person, sessionId: string, slot: Interval): Promise<SessionView> {
+  const { session, rel } = await load(services, actor, sessionId);
+  if (session.status !== 'planned') throw badRequest('Only a planned session can be moved');
+  const offered = await rescheduleOptions(services, actor, sessionId);
+  if (!offered.slots.some((s) => Date.parse(s.start) === Date.parse(slot.start) && Date.parse(s.end) === Date.parse(slot.end))) {
+    throw conflict('That time is no longer free for both of you: choose again.', { fields: [{ field: 'start', rule: 'offered-slot', message: 'no longer free for both of you' }] });
+  }
+  const now = services.clock.now().toISOString();
+  await services.calendar.moveOccurrence(rel.supervisorId, session.calendarEventId!, session.seriesId ? session.occurrenceStart ?? session.start : undefined, slot.start, slot.end);
+  await services.store.saveSessions([{ ...session, start: slot.start, end: slot.end, occurrenceStart: session.occurrenceStart ?? session.start }]);
+  await services.store.appendAudit({ at: now, actorId: actor.id, action: 'session-rescheduled', subjectType: 'session', subjectId: session.id });
+  return sessionView(services, actor, sessionId);
+}
+
+/** Cancels one occurrence with a reason, when the pack lets this person; whoever it names is told. */
+export async function cancelOccurrence(services: Services, ctx: NotifyContext | undefined, actor: Person, sessionId: string, reason: string): Promise<SessionView> {
+  const { session, rel, policy, people } = await load(services, actor, sessionId);
+  if (session.status !== 'planned') throw badRequest('Only a planned session can be cancelled');
+  if (!mayCancel(policy, rel, actor)) throw forbidden(`Under ${policy.name} only the ${cancelRuleOf(policy).allowedBy} can cancel a session without rebooking it. You can move it instead.`);
+  const why = reason.trim();
+  if (!why) throw badRequest('Please give a reason', { fields: [{ field: 'reason', rule: 'required', message: 'Say why it is cancelled (kept in Protected Time only)' }] });
+  const now = services.clock.now().toISOString();
+  // Marked first, so the reconciler never mistakes our own cancellation for one to rebook.
+  await services.store.saveSessions([{ ...session, status: 'cancelled' }]);
+  await services.calendar.cancelOccurrence(rel.supervisorId, session.calendarEventId!, session.seriesId ? session.occurrenceStart ?? session.start : undefined, 'Supervision cancelled');
+  await services.store.claim('kept-cancelled', session.id, now, { reason: why, by: actor.id });
+  await services.store.appendAudit({ at: now, actorId: actor.id, action: 'session-cancelled', subjectType: 'session', subjectId: session.id });
+  const names = people.map((p) => p.displayName);
+  for (const p of await escalationRecipients(services, rel, [...cancelRuleOf(policy).notify])) {
+    if (p.id !== actor.id && ctx) await tellOf(ctx, p, `${actor.displayName} cancelled the supervision of ${names.join(' and ')} on ${DateTime.fromISO(session.start, { zone: policy.timeZone }).setLocale('en-GB').toFormat('ccc d LLL, HH:mm')}.`);
+  }
+  return sessionView(services, actor, sessionId);
+}
+
+/** Ends a series from this occurrence on: every later planned occurrence is cancelled in both calendars (supervisor only). */
+export async function endSeriesFrom(services: Services, actor: Person, sessionId: string): Promise<{ ended: number }> {
+  const { session, rel } = await load(services, actor, sessionId);
+  if (!session.seriesId) throw badRequest('This session is not part of a series');
+  if (rel.supervisorId !== actor.id) throw forbidden('Only the supervisor can change or end the series');
+  const now = services.clock.now().toISOString();
+  const later = (await services.store.listSessions({ relationshipIds: [rel.id], from: session.start, status: ['planned'] })).filter((s) => s.seriesId === session.seriesId);
+  await services.store.saveSessions(later.map((s) => ({ ...s, status: 'cancelled' as const })));
+  for (const s of later) {
+    await services.calendar.cancelOccurrence(rel.supervisorId, s.calendarEventId!, s.occurrenceStart ?? s.start, 'Supervision series ended');
+    await services.store.claim('kept-cancelled', s.id, now, { reason: 'series ended', by: actor.id });
+  }
+  await services.store.appendAudit({ at: now, actorId: actor.id, action: 'series-ended', subjectType: 'series', subjectId: session.seriesId, detail: { from: session.start, count: later.length } });
+  return { ended: later.length };
+}
