@@ -87,7 +87,7 @@ it('a lead hands Sam over from Daniel to Grace from the tab', async () => {
 
   const page = await browser.newPage({ viewport: { width: 1300, height: 1600 } });
   await signInAs(page, 'priya-shah');
-  await page.getByRole('tab', { name: 'Changes' }).click();
+  await page.getByRole('link', { name: 'Changes', exact: true }).click();
   await page.getByRole('checkbox', { name: 'Choose Sam Patel' }).check();
   await page.getByRole('combobox', { name: /New \(or covering\) supervisor/ }).click();
   await page.getByRole('option', { name: 'Grace Whitfield' }).click();
@@ -123,7 +123,7 @@ it('a lead hands Sam over from Daniel to Grace from the tab', async () => {
   await page.close();
   const grace = await browser.newPage({ viewport: { width: 1300, height: 1600 } });
   await signInAs(grace, 'grace-whitfield');
-  await grace.getByRole('tab', { name: 'Changes' }).click();
+  await grace.getByRole('link', { name: 'Changes', exact: true }).click();
   await grace.getByRole('button', { name: 'Read handover note' }).click();
   await expect(grace.getByTestId('handover-note').textContent()).resolves.toContain('E2E-NOTE-MARKER');
   await grace.close();
@@ -191,7 +191,7 @@ it('a leaver is flagged to their line manager; a new starter gets an agreement d
   }
   const page = await browser.newPage();
   await signInAs(page, 'nina-new');
-  await page.getByRole('tab', { name: 'Changes' }).click();
+  await page.getByRole('link', { name: 'Changes', exact: true }).click();
   await expect(page.getByTestId('agreement-due').textContent()).resolves.toMatch(/Supervision agreement due by/);
   await page.close();
 });
@@ -202,7 +202,7 @@ it("a supervisor leaving is flagged to their line manager, who hands their super
   await dev('/jobs/run');
   const page = await browser.newPage({ viewport: { width: 1300, height: 1600 } });
   await signInAs(page, 'helen-carter');
-  await page.getByRole('tab', { name: 'Changes' }).click();
+  await page.getByRole('link', { name: 'Changes', exact: true }).click();
   const flag = page.locator('[data-flag="leaver-supervisor"]');
   await expect(flag.textContent()).resolves.toMatch(/Daniel Okafor: Left: hand over their supervisees/);
   expect(await flag.getAttribute('data-open')).toBe('true');
