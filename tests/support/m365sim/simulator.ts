@@ -179,6 +179,8 @@ export class M365Sim {
       PT_BOT_SERVICE_URL: this.botServiceUrl,
       PT_BOT_OPENID_METADATA_URL: this.botOpenIdMetadataUrl,
       PT_BOT_TOKEN_ISSUER: 'https://api.botframework.com',
+      // The connector here is this machine: the bot guard admits only serviceUrls on the listed hosts.
+      PT_BOT_SERVICE_URL_HOSTS: new URL(this.origin).hostname,
       NODE_EXTRA_CA_CERTS: this.tlsFiles.certFile,
       TENANT_ID: this.options.tenantId,
       CLIENT_ID: this.options.clientId,
@@ -336,6 +338,15 @@ export class M365Sim {
     on('GET', /^\/users\/([^/]+)$/, (_req, m) => {
       const u = this.findUser(m[1]!);
       return u ? { body: userJson(u) } : graphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
+    });
+    // Transitive membership, as Graph documents checkMemberGroups: the ids asked about that the user is in.
+    on('POST', /^\/users\/([^/]+)\/checkMemberGroups$/, (req, m) => {
+      const u = this.findUser(m[1]!);
+      if (!u) return graphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
+      const asked = ((req.body ?? {}) as { groupIds?: unknown }).groupIds;
+      if (!Array.isArray(asked) || asked.length === 0 || asked.length > 20) return graphError(400, 'Request_BadRequest', 'groupIds must list 1 to 20 group ids.');
+      const value = asked.filter((g): g is string => typeof g === 'string' && this.groups.has(g) && this.transitiveUsers(g).some((x) => x.id === u.id));
+      return { body: { value } };
     });
     on('GET', /^\/users\/([^/]+)\/manager$/, (_req, m) => {
       const u = this.findUser(m[1]!);
