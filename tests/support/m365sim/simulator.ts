@@ -342,6 +342,13 @@ export class M365Sim {
       const manager = u?.managerId ? this.users.get(u.managerId) : undefined;
       return manager ? { body: { '@odata.type': '#microsoft.graph.user', id: manager.id } } : graphError(404, 'Request_ResourceNotFound', `Resource 'manager' does not exist or one of its queried reference-property objects are not present.`);
     });
+    // directoryobject-checkmembergroups.md: the asked groups the user is in, transitively.
+    on('POST', /^\/users\/([^/]+)\/checkMemberGroups$/, (req, m) => {
+      const u = this.findUser(m[1]!);
+      if (!u) return graphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
+      const asked = ((req.body ?? {}) as { groupIds?: string[] }).groupIds ?? [];
+      return { body: { value: asked.filter((g) => this.transitiveUsers(g).some((x) => x.id === u.id)) } };
+    });
     on('GET', /^\/users\/([^/]+)\/mailboxSettings\/workingHours$/, (_req, m) => {
       const u = this.calendars.user(m[1]!) as SimUser;
       const wh = this.users.get(u.id)?.workingHours;
