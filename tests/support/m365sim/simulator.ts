@@ -177,6 +177,8 @@ export class M365Sim {
       PT_GRAPH_BASE_URL: this.graphBaseUrl,
       PT_LOGIN_BASE_URL: this.loginBaseUrl,
       PT_BOT_SERVICE_URL: this.botServiceUrl,
+      // The simulated connector's serviceUrl is on this machine, at its own port.
+      PT_BOT_SERVICE_URL_HOSTS: new URL(this.botServiceUrl).host,
       PT_BOT_OPENID_METADATA_URL: this.botOpenIdMetadataUrl,
       PT_BOT_TOKEN_ISSUER: 'https://api.botframework.com',
       NODE_EXTRA_CA_CERTS: this.tlsFiles.certFile,
