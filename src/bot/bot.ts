@@ -35,6 +35,8 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
     const aad = senderAad(activity);
     if (!aad || activity.conversation?.conversationType !== 'personal') return false;
     const before = await store.getConversationRef(aad);
+    // Unchanged (every click after the first): no write, so no round trip and no new list item version.
+    if (before && before.conversationId === activity.conversation.id && before.serviceUrl === (activity.serviceUrl ?? '') && before.teamsUserId === activity.from?.id && before.botId === activity.recipient?.id) return false;
     await store.saveConversationRef({
       aadObjectId: aad,
       conversationId: activity.conversation.id,
@@ -83,7 +85,11 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
   // form is started by the reconcile job within a minute of the session's end (docs/tenant-setup.md).
 
   app.on('card.action', async ({ activity }) => {
-    await remember(activity);
+    // Kept while the action is handled, not before it: a card action answers within Teams' invoke budget.
+    const remembered = remember(activity).then(
+      () => undefined,
+      (err: unknown) => log.warn({ event: 'bot.remember-failed', err: err instanceof Error ? err.message : String(err) }, 'could not save the conversation reference'),
+    );
     const verb = activity.value?.action?.verb ?? '';
     const actor = await personFor(activity);
     if (!actor) {
@@ -91,6 +97,7 @@ export function registerBot(app: App, { services, tabUrl, actions, notify }: Bot
       return cardResponse(errorCard('I could not match your account to a person in your organisation.'));
     }
     const { card, ok, keepCard } = await actions.dispatch(verb, { services, notify, actor }, activity.value?.action?.data);
+    await remembered;
     log.info({ event: 'card-action', verb, ok }, 'card action handled');
     return keepCard ? keepCardResponse(keepCard) : cardResponse(card);
   });

@@ -115,7 +115,7 @@ const tenantSchema = z.object({
     .string()
     .default('smba.trafficmanager.net,smba.infra.gcc.teams.microsoft.com,smba.infra.gov.teams.microsoft.us,smba.infra.dod.teams.microsoft.us')
     .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
-    .refine((hosts) => hosts.length > 0 && hosts.every((h) => /^[a-z0-9.-]+$/.test(h)), { message: 'must be a comma-separated list of host names' }),
+    .refine((hosts) => hosts.length > 0 && hosts.every((h) => /^[a-z0-9.-]+(:\d{1,5})?$/.test(h)), { message: 'must be a comma-separated list of host names (host:port for a port other than 443)' }),
   /** Durable work on Azure Storage when set (src/config/azureStorageEnv.ts). */
   ...azureStorageEnv,
 });

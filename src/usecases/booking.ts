@@ -22,6 +22,8 @@ import type { Services } from '../runtime/services';
 import { AppError, badRequest, conflict, forbidden, notFound } from './errors';
 import { KeyedMutex } from './keyedMutex';
 import { gatherParticipants } from './participants';
+import { flagMissingMeeting } from './meetingLinks';
+import type { NotifyContext } from './rebooking';
 
 /** Calendar subjects never carry names or case detail. */
 export const SESSION_SUBJECT = { individual: 'Supervision', group: 'Group supervision', urgent: 'Supervision (urgent)' } as const;
@@ -182,13 +184,13 @@ export function scopedRequestKey(scope: string, actorId: string, requestKey: str
   return `${shortHash(`${scope}|${actorId}`)}:${requestKey}`;
 }
 
-export async function bookSeries(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }): Promise<BookedSeries> {
+export async function bookSeries(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }, notify?: NotifyContext): Promise<BookedSeries> {
   // One booking at a time per arrangement (or per request when the arrangement is not known yet).
   const key = choice.relationshipId ?? `supervisees:${[...(choice.superviseeIds ?? [])].sort().join(',')}`;
-  return bookingLocks.run(key, () => bookSeriesNow(services, actor, { ...choice, requestKey: scopedRequestKey(key, actor.id, choice.requestKey) }));
+  return bookingLocks.run(key, () => bookSeriesNow(services, actor, { ...choice, requestKey: scopedRequestKey(key, actor.id, choice.requestKey) }, notify));
 }
 
-async function bookSeriesNow(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }): Promise<BookedSeries> {
+async function bookSeriesNow(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }, notify?: NotifyContext): Promise<BookedSeries> {
   const { store, calendar, clock } = services;
   const already = await store.getSeriesByRequestKey(segmentKey(choice.requestKey, 0));
   if (already) return existingBooking(services, actor, choice.requestKey, already);
@@ -205,7 +207,7 @@ async function bookSeriesNow(services: Services, actor: Person, choice: BookingC
     throw conflict(`This arrangement already has ${upcoming.length} planned session${upcoming.length === 1 ? '' : 's'} (next on ${upcoming[0]!.start.slice(0, 10)}). Change or end that series before booking another.`);
   }
 
-  const { series: seriesList, sessions } = await writeProposal(services, relationship, proposal, choice.requestKey, actor.id, now);
+  const { series: seriesList, sessions } = await writeProposal(services, relationship, proposal, choice.requestKey, actor.id, now, notify);
   await store.appendAudit({
     at: now, actorId: actor.id, action: 'book-series', subjectType: 'relationship', subjectId: relationship.id,
     detail: { sessions: sessions.length, moved: proposal.movedCount, onBehalf: actor.id !== relationship.supervisorId },
@@ -234,7 +236,7 @@ async function existingBooking(services: Services, actor: Person, requestKey: st
  * `requestKey` (calendar transaction ids, series request keys, session ids), so
  * running it again after a crash finds what the first run made.
  */
-export async function writeProposal(services: Services, relationship: Relationship, proposal: PlanProposal, requestKey: string, actorId: string, now: string): Promise<{ series: Series[]; sessions: Session[] }> {
+export async function writeProposal(services: Services, relationship: Relationship, proposal: PlanProposal, requestKey: string, actorId: string, now: string, notify?: NotifyContext): Promise<{ series: Series[]; sessions: Session[] }> {
   const { store, calendar } = services;
   const choice = { requestKey };
   const actor = { id: actorId };
@@ -278,6 +280,7 @@ export async function writeProposal(services: Services, relationship: Relationsh
       transactionId: key,
     });
     series.calendarEventId = created.id;
+    if (!created.joinUrl) await flagMissingMeeting(services, notify, relationship, series.id, now);
     const booked = new Set(occurrences.map((o) => o.patternStart));
     for (const o of occurrences) {
       if (o.moved) await calendar.moveOccurrence(series.organiserId, created.id, o.patternStart, o.start, o.end);
@@ -330,7 +333,7 @@ export async function previewUrgent(services: Services, actor: Person, input: { 
   return result.slot;
 }
 
-export async function bookUrgent(services: Services, actor: Person, input: { relationshipId: string; requestKey: string; durationMinutes?: number; start?: string }): Promise<{ session: Session; duplicate: boolean }> {
+export async function bookUrgent(services: Services, actor: Person, input: { relationshipId: string; requestKey: string; durationMinutes?: number; start?: string }, notify?: NotifyContext): Promise<{ session: Session; duplicate: boolean }> {
   const { store, calendar, clock } = services;
   const target = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
   const { relationship, policy, group } = target;
@@ -352,6 +355,7 @@ export async function bookUrgent(services: Services, actor: Person, input: { rel
   });
   const session: Session = { id: sessionId, relationshipId: relationship.id, start: result.slot.start, end: result.slot.end, status: 'planned', kind: 'urgent', calendarEventId: created.id };
   await store.saveSessions([session]);
+  if (!created.joinUrl) await flagMissingMeeting(services, notify, relationship, session.id, now);
   await store.appendAudit({ at: now, actorId: actor.id, action: 'book-urgent', subjectType: 'relationship', subjectId: relationship.id, detail: { sessionId } });
   return { session, duplicate: false };
 }

@@ -13,6 +13,7 @@
  * Every read is audited (what was read and how many rows, never the figures or
  * any record content); refusals are audited too.
  */
+import { NO_MEETING_LINK } from './meetingLinks';
 import { createHash, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { complianceReport, DEFAULT_REPORT_ZONE, QA_CATEGORIES, QA_COMMENT_MAX, teamOf, type ComplianceReport, type QaCategory, type QaGrade } from '../domain/compliance';
@@ -109,7 +110,16 @@ export async function buildComplianceReport(services: Services, actor: Person, q
     scope: visible.scope,
     relationships: report.relationships.length,
   });
-  return { ...report, scope: visible.scope, ...(format === 'json' ? { unreachableInTeams: await unreachableInTeams(services, visible.relationships, peopleById) } : {}) };
+  return { ...report, scope: visible.scope, ...(format === 'json' ? { unreachableInTeams: await unreachableInTeams(services, visible.relationships, peopleById), withoutMeetingLink: await withoutMeetingLink(services, visible.relationships) } : {}) };
+}
+
+/** Series and sessions booked without a Teams meeting link (flagged by the booking), in the visible arrangements. */
+async function withoutMeetingLink(services: Services, relationships: Relationship[]): Promise<{ relationshipId: string; subjectId: string; since: string }[]> {
+  const visible = new Set(relationships.map((r) => r.id));
+  return (await services.store.listClaims(NO_MEETING_LINK))
+    .map((c) => ({ relationshipId: String(c.detail?.relationshipId ?? ''), subjectId: c.key, since: c.at }))
+    .filter((c) => visible.has(c.relationshipId))
+    .sort((a, b) => a.relationshipId.localeCompare(b.relationshipId) || a.subjectId.localeCompare(b.subjectId));
 }
 
 /**

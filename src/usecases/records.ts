@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { recordAccess } from '../domain/access';
-import type { Person, Relationship, Session, SupervisionRecord } from '../domain/model';
+import type { ActionItem, Person, Relationship, Session, SupervisionRecord } from '../domain/model';
 import type { PolicyPack, RecordTemplate } from '../domain/policy/schema';
 import { recordFormIds, templatesFor } from '../domain/policy/validate';
 import { chooseRecordForm } from '../domain/records/forms';
@@ -39,34 +39,71 @@ interface Loaded {
   session: Session;
   /** The parties' Teams user ids (29:…) for card refresh.userIds: only those who have written to the bot. */
   teamsUserIds: string[];
+  /** The arrangement's open actions, when already being read (a card action starts the read early). */
+  openActions?: Promise<ActionItem[]>;
+  /** All the arrangement's sessions, as read with `session`. */
+  sessions?: Session[];
 }
 
 async function loadFor(services: Services, record: Pick<SupervisionRecord, 'relationshipId' | 'sessionId' | 'templateId'>): Promise<Loaded> {
+  return loadRest(services, record, await loadRelationship(services, record));
+}
+
+type Base = Pick<Loaded, 'rel' | 'policy' | 'template'>;
+
+async function loadRelationship(services: Services, record: Pick<SupervisionRecord, 'relationshipId' | 'templateId'>): Promise<Base> {
   const rel = await services.store.getRelationship(record.relationshipId);
   if (!rel) throw notFound('That supervision arrangement no longer exists');
   const policy = services.policies.get(rel.policyId);
   if (!policy) throw notFound('Policy not loaded');
   const template = templatesFor(policy).get(record.templateId);
   if (!template) throw notFound(`Template ${record.templateId} is not available`);
-  const people = new Map<string, Person>();
-  for (const id of partiesOf(rel)) {
-    const p = await services.directory.getPerson(id);
-    if (p) people.set(id, p);
-  }
-  const session = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((s) => s.id === record.sessionId);
+  return { rel, policy, template };
+}
+
+/**
+ * The rest of what a record's cards need, read at once rather than one after
+ * another: on SharePoint every read is a round trip, and a card action must
+ * answer within Teams' invoke budget. Each person's conversation reference is
+ * read as soon as that person is known.
+ */
+async function loadRest(services: Services, record: Pick<SupervisionRecord, 'sessionId'>, base: Base): Promise<Loaded> {
+  const { rel } = base;
+  const [found, sessions] = await Promise.all([
+    Promise.all(
+      partiesOf(rel).map(async (id) => {
+        const p = await services.directory.getPerson(id);
+        return p ? { p, ref: await services.store.getConversationRef(p.aadObjectId) } : undefined;
+      }),
+    ),
+    services.store.listSessions({ relationshipIds: [rel.id] }),
+  ]);
+  const session = sessions.find((s) => s.id === record.sessionId);
   if (!session) throw notFound('That session no longer exists');
-  const refs = await Promise.all([...people.values()].map((p) => services.store.getConversationRef(p.aadObjectId)));
-  const teamsUserIds = refs.map((r) => r?.teamsUserId).filter((id): id is string => Boolean(id));
-  return { rel, policy, template, people, session, teamsUserIds };
+  const people = new Map<string, Person>();
+  const teamsUserIds: string[] = [];
+  for (const f of found) {
+    if (!f) continue;
+    people.set(f.p.id, f.p);
+    if (f.ref?.teamsUserId) teamsUserIds.push(f.ref.teamsUserId);
+  }
+  return { ...base, people, session, teamsUserIds, sessions };
 }
 
 const nameOf = (l: Loaded, id: string) => l.people.get(id)?.displayName ?? 'a colleague';
 const namesMap = (l: Loaded) => Object.fromEntries([...l.people.values()].map((p) => [p.id, p.displayName]));
 
 async function formCard(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { rows?: number; errors?: { fieldId?: string; message: string }[]; notice?: string; values?: Record<string, unknown> } = {}): Promise<AdaptiveCard> {
-  const open = await services.store.listActions({ relationshipIds: [l.rel.id], status: ['open'] });
+  // Independent reads: together, not one after the other.
+  const [open, planned] = await Promise.all([
+    l.openActions ?? services.store.listActions({ relationshipIds: [l.rel.id], status: ['open'] }),
+    // The next planned session: from the sessions already read with this one (as listSessions' `from`: ending after it).
+    l.sessions
+      ? l.sessions.filter((s) => s.status === 'planned' && Date.parse(s.end) > Date.parse(l.session.end)).sort((a, b) => Date.parse(a.start) - Date.parse(b.start))
+      : services.store.listSessions({ relationshipIds: [l.rel.id], status: ['planned'], from: l.session.end }),
+  ]);
   const carried = open.filter((a) => a.recordId !== record.id);
-  const next = (await services.store.listSessions({ relationshipIds: [l.rel.id], status: ['planned'], from: l.session.end }))[0];
+  const next = planned[0];
   const actionField = l.template.fields.find((f) => f.type === 'actions');
   const existingRows = actionField ? actionRowsOf(extra.values ?? record.values, actionField.id).length : 0;
   const card = recordFormCard({
@@ -222,11 +259,17 @@ export async function handleRecordAction(services: Services, ctx: NotifyContext,
   // A missing record and someone else's answer alike, so a card cannot be used to probe record ids.
   const refusal = 'Only the people in this supervision can see or change its record.';
   if (!record) throw notFound(refusal);
-  const l = await loadFor(services, record);
-  if (!partiesOf(l.rel).includes(actor.id)) {
+  const base = await loadRelationship(services, record);
+  if (!partiesOf(base.rel).includes(actor.id)) {
     await audit(services, actor.id, 'record-access-refused', record, { verb });
     throw notFound(refusal);
   }
+  // A card refresh is a read: its audit entry is written while the rest loads.
+  // Most answers are the form, which lists the open actions: read them alongside too (a rejected read is seen where it is used).
+  const openActions = services.store.listActions({ relationshipIds: [base.rel.id], status: ['open'] });
+  openActions.catch(() => undefined);
+  const [rest] = await Promise.all([loadRest(services, record, base), verb === 'record.refresh' ? audit(services, actor.id, 'record-read', record, { via: 'card' }) : undefined]);
+  const l: Loaded = { ...rest, openActions };
   const now = services.clock.now().toISOString();
   const rows = Number.isFinite(Number(data.rows)) ? Number(data.rows) : 0;
 
@@ -240,7 +283,6 @@ export async function handleRecordAction(services: Services, ctx: NotifyContext,
   }
 
   if (verb === 'record.refresh') {
-    await audit(services, actor.id, 'record-read', record, { via: 'card' });
     return viewFor(services, ctx, l, record, actor.id);
   }
 
@@ -297,19 +339,49 @@ export async function handleRecordAction(services: Services, ctx: NotifyContext,
     const latest = await viewFor(services, ctx, l, err.current, actor.id);
     return { ...latest, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'Someone else changed this record at the same moment; here is the latest.' }, ...latest.body] };
   }
-  await audit(services, actor.id, `record-${command.kind}`, saved, { status: saved.status });
-  // Locked: agreed actions become items of their own, carried forward until done (part of the change, done once).
-  if (result.events.some((e) => e.kind === 'signed' || e.kind === 'disagreed')) await services.store.saveActions(actionsFromRecord(saved, l.rel, now, l.template));
-  // Every message this change owes goes through the durable outbox: tried now, and again by the jobs if it fails.
-  const key = await queueRecordMessages(services, saved, result.events, actor.id);
-  const delivered = key ? (await deliverRecordMessages(services, ctx, `actions-${process.pid}`)).has(key) || (await services.work.result(RECORD_MESSAGES_KIND, key)) !== undefined : true;
-  const card = command.kind === 'save-draft' ? await formCard(services, ctx, l, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' }) : await viewFor(services, ctx, l, saved, actor.id);
-  if (delivered) return card;
+  // The audit entry, the locked record's actions (items of their own, carried forward until done) and the
+  // outbox entry for the messages this change owes are independent writes: made together. The answer's
+  // card waits for them, so a change the person is told about is whole.
+  const locked = result.events.some((e) => e.kind === 'signed' || e.kind === 'disagreed');
+  const [, , key] = await Promise.all([
+    audit(services, actor.id, `record-${command.kind}`, saved, { status: saved.status }),
+    locked ? services.store.saveActions(actionsFromRecord(saved, l.rel, now, l.template)) : undefined,
+    queueRecordMessages(services, saved, result.events, actor.id),
+  ]);
+  // The messages are sent from the outbox now, but not inside Teams' invoke budget: the answer waits
+  // only briefly for them (long enough where the store is local), and the jobs retry what fails.
+  const delivery = key ? deliverSoon(services, ctx, key) : Promise.resolve(true);
+  const [card, delivered] = await Promise.all([
+    command.kind === 'save-draft' ? formCard(services, ctx, l, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' }) : viewFor(services, ctx, l, saved, actor.id),
+    Promise.race([delivery, waitBriefly(DELIVERY_WAIT_MS)]),
+  ]);
+  // Still under way: not late, so nothing to say.
+  if (delivered !== false) return card;
   // Tell the person what actually happened: their change is saved; only the messages are late.
   return { ...card, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'Your change is saved. The messages it sends to the others could not go out just now; they will be sent automatically.' }, ...card.body] };
 }
 
 export const RECORD_MESSAGES_KIND = 'record-messages';
+/** How long a card action waits for its messages before answering (Teams allows an invoke a few seconds in all). */
+const DELIVERY_WAIT_MS = 250;
+
+/** Resolves after `ms` without keeping the process alive for it. */
+function waitBriefly(ms: number): Promise<undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms) as unknown as { unref?: () => void };
+    timer.unref?.();
+  });
+}
+
+/** Delivers the outbox now, in the background: true when `key` went, false when it failed (kept for the jobs). */
+function deliverSoon(services: Services, ctx: NotifyContext, key: string): Promise<boolean> {
+  return deliverRecordMessages(services, ctx, `actions-${process.pid}`)
+    .then(async (done) => done.has(key) || (await services.work.result(RECORD_MESSAGES_KIND, key)) !== undefined)
+    .catch((err: unknown) => {
+      services.log.warn({ event: 'record.messages-deferred', err: err instanceof Error ? err.message : String(err) }, 'record messages left for the jobs');
+      return false;
+    });
+}
 const RECORD_MESSAGE_SENT = 'record-message-sent';
 
 /** Puts the messages a record change owes in the outbox; returns its key (undefined when it owes none). */

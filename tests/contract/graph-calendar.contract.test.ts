@@ -48,6 +48,8 @@ afterAll(() => fake.close());
 
 beforeEach(() => {
   fake.reset();
+  // Ria's calendar allows Teams meetings (resources/calendar.md); a test may say otherwise.
+  fake.on('GET', `/users/${RIA.id}/calendar`, { body: { allowedOnlineMeetingProviders: ['teamsForBusiness'] } });
   const http = new GraphHttp({ token: staticTokenSource('t'), baseUrl: fake.baseUrl, baseDelayMs: 5, timeoutMs: 1_000 });
   calendar = new GraphCalendar({
     http,
@@ -65,7 +67,7 @@ afterEach(() => {
   expect(checkRequests(fake.requests).violations).toEqual([]);
   expect(fake.unmatched).toEqual([]);
   // Stored event ids must not change when Outlook moves an item (concepts/outlook-immutable-id.md).
-  const eventRequests = fake.requests.filter((r) => r.path !== '/$batch' && !r.path.endsWith('/getSchedule'));
+  const eventRequests = fake.requests.filter((r) => r.path !== '/$batch' && !r.path.endsWith('/getSchedule') && !r.path.endsWith('/calendar'));
   expect(eventRequests.filter((r) => !r.headers.prefer?.includes('IdType="ImmutableId"')).map((r) => `${r.method} ${r.path}`)).toEqual([]);
 });
 
@@ -324,9 +326,10 @@ describe('createEvent', () => {
     const result = await calendar.createEvent(series);
 
     expect(result).toEqual({ id: 'AAMkSeries1=', joinUrl: expect.stringMatching(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//), created: true });
-    expect(fake.httpRequests.map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(fake.httpRequests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${lookupPath}`, `GET ${mailboxPath(RIA, '/calendar')}`, `POST ${lookupPath}`]);
     expect(fake.requests[0]!.query.$filter).toBe(`singleValueExtendedProperties/Any(ep: ep/id eq '${TRANSACTION_PROPERTY}' and ep/value eq 'tx-series-1')`);
-    expect(fake.requests[1]!.body).toEqual({
+    expect(fake.requests[1]!.query).toEqual({ $select: 'allowedOnlineMeetingProviders' });
+    expect(fake.requests[2]!.body).toEqual({
       subject: 'Supervision',
       body: { contentType: 'text', content: GENERIC_BODY },
       // 09:00 UTC in June is 10:00 in London.
@@ -350,6 +353,20 @@ describe('createEvent', () => {
         { id: TRANSACTION_PROPERTY, value: 'tx-series-1' },
       ],
     });
+  });
+
+  it('does not ask for a Teams meeting when the organiser\'s calendar does not allow one, and asks the calendar once', async () => {
+    fake.on('GET', mailboxPath(RIA, '/calendar'), { body: { allowedOnlineMeetingProviders: ['skypeForConsumer'] } });
+    fake.on('GET', lookupPath, empty);
+    fake.on('POST', lookupPath, { status: 201, body: { id: 'AAMkNoTeams=', onlineMeeting: null } });
+    const first = await calendar.createEvent(series);
+    await calendar.createEvent({ ...series, transactionId: 'tx-series-2' });
+    expect(first).toEqual({ id: 'AAMkNoTeams=', created: true });
+    expect(fake.to('GET', mailboxPath(RIA, '/calendar'))).toHaveLength(1);
+    for (const r of fake.to('POST', lookupPath)) {
+      expect(r.body).toMatchObject({ isOnlineMeeting: false });
+      expect(r.body).not.toHaveProperty('onlineMeetingProvider');
+    }
   });
 
   it('writes monthly rules as relativeMonthly / absoluteMonthly and a single event without recurrence', async () => {

@@ -24,6 +24,7 @@ const RULES: Rule[] = [
   { method: 'POST', path: /^\/users\/[^/]+\/events\/[^/]+\/cancel$/, body: (b) => checkAction('event', 'cancel', b) },
   { method: 'GET', path: /^\/users\/[^/]+\/(calendarView|calendarView\/delta|events)$/, reads: 'event' },
   { method: 'GET', path: /^\/users\/[^/]+\/events\/[^/]+(\/instances|\/exceptionOccurrences)?$/, reads: 'event' },
+  { method: 'GET', path: /^\/users\/[^/]+\/calendar$/, reads: 'calendar' },
   { method: 'GET', path: /^\/users\/[^/]+\/manager$/, reads: 'directoryObject' },
   { method: 'GET', path: /^\/users\/[^/]+$/, reads: 'user' },
   { method: 'POST', path: /^\/users\/[^/]+\/checkMemberGroups$/, body: (b) => checkAction('directoryObject', 'checkMemberGroups', b) },

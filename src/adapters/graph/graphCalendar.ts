@@ -87,6 +87,12 @@ export class GraphCalendar implements CalendarPort {
    * life of the process, so later lookups do not pay for the refusal again.
    */
   private scheduleWindowDays = MAX_SCHEDULE_WINDOW_DAYS;
+  /**
+   * Whether each organiser's calendar allows Teams meetings (resources/calendar.md,
+   * allowedOnlineMeetingProviders): a tenant setting that changes rarely, so asked
+   * once per person for the life of the process (the promise, so callers at once share one request).
+   */
+  private readonly teamsAllowed = new Map<string, Promise<boolean>>();
 
   constructor(private readonly options: GraphCalendarOptions) {
     this.http = options.http;
@@ -296,7 +302,7 @@ export class GraphCalendar implements CalendarPort {
       call: 'createEvent',
       method: 'POST',
       path: `/users/${seg(organiser.id)}/events`,
-      body: await this.newEventBody(ev),
+      body: await this.newEventBody(ev, organiser.id),
       headers: ids(),
       idempotent: false,
     };
@@ -370,9 +376,27 @@ export class GraphCalendar implements CalendarPort {
 
   // ---- helpers -------------------------------------------------------------------------
 
-  private async newEventBody(ev: NewEvent): Promise<Record<string, unknown>> {
+  /** True when the organiser's calendar offers teamsForBusiness; asking for it otherwise makes no meeting. */
+  async allowsTeamsMeetings(organiserMailbox: string): Promise<boolean> {
+    let known = this.teamsAllowed.get(organiserMailbox);
+    if (!known) {
+      known = this.http
+        .json(
+          { call: 'getCalendarProviders', method: 'GET', path: `/users/${seg(organiserMailbox)}/calendar`, query: { $select: 'allowedOnlineMeetingProviders' }, idempotent: true, mailbox: organiserMailbox },
+          schema.calendarProviders,
+        )
+        .then((c) => (c.allowedOnlineMeetingProviders ?? []).includes('teamsForBusiness'));
+      this.teamsAllowed.set(organiserMailbox, known);
+      // A failed look-up is not remembered: the next booking asks again.
+      known.catch(() => this.teamsAllowed.delete(organiserMailbox));
+    }
+    return known;
+  }
+
+  private async newEventBody(ev: NewEvent, organiserMailbox: string): Promise<Record<string, unknown>> {
     const attendeeIds = [...new Set(ev.attendeeIds)].filter((id) => id !== ev.organiserId);
     const attendees = await Promise.all(attendeeIds.map((id) => this.resolveUser(id)));
+    const teams = ev.onlineMeeting && (await this.allowsTeamsMeetings(organiserMailbox));
     const properties = [
       ...(ev.appTag ? [{ id: APP_TAG_PROPERTY, value: ev.appTag }] : []),
       { id: TRANSACTION_PROPERTY, value: ev.transactionId },
@@ -384,8 +408,8 @@ export class GraphCalendar implements CalendarPort {
       end: toGraphDateTime(ev.end, ev.timeZone),
       ...(ev.rrule ? { recurrence: rruleToPatternedRecurrence(ev.rrule, ev.start, ev.timeZone) } : {}),
       attendees: attendees.map((a) => ({ emailAddress: { address: a.mail }, type: 'required' })),
-      isOnlineMeeting: ev.onlineMeeting,
-      ...(ev.onlineMeeting ? { onlineMeetingProvider: 'teamsForBusiness' } : {}),
+      isOnlineMeeting: teams,
+      ...(teams ? { onlineMeetingProvider: 'teamsForBusiness' } : {}),
       showAs: ev.showAs,
       sensitivity: ev.sensitivity,
       isReminderOn: ev.reminderMinutes > 0,

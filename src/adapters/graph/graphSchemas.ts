@@ -94,6 +94,9 @@ export const createdEvent = z.object({
   onlineMeeting: z.object({ joinUrl: z.string().nullish() }).nullish(),
 });
 
+/** GET /users/{id}/calendar?$select=allowedOnlineMeetingProviders (resources/calendar.md). */
+export const calendarProviders = z.object({ allowedOnlineMeetingProviders: z.array(z.string()).nullish() });
+
 /** A user as the directory adapter selects it. */
 export const user = z.object({
   id: z.string(),

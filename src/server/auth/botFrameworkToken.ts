@@ -68,9 +68,11 @@ export function serviceUrlAllowed(url: unknown, hosts: readonly string[], allowH
   }
   if (parsed.username || parsed.password) return false;
   if (allowHttpLoopback && parsed.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname)) return true;
-  // Teams' hosts answer on 443; only a connector on this machine (the simulator, when listed) has a port of its own.
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
-  if (parsed.protocol !== 'https:' || (!loopback && parsed.port !== '' && parsed.port !== '443')) return false;
+  if (parsed.protocol !== 'https:') return false;
+  // A configured "host:port" allows that port exactly (a simulated connector); plain hosts allow only 443.
+  const withPort = `${parsed.hostname}:${parsed.port || '443'}`.toLowerCase();
+  if (hosts.some((h) => h.includes(':') && h.toLowerCase() === withPort)) return true;
+  if (parsed.port !== '' && parsed.port !== '443') return false;
   return hosts.some((h) => parsed.hostname.toLowerCase() === h.toLowerCase());
 }
 

@@ -11,6 +11,7 @@ import type { Services } from '../../runtime/services';
 import { getAgreement, recordAgreement, signAgreement } from '../../usecases/agreements';
 import { bookSeries, bookUrgent, previewUrgent, proposeSeries, resolveTarget, summariseProposal } from '../../usecases/booking';
 import { wrap } from '../asyncHandler';
+import type { NotifyContext } from '../../usecases/rebooking';
 import { isRealDate, isRealInstant, REAL_DATE_MESSAGE, RealDate } from '../../domain/time/dates';
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm');
@@ -29,7 +30,7 @@ const BookBody = Choice.and(z.object({ requestKey: z.string().min(8).max(100), p
 const UrgentBody = z.object({ relationshipId: z.string().min(1).max(200), requestKey: z.string().min(8).max(100), durationMinutes: z.number().int().min(15).max(480).optional(), start: z.iso.datetime({ offset: true }).optional() }).strict();
 const UrgentPreview = z.object({ relationshipId: z.string().min(1).max(200), durationMinutes: z.number().int().min(15).max(480).optional() }).strict();
 
-export function bookingRoutes(services: Services): Router {
+export function bookingRoutes(services: Services, notify: () => NotifyContext | undefined = () => undefined): Router {
   const router = Router();
   const { store, directory, policies, clock } = services;
 
@@ -91,7 +92,7 @@ export function bookingRoutes(services: Services): Router {
     '/series',
     wrap(async (req, res) => {
       const body = BookBody.parse(req.body);
-      const booked = await bookSeries(services, req.person!, body);
+      const booked = await bookSeries(services, req.person!, body, notify());
       res.status(booked.duplicate ? 200 : 201).json({
         relationshipId: booked.relationshipId,
         duplicate: booked.duplicate,
@@ -111,7 +112,7 @@ export function bookingRoutes(services: Services): Router {
     '/urgent',
     wrap(async (req, res) => {
       const body = UrgentBody.parse(req.body);
-      const { session, duplicate } = await bookUrgent(services, req.person!, body);
+      const { session, duplicate } = await bookUrgent(services, req.person!, body, notify());
       res.status(duplicate ? 200 : 201).json({ duplicate, session: { id: session.id, start: session.start, end: session.end } });
     }),
   );

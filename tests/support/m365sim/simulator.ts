@@ -177,10 +177,10 @@ export class M365Sim {
       PT_GRAPH_BASE_URL: this.graphBaseUrl,
       PT_LOGIN_BASE_URL: this.loginBaseUrl,
       PT_BOT_SERVICE_URL: this.botServiceUrl,
+      // The simulated connector's serviceUrl is on this machine, at its own port.
+      PT_BOT_SERVICE_URL_HOSTS: new URL(this.botServiceUrl).host,
       PT_BOT_OPENID_METADATA_URL: this.botOpenIdMetadataUrl,
       PT_BOT_TOKEN_ISSUER: 'https://api.botframework.com',
-      // The connector here is this machine: the bot guard admits only serviceUrls on the listed hosts.
-      PT_BOT_SERVICE_URL_HOSTS: new URL(this.origin).hostname,
       NODE_EXTRA_CA_CERTS: this.tlsFiles.certFile,
       TENANT_ID: this.options.tenantId,
       CLIENT_ID: this.options.clientId,
@@ -339,7 +339,7 @@ export class M365Sim {
       const u = this.findUser(m[1]!);
       return u ? { body: userJson(u) } : graphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
     });
-    // Transitive membership, as Graph documents checkMemberGroups: the ids asked about that the user is in.
+    // directoryobject-checkmembergroups.md: the asked groups (1 to 20) the user is in, transitively.
     on('POST', /^\/users\/([^/]+)\/checkMemberGroups$/, (req, m) => {
       const u = this.findUser(m[1]!);
       if (!u) return graphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);

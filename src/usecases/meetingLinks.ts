@@ -1,0 +1,42 @@
+/**
+ * A booked series or session that came back without a Teams meeting (the
+ * organiser's calendar does not allow teamsForBusiness): the booking stands,
+ * the series or session is flagged in the claim ledger (kind NO_MEETING_LINK,
+ * keyed by its id, detail naming the relationship) for the tab and compliance
+ * view to show, and the organiser is told once per relationship, without
+ * case detail.
+ */
+import type { Relationship } from '../domain/model';
+import type { Services } from '../runtime/services';
+import { rebookDoneCard } from '../bot/cards/rebook';
+import type { NotifyContext } from './rebooking';
+import { TAB_ROUTES, tabLink } from './tabLinks';
+
+export const NO_MEETING_LINK = 'no-meeting-link';
+const TOLD_KIND = 'no-meeting-link-told';
+
+export async function flagMissingMeeting(services: Services, ctx: NotifyContext | undefined, relationship: Relationship, subjectId: string, now: string): Promise<void> {
+  const { store, directory, log } = services;
+  await store.claim(NO_MEETING_LINK, subjectId, now, { relationshipId: relationship.id });
+  log.warn({ event: 'booking.no-meeting-link', relationship: relationship.id, subject: subjectId }, 'booked without a Teams meeting link');
+  if (!ctx) return;
+  // Claimed before sending: the organiser hears this once, not at every booking or retry.
+  if (!(await store.claim(TOLD_KIND, `${relationship.supervisorId}|${relationship.id}`, now))) return;
+  const organiser = await directory.getPerson(relationship.supervisorId);
+  if (!organiser) return;
+  const others = (await Promise.all(relationship.superviseeIds.map((id) => directory.getPerson(id)))).map((p) => p?.displayName ?? 'your supervisee');
+  try {
+    await ctx.notifier.sendCard(
+      organiser.aadObjectId,
+      rebookDoneCard({
+        title: 'No Teams meeting link',
+        text: `Your supervision series with ${others.join(', ')} has no Teams meeting link: your calendar does not allow Teams meetings; add a location or a link.`,
+        tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(relationship.id)),
+      }),
+      'No Teams meeting link',
+    );
+  } catch (err) {
+    // The booking stands and the flag is kept; the notice is best effort.
+    log.warn({ event: 'booking.no-meeting-link.notify-failed', relationship: relationship.id, err: String(err) }, 'could not tell the organiser');
+  }
+}
