@@ -368,7 +368,7 @@ const DELIVERY_WAIT_MS = 250;
 /** Resolves after `ms` without keeping the process alive for it. */
 function waitBriefly(ms: number): Promise<undefined> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms) as unknown as { unref?: () => void };
+    const timer = setTimeout(() => resolve(undefined), ms) as unknown as { unref?: () => void };
     timer.unref?.();
   });
 }
