@@ -51,7 +51,7 @@ import { EmbeddedTimeline } from '../adapters/embedded/timeline';
 import { EmbeddedUnitOfWork } from '../adapters/embedded/unitOfWork';
 import type { UnitOfWork } from '../ports/unitOfWork';
 import type { Timeline } from '../ports/timeline';
-import { signalChanges } from '../usecases/timelines';
+import { signalChanges } from '../adapters/signallingStore';
 import { AzureTokenBucket } from '../adapters/azure/azureTokenBucket';
 import { TeamsAppInstaller } from '../adapters/teams/appInstaller';
 

@@ -361,46 +361,8 @@ function policyFingerprint(policies: ReadonlyMap<string, PolicyPack>): string {
   return h.digest('hex');
 }
 
-/**
- * The store, telling the timeline about every change that can move a
- * relationship's obligations: each write of a relationship, series, session,
- * record, action or agreement wakes its relationship now. A failed wake is
- * logged, not thrown: the write itself succeeded, and the relationship's own
- * next wake-up (at most HORIZON_MS away) judges it again.
- */
-export function signalChanges<S extends RecordStore>(store: S, timeline: Timeline, clock: Clock, log: Services['log']): S {
-  const wake = async (ids: Iterable<string>, what: string) => {
-    const now = clock.now().toISOString();
-    for (const id of new Set(ids)) {
-      try {
-        await timeline.wake(id, now, `changed: ${what}`, now);
-      } catch (err) {
-        log.warn({ event: 'timeline', relationshipId: id, error: err instanceof Error ? err.message : String(err) }, 'could not wake a changed relationship');
-      }
-    }
-  };
-  const signals: Record<string, (args: unknown[]) => string[]> = {
-    saveRelationship: ([r]) => [(r as Relationship).id],
-    saveSeries: ([s]) => [(s as { relationshipId: string }).relationshipId],
-    saveSessions: ([xs]) => (xs as { relationshipId: string }[]).map((x) => x.relationshipId),
-    saveRecord: ([r]) => [(r as { relationshipId: string }).relationshipId],
-    saveActions: ([xs]) => (xs as { relationshipId: string }[]).map((x) => x.relationshipId),
-    saveAgreement: ([a]) => [(a as { relationshipId: string }).relationshipId],
-  };
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      const signal = typeof prop === 'string' ? signals[prop] : undefined;
-      if (!signal) return value.bind(target);
-      return async (...args: unknown[]) => {
-        const result = await value.apply(target, args);
-        await wake(signal(args), prop as string);
-        return result;
-      };
-    },
-  });
-}
+// The store decorator that wakes changed relationships lives with the adapters (the composition root wraps the store with it).
+export { signalChanges } from '../adapters/signallingStore';
 
 /**
  * What the reminders job runs when the app has a timeline: the consistency
