@@ -12,7 +12,7 @@ import { msalTokenSource, type AppCredential, type TokenSource } from '../adapte
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { provisionSite, ProvisionError, type ProvisionSummary } from '../adapters/sharepoint/provision';
 import { readClientCertificate } from '../tenant/appToken';
-import { CliFailure, type CliIO } from './pt';
+import { CliFailure, type CliIO } from './program';
 
 export interface ProvisionDeps {
   /** The app-only token; default: client credentials (secret or certificate) through msal-node. */

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { PLAYGROUND_PEOPLE } from '../runtime/playgroundConfig';
+import { PLAYGROUND_PEOPLE } from './playgroundPeople';
 import { azureStorageEnv } from './azureStorageEnv';
 import { TEAMS_APP_TENANT_LIMIT_PER_SECOND, TEAMS_DISPATCH_DEFAULT_PER_SECOND } from './teamsLimits';
 

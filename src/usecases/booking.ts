@@ -23,11 +23,11 @@ import { AppError, badRequest, conflict, forbidden, notFound } from './errors';
 import { KeyedMutex } from './keyedMutex';
 import { gatherParticipants } from './participants';
 import { flagMissingMeeting } from './meetingLinks';
-import type { NotifyContext } from './rebooking';
+import type { NotifyContext } from '../ports/notifier';
+import { SESSION_SUBJECT, sessionEvent } from './sessionEvents';
 
-/** Calendar subjects never carry names or case detail. */
-export const SESSION_SUBJECT = { individual: 'Supervision', group: 'Group supervision', urgent: 'Supervision (urgent)' } as const;
-const REMINDER_MINUTES = 15;
+// Where other modules took it from before the event defaults had a home of their own.
+export { SESSION_SUBJECT };
 
 export interface BookingChoice {
   relationshipId?: string;
@@ -240,7 +240,6 @@ export async function writeProposal(services: Services, relationship: Relationsh
   const { store, calendar } = services;
   const choice = { requestKey };
   const actor = { id: actorId };
-  const subject = relationship.kind === 'group' ? SESSION_SUBJECT.group : SESSION_SUBJECT.individual;
   const seriesList: Series[] = [];
   const sessions: Session[] = [];
   for (const [i, segment] of proposal.segments.entries()) {
@@ -264,21 +263,17 @@ export async function writeProposal(services: Services, relationship: Relationsh
       createdAt: now,
       createdBy: actor.id,
     };
-    const created = await calendar.createEvent({
-      organiserId: series.organiserId,
-      attendeeIds: series.attendeeIds,
-      subject,
-      start: segment.firstStart,
-      end: DateTime.fromISO(segment.firstStart).plus({ minutes: series.durationMinutes }).toUTC().toISO()!,
-      timeZone: series.timeZone,
-      rrule,
-      showAs: 'busy',
-      sensitivity: 'private',
-      onlineMeeting: true,
-      reminderMinutes: REMINDER_MINUTES,
-      appTag: series.id,
-      transactionId: key,
-    });
+    const created = await calendar.createEvent(
+      sessionEvent({
+        relationship,
+        start: segment.firstStart,
+        end: DateTime.fromISO(segment.firstStart).plus({ minutes: series.durationMinutes }).toUTC().toISO()!,
+        timeZone: series.timeZone,
+        rrule,
+        appTag: series.id,
+        transactionId: key,
+      }),
+    );
     series.calendarEventId = created.id;
     if (!created.joinUrl) await flagMissingMeeting(services, notify, relationship, series.id, now);
     const booked = new Set(occurrences.map((o) => o.patternStart));
@@ -348,11 +343,9 @@ export async function bookUrgent(services: Services, actor: Person, input: { rel
   if (result.outcome !== 'rebook') throw conflict(result.reason, { escalateTo: result.escalateTo });
   // Confirmed for a shown time: never book a different one silently.
   if (input.start && Date.parse(input.start) !== Date.parse(result.slot.start)) throw conflict('That time is no longer free in both calendars: here is the first free time now.', { slot: result.slot });
-  const created = await calendar.createEvent({
-    organiserId: relationship.supervisorId, attendeeIds: relationship.superviseeIds, subject: SESSION_SUBJECT.urgent,
-    start: result.slot.start, end: result.slot.end, timeZone: policy.timeZone, showAs: 'busy', sensitivity: 'private',
-    onlineMeeting: true, reminderMinutes: 5, appTag: sessionId, transactionId: requestKey,
-  });
+  const created = await calendar.createEvent(
+    sessionEvent({ relationship, start: result.slot.start, end: result.slot.end, timeZone: policy.timeZone, urgent: true, appTag: sessionId, transactionId: requestKey }),
+  );
   const session: Session = { id: sessionId, relationshipId: relationship.id, start: result.slot.start, end: result.slot.end, status: 'planned', kind: 'urgent', calendarEventId: created.id };
   await store.saveSessions([session]);
   if (!created.joinUrl) await flagMissingMeeting(services, notify, relationship, session.id, now);

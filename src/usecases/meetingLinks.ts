@@ -9,7 +9,7 @@
 import type { Relationship } from '../domain/model';
 import type { Services } from '../runtime/services';
 import { rebookDoneCard } from '../bot/cards/rebook';
-import type { NotifyContext } from './rebooking';
+import type { NotifyContext } from '../ports/notifier';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 
 export const NO_MEETING_LINK = 'no-meeting-link';

@@ -11,19 +11,17 @@ import { rebook } from '../domain/planning/rebooker';
 import type { EscalationTarget } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
 import { escalationCard, rebookDoneCard, rebookedCard, when, type Slot } from '../bot/cards/rebook';
-import type { NotifierPort } from '../ports/notifier';
+import type { NotifyContext } from '../ports/notifier';
 import type { WorkItem } from '../ports/workQueue';
 import type { Services } from '../runtime/services';
-import { SESSION_SUBJECT } from './booking';
+import { sessionEvent } from './sessionEvents';
 import { forbidden, notFound, badRequest } from './errors';
 import { gatherParticipants } from './participants';
 import { REBOOK_KIND } from './reconcile';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 
-export interface NotifyContext {
-  notifier: NotifierPort;
-  tabUrl: string;
-}
+// Its home is the notifier port; named here too for the modules that took it from here.
+export type { NotifyContext };
 
 /** Short: a worker that dies mid-rebook holds it only this long before another instance (or the restarted app) takes over. */
 const LEASE_MS = 20_000;
@@ -108,20 +106,9 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
   }
 
   const slot = existing ? { start: existing.start, end: existing.end } : result.slot;
-  const created = await calendar.createEvent({
-    organiserId: rel.supervisorId,
-    attendeeIds: rel.superviseeIds,
-    subject: rel.kind === 'group' ? SESSION_SUBJECT.group : SESSION_SUBJECT.individual,
-    start: slot.start,
-    end: slot.end,
-    timeZone: policy.timeZone,
-    showAs: 'busy',
-    sensitivity: 'private',
-    onlineMeeting: true,
-    reminderMinutes: 15,
-    appTag: id,
-    transactionId: `rebook:${sessionId}`,
-  });
+  const created = await calendar.createEvent(
+    sessionEvent({ relationship: rel, start: slot.start, end: slot.end, timeZone: policy.timeZone, appTag: id, transactionId: `rebook:${sessionId}` }),
+  );
   crashPoint(services, 'rebook-after-create');
   const replacement: Session = {
     id, relationshipId: rel.id, start: slot.start, end: slot.end, status: 'planned', kind: 'rebooked', calendarEventId: created.id, replacesSessionId: sessionId,

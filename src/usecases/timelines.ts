@@ -361,9 +361,6 @@ function policyFingerprint(policies: ReadonlyMap<string, PolicyPack>): string {
   return h.digest('hex');
 }
 
-// The store decorator that wakes changed relationships lives with the adapters (the composition root wraps the store with it).
-export { signalChanges } from '../adapters/signallingStore';
-
 /**
  * What the reminders job runs when the app has a timeline: the consistency
  * sweep when due (once a day across instances, under a lease), then a wake-up
