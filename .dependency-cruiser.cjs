@@ -15,27 +15,6 @@ const TEMPORARY = [
   ['src/usecases/sessions.ts', 'src/bot/cards/rebook.ts'],
   ['src/usecases/meetingLinks.ts', 'src/bot/cards/rebook.ts'],
   ['src/adapters/teams/notifier.ts', 'src/bot/cards/common.ts'],
-  // Use cases still take the composition root's whole Services bag; each is moving to a Deps type of
-  // the ports it names (issue 15, the `layers` work), which deletes these pairs one by one.
-  ['src/usecases/actionItems.ts', 'src/runtime/services.ts'],
-  ['src/usecases/agreements.ts', 'src/runtime/services.ts'],
-  ['src/usecases/booking.ts', 'src/runtime/services.ts'],
-  ['src/usecases/chatCommands.ts', 'src/runtime/services.ts'],
-  ['src/usecases/compliance.ts', 'src/runtime/services.ts'],
-  ['src/usecases/directoryChanges.ts', 'src/runtime/services.ts'],
-  ['src/usecases/handover.ts', 'src/runtime/services.ts'],
-  ['src/usecases/inspection.ts', 'src/runtime/services.ts'],
-  ['src/usecases/meetingLinks.ts', 'src/runtime/services.ts'],
-  ['src/usecases/rebooking.ts', 'src/runtime/services.ts'],
-  ['src/usecases/reconcile.ts', 'src/runtime/services.ts'],
-  ['src/usecases/records.ts', 'src/runtime/services.ts'],
-  ['src/usecases/recordsInTab.ts', 'src/runtime/services.ts'],
-  ['src/usecases/reminders.ts', 'src/runtime/services.ts'],
-  ['src/usecases/sessions.ts', 'src/runtime/services.ts'],
-  ['src/usecases/standing.ts', 'src/runtime/services.ts'],
-  ['src/usecases/timelines.ts', 'src/runtime/services.ts'],
-  ['src/usecases/todo.ts', 'src/runtime/services.ts'],
-  ['src/usecases/transfer.ts', 'src/runtime/services.ts'],
 ];
 
 const escape = (path) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

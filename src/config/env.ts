@@ -67,6 +67,8 @@ const localSchema = z.object({
    * listens on loopback only. Set this to listen on another address (PT_HOST) anyway.
    */
   PT_LOCAL_ALLOW_NETWORK: bool.default(false),
+  /** The crash-and-restart tests: die (as a kill -9 would) on reaching this named crash point. Local mode only. */
+  PT_TEST_CRASH_AT: z.string().min(1).optional(),
 });
 
 const tenantSchema = z.object({
