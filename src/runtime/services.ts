@@ -12,6 +12,7 @@ import { EmbeddedStore } from '../adapters/embedded/store';
 import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
 import type { CrashPoint } from '../ports/crashPoints';
+import type { LocalStandIns } from '../ports/standIns';
 import { systemClock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { QualityStore } from '../ports/quality';
@@ -35,11 +36,12 @@ import { SharePointQualityStore } from '../adapters/sharepoint/sharepointQuality
 import { SharePointSubscriptionRegistry } from '../adapters/sharepoint/sharepointSubscriptionRegistry';
 import { GraphChangeFeed } from '../adapters/graph/graphChangeFeed';
 import { GraphSubscriptionManager } from '../adapters/graph/subscriptions';
-import { EmbeddedChangeFeed } from '../jobs/calendarChanges';
+import { EmbeddedChangeFeed } from '../adapters/embedded/changeFeed';
 import type { CalendarChangeFeed } from '../ports/changeFeed';
 import type { DirectoryChangeFeed } from '../ports/directoryChanges';
 import { EmbeddedDirectoryChangeFeed } from '../adapters/embedded/directoryChangeFeed';
-import type { SubscriptionRegistry } from '../ports/subscriptions';
+import type { SubscriptionMaintenance, SubscriptionRegistry } from '../ports/subscriptions';
+import { DIRECTORY_EVERY_MS, type JobSchedule } from '../jobs';
 import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
 import { GraphInbox } from '../server/routes/graphInbox';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
@@ -108,8 +110,14 @@ export interface Services {
   sendBudget?: { take(): Promise<void> };
   /** Tenant mode with PT_AZURE_STORAGE_CONNECTION_STRING: the account durable work lives in. */
   azure?: AzureStorage;
+  /** Tenant mode: the Graph subscriptions the 'graph-subscriptions' job keeps (the same manager as graph.subscriptions). */
+  calendarSubscriptions?: SubscriptionMaintenance;
+  /** Tenant mode: how often the costly periodic jobs run, one instance per period (absent: every run). */
+  schedule?: JobSchedule;
   /** Local mode with PT_TEST_CRASH_AT: what reaching a named crash point does (absent: nothing). */
   crashPoint?: CrashPoint;
+  /** Local mode only: stand-ins for Outlook and the passing of time (/api/dev). */
+  standIns?: LocalStandIns;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
@@ -166,6 +174,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
     pruning: new EmbeddedLedgerPruning(db),
     unitOfWork: new EmbeddedUnitOfWork(db),
     embedded: { db, store, calendar, clock: adjustable },
+    standIns: { attendees: calendar, ...(adjustable ? { clock: adjustable } : {}) },
     ...(config.env.PT_MODE === 'local' && config.env.PT_TEST_CRASH_AT ? { crashPoint: dieAt(config.env.PT_TEST_CRASH_AT) } : {}),
     async close() {
       db.close();
@@ -245,6 +254,8 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID, durableWork: azure ? `Azure Storage (${azure.storage.prefix}*)` : 'SharePoint lists' }, 'tenant mode: Entra directory and Exchange calendars through Graph, records in SharePoint');
   return {
     config, log, clock, policies, store, directory, calendar, work, quality, changeFeed, directoryChanges,
+    calendarSubscriptions: subscriptions,
+    schedule: { reconcileSweepMs: env.PT_RECONCILE_SWEEP_MINUTES * 60_000, directoryChangesMs: DIRECTORY_EVERY_MS },
     graph: { subscriptions, notifications, registry, installer: new TeamsAppInstaller({ http, catalogAppId: env.PT_TEAMS_CATALOG_APP_ID ?? env.TEAMS_APP_ID, manifestAppId: env.TEAMS_APP_ID }) },
     ...(appToken ? { appToken } : {}),
     ...(azure ? { azure: azure.storage, pruning: azure.pruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log), sendBudget: new AzureTokenBucket(azure.storage, { perSecond: env.PT_TEAMS_MAX_PER_SECOND }) } : {}),

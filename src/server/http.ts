@@ -97,7 +97,8 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
   );
   if (opts.bot) app.use(opts.bot);
   if (services.config.mode === 'local') {
-    app.use('/api/dev', jsonBody('16kb'), devRoutes(services, opts.runJobs ?? (async () => undefined)), devDirectoryRoutes(services));
+    const standIns = services.standIns;
+    app.use('/api/dev', jsonBody('16kb'), ...(standIns ? [devRoutes(services, standIns, opts.runJobs ?? (async () => undefined))] : []), devDirectoryRoutes(services));
   }
   app.use('/api/v1', jsonBody('256kb'), publicApi(services));
   const personKey = (req: Request) => (req.person ? `person:${req.person.id}` : undefined);
