@@ -352,8 +352,8 @@ export async function bookUrgent(services: BookingDeps, actor: Person, input: { 
   const { relationship, policy, group } = target;
   const requestKey = scopedRequestKey(relationship.id, actor.id, input.requestKey);
   const sessionId = `urgent-${shortHash(requestKey)}`;
-  const existing = (await store.listSessions({ relationshipIds: [relationship.id] })).find((s) => s.id === sessionId);
-  if (existing) return { session: existing, duplicate: true };
+  const existing = await store.getSession(sessionId);
+  if (existing?.relationshipId === relationship.id) return { session: existing, duplicate: true };
   const now = clock.now().toISOString();
   const window = { start: now, end: DateTime.fromISO(now).plus({ days: 4 }).toUTC().toISO()! };
   const participants = await gatherParticipants(calendar, policy, [relationship.supervisorId, ...relationship.superviseeIds], window);

@@ -192,7 +192,8 @@ export async function buildSignedRecord(services: InspectionDeps, actor: Person,
   const policy = services.policies.get(rel.policyId);
   const template = policy && templatesFor(policy).get(record.templateId);
   if (!policy || !template) throw notFound(`Template ${record.templateId} is not available`);
-  const session = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((s) => s.id === record.sessionId);
+  const found = await services.store.getSession(record.sessionId);
+  const session = found?.relationshipId === rel.id ? found : undefined;
   const fingerprint = recordFingerprint(record);
   const doc = signedRecordDoc({
     record,

@@ -82,7 +82,8 @@ async function load(services: RebookingDeps, relationshipId: string) {
 }
 
 async function findSession(services: RebookingDeps, relationshipId: string, sessionId: string): Promise<Session | undefined> {
-  return (await services.store.listSessions({ relationshipIds: [relationshipId] })).find((s) => s.id === sessionId);
+  const session = await services.store.getSession(sessionId);
+  return session?.relationshipId === relationshipId ? session : undefined;
 }
 
 async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: WorkItem): Promise<Record<string, unknown>> {

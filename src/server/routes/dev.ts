@@ -76,11 +76,10 @@ export function devRoutes(services: DevDeps, standIns: LocalStandIns, runJobs: (
   );
 
   async function sessionFor(sessionId: string) {
-    for (const rel of await services.store.listRelationships({})) {
-      const s = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((x) => x.id === sessionId);
-      if (s) return { s, rel };
-    }
-    throw notFound('No such session');
+    const s = await services.store.getSession(sessionId);
+    const rel = s && (await services.store.getRelationship(s.relationshipId));
+    if (!s || !rel) throw notFound('No such session');
+    return { s, rel };
   }
   router.post(
     '/calendar/cancel',
