@@ -4,7 +4,6 @@
  * transaction id derived from the cancelled session, and the replacement
  * session's id is derived the same way, so a retry finds what the first try made.
  */
-import { createHash } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import type { Person, Relationship, Session } from '../domain/model';
 import { rebook } from '../domain/planning/rebooker';
@@ -21,6 +20,7 @@ import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import { escalationRecipients } from './escalation';
+import { ids, requestKeys } from './ids';
 import { sessionEvent } from './sessionEvents';
 import { forbidden, notFound, badRequest } from './errors';
 import { gatherParticipants } from './participants';
@@ -47,7 +47,7 @@ export interface RebookingDeps {
 const LEASE_MS = 20_000;
 
 export function replacementId(sessionId: string): string {
-  return `rb-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
+  return ids.replacementSession(sessionId);
 }
 
 /** Local-mode fault injection for the crash test: die at a named point, as a kill -9 would. */
@@ -128,7 +128,7 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
 
   const slot = existing ? { start: existing.start, end: existing.end } : result.slot;
   const created = await calendar.createEvent(
-    sessionEvent({ relationship: rel, start: slot.start, end: slot.end, timeZone: policy.timeZone, appTag: id, transactionId: `rebook:${sessionId}` }),
+    sessionEvent({ relationship: rel, start: slot.start, end: slot.end, timeZone: policy.timeZone, appTag: id, transactionId: requestKeys.rebook(sessionId) }),
   );
   crashPoint(services, 'rebook-after-create');
   const replacement: Session = {

@@ -4,7 +4,6 @@
  * the supervisee's signed copy, and actions carried forward. The pure rules
  * live in domain/records; this file loads, saves, posts and audits.
  */
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { recordAccess } from '../domain/access';
 import type { ActionItem, Person, Relationship, Session, SupervisionRecord } from '../domain/model';
@@ -24,6 +23,7 @@ import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden, notFound } from './errors';
+import { ids } from './ids';
 import { escalationRecipients, type NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 
@@ -42,7 +42,7 @@ const RECORD_CARD_KIND = 'record-card-posted';
 const CARD_LOOKBACK_DAYS = 14;
 
 export function recordIdFor(sessionId: string): string {
-  return `rec-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
+  return ids.record(sessionId);
 }
 
 interface Loaded {

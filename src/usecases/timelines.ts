@@ -31,6 +31,7 @@ import type { LedgerPruning } from '../ports/ledger';
 import type { WorkQueue } from '../ports/workQueue';
 import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
 import { describeObligation, type ObligationWords } from './obligationWords';
+import { ledgerKeys } from './ids';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface TimelinesDeps {
@@ -137,9 +138,10 @@ async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: 
   }
 
   // Claim and queue, as the sweep does: a crash after a claim never loses the digest (it is queued in the same pass).
-  const day = DateTime.fromJSDate(now).setZone(LONDON).toISODate();
+  const day = DateTime.fromJSDate(now).setZone(LONDON).toISODate()!;
   for (const d of byPerson.values()) {
-    if (!(await services.store.claim('digest-day', `${d.personId}|${day}`, nowIso))) {
+    const dayKey = ledgerKeys.digestDay.format({ personId: d.personId, day });
+    if (!(await services.store.claim('digest-day', dayKey, nowIso))) {
       // Another instance sent this person's digest today first: their items wait for tomorrow's window.
       out.deferred += d.items.length;
       const from = DateTime.fromJSDate(now).setZone(LONDON).plus({ days: 1 }).startOf('day').toMillis();
@@ -151,7 +153,7 @@ async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: 
       }
       continue;
     }
-    await services.work.enqueue(DIGEST_KIND, `${d.personId}|${day}`, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, nowIso);
+    await services.work.enqueue(DIGEST_KIND, dayKey, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, nowIso);
     for (const item of d.items) await services.store.claim(REMINDER_KIND, item.ledgerKey, nowIso);
     await services.store.appendAudit({ at: nowIso, actorId: 'system:reminders', action: 'digest-queued', subjectType: 'person', subjectId: d.personId, detail: { items: d.items.length } });
     out.digests += 1;
@@ -212,17 +214,17 @@ class LedgerView {
   }
 
   remindedKeys(obligationId: string): Promise<Set<string>> {
-    return memo(this.reminded, obligationId, async () => new Set((await this.store.listClaims(REMINDER_KIND, `${obligationId}|`)).map((c) => c.key)));
+    return memo(this.reminded, obligationId, async () => new Set((await this.store.listClaims(REMINDER_KIND, ledgerKeys.reminder.prefixOf(obligationId))).map((c) => c.key)));
   }
 
   /** People who snoozed this obligation, still snoozed now. */
   snoozedPeople(obligationId: string): Promise<Set<string>> {
     const nowIso = this.now.toISOString();
-    return memo(this.snoozed, obligationId, async () => new Set((await this.store.listClaims(SNOOZE_KIND, `${obligationId}|`)).filter((c) => String(c.detail?.until ?? '') > nowIso).map((c) => c.key.split('|')[1]!)));
+    return memo(this.snoozed, obligationId, async () => new Set((await this.store.listClaims(SNOOZE_KIND, ledgerKeys.snooze.prefixOf(obligationId))).filter((c) => String(c.detail?.until ?? '') > nowIso).map((c) => ledgerKeys.snooze.parse(c.key)?.personId).filter((id) => id !== undefined)));
   }
 
   hadDigestToday(personId: string): Promise<boolean> {
-    return memo(this.hadDigest, personId, async () => (await this.store.listClaims('digest-day', `${personId}|${this.today}`)).some((c) => c.key === `${personId}|${this.today}`));
+    return memo(this.hadDigest, personId, async () => (await this.store.listClaims('digest-day', ledgerKeys.digestDay.format({ personId, day: this.today }))).some((c) => c.key === ledgerKeys.digestDay.format({ personId, day: this.today })));
   }
 }
 

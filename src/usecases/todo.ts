@@ -15,6 +15,7 @@ import type { DirectoryPort } from '../ports/directory';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import { describeObligation } from './obligationWords';
+import { ledgerKeys } from './ids';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface TodoDeps {
@@ -99,9 +100,9 @@ export async function todoFor(services: TodoDeps, me: Person): Promise<TodoView>
   const names = new Map([...people.values()].map((p) => [p.id, p.displayName]));
   const snoozedUntil = new Map<string, string>();
   for (const c of snoozes) {
-    const [obligationId, personId] = c.key.split('|');
+    const key = ledgerKeys.snooze.parse(c.key);
     const until = String(c.detail?.until ?? '');
-    if (personId === me.id && until > nowIso && obligationId) snoozedUntil.set(obligationId, until);
+    if (key?.personId === me.id && until > nowIso) snoozedUntil.set(key.obligationId, until);
   }
 
   const items: TodoItem[] = [];

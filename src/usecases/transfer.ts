@@ -34,7 +34,8 @@ import type { DirectoryPort } from '../ports/directory';
 import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
-import { segmentKey, shortHash, writeProposal } from './booking';
+import { segmentKey, writeProposal } from './booking';
+import { ids } from './ids';
 import { notFound } from './errors';
 import { gatherParticipants } from './participants';
 import { matches } from './reconcile';
@@ -268,7 +269,7 @@ async function bookContinuation(
   const until = p.bookUntil;
   const horizonMonths = until ? Math.min(12, Math.max(1, Math.ceil(DateTime.fromISO(until).diff(DateTime.fromISO(start), 'months').months))) : 12;
   const window = { start, end: DateTime.fromISO(start).plus({ months: horizonMonths, days: 7 }).toUTC().toISO()! };
-  const ownTags = new Set([0, 1, 2, 3].map((i) => `ser-${shortHash(segmentKey(requestKey, i))}`));
+  const ownTags = new Set([0, 1, 2, 3].map((i) => ids.series(segmentKey(requestKey, i))));
   const participants = await gatherParticipants(calendar, policy, [rel.supervisorId, ...rel.superviseeIds], window, (tag) => ownTags.has(tag));
   const override = rel.override && rel.override.until >= start.slice(0, 10) ? { interval: rel.override.interval, until: rel.override.until } : undefined;
   const result = plan({ policy, staffGroupId, participants, start, horizonMonths, override, maxProposals: 1, ...(previous ? { previousSession: previous } : {}) });
@@ -303,7 +304,7 @@ async function movePaperwork(services: TransferDeps, rel: Relationship, p: MoveP
   // A cover is temporary: the agreement stands. A handover is a new supervisory arrangement.
   if (p.kind === 'handover' && rules.agreement === 're-sign') {
     const [current] = await store.listAgreements([rel.id]);
-    const id = `agr-${shortHash(`${p.moveId}|${rel.id}`)}`;
+    const id = ids.movedAgreement(p.moveId, rel.id);
     if (current && current.id !== id) {
       const fresh: Agreement = { ...current, id, status: 'draft', signatures: [], createdAt: now };
       await store.saveAgreement(fresh);
