@@ -23,6 +23,7 @@ import { escalationRecipients } from './escalation';
 import { ids, requestKeys } from './ids';
 import { sessionEvent } from './sessionEvents';
 import { forbidden, notFound, badRequest } from './errors';
+import { retryDelayMs } from './workRetry';
 import { gatherParticipants } from './participants';
 import { REBOOK_KIND } from './reconcile';
 import { TAB_ROUTES, tabLink } from './tabLinks';
@@ -63,7 +64,7 @@ export async function processRebooks(services: RebookingDeps, ctx: NotifyContext
       const result = await rebookOne(services, ctx, item);
       await services.work.complete(item.id, workerId, result, services.clock.now().toISOString());
     } catch (err) {
-      const backoffMs = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const backoffMs = retryDelayMs(item.attempts);
       services.log.error({ event: 'rebook.failed', key: item.key, attempts: item.attempts, err: err instanceof Error ? err.message : String(err) }, 'rebook failed; will retry');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + backoffMs).toISOString());
     }

@@ -23,6 +23,7 @@ import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden, notFound } from './errors';
+import { retryDelayMs } from './workRetry';
 import { ids } from './ids';
 import { escalationRecipients, type NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
@@ -435,7 +436,7 @@ export async function deliverRecordMessages(services: RecordsDeps, ctx: NotifyCo
       await services.work.complete(item.id, workerId, { sent: true }, services.clock.now().toISOString());
       done.add(item.key);
     } catch (err) {
-      const delay = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const delay = retryDelayMs(item.attempts);
       services.log.warn({ event: 'record.messages-retry', attempts: item.attempts + 1, err: err instanceof Error ? err.message : String(err) }, 'record messages will be retried');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + delay).toISOString());
     }

@@ -20,6 +20,7 @@ import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden } from './errors';
+import { retryDelayMs } from './workRetry';
 import { escalationRecipients } from './escalation';
 import { ledgerKeys } from './ids';
 import type { NotifyContext } from './rebooking';
@@ -283,7 +284,7 @@ export async function dispatchDigests(services: RemindersDeps, ctx: NotifyContex
       out.sent += 1;
     } catch (err) {
       const t = throttle(err);
-      const delay = t?.retryAfterMs ?? Math.min(15 * 60_000, 2_000 * 2 ** item.attempts);
+      const delay = t?.retryAfterMs ?? retryDelayMs(item.attempts, 2_000);
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + delay).toISOString());
       out.retried += 1;
     }

@@ -37,6 +37,7 @@ import type { RecordStore } from '../ports/store';
 import { segmentKey, writeProposal } from './booking';
 import { ids } from './ids';
 import { notFound } from './errors';
+import { retryDelayMs } from './workRetry';
 import { gatherParticipants } from './participants';
 import { matches } from './reconcile';
 
@@ -125,7 +126,7 @@ export async function processMoves(services: TransferDeps, tell: Teller, workerI
       }
       await services.work.complete(item.id, workerId, { ...result }, services.clock.now().toISOString());
     } catch (err) {
-      const backoffMs = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const backoffMs = retryDelayMs(item.attempts);
       services.log.error({ event: 'move.failed', key: item.key, attempts: item.attempts, err: err instanceof Error ? err.message : String(err) }, 'move failed; will retry');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + backoffMs).toISOString());
     }
