@@ -10,6 +10,7 @@
  * safeguarding leads, and every read is audited.
  */
 import { DateTime } from 'luxon';
+import { localDate, startOfLocalDate, zoneOf } from '../domain/time/zones';
 import type { Person, Relationship } from '../domain/model';
 import { coverProblem, coverSteps, mayManageArrangement, mayReadHandoverNote, supervisorProblem, type CoverPeriod } from '../domain/peopleChanges';
 import type { CalendarPort } from '../ports/calendar';
@@ -60,13 +61,11 @@ async function loadManaged(services: HandoverDeps, actor: Person, relationshipId
 }
 
 function today(services: HandoverDeps, rel: Relationship): string {
-  const zone = services.policies.get(rel.policyId)?.timeZone ?? 'Europe/London';
-  return DateTime.fromJSDate(services.clock.now(), { zone }).toISODate()!;
+  return localDate(services.clock.now(), zoneOf(services.policies.get(rel.policyId)));
 }
 
 function startOfDay(services: HandoverDeps, rel: Relationship, date: string): string {
-  const zone = services.policies.get(rel.policyId)?.timeZone ?? 'Europe/London';
-  return DateTime.fromISO(date, { zone }).startOf('day').toUTC().toISO()!;
+  return startOfLocalDate(date, zoneOf(services.policies.get(rel.policyId)));
 }
 
 export interface HandoverRequest {

@@ -23,6 +23,7 @@ import { badRequest, forbidden } from './errors';
 import { retryDelayMs } from './workRetry';
 import { escalationRecipients } from './escalation';
 import { ledgerKeys } from './ids';
+import { localDate } from '../domain/time/zones';
 import type { NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 
@@ -44,6 +45,8 @@ export const REPEAT_DAYS = 7;
 
 export interface PlannedDigest {
   personId: string;
+  /** The zone the digest's day is counted in: that of the policy under which its first item fell due. */
+  zone: string;
   aadObjectId: string;
   firstName: string;
   items: (DigestItem & { ledgerKey: string; why: string })[];
@@ -114,13 +117,8 @@ export async function planDigests(services: RemindersDeps): Promise<SweepPlan> {
       .filter((k) => k !== undefined)
       .map((k) => snoozedBy(k.obligationId, k.personId)),
   );
-  const today = now.setZone('Europe/London').toISODate()!;
-  const hadDigest = new Set(
-    (await store.listClaims('digest-day'))
-      .map((c) => ledgerKeys.digestDay.parse(c.key))
-      .filter((k) => k?.day === today)
-      .map((k) => k!.personId),
-  );
+  // The digest-day claims themselves: whether a person had today's digest depends on the zone "today" is read in.
+  const hadDigest = new Set((await store.listClaims('digest-day')).map((c) => c.key));
   const cache = new Map<string, Person | undefined>();
   // Names, action texts and session dates, so each item says who and what in words.
   const names = new Map((await services.directory.listPeople()).map((p) => [p.id, p.displayName]));
@@ -153,11 +151,11 @@ export async function planDigests(services: RemindersDeps): Promise<SweepPlan> {
         deferred.push({ personId: person.id, why: 'outside working hours or on a non-working day' });
         continue;
       }
-      if (hadDigest.has(person.id)) {
+      if (hadDigest.has(ledgerKeys.digestDay.format({ personId: person.id, day: localDate(now.toMillis(), policy.timeZone) }))) {
         deferred.push({ personId: person.id, why: 'already had today’s digest' });
         continue;
       }
-      const d = byPerson.get(person.id) ?? { personId: person.id, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
+      const d = byPerson.get(person.id) ?? { personId: person.id, zone: policy.timeZone, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
       byPerson.set(person.id, d);
       if (d.items.some((i) => i.obligationId === o.id)) continue;
       const sessionId = o.kind === 'countersign-due' ? recordById.get(o.subjectId)?.sessionId : o.subjectId;
@@ -194,10 +192,9 @@ export async function planDigests(services: RemindersDeps): Promise<SweepPlan> {
  */
 export async function sweepReminders(services: RemindersDeps): Promise<SweepPlan> {
   const plan = await planDigests(services);
-  const day = DateTime.fromISO(plan.now).setZone('Europe/London').toISODate()!;
   const sent: PlannedDigest[] = [];
   for (const d of plan.digests) {
-    const dayKey = ledgerKeys.digestDay.format({ personId: d.personId, day });
+    const dayKey = ledgerKeys.digestDay.format({ personId: d.personId, day: localDate(plan.now, d.zone) });
     if (!(await services.store.claim('digest-day', dayKey, plan.now))) continue;
     await services.work.enqueue(DIGEST_KIND, dayKey, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, plan.now);
     for (const item of d.items) await services.store.claim(REMINDER_KIND, item.ledgerKey, plan.now);

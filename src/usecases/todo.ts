@@ -7,6 +7,7 @@
  * the digest, it does not hide the work.
  */
 import { targetIds } from '../domain/access';
+import { zoneOf } from '../domain/time/zones';
 import { dueObligations, type Obligation } from '../domain/due/dueEngine';
 import type { Person, Relationship } from '../domain/model';
 import { dayWords } from '../domain/text/plainWords';
@@ -145,7 +146,7 @@ export async function todoFor(services: TodoDeps, me: Person): Promise<TodoView>
     const rel = relById.get(s.relationshipId);
     if (!rel || ![rel.supervisorId, ...rel.superviseeIds].includes(me.id)) continue;
     const others = [rel.supervisorId, ...rel.superviseeIds].filter((id) => id !== me.id).map((id) => names.get(id) ?? 'a colleague');
-    const zone = policies.get(rel.policyId)?.timeZone ?? 'Europe/London';
+    const zone = zoneOf(policies.get(rel.policyId));
     const confirmed = (await store.listClaims('rebook-confirmed', `${s.id}|`)).length > 0;
     if (confirmed) continue;
     items.push({
