@@ -11,7 +11,7 @@ import { syntheticHistories } from '../../bench/engine.bench';
 import { DueScenario, dueInputFromScenario } from '../../src/cli/engineScenarios';
 import { dueObligations } from '../../src/domain/due/dueEngine';
 import type { DueInput, Obligation } from '../../src/domain/due/types';
-import type { ActionItem, Agreement } from '../../src/domain/model';
+import type { ActionItem, Agreement, Session } from '../../src/domain/model';
 import { loadPack, loadScenario, PACK_IDS } from '../fixtures/scenarios/packs';
 import { aRecord, aRelationship, aSession } from '../support/builders';
 
