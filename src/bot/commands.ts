@@ -1,17 +1,21 @@
 /** Typed commands beyond help: what I owe, my next session, open my record form. Renders the use cases' view models. */
 import type { Person } from '../domain/model';
 import type { AdaptiveCard } from '../ports/notifier';
-import type { Services } from '../runtime/services';
+import type { ChatCommandsDeps } from '../usecases/chatCommands';
+import type { RecordsDeps } from '../usecases/records';
 import { myNextSession, myRecordForm, parseCommand, whatIOwe } from '../usecases/chatCommands';
 import type { NotifyContext } from '../usecases/rebooking';
 import { handleRecordAction } from '../usecases/records';
 import { tabLink } from '../usecases/tabLinks';
 import { card, facts, heading, openUrl, para } from './cards/common';
 
+/** The ports of the use cases chat commands call. */
+export type CommandDeps = ChatCommandsDeps & RecordsDeps;
+
 
 const STATE_WORDS = { overdue: 'Overdue', 'due-soon': 'Due soon', upcoming: 'Coming up' } as const;
 
-export async function replyToCommand(services: Services, notify: NotifyContext, person: Person, text: string): Promise<{ card: AdaptiveCard; summary: string } | undefined> {
+export async function replyToCommand(services: CommandDeps, notify: NotifyContext, person: Person, text: string): Promise<{ card: AdaptiveCard; summary: string } | undefined> {
   const command = parseCommand(text);
   if (!command) return undefined;
   if (command === 'owe') {
