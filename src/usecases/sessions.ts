@@ -114,7 +114,7 @@ export async function rescheduleOptions(services: SessionsDeps, actor: Person, s
   const group = findStaffGroup(policy, rel.staffGroupId);
   if (!group) throw notFound('Staff group not in the policy');
   const now = services.clock.now().toISOString();
-  const windowEnd = DateTime.fromISO(session.start).plus(Duration.fromISO(policy.rebooking.window)).plus({ days: 3 });
+  const windowEnd = DateTime.fromISO(session.start, { zone: policy.timeZone }).plus(Duration.fromISO(policy.rebooking.window)).plus({ days: 3 });
   const window = { start: now, end: DateTime.max(windowEnd, DateTime.fromISO(now).plus({ days: 7 })).toUTC().toISO()! };
   // This occurrence's own time is not "busy" for the search (it is the one moving).
   const participants = await gatherParticipants(services.calendar, policy, [rel.supervisorId, ...rel.superviseeIds], window, (tag) => tag === session.id || tag === session.seriesId);
