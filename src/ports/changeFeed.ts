@@ -1,7 +1,7 @@
 /**
  * Change detection, as the reconcile job sees it: which people's calendars
  * changed since it last asked. Local mode reads the embedded calendar's change
- * table (src/jobs/calendarChanges.ts); tenant mode reads Graph change
+ * table (src/adapters/embedded/changeFeed.ts); tenant mode reads Graph change
  * notifications and calendarView delta queries (src/adapters/graph/graphChangeFeed.ts).
  *
  * The answer is a hint, not the truth: the reconciler is level-triggered and
