@@ -280,16 +280,8 @@ function graphClient(baseUrl: string, middleware: [GraphRetry, GraphAuth, GraphT
 }
 
 function dispatch(request: GraphRequest, call: GraphCall): Promise<Response> {
-  switch (call.method) {
-    case 'GET':
-      return request.get();
-    case 'POST':
-      return request.post(call.body);
-    case 'PATCH':
-      return request.patch(call.body);
-    case 'DELETE':
-      return request.delete();
-  }
+  const byMethod = { GET: () => request.get(), POST: () => request.post(call.body), PATCH: () => request.patch(call.body), DELETE: () => request.delete() };
+  return byMethod[call.method]();
 }
 
 /** Path and query of a call, as a $batch inner request wants it. */
@@ -357,22 +349,16 @@ function headerRecord(headers: Headers): Record<string, string> {
 }
 
 /**
- * The $batch answer as BatchResponseContent wants it. It re-serialises an inner
- * body only when the inner headers say "Content-Type: application/json" in
- * exactly that case (anything else becomes "[object Object]"), and a null-body
- * status (204) must have no body: so both are made so here.
+ * The $batch answer as BatchResponseContent wants it: it re-serialises an inner
+ * JSON body only under "Content-Type: application/json" spelt in exactly that
+ * case (any other spelling turns the body into "[object Object]").
  */
 function asResponseContent(envelope: z.infer<typeof batchEnvelope>) {
   return {
     responses: envelope.responses.map((r) => {
+      if (r.body === undefined || r.body === null || typeof r.body === 'string') return r;
       const headers = Object.fromEntries(Object.entries(r.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'content-type'));
-      const json = r.body !== undefined && r.body !== null && typeof r.body !== 'string';
-      const contentType = Object.entries(r.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-      return {
-        ...r,
-        headers: { ...headers, ...(json ? { 'Content-Type': 'application/json' } : contentType ? { 'Content-Type': contentType } : {}) },
-        body: r.status === 204 || r.status === 205 || r.status === 304 ? undefined : r.body,
-      };
+      return { ...r, headers: { ...headers, 'Content-Type': 'application/json' } };
     }),
   };
 }
