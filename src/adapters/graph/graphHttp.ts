@@ -18,13 +18,14 @@ import {
   Client,
   GraphError as SdkGraphError,
   type GraphRequest,
+  type Middleware,
   PageIterator,
   ResponseType,
 } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { GraphContractError, GraphError } from './graphErrors';
 import type { TokenSource } from './graphAuth';
-import { backoff, GraphAuth, GraphCallOptions, GraphRetry, GraphTransport, isRetryable, pageEnvelope, parseBody, retryAfterMs, type RetryPolicy } from './graphMiddleware';
+import { backoff, GraphAuth, GraphCallOptions, GraphRetry, GraphTimeout, GraphTransport, isRetryable, pageEnvelope, parseBody, retryAfterMs, type RetryPolicy } from './graphMiddleware';
 
 export { retryAfterMs };
 
@@ -92,7 +93,8 @@ export class GraphHttp {
     this.client = graphClient(this.baseUrl, [
       new GraphRetry(this.policy),
       new GraphAuth(options.token, this.baseUrl),
-      new GraphTransport(options.timeoutMs ?? 30_000, options.fetch ?? ((input, init) => fetch(input, init))),
+      new GraphTimeout(options.timeoutMs ?? 30_000),
+      new GraphTransport(options.fetch ?? ((input, init) => fetch(input, init))),
     ]);
   }
 
@@ -262,7 +264,7 @@ export class GraphHttp {
  * back to a path under the base URL, and a link anywhere else is refused: the
  * token goes nowhere else.
  */
-function graphClient(baseUrl: string, middleware: [GraphRetry, GraphAuth, GraphTransport]): Client {
+function graphClient(baseUrl: string, middleware: Middleware[]): Client {
   const cut = baseUrl.lastIndexOf('/');
   const hasVersion = cut > baseUrl.indexOf('//') + 1;
   const client = Client.initWithMiddleware({

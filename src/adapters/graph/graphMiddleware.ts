@@ -1,7 +1,7 @@
 /**
  * The Graph client's middleware chain (Client.initWithMiddleware), outermost first:
  *
- *   GraphRetry → GraphAuth → GraphTransport
+ *   GraphRetry → GraphAuth → GraphTimeout → GraphTransport
  *
  * The SDK's own RetryHandler, AuthenticationHandler and HTTPMessageHandler are
  * not used, because:
@@ -159,15 +159,31 @@ export class GraphAuth extends Link {
 }
 
 /**
- * The end of the chain: fetch with a time limit that covers the body too (the
- * body is read here, so a stalled answer is a timeout the retry can see), and
- * the page envelope checked for paged calls.
+ * A time limit per attempt, headers and body included (the transport reads the
+ * body under the same signal), so a stalled answer is a timeout the retry sees.
  */
+export class GraphTimeout extends Link {
+  constructor(private readonly timeoutMs: number) {
+    super();
+  }
+
+  async execute(context: Context): Promise<void> {
+    context.options = { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) };
+    try {
+      await this.forward(context);
+    } catch (err) {
+      // Not `instanceof Error`: the abort is a DOMException, which may come from another realm.
+      const name = (err as { name?: string } | undefined)?.name;
+      if (name !== 'TimeoutError' && name !== 'AbortError') throw err;
+      const options = callOptions(context);
+      throw (options.failure = new GraphTimeoutError(options.call, this.timeoutMs));
+    }
+  }
+}
+
+/** The end of the chain: fetch, read the whole body, and check the envelope of a paged call. */
 export class GraphTransport implements Middleware {
-  constructor(
-    private readonly timeoutMs: number,
-    private readonly fetchImpl: typeof fetch,
-  ) {}
+  constructor(private readonly fetchImpl: typeof fetch) {}
 
   async execute(context: Context): Promise<void> {
     const options = callOptions(context);
@@ -175,17 +191,13 @@ export class GraphTransport implements Middleware {
     let text: string;
     let headers: Headers;
     try {
-      const res = await this.fetchImpl(context.request, { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await this.fetchImpl(context.request, context.options);
       text = await res.text();
       ({ status, headers } = res);
     } catch (err) {
-      // Not `instanceof Error`: the abort is a DOMException, which may come from another realm.
       const { name, message, cause } = (err ?? {}) as { name?: string; message?: string; cause?: unknown };
-      options.failure =
-        name === 'TimeoutError' || name === 'AbortError'
-          ? new GraphTimeoutError(options.call, this.timeoutMs)
-          : new GraphError(options.call, 0, undefined, `${message ?? String(err)}${cause ? ` (${String(cause)})` : ''}`, { ambiguous: true });
-      throw options.failure;
+      if (name === 'TimeoutError' || name === 'AbortError') throw err;
+      throw (options.failure = new GraphError(options.call, 0, undefined, `${message ?? String(err)}${cause ? ` (${String(cause)})` : ''}`, { ambiguous: true }));
     }
     // A null-body status must not be given a body, or Response refuses it.
     context.response = new Response(text === '' || status === 204 || status === 205 || status === 304 ? null : text, { status, headers });
