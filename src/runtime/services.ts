@@ -11,6 +11,7 @@ import { EmbeddedCalendar } from '../adapters/embedded/calendar';
 import { EmbeddedStore } from '../adapters/embedded/store';
 import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
+import type { CrashPoint } from '../ports/crashPoints';
 import { systemClock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { QualityStore } from '../ports/quality';
@@ -107,9 +108,18 @@ export interface Services {
   sendBudget?: { take(): Promise<void> };
   /** Tenant mode with PT_AZURE_STORAGE_CONNECTION_STRING: the account durable work lives in. */
   azure?: AzureStorage;
+  /** Local mode with PT_TEST_CRASH_AT: what reaching a named crash point does (absent: nothing). */
+  crashPoint?: CrashPoint;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
+}
+
+/** The crash tests' fault: on reaching `point`, die at once, as a kill -9 would (no cleanup, no flush). */
+function dieAt(point: string): CrashPoint {
+  return (reached) => {
+    if (reached === point) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -156,6 +166,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
     pruning: new EmbeddedLedgerPruning(db),
     unitOfWork: new EmbeddedUnitOfWork(db),
     embedded: { db, store, calendar, clock: adjustable },
+    ...(config.env.PT_MODE === 'local' && config.env.PT_TEST_CRASH_AT ? { crashPoint: dieAt(config.env.PT_TEST_CRASH_AT) } : {}),
     async close() {
       db.close();
     },
