@@ -56,6 +56,8 @@ export interface AgendaView {
   agreement: AgreementCheckView;
   /** Items can still be added (the session is not cancelled or missed). */
   open: boolean;
+  /** The session has started (by the app's clock): its record form can be opened. */
+  started: boolean;
   /** The session's record, once started. */
   recordId?: string;
 }
@@ -115,6 +117,7 @@ async function view(deps: AgendaDeps, l: Loaded, viewerId: string): Promise<Agen
     lines: lines.map((x) => ({ ...x, ...(x.addedBy ? { addedByName: who.get(x.addedBy) ?? 'a colleague' } : {}), ...(x.ownerId ? { ownerName: who.get(x.ownerId) ?? 'a colleague' } : {}), mine: x.kind === 'added' && x.addedBy === viewerId })),
     agreement: agreementCheck(l, agreements),
     open: l.session.status === 'planned' || l.session.status === 'held',
+    started: l.session.status === 'held' || (l.session.status === 'planned' && l.session.start <= deps.clock.now().toISOString()),
     ...(record ? { recordId: record.id } : {}),
   };
 }
