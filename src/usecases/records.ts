@@ -16,6 +16,8 @@ import { actionsFromRecord, applyRecordCommand, draftRecord, markActionDone, par
 import {
   actionItemCard, countersignCard, disagreementNoticeCard, RECORD_CARD_SUMMARIES, recordFormCard, recordSummaryCard, signedCopyCard, COMMENT_INPUT_ID,
 } from '../bot/cards/record';
+import { withAgenda } from '../bot/cards/agenda';
+import { agendaForRecordForm } from './agenda';
 import type { AdaptiveCard } from '../ports/notifier';
 import { ConcurrencyError, type RecordStore } from '../ports/store';
 import type { Clock } from '../ports/clock';
@@ -138,7 +140,9 @@ async function formCard(services: RecordsDeps, ctx: NotifyContext, l: Loaded, re
     values: extra.values,
     countersign: l.policy.records.countersign,
   });
-  return withFormChoice(card, l, record);
+  // The form starts from the session's agenda and agreement check (issue 18).
+  const agenda = services.agenda ? await agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions) : undefined;
+  return withFormChoice(withAgenda(card, agenda), l, record);
 }
 
 /** Where the policy offers other record forms (Lingfield), the writer can switch to one while the record is a draft. */
