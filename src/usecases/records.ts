@@ -19,6 +19,7 @@ import {
 import { withAgenda } from '../bot/cards/agenda';
 import { agendaForRecordForm } from './agenda';
 import type { AdaptiveCard } from '../ports/notifier';
+import type { AgendaStore } from '../ports/agendaStore';
 import { ConcurrencyError, type RecordStore } from '../ports/store';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
@@ -37,6 +38,8 @@ export interface RecordsDeps {
   store: RecordStore;
   directory: DirectoryPort;
   work: WorkQueue;
+  /** Session agendas (issue 18); absent (some tests): the form starts without one. */
+  agenda?: AgendaStore;
 }
 
 const RECORD_CARD_KIND = 'record-card-posted';
