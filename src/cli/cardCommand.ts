@@ -14,7 +14,7 @@ import type { SupervisionRecord } from '../domain/model';
 import type { RecordTemplate } from '../domain/policy/schema';
 import { builtinTemplates, templatesFor } from '../domain/policy/validate';
 import { MAX_ACTION_ROWS, validateSubmission } from '../domain/records/validation';
-import { CliFailure, type CliIO } from './pt';
+import { CliFailure, type CliIO } from './program';
 
 export const CARD_KINDS = ['form', 'countersign', 'summary'] as const;
 export type CardKind = (typeof CARD_KINDS)[number];

@@ -12,7 +12,7 @@ import type { TokenSource } from '../adapters/graph/graphAuth';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { provisionSite, ProvisionError, type ProvisionSummary } from '../adapters/sharepoint/provision';
 import { createAppTokenProvider } from '../tenant/appToken';
-import { CliFailure, type CliIO } from './pt';
+import { CliFailure, type CliIO } from './program';
 
 export interface ProvisionDeps {
   /** The app-only token; default: client credentials (secret or certificate) through msal-node. */

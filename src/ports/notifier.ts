@@ -22,3 +22,9 @@ export interface NotifierPort {
   /** Replaces a card the bot posted earlier. */
   updateCard(aadObjectId: string, posted: PostedCard, card: AdaptiveCard, summary: string): Promise<void>;
 }
+
+/** What a use case needs to tell people: the notifier and where the tab lives (for links in what it sends). */
+export interface NotifyContext {
+  notifier: NotifierPort;
+  tabUrl: string;
+}

@@ -11,6 +11,7 @@ import { EmbeddedCalendar } from '../adapters/embedded/calendar';
 import { EmbeddedStore } from '../adapters/embedded/store';
 import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
+import type { CrashPoint } from '../ports/crashPoints';
 import { systemClock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { QualityStore } from '../ports/quality';
@@ -54,6 +55,9 @@ import type { Timeline } from '../ports/timeline';
 import { signalChanges } from '../adapters/signallingStore';
 import { AzureTokenBucket } from '../adapters/azure/azureTokenBucket';
 import { TeamsAppInstaller } from '../adapters/teams/appInstaller';
+import type { AgendaStore } from '../ports/agendaStore';
+import { EmbeddedAgendaStore } from '../adapters/embedded/agendaStore';
+import { SharePointAgendaStore } from '../adapters/sharepoint/sharepointAgendaStore';
 
 export interface Services {
   config: AppConfig;
@@ -61,6 +65,8 @@ export interface Services {
   clock: Clock;
   policies: Map<string, PolicyPack>;
   store: RecordStore;
+  /** Session agendas and private notes (issue 18); absent (some tests): the agenda is not offered. */
+  agenda?: AgendaStore;
   directory: DirectoryPort;
   calendar: CalendarPort;
   work: WorkQueue;
@@ -107,9 +113,18 @@ export interface Services {
   sendBudget?: { take(): Promise<void> };
   /** Tenant mode with PT_AZURE_STORAGE_CONNECTION_STRING: the account durable work lives in. */
   azure?: AzureStorage;
+  /** Local mode with PT_TEST_CRASH_AT: what reaching a named crash point does (absent: nothing). */
+  crashPoint?: CrashPoint;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
+}
+
+/** The crash tests' fault: on reaching `point`, die at once, as a kill -9 would (no cleanup, no flush). */
+function dieAt(point: string): CrashPoint {
+  return (reached) => {
+    if (reached === point) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -148,7 +163,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
   const calendar = new EmbeddedCalendar(db, clock);
   const timeline = new EmbeddedTimeline(db);
   return {
-    config, log, clock, policies, store: signalChanges(store, timeline, clock, log), directory: store, calendar, work: new EmbeddedWorkQueue(db),
+    config, log, clock, policies, store: signalChanges(store, timeline, clock, log), agenda: new EmbeddedAgendaStore(db), directory: store, calendar, work: new EmbeddedWorkQueue(db),
     timeline,
     quality: new EmbeddedQualityStore(db),
     changeFeed: new EmbeddedChangeFeed(db),
@@ -156,6 +171,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
     pruning: new EmbeddedLedgerPruning(db),
     unitOfWork: new EmbeddedUnitOfWork(db),
     embedded: { db, store, calendar, clock: adjustable },
+    ...(config.env.PT_MODE === 'local' && config.env.PT_TEST_CRASH_AT ? { crashPoint: dieAt(config.env.PT_TEST_CRASH_AT) } : {}),
     async close() {
       db.close();
     },
@@ -234,6 +250,7 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID, durableWork: azure ? `Azure Storage (${azure.storage.prefix}*)` : 'SharePoint lists' }, 'tenant mode: Entra directory and Exchange calendars through Graph, records in SharePoint');
   return {
     config, log, clock, policies, store, directory, calendar, work, quality, changeFeed, directoryChanges,
+    agenda: new SharePointAgendaStore({ http, site }),
     graph: { subscriptions, notifications, registry, installer: new TeamsAppInstaller({ http, catalogAppId: env.PT_TEAMS_CATALOG_APP_ID ?? env.TEAMS_APP_ID, manifestAppId: env.TEAMS_APP_ID }) },
     ...(appToken ? { appToken } : {}),
     ...(azure ? { azure: azure.storage, pruning: azure.pruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log), sendBudget: new AzureTokenBucket(azure.storage, { perSecond: env.PT_TEAMS_MAX_PER_SECOND }) } : {}),

@@ -23,7 +23,7 @@ import { createHttpApp } from '../server/http';
 import { createServices, type Services } from './services';
 import { PLAYGROUND_BOT_ID, startPlayground, type PlaygroundHandle } from './playground';
 import { teamsLogger } from './teamsLogger';
-import { tabTokenOptions } from '../tenant/tabTokens';
+import { tabTokenOptions } from '../server/auth/tabTokens';
 import { TeamsNotifier } from '../adapters/teams/notifier';
 import { botTokenOptions } from './botAuth';
 import { PlannerPool } from '../adapters/workers/plannerPool';

@@ -13,10 +13,26 @@ import type { Person, Relationship } from '../domain/model';
 import type { EscalationTarget, PolicyPack } from '../domain/policy/schema';
 import { describeObligation } from './obligationWords';
 import { isWorkingDay } from '../domain/time/workingDays';
-import type { Services } from '../runtime/services';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
+import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden } from './errors';
+import { escalationRecipients } from './escalation';
 import type { NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface RemindersDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  work: WorkQueue;
+}
 
 export const DIGEST_KIND = 'digest';
 export const REMINDER_KIND = 'reminder';
@@ -51,22 +67,9 @@ export function sendingWindowOpen(policy: PolicyPack, now: DateTime): boolean {
   return !quiet;
 }
 
-export async function resolveTargets(services: Services, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
-  const get = async (id: string | undefined) => {
-    if (!id) return undefined;
-    if (!cache.has(id)) cache.set(id, await services.directory.getPerson(id));
-    return cache.get(id);
-  };
-  const out: Person[] = [];
-  const add = (p: Person | undefined) => p && !out.some((x) => x.id === p.id) && out.push(p);
-  for (const t of targets) {
-    if (t === 'supervisor') add(await get(rel.supervisorId));
-    if (t === 'supervisee') for (const id of rel.superviseeIds) add(await get(id));
-    if (t === 'supervisor-line-manager') add(await get((await get(rel.supervisorId))?.lineManagerId));
-    if (t === 'supervisee-line-manager') for (const id of rel.superviseeIds) add(await get((await get(id))?.lineManagerId));
-    if (t === 'safeguarding-lead') for (const p of await services.directory.listPeople()) if (p.roles.includes('safeguarding-lead')) add(p);
-  }
-  return out;
+/** Who hears about `rel` at a step of the ladder (usecases/escalation.ts; `cache` shared across the sweep). */
+export function resolveTargets(services: RemindersDeps, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
+  return escalationRecipients(services, rel, targets, cache);
 }
 
 /** The ledger key for telling `personId` about `o` now: once per step per week. */
@@ -77,7 +80,7 @@ export function ledgerKey(o: Obligation, personId: string, now: DateTime): strin
 }
 
 /** Works out the digests a sweep would send now, without writing anything. */
-export async function planDigests(services: Services): Promise<SweepPlan> {
+export async function planDigests(services: RemindersDeps): Promise<SweepPlan> {
   const { store, policies, clock } = services;
   const now = DateTime.fromJSDate(clock.now()).toUTC();
   const relationships = await store.listRelationships({ activeOnly: true });
@@ -175,7 +178,7 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
  * each item once per step per week (the 'reminder' claims). Queued for the
  * dispatcher in the same pass, so a crash never loses a digest already claimed.
  */
-export async function sweepReminders(services: Services): Promise<SweepPlan> {
+export async function sweepReminders(services: RemindersDeps): Promise<SweepPlan> {
   const plan = await planDigests(services);
   const day = DateTime.fromISO(plan.now).setZone('Europe/London').toISODate();
   const sent: PlannedDigest[] = [];
@@ -233,7 +236,7 @@ const UNREACHABLE_RETRY_MS = 60 * 60_000;
 const UNREACHABLE_GIVE_UP_MS = 24 * 60 * 60_000;
 
 /** Sends queued digests within the Teams rate limit; throttled or failed sends are retried, never dropped. */
-export async function dispatchDigests(services: Services, ctx: NotifyContext, workerId: string, limiter: Pick<RateLimiter, 'take'>, batch = 200, concurrency = 1): Promise<{ sent: number; retried: number; unreachable: number }> {
+export async function dispatchDigests(services: RemindersDeps, ctx: NotifyContext, workerId: string, limiter: Pick<RateLimiter, 'take'>, batch = 200, concurrency = 1): Promise<{ sent: number; retried: number; unreachable: number }> {
   const now = services.clock.now();
   const items = await services.work.lease(DIGEST_KIND, workerId, now.toISOString(), 5 * 60_000, batch);
   const out = { sent: 0, retried: 0, unreachable: 0 };
@@ -274,7 +277,7 @@ export async function dispatchDigests(services: Services, ctx: NotifyContext, wo
 }
 
 /** "Snooze a week" on a digest item: only for someone the item concerns. */
-export async function snooze(services: Services, actor: Person, obligationId: string, days: number): Promise<string> {
+export async function snooze(services: RemindersDeps, actor: Person, obligationId: string, days: number): Promise<string> {
   if (![1, 7].includes(days)) throw badRequest('Snooze for a day or a week');
   const claims = await services.store.listClaims(REMINDER_KIND, `${obligationId}|`);
   if (!claims.some((c) => c.key.split('|')[2] === actor.id)) throw forbidden('That reminder was not sent to you');

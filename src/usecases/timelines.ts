@@ -24,10 +24,26 @@ import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { RecordStore } from '../ports/store';
 import type { TakenWakeup, Timeline } from '../ports/timeline';
-import { eachWriteOnItsOwn } from '../ports/unitOfWork';
-import type { Services } from '../runtime/services';
+import { eachWriteOnItsOwn, type UnitOfWork } from '../ports/unitOfWork';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { LedgerPruning } from '../ports/ledger';
+import type { WorkQueue } from '../ports/workQueue';
 import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
 import { describeObligation, type ObligationWords } from './obligationWords';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface TimelinesDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  work: WorkQueue;
+  pruning?: LedgerPruning;
+  unitOfWork?: UnitOfWork;
+  timeline?: Timeline;
+}
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -58,12 +74,12 @@ export interface WakeCycleOutcome {
  * One wake-up cycle: takes up to `limit` due relationships and handles them.
  * Several instances may run it at once: each relationship is leased to one.
  */
-export async function runWakeCycle(services: Services, timeline: Timeline, workerId: string, limit = 500): Promise<WakeCycleOutcome> {
+export async function runWakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: string, limit = 500): Promise<WakeCycleOutcome> {
   // All of a cycle's writes together where the engine can (SQLite: one transaction; a crash redoes the cycle).
   return (services.unitOfWork ?? eachWriteOnItsOwn).run(() => wakeCycle(services, timeline, workerId, limit));
 }
 
-async function wakeCycle(services: Services, timeline: Timeline, workerId: string, limit: number): Promise<WakeCycleOutcome> {
+async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: string, limit: number): Promise<WakeCycleOutcome> {
   const now = services.clock.now();
   const nowIso = now.toISOString();
   const out: WakeCycleOutcome = { woken: 0, digests: 0, items: 0, deferred: 0, failed: [] };
@@ -98,7 +114,7 @@ async function wakeCycle(services: Services, timeline: Timeline, workerId: strin
     judged.clear();
   }
   // Who is who, read once per cycle (the safeguarding leads are a directory listing).
-  const cycleServices: Services = { ...services, directory: memoDirectory(services.directory) };
+  const cycleServices: TimelinesDeps = { ...services, directory: memoDirectory(services.directory) };
   // Each item names its person and thing in words, as the sweep's digests do (src/usecases/obligationWords.ts).
   const names = new Map((await cycleServices.directory.listPeople()).map((p) => [p.id, p.displayName]));
   const sessionById = new Map(sessions.map((s) => [s.id, s]));
@@ -223,7 +239,7 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
  */
 type WordsFor = (o: Obligation, rel: Relationship, viewerId: string, zone: string) => ObligationWords;
 
-async function planRelationship(services: Services, rel: Relationship, obligations: Obligation[], now: Date, view: LedgerView, cache: Map<string, Person | undefined>, byPerson: Map<string, PlannedDigest>, wordsFor: WordsFor): Promise<number | undefined> {
+async function planRelationship(services: TimelinesDeps, rel: Relationship, obligations: Obligation[], now: Date, view: LedgerView, cache: Map<string, Person | undefined>, byPerson: Map<string, PlannedDigest>, wordsFor: WordsFor): Promise<number | undefined> {
   const nowDt = DateTime.fromJSDate(now).toUTC();
   let holdUntil: number | undefined;
   const hold = (t: number) => {
@@ -316,11 +332,11 @@ export interface ConsistencyReport {
  * The daily consistency sweep: two listings (relationships, wake-ups), a fix
  * for whatever does not match, a ledger prune, and a report of what it fixed.
  */
-export async function consistencySweep(services: Services, timeline: Timeline): Promise<ConsistencyReport> {
+export async function consistencySweep(services: TimelinesDeps, timeline: Timeline): Promise<ConsistencyReport> {
   return (services.unitOfWork ?? eachWriteOnItsOwn).run(() => sweepTimelines(services, timeline));
 }
 
-async function sweepTimelines(services: Services, timeline: Timeline): Promise<ConsistencyReport> {
+async function sweepTimelines(services: TimelinesDeps, timeline: Timeline): Promise<ConsistencyReport> {
   const now = services.clock.now();
   const nowIso = now.toISOString();
   const [relationships, wakeups] = await Promise.all([services.store.listRelationships({ activeOnly: true }), timeline.list()]);
@@ -361,9 +377,6 @@ function policyFingerprint(policies: ReadonlyMap<string, PolicyPack>): string {
   return h.digest('hex');
 }
 
-// The store decorator that wakes changed relationships lives with the adapters (the composition root wraps the store with it).
-export { signalChanges } from '../adapters/signallingStore';
-
 /**
  * What the reminders job runs when the app has a timeline: the consistency
  * sweep when due (once a day across instances, under a lease), then a wake-up
@@ -373,7 +386,7 @@ export class TimelineDriver {
   private nextAskAt = 0;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: TimelinesDeps,
     private readonly timeline: Timeline,
     private readonly workerId: string,
   ) {}

@@ -10,8 +10,19 @@ import { targetIds } from '../domain/access';
 import { dueObligations, type Obligation } from '../domain/due/dueEngine';
 import type { Person, Relationship } from '../domain/model';
 import { dayWords } from '../domain/text/plainWords';
-import type { Services } from '../runtime/services';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
 import { describeObligation } from './obligationWords';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface TodoDeps {
+  clock: Clock;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+}
 
 export interface TodoItem {
   id: string;
@@ -60,7 +71,7 @@ function linkFor(o: Obligation, recordIds: Map<string, string>): [string, string
   }
 }
 
-export async function todoFor(services: Services, me: Person): Promise<TodoView> {
+export async function todoFor(services: TodoDeps, me: Person): Promise<TodoView> {
   const { store, policies, clock, directory } = services;
   const now = clock.now();
   const nowIso = now.toISOString();

@@ -26,12 +26,31 @@ import { plan } from '../domain/planning/planner';
 import type { PlanProposal } from '../domain/planning/types';
 import { DEFAULT_PEOPLE_CHANGES, type PolicyPack } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
-import type { WorkItem } from '../ports/workQueue';
-import type { Services } from '../runtime/services';
+import type { WorkItem, WorkQueue } from '../ports/workQueue';
+import type { CalendarPort } from '../ports/calendar';
+import type { Clock } from '../ports/clock';
+import type { CrashPoint } from '../ports/crashPoints';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
 import { segmentKey, shortHash, writeProposal } from './booking';
 import { notFound } from './errors';
 import { gatherParticipants } from './participants';
 import { matches } from './reconcile';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface TransferDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  calendar: CalendarPort;
+  work: WorkQueue;
+  /** Fault injection for the crash tests (absent: none). */
+  crashPoint?: CrashPoint;
+}
 
 export const MOVE_KIND = 'people-move';
 const LEASE_MS = 120_000;
@@ -88,12 +107,12 @@ export function movedRelationshipId(relationshipId: string): string {
   return `${relationshipId}:moved`;
 }
 
-export async function enqueueMove(services: Services, payload: MovePayload, now: string): Promise<boolean> {
+export async function enqueueMove(services: TransferDeps, payload: MovePayload, now: string): Promise<boolean> {
   return services.work.enqueue(MOVE_KIND, payload.moveId, { ...payload }, now);
 }
 
 /** Runs due moves (from the job, or at once after a request). */
-export async function processMoves(services: Services, tell: Teller, workerId: string): Promise<number> {
+export async function processMoves(services: TransferDeps, tell: Teller, workerId: string): Promise<number> {
   const now = services.clock.now().toISOString();
   const items = await services.work.lease(MOVE_KIND, workerId, now, LEASE_MS, 10);
   for (const item of items) {
@@ -114,11 +133,11 @@ export async function processMoves(services: Services, tell: Teller, workerId: s
 }
 
 /** Local-mode fault injection for the crash tests: die at a named point, as a kill -9 would. */
-function crashPoint(services: Services, point: string): void {
-  if (services.config.mode === 'local' && process.env.PT_TEST_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+function crashPoint(services: TransferDeps, point: string): void {
+  services.crashPoint?.(point);
 }
 
-async function runMove(services: Services, tell: Teller, workerId: string, item: WorkItem): Promise<MoveOutcome | 'busy'> {
+async function runMove(services: TransferDeps, tell: Teller, workerId: string, item: WorkItem): Promise<MoveOutcome | 'busy'> {
   const p = item.payload as unknown as MovePayload;
   const leaseKey = `reconcile:${p.relationshipId}`;
   if (!(await services.work.acquireLease(leaseKey, workerId, services.clock.now().toISOString(), LEASE_MS))) return 'busy';
@@ -129,7 +148,7 @@ async function runMove(services: Services, tell: Teller, workerId: string, item:
   }
 }
 
-async function moveNow(services: Services, tell: Teller, p: MovePayload): Promise<MoveOutcome> {
+async function moveNow(services: TransferDeps, tell: Teller, p: MovePayload): Promise<MoveOutcome> {
   const { store, calendar, clock, directory } = services;
   const now = clock.now().toISOString();
   let rel = await store.getRelationship(p.relationshipId);
@@ -211,7 +230,7 @@ async function moveNow(services: Services, tell: Teller, p: MovePayload): Promis
   return { outcome: 'moved', moved: moved.length, ...booking };
 }
 
-async function settleStaying(services: Services, rel: Relationship, all: Session[], p: MovePayload, now: string): Promise<void> {
+async function settleStaying(services: TransferDeps, rel: Relationship, all: Session[], p: MovePayload, now: string): Promise<void> {
   const staying = all.filter((s) => s.status === 'planned' && s.start < p.effectiveFrom);
   if (!staying.length) return;
   const window = { start: DateTime.fromISO(staying[0]!.start).minus({ days: 1 }).toUTC().toISO()!, end: DateTime.fromISO(staying[staying.length - 1]!.end).plus({ days: 1 }).toUTC().toISO()! };
@@ -226,7 +245,7 @@ async function settleStaying(services: Services, rel: Relationship, all: Session
 }
 
 async function bookContinuation(
-  services: Services,
+  services: TransferDeps,
   rel: Relationship,
   policy: PolicyPack,
   staffGroupId: string,
@@ -264,7 +283,7 @@ async function bookContinuation(
   return { booked: written.sessions.length, ...(first ? { firstSession: { start: first.start, end: first.end } } : {}) };
 }
 
-async function movePaperwork(services: Services, rel: Relationship, p: MovePayload, rules: NonNullable<PolicyPack['peopleChanges']>, now: string): Promise<void> {
+async function movePaperwork(services: TransferDeps, rel: Relationship, p: MovePayload, rules: NonNullable<PolicyPack['peopleChanges']>, now: string): Promise<void> {
   const { store } = services;
   if (rules.openActions === 'move') {
     const actions = await store.listActions({ relationshipIds: [rel.id], ownerId: p.fromId, status: ['open'] });
@@ -303,7 +322,7 @@ const CLEAR_AHEAD_MONTHS = 24;
  * ahead (the calendar port has no "end this series"; Graph would need a PATCH
  * of the master's recurrence range).
  */
-export async function clearSeriesFrom(services: Services, organiserId: string, eventIds: string[], from: string): Promise<number> {
+export async function clearSeriesFrom(services: TransferDeps, organiserId: string, eventIds: string[], from: string): Promise<number> {
   const masters = new Set(eventIds.filter(Boolean));
   if (!masters.size) return 0;
   const window = { start: from, end: DateTime.fromISO(from).plus({ months: CLEAR_AHEAD_MONTHS }).toUTC().toISO()! };
@@ -319,6 +338,6 @@ export async function clearSeriesFrom(services: Services, organiserId: string, e
 }
 
 /** Sessions taken out of an arrangement by a move, for the history views. */
-export async function movedSessions(services: Services, relationshipId: string): Promise<Session[]> {
+export async function movedSessions(services: TransferDeps, relationshipId: string): Promise<Session[]> {
   return services.store.listSessions({ relationshipIds: [movedRelationshipId(relationshipId)] });
 }
