@@ -2,7 +2,6 @@
  * Supervision agreements: the supervisor (or a safeguarding lead) records the
  * terms, every party signs, and the review date is tracked.
  */
-import { createHash } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import { mayBookFor, viewpointOn } from '../domain/access';
 import { agreementState, fullySigned } from '../domain/agreements';
@@ -12,6 +11,7 @@ import type { DirectoryPort } from '../ports/directory';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import { badRequest, conflict, forbidden, notFound } from './errors';
+import { ids } from './ids';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface AgreementsDeps {
@@ -64,7 +64,7 @@ export async function recordAgreement(services: AgreementsDeps, actor: Person, r
   const reviewOn = input.reviewOn ?? now.setZone(policy.timeZone).plus(Duration.fromISO(policy.agreements.reviewEvery)).toISODate()!;
   if (reviewOn <= today) throw badRequest('The review date must be in the future', { fields: [{ field: 'reviewOn', rule: 'after-today', message: 'must be after today' }] });
   const agreement: Agreement = {
-    id: `agr-${createHash('sha256').update(`${rel.id}|${now.toISO()}`).digest('hex').slice(0, 16)}`,
+    id: ids.agreement(rel.id, now.toISO()!),
     relationshipId: rel.id,
     templateId: policy.agreements.template,
     values: input.values ?? {},

@@ -6,7 +6,6 @@
  * Idempotent by the caller's request key: the same booking submitted twice (a
  * double click, a retry after a timeout, a crash half-way) yields one series.
  */
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { overrideSteps } from '../domain/ramp';
 import { mayBookFor, viewpointOn } from '../domain/access';
@@ -26,6 +25,7 @@ import type { PlannerPort } from '../ports/planner';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import { AppError, badRequest, conflict, forbidden, notFound } from './errors';
+import { ids as derivedIds, requestKeys, shortHash } from './ids';
 import { KeyedMutex } from './keyedMutex';
 import { gatherParticipants } from './participants';
 import { flagMissingMeeting } from './meetingLinks';
@@ -115,7 +115,7 @@ async function findOrCreateGroup(services: BookingDeps, actor: Person, supervise
   );
   if (existing) return existing;
   const group_: Relationship = {
-    id: `rel-group-${shortHash(`${supervisorId}|${members.join(',')}`)}`,
+    id: derivedIds.groupRelationship(supervisorId, members),
     kind: 'group',
     supervisorId,
     superviseeIds: members,
@@ -129,9 +129,8 @@ async function findOrCreateGroup(services: BookingDeps, actor: Person, supervise
   return group_;
 }
 
-export function shortHash(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 16);
-}
+// Ids and keys have one home (./ids); named here too for the modules that took them from here.
+export { shortHash };
 
 function planStart(services: BookingDeps, startDate: string | undefined, policy: PolicyPack): string {
   const now = DateTime.fromJSDate(services.clock.now()).toUTC();
@@ -159,7 +158,7 @@ export async function proposeSeries(services: BookingDeps, actor: Person, choice
   const window = { start, end: DateTime.fromISO(start).plus({ months: 12, days: 7 }).toUTC().toISO()! };
   const ids = [relationship.supervisorId, ...relationship.superviseeIds];
   // A retried booking must not see its own half-made series as busy time.
-  const ownTags = requestKey ? new Set([0, 1, 2, 3].map((i) => `ser-${shortHash(segmentKey(requestKey, i))}`)) : undefined;
+  const ownTags = requestKey ? new Set([0, 1, 2, 3].map((i) => derivedIds.series(segmentKey(requestKey, i)))) : undefined;
   const participants = await gatherParticipants(services.calendar, policy, ids, window, ownTags && ((tag) => ownTags.has(tag)));
   // A stepped ramp stays while any step is still to come; the planner drops the steps already over.
   const o = relationship.override;
@@ -190,7 +189,7 @@ export interface BookedSeries {
 }
 
 /** Segment i of a booking: its own calendar series and request key. */
-export const segmentKey = (requestKey: string, i: number) => `${requestKey}#${i}`;
+export const segmentKey = requestKeys.segment;
 
 const bookingLocks = new KeyedMutex();
 
@@ -198,9 +197,7 @@ const bookingLocks = new KeyedMutex();
  * A client's request key, scoped by the arrangement and the caller: two people
  * (or two arrangements) that happen to send the same key never share a booking.
  */
-export function scopedRequestKey(scope: string, actorId: string, requestKey: string): string {
-  return `${shortHash(`${scope}|${actorId}`)}:${requestKey}`;
-}
+export const scopedRequestKey = requestKeys.scoped;
 
 export async function bookSeries(services: BookingDeps, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }, notify?: NotifyContext): Promise<BookedSeries> {
   // One booking at a time per arrangement (or per request when the arrangement is not known yet).
@@ -269,7 +266,7 @@ export async function writeProposal(services: BookingDeps, relationship: Relatio
     const rrule = `${segment.rrule.replace(/;?(COUNT|UNTIL)=[^;]*/g, '')};COUNT=${patternDates.length}`;
     const key = segmentKey(choice.requestKey, i);
     const series: Series = {
-      id: `ser-${shortHash(key)}`,
+      id: derivedIds.series(key),
       relationshipId: relationship.id,
       organiserId: relationship.supervisorId,
       attendeeIds: relationship.superviseeIds,
@@ -351,9 +348,9 @@ export async function bookUrgent(services: BookingDeps, actor: Person, input: { 
   const target = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
   const { relationship, policy, group } = target;
   const requestKey = scopedRequestKey(relationship.id, actor.id, input.requestKey);
-  const sessionId = `urgent-${shortHash(requestKey)}`;
-  const existing = (await store.listSessions({ relationshipIds: [relationship.id] })).find((s) => s.id === sessionId);
-  if (existing) return { session: existing, duplicate: true };
+  const sessionId = derivedIds.urgentSession(requestKey);
+  const existing = await store.getSession(sessionId);
+  if (existing?.relationshipId === relationship.id) return { session: existing, duplicate: true };
   const now = clock.now().toISOString();
   const window = { start: now, end: DateTime.fromISO(now).plus({ days: 4 }).toUTC().toISO()! };
   const participants = await gatherParticipants(calendar, policy, [relationship.supervisorId, ...relationship.superviseeIds], window);

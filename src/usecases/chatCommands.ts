@@ -3,6 +3,7 @@
  * "what I owe", "my next session", "open my record form".
  */
 import type { Person } from '../domain/model';
+import { zoneOf } from '../domain/time/zones';
 import { isLocked, partiesOf, recorderIds } from '../domain/records/workflow';
 import { dayWords, timeWords } from '../domain/text/plainWords';
 import type { Clock } from '../ports/clock';
@@ -64,7 +65,7 @@ export async function myNextSession(services: ChatCommandsDeps, me: Person): Pro
   const [next] = await services.store.listSessions({ relationshipIds: rels.map((r) => r.id), from: now, status: ['planned'] });
   if (!next) return { kind: 'next' };
   const rel = rels.find((r) => r.id === next.relationshipId)!;
-  const zone = services.policies.get(rel.policyId)?.timeZone ?? 'Europe/London';
+  const zone = zoneOf(services.policies.get(rel.policyId));
   const names = await Promise.all(partiesOf(rel).filter((id) => id !== me.id).map(async (id) => (await services.directory.getPerson(id))?.displayName ?? 'a colleague'));
   await services.store.appendAudit({ at: now, actorId: me.id, action: 'read', subjectType: 'upcoming-sessions', subjectId: me.id, detail: { via: 'chat', count: 1 } });
   return { kind: 'next', session: { dayWords: dayWords(next.start, zone), timeWords: `${timeWords(next.start, zone)}–${timeWords(next.end, zone)}`, with: names, route: TAB_ROUTES.session(next.id) } };

@@ -14,7 +14,7 @@
  * any record content); refusals are audited too.
  */
 import { NO_MEETING_LINK } from './meetingLinks';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { complianceReport, DEFAULT_REPORT_ZONE, QA_CATEGORIES, QA_COMMENT_MAX, teamOf, type ComplianceReport, type QaCategory, type QaGrade } from '../domain/compliance';
 import type { Person, Relationship, SupervisionRecord } from '../domain/model';
@@ -25,6 +25,7 @@ import type { Policies } from '../ports/policies';
 import type { QualityStore } from '../ports/quality';
 import type { RecordStore } from '../ports/store';
 import { AppError, badRequest, forbidden, notFound } from './errors';
+import { ids } from './ids';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface ComplianceDeps {
@@ -255,7 +256,7 @@ export async function gradeRecord(services: ComplianceDeps, actor: Person, input
     throw badRequest('Only signed records can be graded', [`recordId: the record is ${record.status}, not signed`]);
   }
   const grade: QaGrade = {
-    id: `qa-${randomUUID()}`,
+    id: ids.random('qa'),
     recordId: record.id,
     relationshipId: record.relationshipId,
     auditorId: actor.id,

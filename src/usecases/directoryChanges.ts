@@ -7,7 +7,6 @@
  * Flags live in the ledger ('people-flag', keyed by the change id), so a change
  * reported twice raises one flag and tells each person once.
  */
-import { createHash } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import type { Person, Relationship } from '../domain/model';
 import { flagOpen, flagsFor, type Flag } from '../domain/peopleChanges';
@@ -20,6 +19,7 @@ import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import { badRequest, forbidden, notFound } from './errors';
+import { ids } from './ids';
 import type { Teller } from './transfer';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
@@ -171,7 +171,7 @@ export async function setUpArrangement(services: DirectoryChangesDeps, actor: Pe
   const now = services.clock.now().toISOString();
   const startedOn = supervisee.startedOn ?? DateTime.fromISO(now, { zone: policy.timeZone }).toISODate()!;
   const rel: Relationship = {
-    id: `rel-${createHash('sha256').update(`${supervisor.id}|${supervisee.id}|${startedOn}`).digest('hex').slice(0, 16)}`,
+    id: ids.relationship(supervisor.id, supervisee.id, startedOn),
     kind: 'individual',
     supervisorId: supervisor.id,
     superviseeIds: [supervisee.id],

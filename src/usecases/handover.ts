@@ -10,6 +10,7 @@
  * safeguarding leads, and every read is audited.
  */
 import { DateTime } from 'luxon';
+import { localDate, startOfLocalDate, zoneOf } from '../domain/time/zones';
 import type { Person, Relationship } from '../domain/model';
 import { coverProblem, coverSteps, mayManageArrangement, mayReadHandoverNote, supervisorProblem, type CoverPeriod } from '../domain/peopleChanges';
 import type { CalendarPort } from '../ports/calendar';
@@ -19,7 +20,7 @@ import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import type { WorkQueue } from '../ports/workQueue';
-import { shortHash } from './booking';
+import { ids } from './ids';
 import { badRequest, forbidden, notFound } from './errors';
 import { clearSeriesFrom, enqueueMove, MOVE_KIND, movedRelationshipId, processMoves, type MovePayload, type Teller } from './transfer';
 
@@ -60,13 +61,11 @@ async function loadManaged(services: HandoverDeps, actor: Person, relationshipId
 }
 
 function today(services: HandoverDeps, rel: Relationship): string {
-  const zone = services.policies.get(rel.policyId)?.timeZone ?? 'Europe/London';
-  return DateTime.fromJSDate(services.clock.now(), { zone }).toISODate()!;
+  return localDate(services.clock.now(), zoneOf(services.policies.get(rel.policyId)));
 }
 
 function startOfDay(services: HandoverDeps, rel: Relationship, date: string): string {
-  const zone = services.policies.get(rel.policyId)?.timeZone ?? 'Europe/London';
-  return DateTime.fromISO(date, { zone }).startOf('day').toUTC().toISO()!;
+  return startOfLocalDate(date, zoneOf(services.policies.get(rel.policyId)));
 }
 
 export interface HandoverRequest {
@@ -89,7 +88,7 @@ export async function requestHandover(services: HandoverDeps, tell: Teller, work
   const payloads: MovePayload[] = [];
   const fresh: MovePayload[] = [];
   for (const relationshipId of [...new Set(req.relationshipIds)]) {
-    const moveId = `ho-${shortHash(`${req.requestKey}|${relationshipId}`)}`;
+    const moveId = ids.handover(req.requestKey, relationshipId);
     const requested = (await services.store.listClaims('move-requested', moveId)).find((c) => c.key === moveId);
     if (requested) {
       // The same request again (a double click, a retry after a crash): make sure it is queued, and report on it.
@@ -171,7 +170,7 @@ export async function requestCover(services: HandoverDeps, tell: Teller, workerI
   const fresh: CoverPeriod[] = [];
   const active = (await activeCovers(services)).covers;
   for (const relationshipId of [...new Set(req.relationshipIds)]) {
-    const id = `cov-${shortHash(`${req.requestKey}|${relationshipId}`)}`;
+    const id = ids.cover(req.requestKey, relationshipId);
     const existing = (await services.store.listClaims(COVER_KIND, id)).find((c) => c.key === id);
     if (existing) {
       covers.push(existing.detail as unknown as CoverPeriod);

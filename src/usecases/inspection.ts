@@ -13,7 +13,7 @@
  *   - subject access, retention review, legal holds, leavers, disposal:
  *     safeguarding leads only (and the admin command line).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { viewpointOn } from '../domain/access';
 import { DEFAULT_REPORT_ZONE, teamOf, type QaGrade } from '../domain/compliance';
@@ -32,6 +32,7 @@ import type { QualityStore } from '../ports/quality';
 import type { RecordStore } from '../ports/store';
 import { ATTENDANCE_CLAIM, complianceVisibility, defaultPeriod } from './compliance';
 import { AppError, badRequest, conflict, forbidden, notFound } from './errors';
+import { ids } from './ids';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface InspectionDeps {
@@ -192,7 +193,8 @@ export async function buildSignedRecord(services: InspectionDeps, actor: Person,
   const policy = services.policies.get(rel.policyId);
   const template = policy && templatesFor(policy).get(record.templateId);
   if (!policy || !template) throw notFound(`Template ${record.templateId} is not available`);
-  const session = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((s) => s.id === record.sessionId);
+  const found = await services.store.getSession(record.sessionId);
+  const session = found?.relationshipId === rel.id ? found : undefined;
   const fingerprint = recordFingerprint(record);
   const doc = signedRecordDoc({
     record,
@@ -275,7 +277,7 @@ export async function placeLegalHold(services: InspectionDeps, actor: Person, in
   await requireLead(services, actor, 'legal-hold-refused', input.scope.kind, input.scope.id);
   const reason = input.reason.trim();
   if (reason.length < 3) throw badRequest('Say why the hold is placed', ['reason: at least 3 characters']);
-  const id = `hold-${randomUUID()}`;
+  const id = ids.random('hold');
   const at = services.clock.now().toISOString();
   await services.store.claim(HOLD_CLAIM, id, at, { scope: input.scope, reason, placedBy: actor.id });
   await audit(services, actor.id, 'legal-hold-placed', input.scope.kind, input.scope.id, { holdId: id });

@@ -4,7 +4,6 @@
  * transaction id derived from the cancelled session, and the replacement
  * session's id is derived the same way, so a retry finds what the first try made.
  */
-import { createHash } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import type { Person, Relationship, Session } from '../domain/model';
 import { rebook } from '../domain/planning/rebooker';
@@ -21,8 +20,10 @@ import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import { escalationRecipients } from './escalation';
+import { ids, requestKeys } from './ids';
 import { sessionEvent } from './sessionEvents';
 import { forbidden, notFound, badRequest } from './errors';
+import { retryDelayMs } from './workRetry';
 import { gatherParticipants } from './participants';
 import { REBOOK_KIND } from './reconcile';
 import { TAB_ROUTES, tabLink } from './tabLinks';
@@ -47,7 +48,7 @@ export interface RebookingDeps {
 const LEASE_MS = 20_000;
 
 export function replacementId(sessionId: string): string {
-  return `rb-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
+  return ids.replacementSession(sessionId);
 }
 
 /** Local-mode fault injection for the crash test: die at a named point, as a kill -9 would. */
@@ -63,7 +64,7 @@ export async function processRebooks(services: RebookingDeps, ctx: NotifyContext
       const result = await rebookOne(services, ctx, item);
       await services.work.complete(item.id, workerId, result, services.clock.now().toISOString());
     } catch (err) {
-      const backoffMs = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const backoffMs = retryDelayMs(item.attempts);
       services.log.error({ event: 'rebook.failed', key: item.key, attempts: item.attempts, err: err instanceof Error ? err.message : String(err) }, 'rebook failed; will retry');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + backoffMs).toISOString());
     }
@@ -82,7 +83,8 @@ async function load(services: RebookingDeps, relationshipId: string) {
 }
 
 async function findSession(services: RebookingDeps, relationshipId: string, sessionId: string): Promise<Session | undefined> {
-  return (await services.store.listSessions({ relationshipIds: [relationshipId] })).find((s) => s.id === sessionId);
+  const session = await services.store.getSession(sessionId);
+  return session?.relationshipId === relationshipId ? session : undefined;
 }
 
 async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: WorkItem): Promise<Record<string, unknown>> {
@@ -127,7 +129,7 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
 
   const slot = existing ? { start: existing.start, end: existing.end } : result.slot;
   const created = await calendar.createEvent(
-    sessionEvent({ relationship: rel, start: slot.start, end: slot.end, timeZone: policy.timeZone, appTag: id, transactionId: `rebook:${sessionId}` }),
+    sessionEvent({ relationship: rel, start: slot.start, end: slot.end, timeZone: policy.timeZone, appTag: id, transactionId: requestKeys.rebook(sessionId) }),
   );
   crashPoint(services, 'rebook-after-create');
   const replacement: Session = {

@@ -4,7 +4,6 @@
  * the supervisee's signed copy, and actions carried forward. The pure rules
  * live in domain/records; this file loads, saves, posts and audits.
  */
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { recordAccess } from '../domain/access';
 import type { ActionItem, Person, Relationship, Session, SupervisionRecord } from '../domain/model';
@@ -27,6 +26,8 @@ import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden, notFound } from './errors';
+import { retryDelayMs } from './workRetry';
+import { ids } from './ids';
 import { escalationRecipients, type NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 
@@ -47,7 +48,7 @@ const RECORD_CARD_KIND = 'record-card-posted';
 const CARD_LOOKBACK_DAYS = 14;
 
 export function recordIdFor(sessionId: string): string {
-  return `rec-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
+  return ids.record(sessionId);
 }
 
 interface Loaded {
@@ -442,7 +443,7 @@ export async function deliverRecordMessages(services: RecordsDeps, ctx: NotifyCo
       await services.work.complete(item.id, workerId, { sent: true }, services.clock.now().toISOString());
       done.add(item.key);
     } catch (err) {
-      const delay = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const delay = retryDelayMs(item.attempts);
       services.log.warn({ event: 'record.messages-retry', attempts: item.attempts + 1, err: err instanceof Error ? err.message : String(err) }, 'record messages will be retried');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + delay).toISOString());
     }

@@ -23,8 +23,7 @@ export interface RecordsInTabDeps {
 export async function startRecordInTab(services: RecordsInTabDeps, actor: Person, sessionId: string): Promise<{ id: string }> {
   const existing = await services.store.getRecordForSession(sessionId);
   const rels = await services.store.listRelationships({ personId: actor.id });
-  const sessions = await services.store.listSessions({ relationshipIds: rels.map((r) => r.id) });
-  const session = sessions.find((s) => s.id === sessionId);
+  const session = await services.store.getSession(sessionId);
   const rel = session && rels.find((r) => r.id === session.relationshipId);
   if (!session || !rel || !partiesOf(rel).includes(actor.id)) {
     if (existing) throw forbidden('Only the people in this supervision can start its record');

@@ -67,8 +67,7 @@ interface Loaded {
 
 async function load(services: SessionsDeps, actor: Person, sessionId: string): Promise<Loaded> {
   const rels = await services.store.listRelationships({ personId: actor.id });
-  const sessions = await services.store.listSessions({ relationshipIds: rels.map((r) => r.id) });
-  const session = sessions.find((s) => s.id === sessionId);
+  const session = await services.store.getSession(sessionId);
   const rel = session && rels.find((r) => r.id === session.relationshipId);
   if (!session || !rel || ![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound('No such session of yours');
   const policy = services.policies.get(rel.policyId);

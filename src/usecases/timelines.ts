@@ -31,6 +31,8 @@ import type { LedgerPruning } from '../ports/ledger';
 import type { WorkQueue } from '../ports/workQueue';
 import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
 import { describeObligation, type ObligationWords } from './obligationWords';
+import { ledgerKeys } from './ids';
+import { localDate, startOfNextLocalDay } from '../domain/time/zones';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface TimelinesDeps {
@@ -60,7 +62,6 @@ export const CONSISTENCY_EVERY_MS = DAY_MS;
 const LOST_AFTER_MS = 60 * MINUTE_MS;
 /** Ledger entries kept past their repeat period, by kind: a reminder's week, a digest's day, a snooze's week. */
 export const PRUNE_AFTER_MS: Record<string, number> = { [REMINDER_KIND]: (REPEAT_DAYS + 1) * DAY_MS, 'digest-day': 2 * DAY_MS, [SNOOZE_KIND]: (REPEAT_DAYS + 1) * DAY_MS };
-const LONDON = 'Europe/London';
 
 export interface WakeCycleOutcome {
   woken: number;
@@ -137,12 +138,12 @@ async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: 
   }
 
   // Claim and queue, as the sweep does: a crash after a claim never loses the digest (it is queued in the same pass).
-  const day = DateTime.fromJSDate(now).setZone(LONDON).toISODate();
   for (const d of byPerson.values()) {
-    if (!(await services.store.claim('digest-day', `${d.personId}|${day}`, nowIso))) {
+    const dayKey = ledgerKeys.digestDay.format({ personId: d.personId, day: localDate(now, d.zone) });
+    if (!(await services.store.claim('digest-day', dayKey, nowIso))) {
       // Another instance sent this person's digest today first: their items wait for tomorrow's window.
       out.deferred += d.items.length;
-      const from = DateTime.fromJSDate(now).setZone(LONDON).plus({ days: 1 }).startOf('day').toMillis();
+      const from = startOfNextLocalDay(now, d.zone);
       for (const p of plans) {
         if (!d.items.some((i) => p.obligations.some((o) => o.id === i.obligationId))) continue;
         const policy = services.policies.get(p.rel.policyId);
@@ -151,7 +152,7 @@ async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: 
       }
       continue;
     }
-    await services.work.enqueue(DIGEST_KIND, `${d.personId}|${day}`, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, nowIso);
+    await services.work.enqueue(DIGEST_KIND, dayKey, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, nowIso);
     for (const item of d.items) await services.store.claim(REMINDER_KIND, item.ledgerKey, nowIso);
     await services.store.appendAudit({ at: nowIso, actorId: 'system:reminders', action: 'digest-queued', subjectType: 'person', subjectId: d.personId, detail: { items: d.items.length } });
     out.digests += 1;
@@ -202,27 +203,26 @@ class LedgerView {
   private readonly reminded = new Map<string, Promise<Set<string>>>();
   private readonly snoozed = new Map<string, Promise<Set<string>>>();
   private readonly hadDigest = new Map<string, Promise<boolean>>();
-  private readonly today: string;
 
   constructor(
     private readonly store: RecordStore,
     private readonly now: Date,
-  ) {
-    this.today = DateTime.fromJSDate(now).setZone(LONDON).toISODate()!;
-  }
+  ) {}
 
   remindedKeys(obligationId: string): Promise<Set<string>> {
-    return memo(this.reminded, obligationId, async () => new Set((await this.store.listClaims(REMINDER_KIND, `${obligationId}|`)).map((c) => c.key)));
+    return memo(this.reminded, obligationId, async () => new Set((await this.store.listClaims(REMINDER_KIND, ledgerKeys.reminder.prefixOf(obligationId))).map((c) => c.key)));
   }
 
   /** People who snoozed this obligation, still snoozed now. */
   snoozedPeople(obligationId: string): Promise<Set<string>> {
     const nowIso = this.now.toISOString();
-    return memo(this.snoozed, obligationId, async () => new Set((await this.store.listClaims(SNOOZE_KIND, `${obligationId}|`)).filter((c) => String(c.detail?.until ?? '') > nowIso).map((c) => c.key.split('|')[1]!)));
+    return memo(this.snoozed, obligationId, async () => new Set((await this.store.listClaims(SNOOZE_KIND, ledgerKeys.snooze.prefixOf(obligationId))).filter((c) => String(c.detail?.until ?? '') > nowIso).map((c) => ledgerKeys.snooze.parse(c.key)?.personId).filter((id) => id !== undefined)));
   }
 
-  hadDigestToday(personId: string): Promise<boolean> {
-    return memo(this.hadDigest, personId, async () => (await this.store.listClaims('digest-day', `${personId}|${this.today}`)).some((c) => c.key === `${personId}|${this.today}`));
+  /** Whether the person had their digest on today's date in `zone`. */
+  hadDigestToday(personId: string, zone: string): Promise<boolean> {
+    const key = ledgerKeys.digestDay.format({ personId, day: localDate(this.now, zone) });
+    return memo(this.hadDigest, key, async () => (await this.store.listClaims('digest-day', key)).some((c) => c.key === key));
   }
 }
 
@@ -266,11 +266,11 @@ async function planRelationship(services: TimelinesDeps, rel: Relationship, obli
         continue;
       }
       const planned = byPerson.get(person.id);
-      if (!planned && (await view.hadDigestToday(person.id))) {
-        hold(nextWindowOpen(policy, DateTime.fromJSDate(now).setZone(LONDON).plus({ days: 1 }).startOf('day').toMillis()));
+      if (!planned && (await view.hadDigestToday(person.id, policy.timeZone))) {
+        hold(nextWindowOpen(policy, startOfNextLocalDay(now, policy.timeZone)));
         continue;
       }
-      const d = planned ?? { personId: person.id, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
+      const d = planned ?? { personId: person.id, zone: policy.timeZone, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
       byPerson.set(person.id, d);
       if (d.items.some((i) => i.obligationId === o.id)) continue;
       const words = wordsFor(o, rel, person.id, policy.timeZone);

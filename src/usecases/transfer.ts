@@ -34,8 +34,10 @@ import type { DirectoryPort } from '../ports/directory';
 import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
-import { segmentKey, shortHash, writeProposal } from './booking';
+import { segmentKey, writeProposal } from './booking';
+import { ids } from './ids';
 import { notFound } from './errors';
+import { retryDelayMs } from './workRetry';
 import { gatherParticipants } from './participants';
 import { matches } from './reconcile';
 
@@ -124,7 +126,7 @@ export async function processMoves(services: TransferDeps, tell: Teller, workerI
       }
       await services.work.complete(item.id, workerId, { ...result }, services.clock.now().toISOString());
     } catch (err) {
-      const backoffMs = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const backoffMs = retryDelayMs(item.attempts);
       services.log.error({ event: 'move.failed', key: item.key, attempts: item.attempts, err: err instanceof Error ? err.message : String(err) }, 'move failed; will retry');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + backoffMs).toISOString());
     }
@@ -268,7 +270,7 @@ async function bookContinuation(
   const until = p.bookUntil;
   const horizonMonths = until ? Math.min(12, Math.max(1, Math.ceil(DateTime.fromISO(until).diff(DateTime.fromISO(start), 'months').months))) : 12;
   const window = { start, end: DateTime.fromISO(start).plus({ months: horizonMonths, days: 7 }).toUTC().toISO()! };
-  const ownTags = new Set([0, 1, 2, 3].map((i) => `ser-${shortHash(segmentKey(requestKey, i))}`));
+  const ownTags = new Set([0, 1, 2, 3].map((i) => ids.series(segmentKey(requestKey, i))));
   const participants = await gatherParticipants(calendar, policy, [rel.supervisorId, ...rel.superviseeIds], window, (tag) => ownTags.has(tag));
   const override = rel.override && rel.override.until >= start.slice(0, 10) ? { interval: rel.override.interval, until: rel.override.until } : undefined;
   const result = plan({ policy, staffGroupId, participants, start, horizonMonths, override, maxProposals: 1, ...(previous ? { previousSession: previous } : {}) });
@@ -303,7 +305,7 @@ async function movePaperwork(services: TransferDeps, rel: Relationship, p: MoveP
   // A cover is temporary: the agreement stands. A handover is a new supervisory arrangement.
   if (p.kind === 'handover' && rules.agreement === 're-sign') {
     const [current] = await store.listAgreements([rel.id]);
-    const id = `agr-${shortHash(`${p.moveId}|${rel.id}`)}`;
+    const id = ids.movedAgreement(p.moveId, rel.id);
     if (current && current.id !== id) {
       const fresh: Agreement = { ...current, id, status: 'draft', signatures: [], createdAt: now };
       await store.saveAgreement(fresh);

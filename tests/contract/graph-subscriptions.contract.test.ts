@@ -29,7 +29,7 @@ import {
   subscriptionSchema,
 } from '../../src/adapters/graph/subscriptions';
 import { InMemorySubscriptionRegistry, type SubscriptionRegistry } from '../../src/ports/subscriptions';
-import { changeNotificationSchema, lifecycleNotificationSchema, notificationCollectionSchema } from '../../src/server/routes/graphNotifications';
+import { changeNotificationSchema, lifecycleNotificationSchema, notificationCollectionSchema } from '../../src/adapters/graph/notificationReceiver';
 import { FakeGraph, fixture, fixtureSource, type RecordedRequest } from '../support/fakeGraph';
 import { checkBody, checkResponseFields, type Violation } from './graphMetadata';
 import { checkRequest } from './requestContracts';

@@ -25,6 +25,7 @@ export async function testServices(opts: { now?: string; seed?: boolean } = {}) 
     work: new EmbeddedWorkQueue(e.db),
     quality: new EmbeddedQualityStore(e.db),
     embedded: { db: e.db, store: e.store, calendar: e.calendar },
+    standIns: { attendees: e.calendar },
     async close() {
       e.db.close();
     },
