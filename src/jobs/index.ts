@@ -9,6 +9,7 @@ import type { WorkQueue } from '../ports/workQueue';
 import type { Services } from '../runtime/services';
 import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
+import { settleDueProposals } from '../usecases/rebookProposal';
 import { deliverRecordMessages, startRecordsForHeldSessions } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
 import { TimelineDriver } from '../usecases/timelines';
@@ -66,6 +67,8 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       if (!sweep) await reconcile(services, workerId);
       else await sweep.runIfDue(now, () => reconcile(services, workerId));
       await processRebooks(services, notify, workerId);
+      // Proposals (propose mode) past their deadline: the held time is booked.
+      await settleDueProposals(services, notify.moves ?? (async () => undefined), workerId, services.log);
       // Sessions the reconciler found held get their record form.
       await startRecordsForHeldSessions(services, notify, workerId);
       // Record messages a failed send left in the outbox.

@@ -19,10 +19,14 @@ import { forbidden, notFound, badRequest } from './errors';
 import { gatherParticipants } from './participants';
 import { REBOOK_KIND } from './reconcile';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+import { earliestMoveStart, moveMode, moveRefusal } from '../domain/moves';
+import { proposeRebook, type MoveTeller } from './rebookProposal';
 
 export interface NotifyContext {
   notifier: NotifierPort;
   tabUrl: string;
+  /** Renders and sends notices about moves that ask first (propose mode); absent: those moves are told to nobody. */
+  moves?: MoveTeller;
 }
 
 /** Short: a worker that dies mid-rebook holds it only this long before another instance (or the restarted app) takes over. */
@@ -88,7 +92,8 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
     cancelledAt: String(item.payload.detectedAt ?? now),
     participants,
     otherSessions: planned.filter((s) => s.id !== id).map((s) => ({ start: s.start, end: s.end })),
-    now,
+    // Nothing is booked sooner than the pack's no-move limit (issue 18).
+    now: earliestMoveStart(policy, now),
     maxAlternatives: 3,
   });
   const names = (ids: string[]) => ids.map((pid) => people.find((p) => p.id === pid)?.displayName ?? 'your colleague');
@@ -108,6 +113,8 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
   }
 
   const slot = existing ? { start: existing.start, end: existing.end } : result.slot;
+  // The pack's propose mode: hold the slot and ask the supervisee first (rebookProposal.ts).
+  if (!existing && moveMode(policy) === 'propose') return proposeRebook(services, ctx.moves ?? (async () => undefined), { rel, policy, cancelled, replacementId: id, slot, alternatives: result.alternatives, why });
   const created = await calendar.createEvent({
     organiserId: rel.supervisorId,
     attendeeIds: rel.superviseeIds,
@@ -164,10 +171,12 @@ const NOT_YOURS = 'That session is not one you can change, or it no longer exist
 export async function chooseAlternative(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }) {
   const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound(NOT_YOURS);
-  const { rel, people } = await load(services, session.relationshipId);
+  const { rel, people, policy } = await load(services, session.relationshipId);
   // Someone else's session answers as a missing one.
   if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound(NOT_YOURS);
   if (session.status !== 'planned') throw badRequest('That session is no longer planned');
+  const refusal = moveRefusal(policy, session.start, services.clock.now().toISOString());
+  if (refusal && session.start !== input.start) throw badRequest(refusal);
   const offered = (await services.work.result(REBOOK_KIND, session.replacesSessionId)) as { alternatives?: Slot[] } | undefined;
   const ok = offered?.alternatives?.some((a) => a.start === input.start && a.end === input.end);
   if (!ok && !(session.start === input.start && session.end === input.end)) throw badRequest('That time was not one of the offered times');
