@@ -10,6 +10,8 @@ import type { Services } from '../runtime/services';
 import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
 import { settleDueProposals } from '../usecases/rebookProposal';
+import { sendPreSessionCards } from '../usecases/preSession';
+import { preSessionTeller } from '../bot/moveNotices';
 import { deliverRecordMessages, startRecordsForHeldSessions } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
 import { TimelineDriver } from '../usecases/timelines';
@@ -30,6 +32,9 @@ export const SUBSCRIPTIONS_EVERY_MS = 60 * MINUTE_MS;
 /** The work-queue lease under which one instance reads Graph's directory changes (joiners, leavers, managers). */
 export const DIRECTORY_LEASE_KEY = 'job:directory-changes';
 export const DIRECTORY_EVERY_MS = 15 * MINUTE_MS;
+/** The lease under which one instance sends pre-session cards, every quarter of an hour. */
+export const PRE_SESSION_LEASE_KEY = 'job:pre-session-cards';
+export const PRE_SESSION_EVERY_MS = 15 * MINUTE_MS;
 /** After a run that threw, try again this soon rather than a whole period later. */
 const RETRY_AFTER_FAILURE_MS = 5 * MINUTE_MS;
 /** While another instance holds a periodic lease, ask again at most this often. */
@@ -100,6 +105,17 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       if (timelines) await timelines.run();
       else await sweepReminders(services);
       await dispatchDigests(services, notify, workerId, limiter, 200, services.sendBudget ? 8 : 1);
+    },
+  });
+  // Pre-session cards (issue 18): locally on every run; in a tenant every PRE_SESSION_EVERY_MS, one instance per period.
+  const preSession = tenant ? new Periodic(services.work, PRE_SESSION_LEASE_KEY, workerId, PRE_SESSION_EVERY_MS, services.log) : undefined;
+  const tellPreSession = preSessionTeller(notify);
+  jobs.push({
+    name: 'pre-session-cards',
+    async run(now) {
+      const send = () => sendPreSessionCards(services, tellPreSession, services.log);
+      if (preSession) await preSession.runIfDue(now, send);
+      else await send();
     },
   });
   const graph = services.graph;
