@@ -221,6 +221,8 @@ export async function buildSubjectAccess(services: Services, actor: Person, pers
     grades: h.grades,
     audit: auditEntries,
     templates: new Map([...services.policies.values()].flatMap((p) => [...templatesFor(p).entries()])),
+    // Their own private notes and the agenda items they added are their data too (issue 18).
+    ...(services.agenda ? { privateNotes: await services.agenda.listPrivateNotes(personId), agendaItems: (await Promise.all(rels.map((r) => services.agenda!.listAgendaItems(r.id)))).flat() } : {}),
   });
   await audit(services, actor.id, 'subject-access-exported', 'person', personId, { format, records: records.length, relationships: rels.length });
   return doc;
