@@ -22,6 +22,7 @@ import { AppError } from '../../src/usecases/errors';
 import { cardProblems } from '../support/adaptiveCards';
 import { FakeNotifier } from '../support/fakeNotifier';
 import { testServices } from '../support/services';
+import { startInProcess, storedState } from '../support/inProcessApp';
 
 const W = 'worker-test';
 
@@ -170,5 +171,34 @@ describe('never moving a session close to its start', () => {
     expect(await status(rescheduleOccurrence(services, await person('daniel-okafor'), s.id, { start: s.start, end: s.end }))).toBe(
       '400 This session starts in less than 2 days, and Westmorland and Furness Safeguarding Children Partnership never moves a supervision session that close to its start, so it stays as it is.',
     );
+  });
+});
+
+describe('the agenda over HTTP (/api/v1)', () => {
+  it('bad bodies get a 4xx JSON error naming the field, and nothing is stored', async () => {
+    const t = await startInProcess();
+    try {
+      const session = (t.db.prepare("SELECT id FROM sessions WHERE relationship_id = 'rel-daniel-sam' AND status = 'planned' ORDER BY start LIMIT 1").get() as { id: string }).id;
+      const send = async (method: string, p: string, body: unknown, as = 'sam-patel') => {
+        const res = await fetch(`${t.base}/api/v1${p}`, { method, headers: { 'x-pt-local-user': as, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as { error: string; fields?: { field: string }[] } };
+      };
+      const before = storedState(t.db);
+      for (const [body, field] of [[{}, 'text'], [{ text: 5 }, 'text'], [{ text: 'x', extra: 1 }, ''], [{ text: 'x'.repeat(3000) }, 'text']] as const) {
+        const r = await send('POST', `/sessions/${session}/agenda/items`, body);
+        expect(r.status).toBe(400);
+        if (field) expect(r.body.error).toMatch(new RegExp(`Please check ${field}`));
+      }
+      expect((await send('POST', `/sessions/${session}/agenda/items/standing:support-wellbeing/discussed`, { discussed: 'yes' })).status).toBe(400);
+      expect((await send('PUT', `/sessions/${session}/note`, { text: ['x'] })).status).toBe(400);
+      expect((await send('POST', '/meeting/session', { chatId: '19:nothing' })).status).toBe(400);
+      expect((await send('POST', '/meeting/session', { chatId: '19:meeting_unknown@thread.v2' })).status).toBe(404);
+      expect((await send('GET', `/sessions/${session}/agenda`, undefined, 'grace-whitfield')).status).toBe(404);
+      expect(storedState(t.db)).toBe(before);
+      // And a good one is stored.
+      expect((await send('POST', `/sessions/${session}/agenda/items`, { text: 'A real item' })).status).toBe(201);
+    } finally {
+      await t.stop();
+    }
   });
 });
