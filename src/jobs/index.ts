@@ -10,7 +10,7 @@ import type { Services } from '../runtime/services';
 import { processRebooks, type NotifyContext } from '../usecases/rebooking';
 import { reconcile } from '../usecases/reconcile';
 import { settleDueProposals } from '../usecases/rebookProposal';
-import { sendPreSessionCards } from '../usecases/preSession';
+import { type PreSessionMemo, sendPreSessionCards } from '../usecases/preSession';
 import { preSessionTeller } from '../bot/moveNotices';
 import { deliverRecordMessages, startRecordsForHeldSessions } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
@@ -110,10 +110,11 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
   // Pre-session cards (issue 18): locally on every run; in a tenant every PRE_SESSION_EVERY_MS, one instance per period.
   const preSession = tenant ? new Periodic(services.work, PRE_SESSION_LEASE_KEY, workerId, PRE_SESSION_EVERY_MS, services.log) : undefined;
   const tellPreSession = preSessionTeller(notify);
+  const preSessionMemo: PreSessionMemo = new Map();
   jobs.push({
     name: 'pre-session-cards',
     async run(now) {
-      const send = () => sendPreSessionCards(services, tellPreSession, services.log);
+      const send = () => sendPreSessionCards(services, tellPreSession, services.log, preSessionMemo);
       if (preSession) await preSession.runIfDue(now, send);
       else await send();
     },

@@ -6,7 +6,7 @@
  * held slot is booked.
  *
  * Exactly once, across instances and crashes: the first of accept, choose or
- * timeout claims the settlement in the ledger (kind SETTLED_KIND, keyed by the
+ * timeout claims the settlement in the ledger (kind SETTLED_KIND of the
  * cancelled session); the booking that follows is idempotent (the calendar
  * create carries a transaction id, the replacement session id is derived), and
  * the timeout work item, which always runs, finishes any booking a crash cut short.
@@ -25,7 +25,12 @@ import { SESSION_SUBJECT } from './booking';
 import { AppError, badRequest, notFound } from './errors';
 
 export const PROPOSAL_TIMEOUT_KIND = 'rebook-proposal-timeout';
-const SETTLED_KIND = 'rebook-proposal-settled';
+/**
+ * Ledger kinds are per cancelled session: a SharePoint ledger is read by kind
+ * (an indexed column), so reading one proposal costs one small query, not every proposal's.
+ */
+const PROPOSAL_KIND = (cancelledId: string) => `rebook-proposal:${cancelledId}`;
+const SETTLED_KIND = (cancelledId: string) => `rebook-proposal-settled:${cancelledId}`;
 const LEASE_MS = 30_000;
 
 export interface Slot {
@@ -109,7 +114,7 @@ async function proposalOf(deps: MoveDeps, cancelledId: string, relationshipId: s
   if (!rel || ![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound('That session is not one you can change, or it no longer exists');
   const policy = deps.policies.get(rel.policyId);
   if (!policy) throw notFound('Policy not loaded');
-  const claims = await deps.store.listClaims(`${PROPOSAL_TIMEOUT_KIND}:proposal`, cancelledId);
+  const claims = await deps.store.listClaims(PROPOSAL_KIND(cancelledId));
   const proposal = claims.find((c) => c.key === cancelledId)?.detail as Proposal | undefined;
   if (!proposal || proposal.relationshipId !== rel.id) throw notFound('That proposal no longer exists');
   return { proposal, rel, policy };
@@ -117,7 +122,7 @@ async function proposalOf(deps: MoveDeps, cancelledId: string, relationshipId: s
 
 /** Keeps the proposal where the answer handlers can read it (the work item's payload is the queue's own). */
 export async function rememberProposal(deps: Pick<MoveDeps, 'store' | 'clock'>, proposal: Proposal): Promise<void> {
-  await deps.store.claim(`${PROPOSAL_TIMEOUT_KIND}:proposal`, proposal.cancelledId, deps.clock.now().toISOString(), { ...proposal });
+  await deps.store.claim(PROPOSAL_KIND(proposal.cancelledId), proposal.cancelledId, deps.clock.now().toISOString(), { ...proposal });
 }
 
 /** The supervisee accepts the held time, or picks one of the offered others. */
@@ -151,8 +156,8 @@ interface Settlement {
 
 /** The first answer wins (a ledger claim); later ones read it. */
 async function settle(deps: MoveDeps, proposal: Proposal, s: Settlement): Promise<Settlement> {
-  if (await deps.store.claim(SETTLED_KIND, proposal.cancelledId, s.at, { start: s.slot.start, end: s.slot.end, how: s.how, ...(s.by ? { by: s.by } : {}) })) return s;
-  const d = (await deps.store.listClaims(SETTLED_KIND, proposal.cancelledId)).find((c) => c.key === proposal.cancelledId)?.detail as Record<string, string> | undefined;
+  if (await deps.store.claim(SETTLED_KIND(proposal.cancelledId), proposal.cancelledId, s.at, { start: s.slot.start, end: s.slot.end, how: s.how, ...(s.by ? { by: s.by } : {}) })) return s;
+  const d = (await deps.store.listClaims(SETTLED_KIND(proposal.cancelledId))).find((c) => c.key === proposal.cancelledId)?.detail as Record<string, string> | undefined;
   if (!d) throw new Error(`proposal ${proposal.cancelledId} settled but its settlement cannot be read`);
   return { slot: { start: d.start!, end: d.end! }, how: d.how as Settlement['how'], ...(d.by ? { by: d.by } : {}), at: s.at };
 }

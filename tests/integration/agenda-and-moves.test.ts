@@ -100,8 +100,12 @@ describe('the pre-session card', () => {
     clock.set(new Date(Date.parse(next.start) - 25 * 3600_000).toISOString());
     expect(await sendPreSessionCards(services, tell)).toEqual({ sent: 0, failed: 0 });
     clock.set(new Date(Date.parse(next.start) - 23 * 3600_000).toISOString());
-    expect(await sendPreSessionCards(services, tell)).toEqual({ sent: 2, failed: 0 });
+    const memo = new Map<string, number>();
+    expect(await sendPreSessionCards(services, tell, undefined, memo)).toEqual({ sent: 2, failed: 0 });
+    // The same process remembers; a restarted one (a fresh memo) is refused by the ledger.
+    expect(await sendPreSessionCards(services, tell, undefined, memo)).toEqual({ sent: 0, failed: 0 });
     expect(await sendPreSessionCards(services, tell)).toEqual({ sent: 0, failed: 0 });
+    expect((await services.store.listClaims('pre-session-card')).length).toBe(2);
     expect(told.map((t) => t.to).sort()).toEqual(['daniel-okafor', 'sam-patel']);
     const rendered = preSessionCard(told[0]!.n, 'http://localhost:3978/tab/#/agenda/x');
     expect(cardProblems(rendered)).toEqual([]);
