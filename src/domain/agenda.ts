@@ -128,8 +128,10 @@ export type AgreementFinding = 'missing' | 'awaiting-signature' | 'review-overdu
  * the latest signed agreement's review date (the earlier of its own and the
  * policy's period from signing) on or after the day.
  */
-export function agreementOnDay(agreements: Agreement[], day: string, rules: { reviewEvery: string; timeZone: string }): { finding: AgreementFinding; reviewOn?: string } {
-  const signed = agreements.filter((a) => a.status === 'signed');
+export function agreementOnDay(agreements: Agreement[], day: string, rules: { reviewEvery: string; timeZone: string }, asAt?: string): { finding: AgreementFinding; reviewOn?: string } {
+  // With asAt (a past session's start): only agreements whose last signature came before it were in place.
+  const signedBy = (a: Agreement) => a.signatures.reduce((m, s) => (s.at > m ? s.at : m), '');
+  const signed = agreements.filter((a) => a.status === 'signed' && (!asAt || signedBy(a) <= asAt));
   if (!signed.length) return { finding: agreements.length ? 'awaiting-signature' : 'missing' };
   const reviews = signed.map((a) => reviewDue(a, rules.reviewEvery, rules.timeZone).date).sort();
   const reviewOn = reviews[reviews.length - 1]!;

@@ -5,6 +5,7 @@
  * end a series from a date (to change it, end it and book the new pattern).
  * Returns view models; the tab renders them.
  */
+import { moveRefusal } from '../domain/moves';
 import { DateTime, Duration } from 'luxon';
 import type { Interval, Person, Relationship, Session } from '../domain/model';
 import { rebook } from '../domain/planning/rebooker';
@@ -136,8 +137,11 @@ export async function rescheduleOptions(services: SessionsDeps, actor: Person, s
 
 /** Moves one occurrence to one of the offered common free times; both calendars follow (the series stays one). */
 export async function rescheduleOccurrence(services: SessionsDeps, actor: Person, sessionId: string, slot: Interval): Promise<SessionView> {
-  const { session, rel } = await load(services, actor, sessionId);
+  const { session, rel, policy } = await load(services, actor, sessionId);
   if (session.status !== 'planned') throw badRequest('Only a planned session can be moved');
+  // The pack's rule never to move a session close to its start (issue 18), from its current time and to the new one.
+  const refusal = moveRefusal(policy, session.start, services.clock.now().toISOString()) ?? moveRefusal(policy, slot.start, services.clock.now().toISOString(), 'That time');
+  if (refusal) throw badRequest(refusal);
   const offered = await rescheduleOptions(services, actor, sessionId);
   if (!offered.slots.some((s) => Date.parse(s.start) === Date.parse(slot.start) && Date.parse(s.end) === Date.parse(slot.end))) {
     throw conflict('That time is no longer free for both of you: choose again.', { fields: [{ field: 'start', rule: 'offered-slot', message: 'no longer free for both of you' }] });
