@@ -731,19 +731,46 @@ export class M365Sim {
 
   // ---- Teams: the connector calling the bot ----------------------------------------------
 
-  /** An https front door for the app (TLS ends here, as at a reverse proxy), forwarding to its http port. */
-  async frontDoor(target: string): Promise<string> {
-    const t = new URL(target);
+  /**
+   * An https front door for the app (TLS ends here, as at a reverse proxy), forwarding to its http port.
+   * With several instances `target` picks one per request (a load balancer); a refused connection
+   * (an instance that is down) is tried on the next pick, as a balancer's health check would, while
+   * an instance dying mid-request answers 502 to that caller.
+   */
+  async frontDoor(target: string | (() => string | undefined), onForward?: (target: string, path: string) => void): Promise<string> {
+    const pick = typeof target === 'string' ? () => target : target;
     const server = https.createServer({ key: this.tlsFiles.key, cert: this.tlsFiles.cert }, (req, res) => {
-      const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, host: t.host } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const attempt = (left: number) => {
+          const chosen = pick();
+          if (!chosen) {
+            res.writeHead(503).end();
+            return;
+          }
+          const t = new URL(chosen);
+          let connected = false;
+          // A fresh connection each time (agent: false), so 'connect' tells a live instance from a dead one.
+          const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, host: t.host }, agent: false }, (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+            r.on('error', () => res.destroy());
+          });
+          up.on('socket', (sock) => sock.once('connect', () => {
+            connected = true;
+            onForward?.(chosen, req.url ?? '');
+          }));
+          up.on('error', () => {
+            if (!connected && left > 0) return attempt(left - 1);
+            if (!res.headersSent) res.writeHead(502);
+            res.end();
+          });
+          up.end(body);
+        };
+        attempt(5);
       });
-      up.on('error', () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      req.pipe(up);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     this.frontDoors.push(server);
