@@ -6,7 +6,8 @@
  * view to show, and the organiser is told once per relationship, without
  * case detail.
  */
-import type { Relationship } from '../domain/model';
+import type { Relationship, Session } from '../domain/model';
+import type { RecordStore } from '../ports/store';
 import type { Services } from '../runtime/services';
 import { rebookDoneCard } from '../bot/cards/rebook';
 import type { NotifyContext } from './rebooking';
@@ -39,4 +40,11 @@ export async function flagMissingMeeting(services: Services, ctx: NotifyContext 
     // The booking stands and the flag is kept; the notice is best effort.
     log.warn({ event: 'booking.no-meeting-link.notify-failed', relationship: relationship.id, err: String(err) }, 'could not tell the organiser');
   }
+}
+
+/** Whether a session, or the series it belongs to, was booked without a Teams meeting link (the tab shows it). */
+export async function missingMeetingLink(store: Pick<RecordStore, 'listClaims'>, session: Pick<Session, 'id' | 'seriesId'>): Promise<boolean> {
+  const subjects = [session.id, ...(session.seriesId ? [session.seriesId] : [])];
+  const found = await Promise.all(subjects.map((id) => store.listClaims(NO_MEETING_LINK, id)));
+  return found.some((claims, i) => claims.some((c) => c.key === subjects[i]));
 }

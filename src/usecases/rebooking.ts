@@ -17,6 +17,7 @@ import type { Services } from '../runtime/services';
 import { SESSION_SUBJECT } from './booking';
 import { forbidden, notFound, badRequest } from './errors';
 import { gatherParticipants } from './participants';
+import { flagMissingMeeting } from './meetingLinks';
 import { REBOOK_KIND } from './reconcile';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 
@@ -123,6 +124,8 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
     transactionId: `rebook:${sessionId}`,
   });
   crashPoint(services, 'rebook-after-create');
+  // Like a booking: no join link back (the organiser's calendar has no Teams meetings) flags the session and tells the organiser once.
+  if (!created.joinUrl) await flagMissingMeeting(services, ctx, rel, id, now);
   const replacement: Session = {
     id, relationshipId: rel.id, start: slot.start, end: slot.end, status: 'planned', kind: 'rebooked', calendarEventId: created.id, replacesSessionId: sessionId,
   };

@@ -16,6 +16,7 @@ import { gatherParticipants } from './participants';
 import { escalationRecipients, type NotifyContext } from './rebooking';
 import { rebookDoneCard } from '../bot/cards/rebook';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+import { missingMeetingLink } from './meetingLinks';
 
 /** The same "supervision cancelled" card the rebooking flow sends (the card builders live in bot/cards, as for every notice today). */
 async function tellOf(ctx: NotifyContext, to: Person, text: string) {
@@ -33,6 +34,8 @@ export interface SessionView {
   with: string[];
   supervisor: string;
   supervisees: string[];
+  /** Booked without a Teams meeting link (the organiser's calendar does not allow Teams meetings): add a location or a link. */
+  noMeetingLink: boolean;
   /** What the caller may do here, under the pack. */
   can: { reschedule: boolean; cancel: boolean; endSeries: boolean };
   cancelRule: string;
@@ -78,7 +81,10 @@ export async function sessionView(services: Services, actor: Person, sessionId: 
   const name = (id: string) => people.find((p) => p.id === id)?.displayName ?? 'a colleague';
   const planned = session.status === 'planned' && session.start > services.clock.now().toISOString();
   const rule = cancelRuleOf(policy);
-  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'session', subjectId: session.id });
+  const [noMeetingLink] = await Promise.all([
+    missingMeetingLink(services.store, session),
+    services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'session', subjectId: session.id }),
+  ]);
   return {
     id: session.id,
     relationshipId: rel.id,
@@ -90,6 +96,7 @@ export async function sessionView(services: Services, actor: Person, sessionId: 
     with: [rel.supervisorId, ...rel.superviseeIds].filter((id) => id !== actor.id).map(name),
     supervisor: name(rel.supervisorId),
     supervisees: rel.superviseeIds.map(name),
+    noMeetingLink,
     can: { reschedule: planned, cancel: planned && mayCancel(policy, rel, actor), endSeries: planned && Boolean(session.seriesId) && rel.supervisorId === actor.id },
     cancelRule: `Under ${policy.name}, ${rule.allowedBy === 'either' ? 'either of you' : `the ${rule.allowedBy}`} may cancel a session without rebooking it; ${rule.notify.join(', ').replace(/-/g, ' ')} are told.`,
   };
