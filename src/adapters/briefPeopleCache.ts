@@ -9,7 +9,8 @@
  * Concurrent callers share one lookup; a failed lookup is not kept; "not
  * found" is kept like an answer (a person added to Entra appears within the
  * same minute). Sign-in still checks the people group on its own
- * (MembershipGatedDirectory, above this), and listings are not cached here.
+ * (MembershipGatedDirectory, above this). The listing of everyone is kept
+ * the same while: joiners and leavers show within a minute.
  */
 import type { Person } from '../domain/model';
 import type { DirectoryPort } from '../ports/directory';
@@ -18,6 +19,7 @@ const MAX_ENTRIES = 5_000;
 
 export class BriefPeopleCache implements DirectoryPort {
   private readonly people = new Map<string, { at: number; person: Promise<Person | undefined> }>();
+  private everyone?: { at: number; people: Promise<Person[]> };
 
   constructor(
     private readonly inner: DirectoryPort,
@@ -43,8 +45,16 @@ export class BriefPeopleCache implements DirectoryPort {
     return this.getPerson(aadObjectId);
   }
 
+  /** Everyone, reused for the same while (the reminder sweep and card lookups list them every job run otherwise). */
   listPeople(): Promise<Person[]> {
-    return this.inner.listPeople();
+    const hit = this.everyone;
+    if (hit && this.now() - hit.at < this.ttlMs && this.now() >= hit.at) return hit.people;
+    const entry = { at: this.now(), people: this.inner.listPeople() };
+    entry.people.catch(() => {
+      if (this.everyone === entry) this.everyone = undefined;
+    });
+    this.everyone = entry;
+    return entry.people;
   }
 
   getLineManager(personId: string): Promise<Person | undefined> {
@@ -54,5 +64,6 @@ export class BriefPeopleCache implements DirectoryPort {
   /** Forgets everyone (a directory change was seen). */
   clear(): void {
     this.people.clear();
+    this.everyone = undefined;
   }
 }

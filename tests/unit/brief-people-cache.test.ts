@@ -59,3 +59,29 @@ test('a clock moved backwards does not keep an entry for ever; ttl 0 keeps nothi
   await none.getPerson('p2');
   expect(asked.filter((x) => x === 'p2')).toHaveLength(2);
 });
+
+test('the listing of everyone is reused for the minute too, and not kept when it fails', async () => {
+  let t = 0;
+  let listings = 0;
+  let fail = false;
+  const inner: DirectoryPort = {
+    getPerson: async (id) => person(id),
+    findByAadObjectId: async (id) => person(id),
+    listPeople: async () => {
+      listings += 1;
+      if (fail) throw new Error('throttled');
+      return [person('p1'), person('p2')];
+    },
+    getLineManager: async () => undefined,
+  };
+  const cache = new BriefPeopleCache(inner, 60_000, () => t);
+  expect(await cache.listPeople()).toHaveLength(2);
+  await cache.listPeople();
+  expect(listings).toBe(1);
+  t = 61_000;
+  fail = true;
+  await expect(cache.listPeople()).rejects.toThrow('throttled');
+  fail = false;
+  expect(await cache.listPeople()).toHaveLength(2);
+  expect(listings).toBe(3);
+});
