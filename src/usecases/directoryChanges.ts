@@ -56,6 +56,9 @@ export async function noticeDirectoryChanges(services: Services, feed: Directory
           }
         }
       }
+      // A person changing (leaving, a new manager) moves their arrangements' obligations and who hears of them:
+      // wake each now, so it is judged again now rather than at its next due date.
+      await wakeArrangements(services, rels, now, change.kind);
       services.log.info({ event: 'directory.change', kind: change.kind, flags: flags.length }, 'directory change noticed');
     } catch (err) {
       // One bad change never stops the others. The cursor stays put (below), so it is tried again next run;
@@ -66,6 +69,18 @@ export async function noticeDirectoryChanges(services: Services, feed: Directory
   }
   if (out.failed === 0) await batch.commit();
   return out;
+}
+
+async function wakeArrangements(services: Services, rels: Relationship[], now: string, kind: string): Promise<void> {
+  if (!services.timeline) return;
+  for (const rel of rels) {
+    try {
+      await services.timeline.wake(rel.id, now, `person changed: ${kind}`, now);
+    } catch (err) {
+      // Not fatal: the daily consistency sweep and the arrangement's own next wake-up judge it again.
+      services.log.warn({ event: 'timeline', relationshipId: rel.id, error: err instanceof Error ? err.message : String(err) }, 'could not wake an arrangement after a directory change');
+    }
+  }
 }
 
 function agreementDue(services: Services, person: Person | undefined, now: string): { agreementDueOn?: string } {
