@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { AppConfig } from '../config/env';
+import { BriefPeopleCache } from '../adapters/briefPeopleCache';
 import { loadPolicies } from '../config/policies';
 import type { PolicyPack } from '../domain/policy/schema';
 import { openDatabase, type Db } from '../adapters/embedded/db';
@@ -155,6 +156,8 @@ export interface ServiceDeps {
   graphBaseDelayMs?: number;
   /** How long the directory listing behind calendar address lookups is reused, in ms (default 10 minutes). */
   peopleCacheMs?: number;
+  /** How long a person looked up by id (Entra and the app's profile) is reused, in ms (default 1 minute; 0: not kept). */
+  personCacheMs?: number;
   /** The clientState secret of each new Graph subscription (default: random). */
   newClientState?: () => string;
 }
@@ -209,7 +212,8 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   const sharePointStore = new SharePointStore({ http, site });
   const store = azure ? azure.wrap(sharePointStore) : sharePointStore;
   const work = azure?.work ?? new SharePointWorkQueue({ http, site });
-  const entraDirectory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
+  // People looked up by id are kept a minute: card actions must not spend their budget re-reading them.
+  const entraDirectory = new BriefPeopleCache(new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) }), deps.personCacheMs ?? 60_000);
   // Sign-in and roles follow the people group (src/adapters/graph/peopleGroupMembership.ts).
   const directory = new MembershipGatedDirectory(entraDirectory, new PeopleGroupMembership(http, env.PEOPLE_GROUP_ID));
   const addresses = new DirectoryAddresses(entraDirectory, deps.peopleCacheMs ?? 10 * 60_000);

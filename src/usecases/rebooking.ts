@@ -25,6 +25,7 @@ import { sessionEvent } from './sessionEvents';
 import { forbidden, notFound, badRequest } from './errors';
 import { retryDelayMs } from './workRetry';
 import { gatherParticipants } from './participants';
+import { flagMissingMeeting } from './meetingLinks';
 import { REBOOK_KIND } from './reconcile';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 import { earliestMoveStart, moveMode, moveRefusal } from '../domain/moves';
@@ -139,6 +140,8 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
     sessionEvent({ relationship: rel, start: slot.start, end: slot.end, timeZone: policy.timeZone, appTag: id, transactionId: requestKeys.rebook(sessionId) }),
   );
   crashPoint(services, 'rebook-after-create');
+  // Like a booking: no join link back (the organiser's calendar has no Teams meetings) flags the session and tells the organiser once.
+  if (!created.joinUrl) await flagMissingMeeting(services, ctx, rel, id, now);
   const replacement: Session = {
     id, relationshipId: rel.id, start: slot.start, end: slot.end, status: 'planned', kind: 'rebooked', calendarEventId: created.id, replacesSessionId: sessionId,
   };

@@ -21,6 +21,7 @@ import { gatherParticipants } from './participants';
 import { escalationRecipients, type NotifyContext } from './rebooking';
 import { rebookDoneCard } from '../bot/cards/rebook';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+import { missingMeetingLink } from './meetingLinks';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface SessionsDeps {
@@ -47,6 +48,8 @@ export interface SessionView {
   with: string[];
   supervisor: string;
   supervisees: string[];
+  /** Booked without a Teams meeting link (the organiser's calendar does not allow Teams meetings): add a location or a link. */
+  noMeetingLink: boolean;
   /** What the caller may do here, under the pack. */
   can: { reschedule: boolean; cancel: boolean; endSeries: boolean };
   cancelRule: string;
@@ -91,7 +94,10 @@ export async function sessionView(services: SessionsDeps, actor: Person, session
   const name = (id: string) => people.find((p) => p.id === id)?.displayName ?? 'a colleague';
   const planned = session.status === 'planned' && session.start > services.clock.now().toISOString();
   const rule = cancelRuleOf(policy);
-  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'session', subjectId: session.id });
+  const [noMeetingLink] = await Promise.all([
+    missingMeetingLink(services.store, session),
+    services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'session', subjectId: session.id }),
+  ]);
   return {
     id: session.id,
     relationshipId: rel.id,
@@ -103,6 +109,7 @@ export async function sessionView(services: SessionsDeps, actor: Person, session
     with: [rel.supervisorId, ...rel.superviseeIds].filter((id) => id !== actor.id).map(name),
     supervisor: name(rel.supervisorId),
     supervisees: rel.superviseeIds.map(name),
+    noMeetingLink,
     can: { reschedule: planned, cancel: planned && mayCancel(policy, rel, actor), endSeries: planned && Boolean(session.seriesId) && rel.supervisorId === actor.id },
     cancelRule: `Under ${policy.name}, ${rule.allowedBy === 'either' ? 'either of you' : `the ${rule.allowedBy}`} may cancel a session without rebooking it; ${rule.notify.join(', ').replace(/-/g, ' ')} are told.`,
   };
