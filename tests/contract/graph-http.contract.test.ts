@@ -95,6 +95,23 @@ describe('timeouts', () => {
   });
 });
 
+describe('lost connections', () => {
+  it('sends a GET again when the connection drops before the answer', async () => {
+    fake.on('GET', '/users/u1', { destroy: true }, { body: SAM });
+    await expect(http().json(get('/users/u1'), user)).resolves.toMatchObject({ id: SAM.id });
+    expect(fake.to('GET', '/users/u1')).toHaveLength(2);
+  });
+
+  it('reports a POST whose connection dropped as ambiguous (no status) and does not repeat it', async () => {
+    fake.on('POST', '/users/u1/events', { destroy: true }, { status: 201, body: { id: 'e1' } });
+    const err = await http().send({ call: 'createEvent', method: 'POST', path: '/users/u1/events', body: {} }).catch((e) => e);
+    expect(err).toBeInstanceOf(GraphError);
+    expect(err).not.toBeInstanceOf(GraphTimeoutError);
+    expect(err).toMatchObject({ call: 'createEvent', status: 0, ambiguous: true });
+    expect(fake.to('POST', '/users/u1/events')).toHaveLength(1);
+  });
+});
+
 describe('validation', () => {
   it('names the call and the field when a response lacks what the adapter reads', async () => {
     fake.on('GET', '/users/u1', { body: { displayName: 'No id' } });
