@@ -10,6 +10,7 @@ const TEMPORARY = [
   // The typed card builders (issue 15, the `cards` work) move these renderings into bot/:
   // until it lands these use cases still build Adaptive Cards themselves.
   ['src/usecases/records.ts', 'src/bot/cards/record.ts'],
+  ['src/usecases/records.ts', 'src/bot/cards/agenda.ts'],
   ['src/usecases/rebooking.ts', 'src/bot/cards/rebook.ts'],
   ['src/usecases/reminders.ts', 'src/bot/cards/digest.ts'],
   ['src/usecases/sessions.ts', 'src/bot/cards/rebook.ts'],

@@ -104,6 +104,11 @@ const tenantSchema = z.object({
    * Microsoft 365 simulator (`npm run start:tenant-sim`, tests/support/m365sim) sets its own.
    */
   PT_GRAPH_BASE_URL: httpsUrl.default('https://graph.microsoft.com/v1.0'),
+  /**
+   * Where SharePoint's own REST API is reached for what Graph cannot do (list item versioning, set by
+   * `pt provision` and checked by `pt doctor`); default: SHAREPOINT_SITE_URL's host. Tokens are still for that host.
+   */
+  PT_SHAREPOINT_REST_BASE_URL: httpsUrl.optional(),
   /** Entra ID's login host: app-only tokens come from `<this>/<TENANT_ID>`, the tab's signing keys from its discovery keys. */
   PT_LOGIN_BASE_URL: httpsUrl.default('https://login.microsoftonline.com'),
   /** Bot Framework service URL for conversations the app starts itself (people who never opened the bot). */

@@ -15,6 +15,9 @@ import { reconcile, type ReconcileDeps } from '../usecases/reconcile';
 import { deliverRecordMessages, startRecordsForHeldSessions, type RecordsDeps } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders, type RemindersDeps } from '../usecases/reminders';
 import { TimelineDriver, type TimelinesDeps } from '../usecases/timelines';
+import { settleDueProposals, type MoveDeps } from '../usecases/rebookProposal';
+import { type PreSessionDeps, type PreSessionMemo, sendPreSessionCards } from '../usecases/preSession';
+import { preSessionTeller } from '../bot/moveNotices';
 import type { Job } from './scheduler';
 import { peopleTeller } from '../bot/peopleNotices';
 import { noticeDirectoryChanges, type DirectoryChangesDeps } from '../usecases/directoryChanges';
@@ -31,6 +34,9 @@ export const SUBSCRIPTIONS_EVERY_MS = 60 * MINUTE_MS;
 /** The work-queue lease under which one instance reads Graph's directory changes (joiners, leavers, managers). */
 export const DIRECTORY_LEASE_KEY = 'job:directory-changes';
 export const DIRECTORY_EVERY_MS = 15 * MINUTE_MS;
+/** The lease under which one instance sends pre-session cards, every quarter of an hour. */
+export const PRE_SESSION_LEASE_KEY = 'job:pre-session-cards';
+export const PRE_SESSION_EVERY_MS = 15 * MINUTE_MS;
 /** After a run that threw, try again this soon rather than a whole period later. */
 const RETRY_AFTER_FAILURE_MS = 5 * MINUTE_MS;
 /** While another instance holds a periodic lease, ask again at most this often. */
@@ -55,7 +61,7 @@ export interface JobSchedule {
 }
 
 /** What the jobs reach the world through: the use cases' ports, and the change sources the composition root found. */
-export interface JobsDeps extends ReconcileDeps, RebookingDeps, RecordsDeps, RemindersDeps, TimelinesDeps, HandoverDeps, DirectoryChangesDeps {
+export type JobsDeps = ReconcileDeps & RebookingDeps & RecordsDeps & RemindersDeps & TimelinesDeps & HandoverDeps & DirectoryChangesDeps & MoveDeps & PreSessionDeps & {
   log: Log;
   /** Which people's calendars changed (absent: only the full sweep finds changes). */
   changeFeed?: CalendarChangeFeed;
@@ -69,7 +75,7 @@ export interface JobsDeps extends ReconcileDeps, RebookingDeps, RecordsDeps, Rem
   /** Change-notification subscriptions to keep on the calendars in scope (absent: no such job). */
   calendarSubscriptions?: SubscriptionMaintenance;
   schedule?: JobSchedule;
-}
+};
 
 export function createJobs(services: JobsDeps, notify: NotifyContext, options: JobOptions = {}): Job[] {
   const workerId = options.workerId ?? WORKER_ID;
@@ -94,6 +100,8 @@ export function createJobs(services: JobsDeps, notify: NotifyContext, options: J
       if (!sweep) await reconcile(services, workerId);
       else await sweep.runIfDue(now, () => reconcile(services, workerId));
       await processRebooks(services, notify, workerId);
+      // Proposals (propose mode) past their deadline: the held time is booked.
+      await settleDueProposals(services, notify.moves ?? (async () => undefined), workerId, services.log);
       // Sessions the reconciler found held get their record form.
       await startRecordsForHeldSessions(services, notify, workerId);
       // Record messages a failed send left in the outbox.
@@ -125,6 +133,18 @@ export function createJobs(services: JobsDeps, notify: NotifyContext, options: J
       if (timelines) await timelines.run();
       else await sweepReminders(services);
       await dispatchDigests(services, notify, workerId, limiter, 200, services.sendBudget ? 8 : 1);
+    },
+  });
+  // Pre-session cards (issue 18): locally on every run; in a tenant every PRE_SESSION_EVERY_MS, one instance per period.
+  const preSession = schedule ? new Periodic(services.work, PRE_SESSION_LEASE_KEY, workerId, PRE_SESSION_EVERY_MS, services.log) : undefined;
+  const tellPreSession = preSessionTeller(notify);
+  const preSessionMemo: PreSessionMemo = new Map();
+  jobs.push({
+    name: 'pre-session-cards',
+    async run(now) {
+      const send = () => sendPreSessionCards(services, tellPreSession, services.log, preSessionMemo);
+      if (preSession) await preSession.runIfDue(now, send);
+      else await send();
     },
   });
   const subscriptions = services.calendarSubscriptions;

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { AppConfig } from '../config/env';
+import { BriefPeopleCache } from '../adapters/briefPeopleCache';
 import { loadPolicies } from '../config/policies';
 import type { PolicyPack } from '../domain/policy/schema';
 import { openDatabase, type Db } from '../adapters/embedded/db';
@@ -57,6 +58,9 @@ import type { Timeline } from '../ports/timeline';
 import { signalChanges } from '../adapters/signallingStore';
 import { AzureTokenBucket } from '../adapters/azure/azureTokenBucket';
 import { TeamsAppInstaller } from '../adapters/teams/appInstaller';
+import type { AgendaStore } from '../ports/agendaStore';
+import { EmbeddedAgendaStore } from '../adapters/embedded/agendaStore';
+import { SharePointAgendaStore } from '../adapters/sharepoint/sharepointAgendaStore';
 
 export interface Services {
   config: AppConfig;
@@ -64,6 +68,8 @@ export interface Services {
   clock: Clock;
   policies: Map<string, PolicyPack>;
   store: RecordStore;
+  /** Session agendas and private notes (issue 18); absent (some tests): the agenda is not offered. */
+  agenda?: AgendaStore;
   directory: DirectoryPort;
   calendar: CalendarPort;
   work: WorkQueue;
@@ -150,6 +156,8 @@ export interface ServiceDeps {
   graphBaseDelayMs?: number;
   /** How long the directory listing behind calendar address lookups is reused, in ms (default 10 minutes). */
   peopleCacheMs?: number;
+  /** How long a person looked up by id (Entra and the app's profile) is reused, in ms (default 1 minute; 0: not kept). */
+  personCacheMs?: number;
   /** The clientState secret of each new Graph subscription (default: random). */
   newClientState?: () => string;
 }
@@ -166,7 +174,7 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
   const calendar = new EmbeddedCalendar(db, clock);
   const timeline = new EmbeddedTimeline(db);
   return {
-    config, log, clock, policies, store: signalChanges(store, timeline, clock, log), directory: store, calendar, work: new EmbeddedWorkQueue(db),
+    config, log, clock, policies, store: signalChanges(store, timeline, clock, log), agenda: new EmbeddedAgendaStore(db), directory: store, calendar, work: new EmbeddedWorkQueue(db),
     timeline,
     quality: new EmbeddedQualityStore(db),
     changeFeed: new EmbeddedChangeFeed(db),
@@ -204,7 +212,8 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   const sharePointStore = new SharePointStore({ http, site });
   const store = azure ? azure.wrap(sharePointStore) : sharePointStore;
   const work = azure?.work ?? new SharePointWorkQueue({ http, site });
-  const entraDirectory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
+  // People looked up by id are kept a minute: card actions must not spend their budget re-reading them.
+  const entraDirectory = new BriefPeopleCache(new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) }), deps.personCacheMs ?? 60_000);
   // Sign-in and roles follow the people group (src/adapters/graph/peopleGroupMembership.ts).
   const directory = new MembershipGatedDirectory(entraDirectory, new PeopleGroupMembership(http, env.PEOPLE_GROUP_ID));
   const addresses = new DirectoryAddresses(entraDirectory, deps.peopleCacheMs ?? 10 * 60_000);
@@ -254,6 +263,7 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   log.info({ site: env.SHAREPOINT_SITE_URL, peopleGroupId: env.PEOPLE_GROUP_ID, durableWork: azure ? `Azure Storage (${azure.storage.prefix}*)` : 'SharePoint lists' }, 'tenant mode: Entra directory and Exchange calendars through Graph, records in SharePoint');
   return {
     config, log, clock, policies, store, directory, calendar, work, quality, changeFeed, directoryChanges,
+    agenda: new SharePointAgendaStore({ http, site }),
     calendarSubscriptions: subscriptions,
     schedule: { reconcileSweepMs: env.PT_RECONCILE_SWEEP_MINUTES * 60_000, directoryChangesMs: DIRECTORY_EVERY_MS },
     graph: { subscriptions, notifications, registry, installer: new TeamsAppInstaller({ http, catalogAppId: env.PT_TEAMS_CATALOG_APP_ID ?? env.TEAMS_APP_ID, manifestAppId: env.TEAMS_APP_ID }) },

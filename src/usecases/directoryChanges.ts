@@ -15,6 +15,7 @@ import { rampOverride } from '../domain/ramp';
 import type { DirectoryChangeFeed } from '../ports/directoryChanges';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
+import type { Timeline } from '../ports/timeline';
 import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
@@ -29,6 +30,8 @@ export interface DirectoryChangesDeps {
   policies: Policies;
   store: RecordStore;
   directory: DirectoryPort;
+  /** Relationship timelines to wake when a party changes (absent: the sweep finds it). */
+  timeline?: Pick<Timeline, 'wake'>;
 }
 
 const FLAG_KIND = 'people-flag';
@@ -69,6 +72,9 @@ export async function noticeDirectoryChanges(services: DirectoryChangesDeps, fee
           }
         }
       }
+      // A person changing (leaving, a new manager) moves their arrangements' obligations and who hears of them:
+      // wake each now, so it is judged again now rather than at its next due date.
+      await wakeArrangements(services, rels, now, change.kind);
       services.log.info({ event: 'directory.change', kind: change.kind, flags: flags.length }, 'directory change noticed');
     } catch (err) {
       // One bad change never stops the others. The cursor stays put (below), so it is tried again next run;
@@ -79,6 +85,18 @@ export async function noticeDirectoryChanges(services: DirectoryChangesDeps, fee
   }
   if (out.failed === 0) await batch.commit();
   return out;
+}
+
+async function wakeArrangements(services: DirectoryChangesDeps, rels: Relationship[], now: string, kind: string): Promise<void> {
+  if (!services.timeline) return;
+  for (const rel of rels) {
+    try {
+      await services.timeline.wake(rel.id, now, `person changed: ${kind}`, now);
+    } catch (err) {
+      // Not fatal: the daily consistency sweep and the arrangement's own next wake-up judge it again.
+      services.log.warn({ event: 'timeline', relationshipId: rel.id, error: err instanceof Error ? err.message : String(err) }, 'could not wake an arrangement after a directory change');
+    }
+  }
 }
 
 function agreementDue(services: DirectoryChangesDeps, person: Person | undefined, now: string): { agreementDueOn?: string } {

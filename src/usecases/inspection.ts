@@ -25,6 +25,7 @@ import { subjectAccessDoc } from '../domain/inspection/subjectAccess';
 import type { Person, Relationship, SupervisionRecord } from '../domain/model';
 import { isRealDate } from '../domain/time/dates';
 import { templatesFor } from '../domain/policy/validate';
+import type { AgendaStore } from '../ports/agendaStore';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { Policies } from '../ports/policies';
@@ -42,6 +43,8 @@ export interface InspectionDeps {
   directory: DirectoryPort;
   /** Quality-assurance grades (absent: no grades, grading refused). */
   quality?: QualityStore;
+  /** Agendas and private notes (issue 18; absent: none exported). */
+  agenda?: AgendaStore;
 }
 
 export type ExportFormat = 'pdf' | 'csv' | 'json';
@@ -237,6 +240,8 @@ export async function buildSubjectAccess(services: InspectionDeps, actor: Person
     grades: h.grades,
     audit: auditEntries,
     templates: new Map([...services.policies.values()].flatMap((p) => [...templatesFor(p).entries()])),
+    // Their own private notes and the agenda items they added are their data too (issue 18).
+    ...(services.agenda ? { privateNotes: await services.agenda.listPrivateNotes(personId), agendaItems: (await Promise.all(rels.map((r) => services.agenda!.listAgendaItems(r.id)))).flat() } : {}),
   });
   await audit(services, actor.id, 'subject-access-exported', 'person', personId, { format, records: records.length, relationships: rels.length });
   return doc;

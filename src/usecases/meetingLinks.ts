@@ -6,7 +6,7 @@
  * view to show, and the organiser is told once per relationship, without
  * case detail.
  */
-import type { Relationship } from '../domain/model';
+import type { Relationship, Session } from '../domain/model';
 import type { DirectoryPort } from '../ports/directory';
 import type { Log } from '../ports/log';
 import type { RecordStore } from '../ports/store';
@@ -48,4 +48,11 @@ export async function flagMissingMeeting(services: MeetingLinksDeps, ctx: Notify
     // The booking stands and the flag is kept; the notice is best effort.
     log.warn({ event: 'booking.no-meeting-link.notify-failed', relationship: relationship.id, err: String(err) }, 'could not tell the organiser');
   }
+}
+
+/** Whether a session, or the series it belongs to, was booked without a Teams meeting link (the tab shows it). */
+export async function missingMeetingLink(store: Pick<RecordStore, 'listClaims'>, session: Pick<Session, 'id' | 'seriesId'>): Promise<boolean> {
+  const subjects = [session.id, ...(session.seriesId ? [session.seriesId] : [])];
+  const found = await Promise.all(subjects.map((id) => store.listClaims(NO_MEETING_LINK, id)));
+  return found.some((claims, i) => claims.some((c) => c.key === subjects[i]));
 }

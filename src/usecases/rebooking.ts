@@ -10,7 +10,7 @@ import { rebook } from '../domain/planning/rebooker';
 import type { EscalationTarget } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
 import { escalationCard, rebookDoneCard, rebookedCard, when, type Slot } from '../bot/cards/rebook';
-import type { NotifyContext } from '../ports/notifier';
+import type { NotifyContext as PortNotifyContext } from '../ports/notifier';
 import type { WorkItem, WorkQueue } from '../ports/workQueue';
 import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
@@ -25,11 +25,16 @@ import { sessionEvent } from './sessionEvents';
 import { forbidden, notFound, badRequest } from './errors';
 import { retryDelayMs } from './workRetry';
 import { gatherParticipants } from './participants';
+import { flagMissingMeeting } from './meetingLinks';
 import { REBOOK_KIND } from './reconcile';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+import { earliestMoveStart, moveMode, moveRefusal } from '../domain/moves';
+import { proposeRebook, type MoveTeller } from './rebookProposal';
 
-// Its home is the notifier port; named here too for the modules that took it from here.
-export type { NotifyContext };
+/** The notifier port's context, plus who renders notices about moves that ask first (propose mode); absent: those moves are told to nobody. */
+export interface NotifyContext extends PortNotifyContext {
+  moves?: MoveTeller;
+}
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface RebookingDeps {
@@ -108,7 +113,8 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
     cancelledAt: String(item.payload.detectedAt ?? now),
     participants,
     otherSessions: planned.filter((s) => s.id !== id).map((s) => ({ start: s.start, end: s.end })),
-    now,
+    // Nothing is booked sooner than the pack's no-move limit (issue 18).
+    now: earliestMoveStart(policy, now),
     maxAlternatives: 3,
   });
   const names = (ids: string[]) => ids.map((pid) => people.find((p) => p.id === pid)?.displayName ?? 'your colleague');
@@ -128,10 +134,14 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
   }
 
   const slot = existing ? { start: existing.start, end: existing.end } : result.slot;
+  // The pack's propose mode: hold the slot and ask the supervisee first (rebookProposal.ts).
+  if (!existing && moveMode(policy) === 'propose') return proposeRebook(services, ctx.moves ?? (async () => undefined), { rel, policy, cancelled, replacementId: id, slot, alternatives: result.alternatives, why });
   const created = await calendar.createEvent(
     sessionEvent({ relationship: rel, start: slot.start, end: slot.end, timeZone: policy.timeZone, appTag: id, transactionId: requestKeys.rebook(sessionId) }),
   );
   crashPoint(services, 'rebook-after-create');
+  // Like a booking: no join link back (the organiser's calendar has no Teams meetings) flags the session and tells the organiser once.
+  if (!created.joinUrl) await flagMissingMeeting(services, ctx, rel, id, now);
   const replacement: Session = {
     id, relationshipId: rel.id, start: slot.start, end: slot.end, status: 'planned', kind: 'rebooked', calendarEventId: created.id, replacesSessionId: sessionId,
   };
@@ -160,10 +170,12 @@ const NOT_YOURS = 'That session is not one you can change, or it no longer exist
 export async function chooseAlternative(services: RebookingDeps, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }) {
   const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound(NOT_YOURS);
-  const { rel, people } = await load(services, session.relationshipId);
+  const { rel, people, policy } = await load(services, session.relationshipId);
   // Someone else's session answers as a missing one.
   if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound(NOT_YOURS);
   if (session.status !== 'planned') throw badRequest('That session is no longer planned');
+  const refusal = moveRefusal(policy, session.start, services.clock.now().toISOString());
+  if (refusal && session.start !== input.start) throw badRequest(refusal);
   const offered = (await services.work.result(REBOOK_KIND, session.replacesSessionId)) as { alternatives?: Slot[] } | undefined;
   const ok = offered?.alternatives?.some((a) => a.start === input.start && a.end === input.end);
   if (!ok && !(session.start === input.start && session.end === input.end)) throw badRequest('That time was not one of the offered times');

@@ -15,7 +15,10 @@ import { actionsFromRecord, applyRecordCommand, draftRecord, markActionDone, par
 import {
   actionItemCard, countersignCard, disagreementNoticeCard, RECORD_CARD_SUMMARIES, recordFormCard, recordSummaryCard, signedCopyCard, COMMENT_INPUT_ID,
 } from '../bot/cards/record';
+import { withAgenda } from '../bot/cards/agenda';
+import { agendaForRecordForm } from './agenda';
 import type { AdaptiveCard } from '../ports/notifier';
+import type { AgendaStore } from '../ports/agendaStore';
 import { ConcurrencyError, type RecordStore } from '../ports/store';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
@@ -36,6 +39,8 @@ export interface RecordsDeps {
   store: RecordStore;
   directory: DirectoryPort;
   work: WorkQueue;
+  /** Session agendas (issue 18); absent (some tests): the form starts without one. */
+  agenda?: AgendaStore;
 }
 
 const RECORD_CARD_KIND = 'record-card-posted';
@@ -82,7 +87,7 @@ async function loadRelationship(services: RecordsDeps, record: Pick<SupervisionR
  * answer within Teams' invoke budget. Each person's conversation reference is
  * read as soon as that person is known.
  */
-async function loadRest(services: RecordsDeps, record: Pick<SupervisionRecord, 'sessionId'>, base: Base): Promise<Loaded> {
+async function loadRest(services: RecordsDeps, record: Pick<SupervisionRecord, 'sessionId'>, base: Base, sessionsRead?: Promise<Session[]>): Promise<Loaded> {
   const { rel } = base;
   const [found, sessions] = await Promise.all([
     Promise.all(
@@ -91,7 +96,7 @@ async function loadRest(services: RecordsDeps, record: Pick<SupervisionRecord, '
         return p ? { p, ref: await services.store.getConversationRef(p.aadObjectId) } : undefined;
       }),
     ),
-    services.store.listSessions({ relationshipIds: [rel.id] }),
+    sessionsRead ?? services.store.listSessions({ relationshipIds: [rel.id] }),
   ]);
   const session = sessions.find((s) => s.id === record.sessionId);
   if (!session) throw notFound('That session no longer exists');
@@ -139,7 +144,9 @@ async function formCard(services: RecordsDeps, ctx: NotifyContext, l: Loaded, re
     values: extra.values,
     countersign: l.policy.records.countersign,
   });
-  return withFormChoice(card, l, record);
+  // The form starts from the session's agenda and agreement check (issue 18).
+  const agenda = services.agenda ? await agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions) : undefined;
+  return withFormChoice(withAgenda(card, agenda), l, record);
 }
 
 /** Where the policy offers other record forms (Lingfield), the writer can switch to one while the record is a draft. */
@@ -210,15 +217,34 @@ async function replacePostedCards(services: RecordsDeps, ctx: NotifyContext, l: 
  * posted in the ledger after it is sent (at least once; a lease stops two
  * workers sending at the same time).
  */
+/** Record ids whose form this process has seen posted, per store (tests run many stores in one process). */
+const postedFormsByStore = new WeakMap<object, Set<string>>();
+function postedForms(store: object): Set<string> {
+  let set = postedFormsByStore.get(store);
+  if (!set) postedFormsByStore.set(store, (set = new Set()));
+  return set;
+}
+function remember(set: Set<string>, id: string): void {
+  // Sessions fall out of the 14-day window: a bound keeps a long-running process small.
+  if (set.size >= 20_000) set.clear();
+  set.add(id);
+}
+
 export async function startRecordsForHeldSessions(services: RecordsDeps, ctx: NotifyContext, workerId: string): Promise<number> {
   const now = services.clock.now();
   const from = DateTime.fromJSDate(now).minus({ days: CARD_LOOKBACK_DAYS }).toUTC().toISO()!;
   const held = await services.store.listSessions({ status: ['held'], from });
+  const known = postedForms(services.store);
   let posted = 0;
   for (const session of held) {
     const id = recordIdFor(session.id);
-    // Already posted (the usual case, every run, for every recent session): one ledger read, before any record read.
-    if ((await services.store.listClaims(RECORD_CARD_KIND, id)).some((c) => c.key === id)) continue;
+    // Already posted (the usual case, every run, for every recent session): known here once seen, else one
+    // ledger read before any record read. The claim is never taken back, so what this process saw stays true.
+    if (known.has(id)) continue;
+    if ((await services.store.listClaims(RECORD_CARD_KIND, id)).some((c) => c.key === id)) {
+      remember(known, id);
+      continue;
+    }
     if (!(await services.work.acquireLease(`record-card:${session.id}`, workerId, now.toISOString(), 60_000))) continue;
     try {
       // A session's record may predate this code path (imported or seeded history): keep it.
@@ -274,40 +300,50 @@ export async function handleRecordAction(services: RecordsDeps, ctx: NotifyConte
   // A missing record and someone else's answer alike, so a card cannot be used to probe record ids.
   const refusal = 'Only the people in this supervision can see or change its record.';
   if (!record) throw notFound(refusal);
+  // The record names its arrangement: its sessions and open actions (most answers are the form, which
+  // lists them) are read alongside the arrangement itself, not after it. Nothing read is shown or
+  // used before the access check below; a rejected read is seen where it is used.
+  const sessionsRead = services.store.listSessions({ relationshipIds: [record.relationshipId] });
+  const openActions = services.store.listActions({ relationshipIds: [record.relationshipId], status: ['open'] });
+  sessionsRead.catch(() => undefined);
+  openActions.catch(() => undefined);
   const base = await loadRelationship(services, record);
   if (!partiesOf(base.rel).includes(actor.id)) {
     await audit(services, actor.id, 'record-access-refused', record, { verb });
     throw notFound(refusal);
   }
-  // A card refresh is a read: its audit entry is written while the rest loads.
-  // Most answers are the form, which lists the open actions: read them alongside too (a rejected read is seen where it is used).
-  const openActions = services.store.listActions({ relationshipIds: [base.rel.id], status: ['open'] });
-  openActions.catch(() => undefined);
-  const [rest] = await Promise.all([loadRest(services, record, base), verb === 'record.refresh' ? audit(services, actor.id, 'record-read', record, { via: 'card' }) : undefined]);
-  const l: Loaded = { ...rest, openActions };
+  // The parties and their conversation references (for the card's refresh list) load while a change is
+  // judged and saved: the change itself needs only the arrangement, its policy and template, and its session.
+  const restRead = loadRest(services, record, base, sessionsRead).then((rest): Loaded => ({ ...rest, openActions }));
+  restRead.catch(() => undefined);
   const now = services.clock.now().toISOString();
   const rows = Number.isFinite(Number(data.rows)) ? Number(data.rows) : 0;
+  const changes = ['record.save', 'record.submit', 'record.countersign', 'record.requestChanges', 'record.disagree'].includes(verb) && (data.etag === undefined || data.etag === record.etag);
+  if (changes && !(await sessionsRead).some((s) => s.id === record.sessionId)) throw notFound('That session no longer exists');
+  // Every other answer shows the record with its people: loaded now (`l`, set exactly when !changes).
+  // A card refresh is a read: its audit entry is written while the rest loads.
+  const l = changes ? undefined : (await Promise.all([restRead, verb === 'record.refresh' ? audit(services, actor.id, 'record-read', record, { via: 'card' }) : undefined]))[0];
 
   if (verb === 'record.useForm') {
-    const choice = chooseRecordForm({ record, templateId: String(data.templateId ?? ''), policy: l.policy, relationship: l.rel, templates: templatesFor(l.policy), actorId: actor.id, now });
+    const choice = chooseRecordForm({ record, templateId: String(data.templateId ?? ''), policy: l!.policy, relationship: l!.rel, templates: templatesFor(l!.policy), actorId: actor.id, now });
     if (!choice.ok) throw badRequest(choice.error);
-    if (choice.unchanged) return formCard(services, ctx, l, record);
+    if (choice.unchanged) return formCard(services, ctx, l!, record);
     const saved = await services.store.saveRecord(choice.record, record.etag);
     await audit(services, actor.id, 'record-form-chosen', saved, { templateId: saved.templateId });
     return formCard(services, ctx, await loadFor(services, saved), saved);
   }
 
   if (verb === 'record.refresh') {
-    return viewFor(services, ctx, l, record, actor.id);
+    return viewFor(services, ctx, l!, record, actor.id);
   }
 
   // A card older than the record: show the latest instead of acting on stale data.
   if (data.etag !== undefined && data.etag !== record.etag) {
-    const latest = await viewFor(services, ctx, l, record, actor.id);
+    const latest = await viewFor(services, ctx, l!, record, actor.id);
     return { ...latest, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'This record changed since that card was shown; here is the latest.' }, ...latest.body] };
   }
 
-  const typed = () => valuesFromCardInputs(l.template, data, rows, record.values);
+  const typed = () => valuesFromCardInputs(base.template, data, rows, record.values);
   let command: RecordCommand;
   switch (verb) {
     case 'record.save':
@@ -316,10 +352,10 @@ export async function handleRecordAction(services: RecordsDeps, ctx: NotifyConte
     case 'record.addAction':
     case 'record.removeAction': {
       const delta = verb === 'record.addAction' ? 1 : -1;
-      const result = applyRecordCommand({ record, command: { kind: 'save-draft', values: typed() }, actorId: actor.id, relationship: l.rel, policy: l.policy, template: l.template, now });
-      if (!result.ok) return formCard(services, ctx, l, record, { rows, errors: result.fieldErrors ?? [{ message: result.error }], values: typed() });
+      const result = applyRecordCommand({ record, command: { kind: 'save-draft', values: typed() }, actorId: actor.id, relationship: base.rel, policy: base.policy, template: base.template, now });
+      if (!result.ok) return formCard(services, ctx, l!, record, { rows, errors: result.fieldErrors ?? [{ message: result.error }], values: typed() });
       const saved = result.unchanged ? record : await services.store.saveRecord(result.record, record.etag);
-      return formCard(services, ctx, l, saved, { rows: Math.max(0, rows + delta) });
+      return formCard(services, ctx, l!, saved, { rows: Math.max(0, rows + delta) });
     }
     case 'record.submit':
       command = { kind: 'submit', values: typed() };
@@ -337,37 +373,39 @@ export async function handleRecordAction(services: RecordsDeps, ctx: NotifyConte
       throw badRequest('Unknown record action');
   }
 
-  const result = applyRecordCommand({ record, command, actorId: actor.id, relationship: l.rel, policy: l.policy, template: l.template, now });
+  const result = applyRecordCommand({ record, command, actorId: actor.id, relationship: base.rel, policy: base.policy, template: base.template, now });
   if (!result.ok) {
+    const full = await restRead;
     const errors = result.fieldErrors?.length ? result.fieldErrors : [{ message: result.error }];
-    if (command.kind === 'save-draft' || command.kind === 'submit') return formCard(services, ctx, l, record, { rows, errors, values: command.values });
-    if (record.status === 'submitted') return countersigningCard(ctx, l, record, { errors, comment: String(data[COMMENT_INPUT_ID] ?? '') });
-    return summaryCard(ctx, l, { ...record });
+    if (command.kind === 'save-draft' || command.kind === 'submit') return formCard(services, ctx, full, record, { rows, errors, values: command.values });
+    if (record.status === 'submitted') return countersigningCard(ctx, full, record, { errors, comment: String(data[COMMENT_INPUT_ID] ?? '') });
+    return summaryCard(ctx, full, { ...record });
   }
-  if (result.unchanged) return viewFor(services, ctx, l, record, actor.id);
+  if (result.unchanged) return viewFor(services, ctx, await restRead, record, actor.id);
 
   let saved: SupervisionRecord;
   try {
     saved = await services.store.saveRecord(result.record, record.etag);
   } catch (err) {
     if (!(err instanceof ConcurrencyError)) throw err;
-    const latest = await viewFor(services, ctx, l, err.current, actor.id);
+    const latest = await viewFor(services, ctx, await restRead, err.current, actor.id);
     return { ...latest, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'Someone else changed this record at the same moment; here is the latest.' }, ...latest.body] };
   }
   // The audit entry, the locked record's actions (items of their own, carried forward until done) and the
   // outbox entry for the messages this change owes are independent writes: made together. The answer's
   // card waits for them, so a change the person is told about is whole.
   const locked = result.events.some((e) => e.kind === 'signed' || e.kind === 'disagreed');
-  const [, , key] = await Promise.all([
+  const [, , key, full] = await Promise.all([
     audit(services, actor.id, `record-${command.kind}`, saved, { status: saved.status }),
-    locked ? services.store.saveActions(actionsFromRecord(saved, l.rel, now, l.template)) : undefined,
+    locked ? services.store.saveActions(actionsFromRecord(saved, base.rel, now, base.template)) : undefined,
     queueRecordMessages(services, saved, result.events, actor.id),
+    restRead,
   ]);
   // The messages are sent from the outbox now, but not inside Teams' invoke budget: the answer waits
   // only briefly for them (long enough where the store is local), and the jobs retry what fails.
   const delivery = key ? deliverSoon(services, ctx, key) : Promise.resolve(true);
   const [card, delivered] = await Promise.all([
-    command.kind === 'save-draft' ? formCard(services, ctx, l, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' }) : viewFor(services, ctx, l, saved, actor.id),
+    command.kind === 'save-draft' ? formCard(services, ctx, full, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' }) : viewFor(services, ctx, full, saved, actor.id),
     Promise.race([delivery, waitBriefly(DELIVERY_WAIT_MS)]),
   ]);
   // Still under way: not late, so nothing to say.

@@ -5,6 +5,7 @@
  * end a series from a date (to change it, end it and book the new pattern).
  * Returns view models; the tab renders them.
  */
+import { moveRefusal } from '../domain/moves';
 import { DateTime, Duration } from 'luxon';
 import type { Interval, Person, Relationship, Session } from '../domain/model';
 import { rebook } from '../domain/planning/rebooker';
@@ -20,6 +21,7 @@ import { gatherParticipants } from './participants';
 import { escalationRecipients, type NotifyContext } from './rebooking';
 import { rebookDoneCard } from '../bot/cards/rebook';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+import { missingMeetingLink } from './meetingLinks';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface SessionsDeps {
@@ -46,6 +48,8 @@ export interface SessionView {
   with: string[];
   supervisor: string;
   supervisees: string[];
+  /** Booked without a Teams meeting link (the organiser's calendar does not allow Teams meetings): add a location or a link. */
+  noMeetingLink: boolean;
   /** What the caller may do here, under the pack. */
   can: { reschedule: boolean; cancel: boolean; endSeries: boolean };
   cancelRule: string;
@@ -90,7 +94,10 @@ export async function sessionView(services: SessionsDeps, actor: Person, session
   const name = (id: string) => people.find((p) => p.id === id)?.displayName ?? 'a colleague';
   const planned = session.status === 'planned' && session.start > services.clock.now().toISOString();
   const rule = cancelRuleOf(policy);
-  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'session', subjectId: session.id });
+  const [noMeetingLink] = await Promise.all([
+    missingMeetingLink(services.store, session),
+    services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'session', subjectId: session.id }),
+  ]);
   return {
     id: session.id,
     relationshipId: rel.id,
@@ -102,6 +109,7 @@ export async function sessionView(services: SessionsDeps, actor: Person, session
     with: [rel.supervisorId, ...rel.superviseeIds].filter((id) => id !== actor.id).map(name),
     supervisor: name(rel.supervisorId),
     supervisees: rel.superviseeIds.map(name),
+    noMeetingLink,
     can: { reschedule: planned, cancel: planned && mayCancel(policy, rel, actor), endSeries: planned && Boolean(session.seriesId) && rel.supervisorId === actor.id },
     cancelRule: `Under ${policy.name}, ${rule.allowedBy === 'either' ? 'either of you' : `the ${rule.allowedBy}`} may cancel a session without rebooking it; ${rule.notify.join(', ').replace(/-/g, ' ')} are told.`,
   };
@@ -136,8 +144,11 @@ export async function rescheduleOptions(services: SessionsDeps, actor: Person, s
 
 /** Moves one occurrence to one of the offered common free times; both calendars follow (the series stays one). */
 export async function rescheduleOccurrence(services: SessionsDeps, actor: Person, sessionId: string, slot: Interval): Promise<SessionView> {
-  const { session, rel } = await load(services, actor, sessionId);
+  const { session, rel, policy } = await load(services, actor, sessionId);
   if (session.status !== 'planned') throw badRequest('Only a planned session can be moved');
+  // The pack's rule never to move a session close to its start (issue 18), from its current time and to the new one.
+  const refusal = moveRefusal(policy, session.start, services.clock.now().toISOString()) ?? moveRefusal(policy, slot.start, services.clock.now().toISOString(), 'That time');
+  if (refusal) throw badRequest(refusal);
   const offered = await rescheduleOptions(services, actor, sessionId);
   if (!offered.slots.some((s) => Date.parse(s.start) === Date.parse(slot.start) && Date.parse(s.end) === Date.parse(slot.end))) {
     throw conflict('That time is no longer free for both of you: choose again.', { fields: [{ field: 'start', rule: 'offered-slot', message: 'no longer free for both of you' }] });

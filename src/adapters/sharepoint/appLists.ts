@@ -23,6 +23,8 @@ export const APP_LISTS = [
   'pt-qa-grades',
   'pt-subscriptions',
   'pt-calendar-delta',
+  'pt-agenda',
+  'pt-private-notes',
 ] as const;
 
 export type AppListName = (typeof APP_LISTS)[number];
