@@ -36,7 +36,7 @@ import type { Teller } from '../usecases/transfer';
 import type { GraphNotificationReceiver } from '../adapters/graph/notificationReceiver';
 import { graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
-import { agendaRoutes } from './routes/agenda';
+import { agendaRoutes, type AgendaRoutesDeps } from './routes/agenda';
 import { todoRoutes } from './routes/todo';
 import { staticTab } from './staticTab';
 import { recordCardRoutes } from './routes/recordCards';
@@ -57,7 +57,8 @@ export type HttpDeps = IdentifyDeps &
   RecordCardRoutesDeps &
   PeopleChangeRoutesDeps &
   DevDeps &
-  DevDirectoryDeps & {
+  DevDirectoryDeps &
+  AgendaRoutesDeps & {
     config: AppConfig;
     log: Log;
     /** Local mode: stand-ins for Outlook and the passing of time (/api/dev). */
