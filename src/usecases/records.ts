@@ -11,6 +11,7 @@ import type { ActionItem, Person, Relationship, Session, SupervisionRecord } fro
 import type { PolicyPack, RecordTemplate } from '../domain/policy/schema';
 import { recordFormIds, templatesFor } from '../domain/policy/validate';
 import { chooseRecordForm } from '../domain/records/forms';
+import { FIELD_TYPES, displayAnswer } from '../domain/records/fieldTypes';
 import { actionRowsOf } from '../domain/records/validation';
 import { actionsFromRecord, applyRecordCommand, draftRecord, markActionDone, partiesOf, recorderIds, type RecordCommand, type RecordEvent } from '../domain/records/workflow';
 import type { ActionItemMessage, CountersignView, FieldProblem, Message, RecordFormView, RecordSummaryView, RecordView } from '../ports/messages';
@@ -538,5 +539,9 @@ export async function readRecord(services: Services, actor: Person, recordId: st
   if (!access) throw notFound('No such record');
   const versions = await services.store.listRecordVersions(record.id);
   const actions = await services.store.listActions({ recordId: record.id });
-  return { record, versions, actions, template: l.template, session: l.session, names: namesMap(l), access };
+  const names = namesMap(l);
+  // Each answer as words (a choice by its title, a date as a day), by its field type's handler: the tab shows these.
+  const words = { zone: l.policy.timeZone, names, supervisorName: nameOf(l, l.rel.supervisorId), superviseeNames: l.rel.superviseeIds.map((id) => nameOf(l, id)) };
+  const answers = l.template.fields.filter((f) => FIELD_TYPES[f.type].editable).map((f) => ({ fieldId: f.id, text: displayAnswer(f, record.values[f.id], words) }));
+  return { record, versions, actions, template: l.template, session: l.session, names, access, answers };
 }
