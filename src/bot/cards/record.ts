@@ -13,7 +13,7 @@
  * from the form (listed in the actions' `keep` so the server keeps it as written)
  * and the card says to edit it in the tab.
  */
-import { ActionSet, Container, ExecuteAction, TextInput, type IAdaptiveCard } from '@microsoft/teams.cards';
+import { ActionSet, Container, ExecuteAction, TextInput } from '@microsoft/teams.cards';
 import type { SupervisionRecord } from '../../domain/model';
 import { ACTION_OUTCOME_MAX, ACTION_TEXT_MAX, MAX_ACTION_ROWS, displayDate as dateIn, displayDateTime as dateTimeIn } from '../../domain/records/fieldTypes';
 import { CHANGE_REQUEST_KEY, changeRequestOf } from '../../domain/records/workflow';
@@ -54,13 +54,6 @@ export const RECORD_CARD_SUMMARIES = {
   action: 'You have an action from supervision',
 } as const;
 
-
-/** The views' names for what these cards render (kept for callers that spoke of card inputs). */
-export type { OpenActionView, ActionItemView } from '../../ports/messages';
-export type CardError = FieldProblem;
-export type RecordFormCardInput = RecordFormView;
-export type CountersignCardInput = CountersignView;
-export type RecordSummaryCardInput = RecordSummaryView;
 
 // ---------- small helpers ----------
 
@@ -332,4 +325,3 @@ export function recordViewCard(view: RecordView): Card {
 /** Keys in record values that are the app's own, not answers (never rendered as fields). */
 export const RESERVED_VALUE_KEYS = [CHANGE_REQUEST_KEY] as const;
 
-export type { IAdaptiveCard };
