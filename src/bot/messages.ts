@@ -7,7 +7,9 @@
 import type { Message } from '../ports/messages';
 import type { RenderedMessage } from '../ports/notifier';
 import { digestCard, digestSummary } from './cards/digest';
+import { moveNoticeCard, moveNoticeSummary } from './cards/moves';
 import { peopleNoticeCard, peopleNoticeSummary } from './cards/peopleChange';
+import { PRE_SESSION_SUMMARY, preSessionCard } from './cards/preSession';
 import { escalationCard, rebookedCard, sessionNoticeCard, sessionNoticeWords } from './cards/rebook';
 import { RECORD_CARD_SUMMARIES, countersignCard, disagreementNoticeCard, recordFormCard, recordSummaryCard, signedCopyCard } from './cards/record';
 import type { Card } from './cards/common';
@@ -40,5 +42,9 @@ export function renderMessage(m: Message): RenderedCard {
       return { card: digestCard(m), summary: digestSummary(m.items.length) };
     case 'people-notice':
       return { card: peopleNoticeCard(m.notice, m.tabUrl), summary: peopleNoticeSummary(m.notice) };
+    case 'move-notice':
+      return { card: moveNoticeCard(m.notice, m.tabUrl), summary: moveNoticeSummary(m.notice) };
+    case 'pre-session':
+      return { card: preSessionCard(m.notice, m.agendaUrl), summary: PRE_SESSION_SUMMARY };
   }
 }

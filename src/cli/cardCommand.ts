@@ -15,7 +15,7 @@ import type { RecordTemplate } from '../domain/policy/schema';
 import { builtinTemplates, templatesFor } from '../domain/policy/validate';
 import { FIELD_TYPES } from '../domain/records/fieldTypes';
 import { MAX_ACTION_ROWS, validateSubmission } from '../domain/records/validation';
-import { CliFailure, type CliIO } from './pt';
+import { CliFailure, type CliIO } from './program';
 
 export const CARD_KINDS = ['form', 'countersign', 'summary'] as const;
 export type CardKind = (typeof CARD_KINDS)[number];

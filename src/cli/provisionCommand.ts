@@ -8,11 +8,11 @@
  */
 import type { Command } from 'commander';
 import { loadConfig, type TenantEnv } from '../config/env';
-import { msalTokenSource, type AppCredential, type TokenSource } from '../adapters/graph/graphAuth';
+import type { TokenSource } from '../adapters/graph/graphAuth';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { provisionSite, ProvisionError, type ProvisionSummary } from '../adapters/sharepoint/provision';
-import { readClientCertificate } from '../tenant/appToken';
-import { CliFailure, type CliIO } from './pt';
+import { createAppTokenProvider } from '../tenant/appToken';
+import { CliFailure, type CliIO } from './program';
 
 export interface ProvisionDeps {
   /** The app-only token; default: client credentials (secret or certificate) through msal-node. */
@@ -22,20 +22,6 @@ export interface ProvisionDeps {
   fetch?: typeof fetch;
   /** Backoff for retries (tests shorten it). */
   baseDelayMs?: number;
-}
-
-export function appCredential(env: TenantEnv): AppCredential {
-  if (env.CLIENT_CERTIFICATE_PATH) {
-    const cert = readClientCertificate(env);
-    return {
-      tenantId: env.TENANT_ID,
-      clientId: env.CLIENT_ID,
-      privateKeyPem: cert.privateKey,
-      ...(cert.thumbprintSha256 ? { thumbprintSha256: cert.thumbprintSha256 } : { thumbprintSha1: cert.thumbprint }),
-    };
-  }
-  if (!env.CLIENT_SECRET) throw new CliFailure('set CLIENT_SECRET or CLIENT_CERTIFICATE_PATH (with CLIENT_CERTIFICATE_THUMBPRINT)');
-  return { tenantId: env.TENANT_ID, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET };
 }
 
 export function registerProvisionCommand(program: Command, io: CliIO, deps: ProvisionDeps = {}): Command {
@@ -59,7 +45,7 @@ export function registerProvisionCommand(program: Command, io: CliIO, deps: Prov
         progress(`note: --site ${opts.site} is not SHAREPOINT_SITE_URL (${env.SHAREPOINT_SITE_URL}); the app uses SHAREPOINT_SITE_URL`);
       }
       const http = new GraphHttp({
-        token: (deps.tokenSource ?? ((e: TenantEnv) => msalTokenSource(appCredential(e), { authorityHost: e.PT_LOGIN_BASE_URL })))(env),
+        token: (deps.tokenSource ?? createAppTokenProvider)(env),
         baseUrl: deps.graphBaseUrl ?? env.PT_GRAPH_BASE_URL,
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
         ...(deps.baseDelayMs !== undefined ? { baseDelayMs: deps.baseDelayMs } : {}),

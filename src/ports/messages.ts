@@ -5,6 +5,7 @@
  * shape, input ids or wording; every message carries names, dates, counts and
  * links only, never case detail (a record's own answers go only to its parties).
  */
+import type { AgendaLine, AgreementFinding } from '../domain/agenda';
 import type { SupervisionRecord } from '../domain/model';
 import type { RecordTemplate } from '../domain/policy/schema';
 import type { ActionPart } from '../domain/records/validation';
@@ -74,6 +75,31 @@ export interface RecordFormView extends RecordViewBase {
   clientValidation?: boolean;
   /** The policy's other record forms the writer may switch to while the record is being written. */
   otherForms?: { templateId: string; name: string }[];
+  /** The session's agenda and agreement check: the record starts from them. */
+  agenda?: RecordAgenda;
+}
+
+// ---------- agendas ----------
+
+export interface AgendaLineView extends AgendaLine {
+  addedByName?: string;
+  ownerName?: string;
+  /** The viewer put it there (and so may take it off). */
+  mine: boolean;
+}
+
+export interface AgreementCheckView {
+  finding: AgreementFinding;
+  reviewOn?: string;
+  words: string;
+  /** The policy asks for it to be checked at every session (Staffordshire). */
+  checkedEachSession: boolean;
+}
+
+/** What the record form shows of the session's agenda (agenda text is case detail: only in the parties' form). */
+export interface RecordAgenda {
+  lines: AgendaLineView[];
+  agreement: AgreementCheckView;
 }
 
 /** The other party's read-only view of a submitted record, to countersign, ask for changes or disagree. */
@@ -207,6 +233,31 @@ export interface RebookEscalation {
   forManager: boolean;
 }
 
+/** What a proposal is, as kept in its timeout work item's payload (moves that ask first). */
+export interface Proposal {
+  cancelledId: string;
+  relationshipId: string;
+  replacementId: string;
+  held: Slot;
+  holdEventId: string;
+  alternatives: Slot[];
+  answerBy: string;
+  original: Slot;
+}
+
+/** A move that asks first: the held time to accept or change, or what was booked and why. */
+export type MoveNotice =
+  | { kind: 'proposed'; to: 'supervisee' | 'supervisor'; policyName: string; withNames: string[]; superviseeNames: string[]; why: string; proposal: Proposal }
+  | { kind: 'booked'; how: 'accepted' | 'chose' | 'no-answer'; byName?: string; withNames: string[]; booked: Slot; answerBy: string; replacementId: string };
+
+/** Before a session: when, with whom (never agenda text). */
+export interface PreSessionNotice {
+  sessionId: string;
+  start: string;
+  end: string;
+  withNames: string[];
+}
+
 // ---------- what the notifier carries ----------
 
 /** Every message the app sends to a person's chat. */
@@ -221,6 +272,8 @@ export type Message =
   | { kind: 'rebook-escalation'; view: RebookEscalation }
   | { kind: 'session-notice'; notice: SessionNotice }
   | { kind: 'digest'; firstName: string; items: DigestItem[]; tabUrl: string }
-  | { kind: 'people-notice'; notice: PeopleNotice; tabUrl: string };
+  | { kind: 'people-notice'; notice: PeopleNotice; tabUrl: string }
+  | { kind: 'move-notice'; notice: MoveNotice; tabUrl: string }
+  | { kind: 'pre-session'; notice: PreSessionNotice; agendaUrl: string };
 
 export type MessageKind = Message['kind'];

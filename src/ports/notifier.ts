@@ -28,3 +28,9 @@ export interface NotifierPort {
   /** Replaces a message the bot posted earlier. */
   update(aadObjectId: string, posted: PostedCard, message: Message): Promise<void>;
 }
+
+/** What a use case needs to tell people: the notifier and where the tab lives (for links in what it sends). */
+export interface NotifyContext {
+  notifier: NotifierPort;
+  tabUrl: string;
+}

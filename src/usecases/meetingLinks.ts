@@ -7,14 +7,23 @@
  * case detail.
  */
 import type { Relationship } from '../domain/model';
-import type { Services } from '../runtime/services';
-import type { NotifyContext } from './rebooking';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { RecordStore } from '../ports/store';
+import type { NotifyContext } from '../ports/notifier';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface MeetingLinksDeps {
+  log: Log;
+  store: RecordStore;
+  directory: DirectoryPort;
+}
 
 export const NO_MEETING_LINK = 'no-meeting-link';
 const TOLD_KIND = 'no-meeting-link-told';
 
-export async function flagMissingMeeting(services: Services, ctx: NotifyContext | undefined, relationship: Relationship, subjectId: string, now: string): Promise<void> {
+export async function flagMissingMeeting(services: MeetingLinksDeps, ctx: NotifyContext | undefined, relationship: Relationship, subjectId: string, now: string): Promise<void> {
   const { store, directory, log } = services;
   await store.claim(NO_MEETING_LINK, subjectId, now, { relationshipId: relationship.id });
   log.warn({ event: 'booking.no-meeting-link', relationship: relationship.id, subject: subjectId }, 'booked without a Teams meeting link');

@@ -4,40 +4,63 @@
  * transaction id derived from the cancelled session, and the replacement
  * session's id is derived the same way, so a retry finds what the first try made.
  */
-import { createHash } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import type { Person, Relationship, Session } from '../domain/model';
 import { rebook } from '../domain/planning/rebooker';
 import type { EscalationTarget } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
 import type { Message, SessionNotice, Slot } from '../ports/messages';
-import type { NotifierPort } from '../ports/notifier';
-import type { WorkItem } from '../ports/workQueue';
-import type { Services } from '../runtime/services';
-import { SESSION_SUBJECT } from './booking';
+import type { NotifyContext as PortNotifyContext } from '../ports/notifier';
+import type { WorkItem, WorkQueue } from '../ports/workQueue';
+import type { CalendarPort } from '../ports/calendar';
+import type { Clock } from '../ports/clock';
+import type { CrashPoint } from '../ports/crashPoints';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
+import { escalationRecipients } from './escalation';
+import { ids, requestKeys } from './ids';
+import { sessionEvent } from './sessionEvents';
 import { forbidden, notFound, badRequest } from './errors';
+import { retryDelayMs } from './workRetry';
 import { gatherParticipants } from './participants';
 import { REBOOK_KIND } from './reconcile';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+import { earliestMoveStart, moveMode, moveRefusal } from '../domain/moves';
+import { proposeRebook, type MoveTeller } from './rebookProposal';
 
-export interface NotifyContext {
-  notifier: NotifierPort;
-  tabUrl: string;
+/** The notifier port's context, plus who renders notices about moves that ask first (propose mode); absent: those moves are told to nobody. */
+export interface NotifyContext extends PortNotifyContext {
+  moves?: MoveTeller;
+}
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface RebookingDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  calendar: CalendarPort;
+  work: WorkQueue;
+  /** Fault injection for the crash tests (absent: none). */
+  crashPoint?: CrashPoint;
 }
 
 /** Short: a worker that dies mid-rebook holds it only this long before another instance (or the restarted app) takes over. */
 const LEASE_MS = 20_000;
 
 export function replacementId(sessionId: string): string {
-  return `rb-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
+  return ids.replacementSession(sessionId);
 }
 
 /** Local-mode fault injection for the crash test: die at a named point, as a kill -9 would. */
-function crashPoint(services: Services, point: string): void {
-  if (services.config.mode === 'local' && process.env.PT_TEST_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+function crashPoint(services: RebookingDeps, point: string): void {
+  services.crashPoint?.(point);
 }
 
-export async function processRebooks(services: Services, ctx: NotifyContext, workerId: string): Promise<number> {
+export async function processRebooks(services: RebookingDeps, ctx: NotifyContext, workerId: string): Promise<number> {
   const now = services.clock.now().toISOString();
   const items = await services.work.lease(REBOOK_KIND, workerId, now, LEASE_MS, 10);
   for (const item of items) {
@@ -45,7 +68,7 @@ export async function processRebooks(services: Services, ctx: NotifyContext, wor
       const result = await rebookOne(services, ctx, item);
       await services.work.complete(item.id, workerId, result, services.clock.now().toISOString());
     } catch (err) {
-      const backoffMs = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const backoffMs = retryDelayMs(item.attempts);
       services.log.error({ event: 'rebook.failed', key: item.key, attempts: item.attempts, err: err instanceof Error ? err.message : String(err) }, 'rebook failed; will retry');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + backoffMs).toISOString());
     }
@@ -53,7 +76,7 @@ export async function processRebooks(services: Services, ctx: NotifyContext, wor
   return items.length;
 }
 
-async function load(services: Services, relationshipId: string) {
+async function load(services: RebookingDeps, relationshipId: string) {
   const rel = await services.store.getRelationship(relationshipId);
   if (!rel) throw notFound('relationship gone');
   const policy = services.policies.get(rel.policyId);
@@ -63,11 +86,12 @@ async function load(services: Services, relationshipId: string) {
   return { rel, policy, group, people: people.filter((p): p is Person => Boolean(p)) };
 }
 
-async function findSession(services: Services, relationshipId: string, sessionId: string): Promise<Session | undefined> {
-  return (await services.store.listSessions({ relationshipIds: [relationshipId] })).find((s) => s.id === sessionId);
+async function findSession(services: RebookingDeps, relationshipId: string, sessionId: string): Promise<Session | undefined> {
+  const session = await services.store.getSession(sessionId);
+  return session?.relationshipId === relationshipId ? session : undefined;
 }
 
-async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem): Promise<Record<string, unknown>> {
+async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: WorkItem): Promise<Record<string, unknown>> {
   const { store, calendar, clock } = services;
   const { sessionId, relationshipId, why } = item.payload as { sessionId: string; relationshipId: string; why: string };
   const cancelled = await findSession(services, relationshipId, sessionId);
@@ -88,7 +112,8 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
     cancelledAt: String(item.payload.detectedAt ?? now),
     participants,
     otherSessions: planned.filter((s) => s.id !== id).map((s) => ({ start: s.start, end: s.end })),
-    now,
+    // Nothing is booked sooner than the pack's no-move limit (issue 18).
+    now: earliestMoveStart(policy, now),
     maxAlternatives: 3,
   });
   const names = (ids: string[]) => ids.map((pid) => people.find((p) => p.id === pid)?.displayName ?? 'your colleague');
@@ -108,20 +133,11 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
   }
 
   const slot = existing ? { start: existing.start, end: existing.end } : result.slot;
-  const created = await calendar.createEvent({
-    organiserId: rel.supervisorId,
-    attendeeIds: rel.superviseeIds,
-    subject: rel.kind === 'group' ? SESSION_SUBJECT.group : SESSION_SUBJECT.individual,
-    start: slot.start,
-    end: slot.end,
-    timeZone: policy.timeZone,
-    showAs: 'busy',
-    sensitivity: 'private',
-    onlineMeeting: true,
-    reminderMinutes: 15,
-    appTag: id,
-    transactionId: `rebook:${sessionId}`,
-  });
+  // The pack's propose mode: hold the slot and ask the supervisee first (rebookProposal.ts).
+  if (!existing && moveMode(policy) === 'propose') return proposeRebook(services, ctx.moves ?? (async () => undefined), { rel, policy, cancelled, replacementId: id, slot, alternatives: result.alternatives, why });
+  const created = await calendar.createEvent(
+    sessionEvent({ relationship: rel, start: slot.start, end: slot.end, timeZone: policy.timeZone, appTag: id, transactionId: requestKeys.rebook(sessionId) }),
+  );
   crashPoint(services, 'rebook-after-create');
   const replacement: Session = {
     id, relationshipId: rel.id, start: slot.start, end: slot.end, status: 'planned', kind: 'rebooked', calendarEventId: created.id, replacesSessionId: sessionId,
@@ -141,32 +157,21 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
 }
 
 /** The people an escalation goes to, from the policy's targets. */
-export async function escalationRecipients(services: Services, rel: Relationship, targets: EscalationTarget[]): Promise<Person[]> {
-  const { directory } = services;
-  const out = new Map<string, Person>();
-  const add = (p: Person | undefined) => p && out.set(p.id, p);
-  for (const t of targets) {
-    if (t === 'supervisor') add(await directory.getPerson(rel.supervisorId));
-    if (t === 'supervisee') for (const id of rel.superviseeIds) add(await directory.getPerson(id));
-    if (t === 'supervisor-line-manager') add(await directory.getLineManager(rel.supervisorId));
-    if (t === 'supervisee-line-manager') for (const id of rel.superviseeIds) add(await directory.getLineManager(id));
-    if (t === 'safeguarding-lead') for (const p of await directory.listPeople()) if (p.roles.includes('safeguarding-lead')) add(p);
-  }
-  // Line manager by default when the policy names nobody reachable.
-  if (out.size === 0) add(await directory.getLineManager(rel.supervisorId));
-  return [...out.values()];
-}
+// Its home is usecases/escalation.ts (one answer for every notice); named here too for the modules that took it from here.
+export { escalationRecipients };
 
 const NOT_YOURS = 'That session is not one you can change, or it no longer exists';
 
 /** "Pick another time" from the rebooked card: only the offered alternatives, only by a party. Returns what the people in it are told. */
-export async function chooseAlternative(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }): Promise<SessionNotice> {
+export async function chooseAlternative(services: RebookingDeps, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }): Promise<SessionNotice> {
   const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound(NOT_YOURS);
-  const { rel, people } = await load(services, session.relationshipId);
+  const { rel, people, policy } = await load(services, session.relationshipId);
   // Someone else's session answers as a missing one.
   if (![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound(NOT_YOURS);
   if (session.status !== 'planned') throw badRequest('That session is no longer planned');
+  const refusal = moveRefusal(policy, session.start, services.clock.now().toISOString());
+  if (refusal && session.start !== input.start) throw badRequest(refusal);
   const offered = (await services.work.result(REBOOK_KIND, session.replacesSessionId)) as { alternatives?: Slot[] } | undefined;
   const ok = offered?.alternatives?.some((a) => a.start === input.start && a.end === input.end);
   if (!ok && !(session.start === input.start && session.end === input.end)) throw badRequest('That time was not one of the offered times');
@@ -182,7 +187,7 @@ export async function chooseAlternative(services: Services, ctx: NotifyContext, 
 }
 
 /** "Keep it cancelled" from the rebooked card, with a reason kept in the app. Returns what the people in it are told. */
-export async function keepCancelled(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; reason: string }): Promise<SessionNotice> {
+export async function keepCancelled(services: RebookingDeps, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; reason: string }): Promise<SessionNotice> {
   const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked') throw notFound(NOT_YOURS);
   const { rel, people, policy } = await load(services, session.relationshipId);
@@ -222,7 +227,7 @@ export async function keepCancelled(services: Services, ctx: NotifyContext, acto
   return notice;
 }
 
-async function updatePostedCards(services: Services, ctx: NotifyContext, key: string, notice: SessionNotice, people: Person[]) {
+async function updatePostedCards(services: RebookingDeps, ctx: NotifyContext, key: string, notice: SessionNotice, people: Person[]) {
   for (const m of await services.store.listCardMessages(key)) {
     if (!people.some((p) => p.aadObjectId === m.aadObjectId)) continue;
     try {

@@ -4,7 +4,6 @@
  * the supervisee's signed copy, and actions carried forward. The pure rules
  * live in domain/records; this file loads, saves, posts and audits.
  */
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { recordAccess } from '../domain/access';
 import type { ActionItem, Person, Relationship, Session, SupervisionRecord } from '../domain/model';
@@ -15,18 +14,38 @@ import { FIELD_TYPES, displayAnswer } from '../domain/records/fieldTypes';
 import { actionRowsOf } from '../domain/records/validation';
 import { actionsFromRecord, applyRecordCommand, draftRecord, markActionDone, partiesOf, recorderIds, type RecordCommand, type RecordEvent } from '../domain/records/workflow';
 import type { ActionItemMessage, CountersignView, FieldProblem, Message, RecordFormView, RecordSummaryView, RecordView } from '../ports/messages';
-import { ConcurrencyError } from '../ports/store';
-import type { Services } from '../runtime/services';
+import { agendaForRecordForm } from './agenda';
+import type { AgendaStore } from '../ports/agendaStore';
+import { ConcurrencyError, type RecordStore } from '../ports/store';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden, notFound } from './errors';
+import { retryDelayMs } from './workRetry';
+import { ids } from './ids';
 import { escalationRecipients, type NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface RecordsDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  work: WorkQueue;
+  /** Session agendas (issue 18); absent (some tests): the form starts without one. */
+  agenda?: AgendaStore;
+}
 
 const RECORD_CARD_KIND = 'record-card-posted';
 /** Sessions that ended longer ago than this get no card (a freshly installed app must not flood people). */
 const CARD_LOOKBACK_DAYS = 14;
 
 export function recordIdFor(sessionId: string): string {
-  return `rec-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
+  return ids.record(sessionId);
 }
 
 interface Loaded {
@@ -43,13 +62,13 @@ interface Loaded {
   sessions?: Session[];
 }
 
-async function loadFor(services: Services, record: Pick<SupervisionRecord, 'relationshipId' | 'sessionId' | 'templateId'>): Promise<Loaded> {
+async function loadFor(services: RecordsDeps, record: Pick<SupervisionRecord, 'relationshipId' | 'sessionId' | 'templateId'>): Promise<Loaded> {
   return loadRest(services, record, await loadRelationship(services, record));
 }
 
 type Base = Pick<Loaded, 'rel' | 'policy' | 'template'>;
 
-async function loadRelationship(services: Services, record: Pick<SupervisionRecord, 'relationshipId' | 'templateId'>): Promise<Base> {
+async function loadRelationship(services: RecordsDeps, record: Pick<SupervisionRecord, 'relationshipId' | 'templateId'>): Promise<Base> {
   const rel = await services.store.getRelationship(record.relationshipId);
   if (!rel) throw notFound('That supervision arrangement no longer exists');
   const policy = services.policies.get(rel.policyId);
@@ -65,7 +84,7 @@ async function loadRelationship(services: Services, record: Pick<SupervisionReco
  * answer within Teams' invoke budget. Each person's conversation reference is
  * read as soon as that person is known.
  */
-async function loadRest(services: Services, record: Pick<SupervisionRecord, 'sessionId'>, base: Base): Promise<Loaded> {
+async function loadRest(services: RecordsDeps, record: Pick<SupervisionRecord, 'sessionId'>, base: Base): Promise<Loaded> {
   const { rel } = base;
   const [found, sessions] = await Promise.all([
     Promise.all(
@@ -91,7 +110,7 @@ async function loadRest(services: Services, record: Pick<SupervisionRecord, 'ses
 const nameOf = (l: Loaded, id: string) => l.people.get(id)?.displayName ?? 'a colleague';
 const namesMap = (l: Loaded) => Object.fromEntries([...l.people.values()].map((p) => [p.id, p.displayName]));
 
-async function formView(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { rows?: number; errors?: FieldProblem[]; notice?: string; values?: Record<string, unknown> } = {}): Promise<RecordFormView> {
+async function formView(services: RecordsDeps, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { rows?: number; errors?: FieldProblem[]; notice?: string; values?: Record<string, unknown> } = {}): Promise<RecordFormView> {
   // Independent reads: together, not one after the other.
   const [open, planned] = await Promise.all([
     l.openActions ?? services.store.listActions({ relationshipIds: [l.rel.id], status: ['open'] }),
@@ -122,6 +141,8 @@ async function formView(services: Services, ctx: NotifyContext, l: Loaded, recor
     values: extra.values,
     countersign: l.policy.records.countersign,
     otherForms: otherForms(l, record),
+    // The form starts from the session's agenda and agreement check (issue 18).
+    agenda: services.agenda ? await agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions) : undefined,
   };
 }
 
@@ -160,7 +181,7 @@ const asCountersign = (view: CountersignView): RecordView => ({ kind: 'countersi
 const asSummary = (view: RecordSummaryView): RecordView => ({ kind: 'summary', ...view });
 
 /** The right view of a record for one person (Universal Actions refresh, per user). */
-async function viewFor(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, personId: string): Promise<RecordView> {
+async function viewFor(services: RecordsDeps, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, personId: string): Promise<RecordView> {
   const editable = (record.status === 'draft' || record.status === 'changes-requested') && (record.authorId === personId || recorderIds(l.policy, l.rel).includes(personId));
   if (editable) return asForm(formView(services, ctx, l, record));
   const signed = new Set(record.signatures.map((s) => s.personId));
@@ -168,17 +189,17 @@ async function viewFor(services: Services, ctx: NotifyContext, l: Loaded, record
   return asSummary(summaryView(ctx, l, record));
 }
 
-async function audit(services: Services, actorId: string, action: string, record: SupervisionRecord, detail: Record<string, string | number | boolean> = {}) {
+async function audit(services: RecordsDeps, actorId: string, action: string, record: SupervisionRecord, detail: Record<string, string | number | boolean> = {}) {
   await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId, action, subjectType: 'record', subjectId: record.id, detail: { version: record.version, ...detail } });
 }
 
-async function post(services: Services, ctx: NotifyContext, record: SupervisionRecord, person: Person, message: Message): Promise<void> {
+async function post(services: RecordsDeps, ctx: NotifyContext, record: SupervisionRecord, person: Person, message: Message): Promise<void> {
   const posted = await ctx.notifier.send(person.aadObjectId, message);
   if (posted) await services.store.saveCardMessage({ key: `record:${record.id}`, aadObjectId: person.aadObjectId, ...posted, postedAt: services.clock.now().toISOString() });
 }
 
 /** Replaces every card posted about this record with the summary (no case detail left in chat). */
-async function replacePostedCards(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord): Promise<void> {
+async function replacePostedCards(services: RecordsDeps, ctx: NotifyContext, l: Loaded, record: SupervisionRecord): Promise<void> {
   for (const m of await services.store.listCardMessages(`record:${record.id}`)) {
     try {
       await ctx.notifier.update(m.aadObjectId, m, { kind: 'record-summary', view: summaryView(ctx, l, record) });
@@ -195,7 +216,7 @@ async function replacePostedCards(services: Services, ctx: NotifyContext, l: Loa
  * posted in the ledger after it is sent (at least once; a lease stops two
  * workers sending at the same time).
  */
-export async function startRecordsForHeldSessions(services: Services, ctx: NotifyContext, workerId: string): Promise<number> {
+export async function startRecordsForHeldSessions(services: RecordsDeps, ctx: NotifyContext, workerId: string): Promise<number> {
   const now = services.clock.now();
   const from = DateTime.fromJSDate(now).minus({ days: CARD_LOOKBACK_DAYS }).toUTC().toISO()!;
   const held = await services.store.listSessions({ status: ['held'], from });
@@ -263,7 +284,7 @@ export interface RecordRequest {
 }
 
 /** Handles what `actor` asks of a record, returning the view to show them. */
-export async function handleRecordAction(services: Services, ctx: NotifyContext, actor: Person, request: RecordRequest): Promise<RecordView> {
+export async function handleRecordAction(services: RecordsDeps, ctx: NotifyContext, actor: Person, request: RecordRequest): Promise<RecordView> {
   const verb = request.op;
   const record = await services.store.getRecord(request.recordId);
   // A missing record and someone else's answer alike, so a card cannot be used to probe record ids.
@@ -382,7 +403,7 @@ function waitBriefly(ms: number): Promise<undefined> {
 }
 
 /** Delivers the outbox now, in the background: true when `key` went, false when it failed (kept for the jobs). */
-function deliverSoon(services: Services, ctx: NotifyContext, key: string): Promise<boolean> {
+function deliverSoon(services: RecordsDeps, ctx: NotifyContext, key: string): Promise<boolean> {
   return deliverRecordMessages(services, ctx, `actions-${process.pid}`)
     .then(async (done) => done.has(key) || (await services.work.result(RECORD_MESSAGES_KIND, key)) !== undefined)
     .catch((err: unknown) => {
@@ -393,7 +414,7 @@ function deliverSoon(services: Services, ctx: NotifyContext, key: string): Promi
 const RECORD_MESSAGE_SENT = 'record-message-sent';
 
 /** Puts the messages a record change owes in the outbox; returns its key (undefined when it owes none). */
-async function queueRecordMessages(services: Services, record: SupervisionRecord, events: RecordEvent[], actorId: string): Promise<string | undefined> {
+async function queueRecordMessages(services: RecordsDeps, record: SupervisionRecord, events: RecordEvent[], actorId: string): Promise<string | undefined> {
   const owed = events.filter((e) => e.kind !== 'amended');
   if (owed.length === 0) return undefined;
   const key = `${record.id}|${record.etag}`;
@@ -407,7 +428,7 @@ async function queueRecordMessages(services: Services, record: SupervisionRecord
  * repeat the ones that went), retried with backoff when a send fails.
  * Returns the keys completed now.
  */
-export async function deliverRecordMessages(services: Services, ctx: NotifyContext, workerId: string): Promise<Set<string>> {
+export async function deliverRecordMessages(services: RecordsDeps, ctx: NotifyContext, workerId: string): Promise<Set<string>> {
   const now = services.clock.now();
   const items = await services.work.lease(RECORD_MESSAGES_KIND, workerId, now.toISOString(), 60_000, 20);
   const done = new Set<string>();
@@ -429,7 +450,7 @@ export async function deliverRecordMessages(services: Services, ctx: NotifyConte
       await services.work.complete(item.id, workerId, { sent: true }, services.clock.now().toISOString());
       done.add(item.key);
     } catch (err) {
-      const delay = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const delay = retryDelayMs(item.attempts);
       services.log.warn({ event: 'record.messages-retry', attempts: item.attempts + 1, err: err instanceof Error ? err.message : String(err) }, 'record messages will be retried');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + delay).toISOString());
     }
@@ -440,7 +461,7 @@ export async function deliverRecordMessages(services: Services, ctx: NotifyConte
 type Once = (what: string, personId: string, send: () => Promise<unknown>) => Promise<void>;
 
 /** The messages a record change owes (run from the outbox; `once` sends each recipient's message at most once). */
-async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actorId: string, once: Once): Promise<void> {
+async function applyEvents(services: RecordsDeps, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actorId: string, once: Once): Promise<void> {
   const now = services.clock.now().toISOString();
   for (const e of events) {
     // The record moved on: no posted card keeps an editable form (or its case text) for the old state.
@@ -483,7 +504,7 @@ async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, re
 }
 
 /** "Mark done" on an action card: only its owner. Returns the action as it now stands. */
-export async function markActionDoneFromCard(services: Services, ctx: NotifyContext, actor: Person, actionId: string): Promise<ActionItemMessage> {
+export async function markActionDoneFromCard(services: RecordsDeps, ctx: NotifyContext, actor: Person, actionId: string): Promise<ActionItemMessage> {
   const all = await services.store.listActions({ ownerId: actor.id });
   const action = all.find((a) => a.id === actionId);
   // Someone else's action answers as a missing one: action ids are not confirmed to strangers.
@@ -499,7 +520,7 @@ export async function markActionDoneFromCard(services: Services, ctx: NotifyCont
 }
 
 /** Records a person may see: their own relationships' (auditors see all; whoever a disagreement asks to help resolve sees that record). */
-export async function visibleRecords(services: Services, actor: Person) {
+export async function visibleRecords(services: RecordsDeps, actor: Person) {
   const rels = await services.store.listRelationships({});
   const auditor = actor.roles.includes('auditor');
   const mine = auditor ? rels : rels.filter((r) => partiesOf(r).includes(actor.id));
@@ -528,7 +549,7 @@ export async function visibleRecords(services: Services, actor: Person) {
 }
 
 /** One record in full, for a party (or an auditor); every read audited. */
-export async function readRecord(services: Services, actor: Person, recordId: string) {
+export async function readRecord(services: RecordsDeps, actor: Person, recordId: string) {
   const record = await services.store.getRecord(recordId);
   if (!record) throw notFound('No such record');
   const l = await loadFor(services, record);

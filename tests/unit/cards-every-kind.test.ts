@@ -54,10 +54,20 @@ const SAMPLES: { [K in MessageKind]: Extract<Message, { kind: K }>[] } = {
     { kind: 'people-notice', tabUrl: TAB, notice: { kind: 'flag', flagKind: 'new-starter', personName: 'P', arrangements: 0, agreementDueOn: '2027-01-01' } },
     { kind: 'people-notice', tabUrl: TAB, notice: { kind: 'ended', superviseeNames: ['S'], supervisorName: 'D', byName: 'B', cancelled: 1 } },
   ],
+  'move-notice': [
+    ...(['supervisee', 'supervisor'] as const).map((to) => ({
+      kind: 'move-notice' as const,
+      tabUrl: TAB,
+      notice: { kind: 'proposed' as const, to, policyName: 'Staffordshire', withNames: ['A'], superviseeNames: ['B'], why: 'cancelled', proposal: { cancelledId: 'c', relationshipId: 'r', replacementId: 'x', held: SLOT, holdEventId: 'h', alternatives: [SLOT], answerBy: SLOT.end, original: SLOT } },
+    })),
+    { kind: 'move-notice', tabUrl: TAB, notice: { kind: 'booked', how: 'no-answer', withNames: ['A'], booked: SLOT, answerBy: SLOT.end, replacementId: 'x' } },
+  ],
+  'pre-session': [{ kind: 'pre-session', agendaUrl: `${TAB}#/agenda/s`, notice: { sessionId: 's', start: SLOT.start, end: SLOT.end, withNames: ['A'] } }],
 };
 
 const VIEWS: [string, RecordView][] = [
   ['form with another form and a banner', { kind: 'form', ...form, otherForms: [{ templateId: 'other', name: 'Other form' }], banner: 'This record changed since that card was shown; here is the latest.' }],
+  ['form with the agenda', { kind: 'form', ...form, agenda: { lines: [{ id: 'l1', kind: 'added', text: 'Caseload', discussed: false, addedByName: 'Sam', mine: true }], agreement: { finding: 'review-overdue', words: 'The agreement is overdue for review', checkedEachSession: true } } }],
   ['countersign', { kind: 'countersign', ...base, record: record('submitted') }],
   ['summary', { kind: 'summary', record: record('disagreed'), sessionStart: SLOT.start, tabUrl: TAB }],
 ];

@@ -20,6 +20,7 @@ import { CHANGE_REQUEST_KEY, changeRequestOf } from '../../domain/records/workfl
 import type { ActionItemMessage, CountersignView, FieldProblem, RecordFormView, RecordSummaryView, RecordView } from '../../ports/messages';
 import { type Card, type CardAction, type CardElement, card, execute, facts, heading, openUrl, para, plain, plainText } from './common';
 import { CARD_FIELDS, type FormRender, MAX_OPEN_ACTIONS_SHOWN, clampRows, fieldErrorBlocks, joinNames, subtle, truncate } from './recordFields';
+import { withAgenda } from './agenda';
 import { encodeKeep } from './recordInputIds';
 
 /** Teams refuses messages over ~28 KB; the card keeps 1 KB back for the activity around it. */
@@ -134,8 +135,15 @@ function withholdCandidates(input: RecordFormView, values: Record<string, unknow
   return input.template.fields.flatMap((f) => CARD_FIELDS[f.type].withholdable(f, values, rows, input.template)).sort((a, b) => b.length - a.length);
 }
 
-/** The recorder's form: the template, prefilled, with Save draft / Submit / Add / Remove action. */
+/**
+ * The recorder's form: the template, prefilled, with Save draft / Submit / Add / Remove action,
+ * and the session's agenda after its heading (fewer agenda lines if the card would not fit).
+ */
 export function recordFormCard(input: RecordFormView): Card {
+  return withAgenda(fittedForm(input), input.agenda);
+}
+
+function fittedForm(input: RecordFormView): Card {
   const values = input.values ?? input.record.values;
   const r: FormRender = { withheld: new Set(), values, openActionsShown: MAX_OPEN_ACTIONS_SHOWN };
   let built = buildForm(input, r);
