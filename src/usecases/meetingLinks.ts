@@ -10,7 +10,6 @@ import type { Relationship, Session } from '../domain/model';
 import type { DirectoryPort } from '../ports/directory';
 import type { Log } from '../ports/log';
 import type { RecordStore } from '../ports/store';
-import { rebookDoneCard } from '../bot/cards/rebook';
 import type { NotifyContext } from '../ports/notifier';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 
@@ -35,15 +34,10 @@ export async function flagMissingMeeting(services: MeetingLinksDeps, ctx: Notify
   if (!organiser) return;
   const others = (await Promise.all(relationship.superviseeIds.map((id) => directory.getPerson(id)))).map((p) => p?.displayName ?? 'your supervisee');
   try {
-    await ctx.notifier.sendCard(
-      organiser.aadObjectId,
-      rebookDoneCard({
-        title: 'No Teams meeting link',
-        text: `Your supervision series with ${others.join(', ')} has no Teams meeting link: your calendar does not allow Teams meetings; add a location or a link.`,
-        tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(relationship.id)),
-      }),
-      'No Teams meeting link',
-    );
+    await ctx.notifier.send(organiser.aadObjectId, {
+      kind: 'session-notice',
+      notice: { kind: 'no-meeting-link', withNames: others, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(relationship.id)) },
+    });
   } catch (err) {
     // The booking stands and the flag is kept; the notice is best effort.
     log.warn({ event: 'booking.no-meeting-link.notify-failed', relationship: relationship.id, err: String(err) }, 'could not tell the organiser');

@@ -9,7 +9,7 @@ import type { Person, Relationship, Session } from '../domain/model';
 import { rebook } from '../domain/planning/rebooker';
 import type { EscalationTarget } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
-import { escalationCard, rebookDoneCard, rebookedCard, when, type Slot } from '../bot/cards/rebook';
+import type { Message, SessionNotice, Slot } from '../ports/messages';
 import type { NotifyContext as PortNotifyContext } from '../ports/notifier';
 import type { WorkItem, WorkQueue } from '../ports/workQueue';
 import type { CalendarPort } from '../ports/calendar';
@@ -123,12 +123,12 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
     const managers = await escalationRecipients(services, rel, result.escalateTo);
     const supervisorName = names([rel.supervisorId])[0]!;
     const superviseeNames = names(rel.superviseeIds);
-    for (const m of managers) {
-      await ctx.notifier.sendCard(m.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager: true }), 'Supervision could not be rebooked');
-    }
-    for (const p of people) {
-      await ctx.notifier.sendCard(p.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager: false }), 'Supervision could not be rebooked');
-    }
+    const escalation = (forManager: boolean): Message => ({
+      kind: 'rebook-escalation',
+      view: { supervisorName, superviseeNames, original: { start: cancelled.start, end: cancelled.end }, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager },
+    });
+    for (const m of managers) await ctx.notifier.send(m.aadObjectId, escalation(true));
+    for (const p of people) await ctx.notifier.send(p.aadObjectId, escalation(false));
     await store.appendAudit({ at: now, actorId: 'system:rebooker', action: 'rebook-escalated', subjectType: 'session', subjectId: sessionId, detail: { to: managers.map((m) => m.id).join(',') } });
     return { outcome: 'escalated', escalatedTo: managers.map((m) => m.id) };
   }
@@ -150,11 +150,10 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
   const alternatives = result.alternatives.slice(0, 3);
   for (const p of people) {
     const others = names([rel.supervisorId, ...rel.superviseeIds].filter((x) => x !== p.id));
-    const posted = await ctx.notifier.sendCard(
-      p.aadObjectId,
-      rebookedCard({ sessionId: id, relationshipId: rel.id, withNames: others, original: cancelled, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(id)) }),
-      'Supervision rebooked',
-    );
+    const posted = await ctx.notifier.send(p.aadObjectId, {
+      kind: 'rebooked',
+      view: { sessionId: id, relationshipId: rel.id, withNames: others, original: { start: cancelled.start, end: cancelled.end }, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(id)) },
+    });
     if (posted) await store.saveCardMessage({ key: `rebook:${id}`, aadObjectId: p.aadObjectId, ...posted, postedAt: now });
   }
   return { outcome: 'rebooked', replacementId: id, slot, alternatives };
@@ -166,8 +165,8 @@ export { escalationRecipients };
 
 const NOT_YOURS = 'That session is not one you can change, or it no longer exists';
 
-/** "Pick another time" from the rebooked card: only the offered alternatives, only by a party. */
-export async function chooseAlternative(services: RebookingDeps, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }) {
+/** "Pick another time" from the rebooked card: only the offered alternatives, only by a party. Returns what the people in it are told. */
+export async function chooseAlternative(services: RebookingDeps, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }): Promise<SessionNotice> {
   const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound(NOT_YOURS);
   const { rel, people, policy } = await load(services, session.relationshipId);
@@ -185,13 +184,13 @@ export async function chooseAlternative(services: RebookingDeps, ctx: NotifyCont
     await services.store.saveSessions([{ ...session, start: input.start, end: input.end }]);
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-alternative-chosen', subjectType: 'session', subjectId: session.id });
   }
-  const text = `${actor.displayName} chose ${when(input.start, input.end)}. Both calendars are updated.`;
-  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision moved', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) }), 'Supervision moved', people);
-  return rebookDoneCard({ title: 'Supervision moved', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) });
+  const notice: SessionNotice = { kind: 'rebook-chosen', byName: actor.displayName, slot: { start: input.start, end: input.end }, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) };
+  await updatePostedCards(services, ctx, `rebook:${session.id}`, notice, people);
+  return notice;
 }
 
-/** "Keep it cancelled" from the rebooked card, with a reason kept in the app. */
-export async function keepCancelled(services: RebookingDeps, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; reason: string }) {
+/** "Keep it cancelled" from the rebooked card, with a reason kept in the app. Returns what the people in it are told. */
+export async function keepCancelled(services: RebookingDeps, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; reason: string }): Promise<SessionNotice> {
   const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked') throw notFound(NOT_YOURS);
   const { rel, people, policy } = await load(services, session.relationshipId);
@@ -211,32 +210,31 @@ export async function keepCancelled(services: RebookingDeps, ctx: NotifyContext,
     await services.store.claim('kept-cancelled', session.id, now, { reason, by: actor.id });
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-kept-cancelled', subjectType: 'session', subjectId: session.id });
   }
-  const text = `${actor.displayName} kept this supervision cancelled. It still counts towards how often supervision is due.`;
-  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) }), 'Supervision cancelled', people);
+  const notice: SessionNotice = { kind: 'rebook-kept-cancelled', byName: actor.displayName, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) };
+  await updatePostedCards(services, ctx, `rebook:${session.id}`, notice, people);
   if (session.status === 'planned') {
     // Tell whoever the pack names and did not already see the card change (a line manager, a lead).
     const told = await escalationRecipients(services, rel, [...rule.notify]);
     const parties = new Set([rel.supervisorId, ...rel.superviseeIds]);
-    const supervisee = people.filter((p) => rel.superviseeIds.includes(p.id)).map((p) => p.displayName).join(', ');
-    const supervisor = people.find((p) => p.id === rel.supervisorId)?.displayName ?? 'the supervisor';
+    const superviseeNames = people.filter((p) => rel.superviseeIds.includes(p.id)).map((p) => p.displayName);
+    const supervisorName = people.find((p) => p.id === rel.supervisorId)?.displayName ?? 'the supervisor';
     for (const m of told) {
       if (parties.has(m.id)) continue;
-      await ctx.notifier.sendCard(
-        m.aadObjectId,
-        rebookDoneCard({ title: 'Supervision kept cancelled', text: `${actor.displayName} kept ${supervisor}'s supervision with ${supervisee} on ${when(session.start, session.end)} cancelled instead of accepting the rebooked time.`, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }),
-        'Supervision kept cancelled',
-      );
+      await ctx.notifier.send(m.aadObjectId, {
+        kind: 'session-notice',
+        notice: { kind: 'kept-cancelled-told', byName: actor.displayName, supervisorName, superviseeNames, original: { start: session.start, end: session.end }, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) },
+      });
       await services.store.appendAudit({ at: now, actorId: actor.id, action: 'kept-cancelled-told', subjectType: 'session', subjectId: session.id, detail: { to: m.id } });
     }
   }
-  return rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) });
+  return notice;
 }
 
-async function updatePostedCards(services: RebookingDeps, ctx: NotifyContext, key: string, card: ReturnType<typeof rebookDoneCard>, summary: string, people: Person[]) {
+async function updatePostedCards(services: RebookingDeps, ctx: NotifyContext, key: string, notice: SessionNotice, people: Person[]) {
   for (const m of await services.store.listCardMessages(key)) {
     if (!people.some((p) => p.aadObjectId === m.aadObjectId)) continue;
     try {
-      await ctx.notifier.updateCard(m.aadObjectId, m, card, summary);
+      await ctx.notifier.update(m.aadObjectId, m, { kind: 'session-notice', notice });
     } catch (err) {
       services.log.warn({ event: 'card.update-failed', key, err: err instanceof Error ? err.message : String(err) }, 'could not update a posted card');
     }

@@ -7,7 +7,6 @@
  * a rate-limited dispatcher delivers the digests and never drops one.
  */
 import { DateTime } from 'luxon';
-import { digestCard, digestSummary, type DigestItem } from '../bot/cards/digest';
 import { dueObligations, type Obligation } from '../domain/due/dueEngine';
 import type { Person, Relationship } from '../domain/model';
 import type { EscalationTarget, PolicyPack } from '../domain/policy/schema';
@@ -20,6 +19,7 @@ import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden } from './errors';
+import type { DigestItem } from '../ports/messages';
 import { retryDelayMs } from './workRetry';
 import { escalationRecipients } from './escalation';
 import { ledgerKeys } from './ids';
@@ -265,7 +265,7 @@ export async function dispatchDigests(services: RemindersDeps, ctx: NotifyContex
     const p = item.payload as { personId: string; aadObjectId: string; firstName: string; items: DigestItem[] };
     await limiter.take();
     try {
-      const posted = await ctx.notifier.sendCard(p.aadObjectId, digestCard({ firstName: p.firstName, items: p.items, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }), digestSummary(p.items.length));
+      const posted = await ctx.notifier.send(p.aadObjectId, { kind: 'digest', firstName: p.firstName, items: p.items, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) });
       if (!posted) {
         out.unreachable += 1;
         // Not delivered is not done: try again later (Teams may allow the installation, or they open the bot).

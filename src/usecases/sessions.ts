@@ -19,7 +19,6 @@ import type { RecordStore } from '../ports/store';
 import { badRequest, conflict, forbidden, notFound } from './errors';
 import { gatherParticipants } from './participants';
 import { escalationRecipients, type NotifyContext } from './rebooking';
-import { rebookDoneCard } from '../bot/cards/rebook';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 import { missingMeetingLink } from './meetingLinks';
 
@@ -30,11 +29,6 @@ export interface SessionsDeps {
   store: RecordStore;
   directory: DirectoryPort;
   calendar: CalendarPort;
-}
-
-/** The same "supervision cancelled" card the rebooking flow sends (the card builders live in bot/cards, as for every notice today). */
-async function tellOf(ctx: NotifyContext, to: Person, text: string) {
-  await ctx.notifier.sendCard(to.aadObjectId, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }), 'Supervision cancelled');
 }
 
 export interface SessionView {
@@ -175,7 +169,12 @@ export async function cancelOccurrence(services: SessionsDeps, ctx: NotifyContex
   await services.store.appendAudit({ at: now, actorId: actor.id, action: 'session-cancelled', subjectType: 'session', subjectId: session.id });
   const names = people.map((p) => p.displayName);
   for (const p of await escalationRecipients(services, rel, [...cancelRuleOf(policy).notify])) {
-    if (p.id !== actor.id && ctx) await tellOf(ctx, p, `${actor.displayName} cancelled the supervision of ${names.join(' and ')} on ${DateTime.fromISO(session.start, { zone: policy.timeZone }).setLocale('en-GB').toFormat('ccc d LLL, HH:mm')}.`);
+    if (p.id !== actor.id && ctx) {
+      await ctx.notifier.send(p.aadObjectId, {
+        kind: 'session-notice',
+        notice: { kind: 'session-cancelled', byName: actor.displayName, names, start: session.start, timeZone: policy.timeZone, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) },
+      });
+    }
   }
   return sessionView(services, actor, sessionId);
 }

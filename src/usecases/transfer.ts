@@ -26,6 +26,7 @@ import { plan } from '../domain/planning/planner';
 import type { PlanProposal } from '../domain/planning/types';
 import { DEFAULT_PEOPLE_CHANGES, type PolicyPack } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
+import type { MoveKind, PeopleNotice } from '../ports/messages';
 import type { WorkItem, WorkQueue } from '../ports/workQueue';
 import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
@@ -57,7 +58,8 @@ export interface TransferDeps {
 export const MOVE_KIND = 'people-move';
 const LEASE_MS = 120_000;
 
-export type MoveKind = 'handover' | 'cover-start' | 'cover-end';
+/** The view models live with the other messages (ports/messages); named here too for existing callers. */
+export type { MoveKind, PeopleNotice };
 
 export interface MovePayload {
   moveId: string;
@@ -73,26 +75,6 @@ export interface MovePayload {
   coverId?: string;
   hasNote?: boolean;
 }
-
-/** What a person is told about a change (a card renders it; no case detail, ever). */
-export type PeopleNotice =
-  | {
-      kind: 'moved';
-      move: MoveKind;
-      role: 'old-supervisor' | 'new-supervisor' | 'supervisee';
-      fromName: string;
-      toName: string;
-      superviseeNames: string[];
-      byName: string;
-      booked: number;
-      firstSession?: { start: string; end: string };
-      until?: string;
-      /** Only the new supervisor is told a note exists (never what it says). */
-      noteWaiting: boolean;
-      notBookedReason?: string;
-    }
-  | { kind: 'flag'; flagKind: string; personName: string; arrangements: number; agreementDueOn?: string }
-  | { kind: 'ended'; superviseeNames: string[]; supervisorName: string; byName: string; cancelled: number };
 
 export type Teller = (person: Person, notice: PeopleNotice) => Promise<void>;
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { RecordsDeps } from '../../usecases/records';
 import type { RebookingDeps } from '../../usecases/rebooking';
 import type { NotifyContext } from '../../usecases/rebooking';
-import { handleRecordAction } from '../../usecases/records';
+import { recordCardAction } from '../../bot/recordCards';
 import { AppError } from '../../usecases/errors';
 import { wrap } from '../asyncHandler';
 
@@ -29,7 +29,7 @@ export function recordCardRoutes(services: RecordCardRoutesDeps, notify: () => N
   router.get(
     '/records/:id/card',
     wrap(async (req, res) => {
-      const card = await handleRecordAction(services, ctx(), req.person!, 'record.refresh', { recordId: String(req.params.id) });
+      const card = await recordCardAction(services, ctx(), req.person!, 'record.refresh', { recordId: String(req.params.id) });
       res.json({ card });
     }),
   );
@@ -37,7 +37,7 @@ export function recordCardRoutes(services: RecordCardRoutesDeps, notify: () => N
     '/records/:id/card',
     wrap(async (req, res) => {
       const { verb, data } = Body.parse(req.body);
-      const card = await handleRecordAction(services, ctx(), req.person!, verb, { ...data, recordId: String(req.params.id) });
+      const card = await recordCardAction(services, ctx(), req.person!, verb, { ...data, recordId: String(req.params.id) });
       res.json({ card });
     }),
   );
