@@ -127,7 +127,7 @@ async function formCard(services: Services, ctx: NotifyContext, l: Loaded, recor
     countersign: l.policy.records.countersign,
   });
   // The form starts from the session's agenda and agreement check (issue 18).
-  const agenda = services.agenda ? await agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions) : undefined;
+  const agenda = services.agenda ? await agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions, { openActions: open, recordId: record.id, names: new Map([...l.people.values()].map((p) => [p.id, p.displayName])) }) : undefined;
   return withFormChoice(withAgenda(card, agenda), l, record);
 }
 
