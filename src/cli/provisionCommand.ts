@@ -8,12 +8,12 @@
  */
 import type { Command } from 'commander';
 import { loadConfig, type TenantEnv } from '../config/env';
-import { msalTokenSource, type AppCredential, type TokenSource } from '../adapters/graph/graphAuth';
+import { msalTokenSource, type TokenSource } from '../adapters/graph/graphAuth';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { provisionSite, ProvisionError, type ProvisionSummary } from '../adapters/sharepoint/provision';
 import { applyListVersioning, ListVersioningClient } from '../adapters/sharepoint/listVersioning';
-import { readClientCertificate } from '../tenant/appToken';
-import { CliFailure, type CliIO } from './pt';
+import { appCredential, createAppTokenProvider } from '../tenant/appToken';
+import { CliFailure, type CliIO } from './program';
 
 export interface ProvisionDeps {
   /** The app-only token; default: client credentials (secret or certificate) through msal-node. */
@@ -28,20 +28,6 @@ export interface ProvisionDeps {
    * msal-node for that host, unless `tokenSource` is given (then versioning is left to `pt doctor`).
    */
   sharePointTokenSource?: (env: TenantEnv) => TokenSource;
-}
-
-export function appCredential(env: TenantEnv): AppCredential {
-  if (env.CLIENT_CERTIFICATE_PATH) {
-    const cert = readClientCertificate(env);
-    return {
-      tenantId: env.TENANT_ID,
-      clientId: env.CLIENT_ID,
-      privateKeyPem: cert.privateKey,
-      ...(cert.thumbprintSha256 ? { thumbprintSha256: cert.thumbprintSha256 } : { thumbprintSha1: cert.thumbprint }),
-    };
-  }
-  if (!env.CLIENT_SECRET) throw new CliFailure('set CLIENT_SECRET or CLIENT_CERTIFICATE_PATH (with CLIENT_CERTIFICATE_THUMBPRINT)');
-  return { tenantId: env.TENANT_ID, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET };
 }
 
 export function registerProvisionCommand(program: Command, io: CliIO, deps: ProvisionDeps = {}): Command {
@@ -65,7 +51,7 @@ export function registerProvisionCommand(program: Command, io: CliIO, deps: Prov
         progress(`note: --site ${opts.site} is not SHAREPOINT_SITE_URL (${env.SHAREPOINT_SITE_URL}); the app uses SHAREPOINT_SITE_URL`);
       }
       const http = new GraphHttp({
-        token: (deps.tokenSource ?? ((e: TenantEnv) => msalTokenSource(appCredential(e), { authorityHost: e.PT_LOGIN_BASE_URL })))(env),
+        token: (deps.tokenSource ?? createAppTokenProvider)(env),
         baseUrl: deps.graphBaseUrl ?? env.PT_GRAPH_BASE_URL,
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
         ...(deps.baseDelayMs !== undefined ? { baseDelayMs: deps.baseDelayMs } : {}),
@@ -79,7 +65,7 @@ export function registerProvisionCommand(program: Command, io: CliIO, deps: Prov
       }
       // Item versioning per list (Graph cannot set it): set here when SharePoint's REST API lets the app;
       // a refusal (a client secret: SharePoint takes app-only tokens from certificates only) is reported, not fatal.
-      const spToken = deps.sharePointTokenSource?.(env) ?? (deps.tokenSource ? undefined : msalTokenSource(appCredential(env), { authorityHost: env.PT_LOGIN_BASE_URL, scope: ListVersioningClient.scopeFor(env.SHAREPOINT_SITE_URL) }));
+      const spToken = deps.sharePointTokenSource?.(env) ?? (deps.tokenSource ? undefined : msalTokenSource(appCredential(env), { authorityHost: env.PT_LOGIN_BASE_URL, defaultScope: ListVersioningClient.scopeFor(env.SHAREPOINT_SITE_URL) }));
       const versioning = spToken
         ? await applyListVersioning(new ListVersioningClient({ siteUrl: env.SHAREPOINT_SITE_URL, ...(env.PT_SHAREPOINT_REST_BASE_URL ? { restBaseUrl: env.PT_SHAREPOINT_REST_BASE_URL } : {}), token: () => spToken.getToken(), ...(deps.fetch ? { fetch: deps.fetch } : {}) }), { dryRun: Boolean(opts.dryRun), onProgress: progress })
         : [];

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { PLAYGROUND_PEOPLE } from '../runtime/playgroundConfig';
+import { PLAYGROUND_PEOPLE } from './playgroundPeople';
 import { azureStorageEnv } from './azureStorageEnv';
 import { TEAMS_APP_TENANT_LIMIT_PER_SECOND, TEAMS_DISPATCH_DEFAULT_PER_SECOND } from './teamsLimits';
 
@@ -67,6 +67,8 @@ const localSchema = z.object({
    * listens on loopback only. Set this to listen on another address (PT_HOST) anyway.
    */
   PT_LOCAL_ALLOW_NETWORK: bool.default(false),
+  /** The crash-and-restart tests: die (as a kill -9 would) on reaching this named crash point. Local mode only. */
+  PT_TEST_CRASH_AT: z.string().min(1).optional(),
 });
 
 const tenantSchema = z.object({

@@ -19,7 +19,9 @@
  * agreement review dates use each relationship's own policy calendar (its
  * working week, bank-holiday region and zone), exactly as the due engine does.
  */
+import { agreementOnDay, agreementWords } from './agenda';
 import { DateTime, Duration } from 'luxon';
+import { FALLBACK_ZONE } from './time/zones';
 import { reviewDue } from './agreements';
 import { dueObligations, type Obligation } from './due/dueEngine';
 import type { ExternalVisit } from './due/types';
@@ -105,6 +107,12 @@ export const FIGURES = [
     label: 'Agreements in date',
     definition: "Arrangements whose written agreement is signed by everyone and whose review date is today or later (as at the report's date, not the period).",
   },
+  {
+    key: 'heldWithoutAgreement',
+    label: 'Held without an in-date agreement',
+    definition:
+      "Of the sessions held or unconfirmed in the period under a policy that requires a written agreement, those that took place when no agreement signed by everyone was in date (none signed before the session, or its review date had passed). Staffordshire: the agreement is checked at the beginning of every session.",
+  },
   { key: 'agreementsTotal', label: 'Agreements required', definition: 'Active arrangements whose policy requires a written supervision agreement.' },
   { key: 'rolling12MonthHeld', label: 'Held in last 12 months', definition: "Sessions held (confirmed) in the 12 months up to the report's date (not the period)." },
   {
@@ -137,7 +145,8 @@ const QA_FIGURE: Record<QaCategory, FigureKey> = { challenge: 'qaChallenge', sup
 /** The team a relationship is reported under when its supervisees' teams are unknown. */
 export const UNASSIGNED_TEAM = 'Unassigned';
 
-export const DEFAULT_REPORT_ZONE = 'Europe/London';
+// A report across packs is read in one zone; without one asked for, the fallback.
+export const DEFAULT_REPORT_ZONE = FALLBACK_ZONE;
 
 export interface ComplianceInput {
   /** The moment the report is made (ISO instant). */
@@ -412,6 +421,12 @@ export function complianceReport(input: ComplianceInput): ComplianceReport {
       if (!inPeriod(start)) continue;
       if (isConfirmed) count('held', 'session', s.id, what('held'), s.start);
       else count('unconfirmed', 'session', s.id, what('time passed, nothing recorded'), s.start);
+      // Held while the agreement was out of date (issue 18): flagged where the policy requires one.
+      if (policy?.agreements.required) {
+        const day = DateTime.fromMillis(start, { zone: policy.timeZone }).toISODate()!;
+        const check = agreementOnDay(agreementsByRel.get(rel.id) ?? [], day, { reviewEvery: policy.agreements.reviewEvery, timeZone: policy.timeZone }, s.start);
+        if (check.finding !== 'in-date') count('heldWithoutAgreement', 'session', s.id, what(agreementWords(check)), s.start);
+      }
       // Records: one owed per session that took place.
       const record = currentRecord.get(s.id);
       const recordRef = record?.id ?? s.id;

@@ -14,6 +14,8 @@ import { peopleTeller } from '../bot/peopleNotices';
 import type { Teller } from '../usecases/transfer';
 import { CardActionRouter } from '../bot/cardActions';
 import { registerRebookActions } from '../bot/actions/rebook';
+import { registerMoveActions } from '../bot/actions/moves';
+import { moveTeller } from '../bot/moveNotices';
 import { registerRecordActions } from '../bot/actions/records';
 import { registerDigestActions } from '../bot/actions/digest';
 import { createLogger, type Logger } from '../logging';
@@ -23,8 +25,9 @@ import { createHttpApp } from '../server/http';
 import { createServices, type Services } from './services';
 import { PLAYGROUND_BOT_ID, startPlayground, type PlaygroundHandle } from './playground';
 import { teamsLogger } from './teamsLogger';
-import { tabTokenOptions } from '../tenant/tabTokens';
+import { tabTokenOptions } from '../server/auth/tabTokens';
 import { TeamsNotifier } from '../adapters/teams/notifier';
+import { renderMessage } from '../bot/messages';
 import { botTokenOptions } from './botAuth';
 import { PlannerPool } from '../adapters/workers/plannerPool';
 import { connectorRetry } from '../adapters/teams/connectorRetry';
@@ -140,15 +143,17 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
     teams,
     services.store,
     log,
+    renderMessage,
     env.PT_MODE === 'tenant' && services.graph
       ? { installer: services.graph.installer, serviceUrl: env.PT_BOT_SERVICE_URL, tenantId: env.TENANT_ID, botId: `28:${env.CLIENT_ID}`, now: () => services.clock.now() }
       : undefined,
   );
-  const notify = { notifier, tabUrl };
+  const notify = { notifier, tabUrl, moves: moveTeller({ notifier, tabUrl }) };
   tell = peopleTeller(notify);
   tabNotify = notify;
   const actions = new CardActionRouter();
   registerRebookActions(actions);
+  registerMoveActions(actions);
   registerRecordActions(actions);
   registerDigestActions(actions);
   registerBot(teams, { services, tabUrl, actions, notify });

@@ -20,8 +20,10 @@ import { devRoutes } from './routes/dev';
 import { devDirectoryRoutes } from './routes/devDirectory';
 import { peopleChangeRoutes } from './routes/peopleChanges';
 import type { Teller } from '../usecases/transfer';
-import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
+import type { GraphNotificationReceiver } from '../adapters/graph/notificationReceiver';
+import { graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
+import { agendaRoutes } from './routes/agenda';
 import { todoRoutes } from './routes/todo';
 import { staticTab } from './staticTab';
 import { recordCardRoutes } from './routes/recordCards';
@@ -97,12 +99,13 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
   );
   if (opts.bot) app.use(opts.bot);
   if (services.config.mode === 'local') {
-    app.use('/api/dev', jsonBody('16kb'), devRoutes(services, opts.runJobs ?? (async () => undefined)), devDirectoryRoutes(services));
+    const standIns = services.standIns;
+    app.use('/api/dev', jsonBody('16kb'), ...(standIns ? [devRoutes(services, standIns, opts.runJobs ?? (async () => undefined))] : []), devDirectoryRoutes(services));
   }
   app.use('/api/v1', jsonBody('256kb'), publicApi(services));
   const personKey = (req: Request) => (req.person ? `person:${req.person.id}` : undefined);
   app.use(['/api/v1/plan', '/api/v1/series', '/api/v1/urgent'], identify(services, opts.tokenOptions), rateLimit(limits.planning, personKey));
-  app.use('/api/v1', identify(services, opts.tokenOptions), rateLimit(limits.api, personKey), privateApi(services), bookingRoutes(services, opts.notify), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), inspectionRoutes(services), todoRoutes(services, opts.notify), recordCardRoutes(services, opts.notify ?? (() => undefined)));
+  app.use('/api/v1', identify(services, opts.tokenOptions), rateLimit(limits.api, personKey), privateApi(services), bookingRoutes(services, opts.notify), agreementRoutes(services), recordRoutes(services), complianceRoutes(services), inspectionRoutes(services), todoRoutes(services, opts.notify), recordCardRoutes(services, opts.notify ?? (() => undefined)), agendaRoutes(services));
   app.use('/api/v1', peopleChangeRoutes(services, { tell: opts.tell ?? (async () => undefined), workerId: opts.workerId ?? `http-${process.pid}` }));
   app.use('/api/v1', (_req, res) => res.status(404).json({ error: 'Not found' }));
   // Anything else: a JSON 404, never Express's HTML page.

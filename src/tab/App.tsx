@@ -6,7 +6,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { localUser, setLocalUser } from './api';
 import { SignInPicker } from './components/SignInPicker';
 import { tabConfig } from './auth';
-import { detectHost, type HostInfo, type ThemeName } from './host';
+import { configureMeetingTab, detectHost, inMeetingSidePanel, isMeetingTabConfiguration, type HostInfo, type ThemeName } from './host';
 import { Changes } from './pages/Changes';
 import { Home } from './pages/Home';
 import { People } from './pages/People';
@@ -21,6 +21,8 @@ const Compliance = lazy(() => import('./pages/Compliance.js').then((m) => ({ def
 const AgreementPage = lazy(() => import('./pages/AgreementPage.js').then((m) => ({ default: m.AgreementPage })));
 const RecordPage = lazy(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordPage })));
 const RecordStart = lazy(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordStart })));
+const AgendaPage = lazy(() => import('./pages/Agenda.js').then((m) => ({ default: m.AgendaPage })));
+const MeetingPanel = lazy(() => import('./pages/Agenda.js').then((m) => ({ default: m.MeetingPanel })));
 
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 
@@ -58,10 +60,12 @@ export function App() {
         </header>
         {!host || !mode ? (
           <Spinner label="Starting…" />
+        ) : isMeetingTabConfiguration(host) ? (
+          <MeetingTabSetup />
         ) : mode === 'tenant' ? (
-          <SignedIn personId="me" />
+          inMeetingSidePanel(host) ? <SidePanel host={host} /> : <SignedIn personId="me" />
         ) : user ? (
-          <SignedIn key={user} personId={user} />
+          inMeetingSidePanel(host) ? <SidePanel key={user} host={host} /> : <SignedIn key={user} personId={user} />
         ) : (
           <SignInPicker
             onChosen={(id) => {
@@ -86,10 +90,28 @@ const PAGES = [
   ['changes', 'Changes'],
 ] as const;
 
+/** Adding the app to a meeting: nothing to choose; the tab beside the meeting finds its session itself. */
+function MeetingTabSetup() {
+  useEffect(() => configureMeetingTab(), []);
+  return <Text data-testid="meeting-setup">Protected Time will show this supervision session's agenda and record form beside the meeting, to the two people in it. Select Save.</Text>;
+}
+
+/** Beside a Teams meeting: that session's agenda and record form, and nothing else (the panel is narrow). */
+function SidePanel({ host }: { host: HostInfo }) {
+  useEffect(() => {
+    document.title = 'Agenda · Protected Time';
+  }, []);
+  return (
+    <Suspense fallback={<Spinner label="Loading…" />}>
+      <MeetingPanel meeting={{ ...(host.meetingId ? { meetingId: host.meetingId } : {}), ...(host.chatId ? { chatId: host.chatId } : {}) }} />
+    </Suspense>
+  );
+}
+
 function SignedIn({ personId }: { personId: string }) {
   const route = useRoute();
-  const page = PAGES.some(([p]) => p === route.page) || route.page === 'agreements' ? route.page : 'todo';
-  const selected = page === 'agreements' ? 'mine' : page;
+  const page = PAGES.some(([p]) => p === route.page) || route.page === 'agreements' || route.page === 'agenda' ? route.page : 'todo';
+  const selected = page === 'agreements' ? 'mine' : page === 'agenda' ? 'sessions' : page;
   useEffect(() => {
     const label = PAGES.find(([p]) => p === selected)?.[1] ?? 'Protected Time';
     document.title = `${label} · Protected Time`;
@@ -125,6 +147,7 @@ function SignedIn({ personId }: { personId: string }) {
       {page === 'people' && <People onBook={(id) => navigate(`/book/${id}`)} />}
       {page === 'book' && <Book initialRelationshipId={route.rest[0]} />}
       {page === 'records' && (route.rest[0] === 'session' && route.rest[1] ? <RecordStart sessionId={route.rest[1]} /> : route.rest[0] ? <RecordPage recordId={route.rest[0]} /> : <Records query={route.query} />)}
+      {page === 'agenda' && route.rest[0] && <AgendaPage sessionId={route.rest[0]} />}
       {page === 'compliance' && <Compliance />}
       {page === 'changes' && <Changes />}
       </Suspense>

@@ -6,7 +6,7 @@
  * only what works there, and says so in a short note instead of showing
  * buttons that would do nothing.
  */
-import { app, calendar, chat, dialog, nestedAppAuth } from '@microsoft/teams-js';
+import { app, calendar, chat, dialog, nestedAppAuth, pages } from '@microsoft/teams-js';
 
 export type ThemeName = 'default' | 'dark' | 'contrast';
 export type HostName = 'Teams' | 'Outlook' | 'Office' | 'browser' | 'other';
@@ -33,6 +33,38 @@ export interface HostInfo {
   tenantId?: string;
   inHost: boolean;
   capabilities: HostCapabilities;
+  /** Where in the host the tab is: 'content' (a tab), 'sidePanel' (beside a Teams meeting), 'meetingStage'... */
+  frameContext?: string;
+  /** In a meeting: its id and its chat's id (the thread the app's booked meeting has). */
+  meetingId?: string;
+  chatId?: string;
+}
+
+/** The configuration page Teams opens when the app is added to a meeting (manifest configurableTabs). */
+export function isMeetingTabConfiguration(info: Pick<HostInfo, 'frameContext' | 'inHost'> | undefined): boolean {
+  return Boolean(info?.inHost) && new URLSearchParams(window.location.search).get('configure') === 'meeting';
+}
+
+/**
+ * Saves the meeting tab: it opens the tab itself (the same page, which finds
+ * the meeting's session from its context). Nothing to choose, so it is valid at once.
+ */
+export function configureMeetingTab(): void {
+  try {
+    pages.config.registerOnSaveHandler((save) => {
+      pages.config
+        .setConfig({ entityId: 'agenda', contentUrl: `${window.location.origin}/tab/?host=teams`, websiteUrl: `${window.location.origin}/tab/`, suggestedDisplayName: 'Supervision agenda' })
+        .then(() => save.notifySuccess(), (err: unknown) => save.notifyFailure(err instanceof Error ? err.message : String(err)));
+    });
+    pages.config.setValidityState(true);
+  } catch {
+    // Not a host that configures tabs: nothing to save.
+  }
+}
+
+/** Running beside a Teams meeting (the meeting side panel): the tab shows that session's agenda and record. */
+export function inMeetingSidePanel(info: Pick<HostInfo, 'frameContext'> | undefined): boolean {
+  return info?.frameContext === 'sidePanel';
 }
 
 export const HOST_INIT_TIMEOUT_MS = 2500;
@@ -122,6 +154,9 @@ async function detect(): Promise<HostInfo> {
       tenantId: ctx.user?.tenant?.id,
       inHost: true,
       capabilities: readCapabilities(),
+      ...(ctx.page?.frameContext ? { frameContext: String(ctx.page.frameContext) } : {}),
+      ...(ctx.meeting?.id ? { meetingId: ctx.meeting.id } : {}),
+      ...(ctx.chat?.id ? { chatId: ctx.chat.id } : {}),
     };
   } catch {
     // Framed by something that is not a Microsoft 365 host: behave as a browser.

@@ -9,5 +9,6 @@ export const TAB_ROUTES = {
   todo: () => '/todo',
   record: (id: string) => `/records/${encodeURIComponent(id)}`,
   session: (id: string) => `/sessions/${encodeURIComponent(id)}`,
+  agenda: (sessionId: string) => `/agenda/${encodeURIComponent(sessionId)}`,
   sessionsOf: (relationshipId: string) => `/sessions?rel=${encodeURIComponent(relationshipId)}`,
 } as const;

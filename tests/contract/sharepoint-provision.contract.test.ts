@@ -53,7 +53,7 @@ describe('the list schema', () => {
       expect(list.columns.filter((c) => c.indexed || c.unique).length).toBeLessThanOrEqual(20);
       if (list.bodyColumn) expect(list.columns.find((c) => c.name === list.bodyColumn)?.type).toBe('note');
     }
-    expect(LIST_SCHEMA.filter((l) => l.holdsCaseDetail).map((l) => l.name).sort()).toEqual(['pt-actions', 'pt-agreements', 'pt-qa-grades', 'pt-record-versions', 'pt-records']);
+    expect(LIST_SCHEMA.filter((l) => l.holdsCaseDetail).map((l) => l.name).sort()).toEqual(['pt-actions', 'pt-agenda', 'pt-agreements', 'pt-private-notes', 'pt-qa-grades', 'pt-record-versions', 'pt-records']);
     // The audit trail says who did what to which item; its columns hold no free text beyond the action's name.
     expect(LIST_SCHEMA.find((l) => l.name === 'pt-audit')!.columns.map((c) => c.name)).toEqual(['ptKey', 'at', 'actorId', 'action', 'subjectType', 'subjectId', 'ptBody', 'ptWriteId']);
   });

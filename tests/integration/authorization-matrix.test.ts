@@ -95,6 +95,10 @@ const ROUTES: Route[] = [
   // Sam's series is already booked: those allowed to book are told so (409); nobody else gets that far.
   { name: 'POST /series', method: 'POST', path: () => '/series', body: () => ({ relationshipId: REL, requestKey: 'matrix-series-0001' }), expect: { supervisee: 403, supervisor: 409, lineManager: 403, safeguardingLead: 409, auditor: 404, unrelated: 404 } },
   { name: 'POST /relationships/:id/agreement/sign', method: 'POST', path: () => `/relationships/${REL}/agreement/sign`, body: () => ({ agreementId }), expect: { supervisee: 200, supervisor: 200, lineManager: 403, safeguardingLead: 403, auditor: 404, unrelated: 404 } },
+  // The shared agenda and private notes (issue 18): the two parties only; anyone else is told the session does not exist.
+  { name: 'GET /sessions/:id/agenda', method: 'GET', path: () => '/sessions/ses-matrix-rebooked/agenda', expect: { supervisee: 200, supervisor: 200, lineManager: 404, safeguardingLead: 404, auditor: 404, unrelated: 404 } },
+  { name: 'GET /sessions/:id/note', method: 'GET', path: () => '/sessions/ses-matrix-rebooked/note', expect: { supervisee: 200, supervisor: 200, lineManager: 404, safeguardingLead: 404, auditor: 404, unrelated: 404 } },
+  { name: 'POST /sessions/:id/agenda/items', method: 'POST', path: () => '/sessions/ses-matrix-rebooked/agenda/items', body: () => ({ text: 'Matrix item' }), expect: { supervisee: 201, supervisor: 201, lineManager: 404, safeguardingLead: 404, auditor: 404, unrelated: 404 } },
   { name: 'POST /audit/grades', method: 'POST', path: () => '/audit/grades', body: () => ({ recordId, category: 'support' }), expect: { supervisee: 403, supervisor: 403, lineManager: 403, safeguardingLead: 403, auditor: 201, unrelated: 403 } },
   // Changes state when allowed: run last among the routes.
   { name: 'POST /relationships/:id/agreement', method: 'POST', path: () => `/relationships/${REL}/agreement`, body: () => ({ frequency: 'Monthly', durationMinutes: 90, venue: 'Room 2', type: 'individual' }), expect: { supervisee: 403, supervisor: 201, lineManager: 403, safeguardingLead: 201, auditor: 404, unrelated: 404 } },

@@ -134,7 +134,7 @@ describe('tenant services for the jobs', () => {
     expect(fake.httpRequests).toEqual([]);
     // A test token source: no MSAL client of the app's own to lend the bot.
     expect(services.appToken).toBeUndefined();
-    expect(createJobs(services, notify()).map((j) => j.name)).toEqual(['reconcile', 'people-changes', 'reminders', 'graph-subscriptions']);
+    expect(createJobs(services, notify()).map((j) => j.name)).toEqual(['reconcile', 'people-changes', 'reminders', 'pre-session-cards', 'graph-subscriptions']);
     await services.close();
   });
 
@@ -332,7 +332,7 @@ describe('local mode is unchanged', () => {
     const ctx = await testServices({ now: new Date(T0).toISOString() });
     const { work, taken } = recordingLeases(ctx.services.work);
     const jobs = createJobs({ ...ctx.services, work }, notify());
-    expect(jobs.map((j) => j.name)).toEqual(['reconcile', 'people-changes', 'reminders']);
+    expect(jobs.map((j) => j.name)).toEqual(['reconcile', 'people-changes', 'reminders', 'pre-session-cards']);
     const active = (await ctx.services.store.listRelationships({ activeOnly: true })).map((r) => `reconcile:${r.id}`).sort();
     expect(active.length).toBeGreaterThan(0);
     // The first run also takes the seed's calendar changes (the fast path), then sweeps everyone.

@@ -54,6 +54,10 @@ export interface FakeHostOptions {
   authToken?: string;
   isNAAChannelRecommended?: boolean;
   user?: { objectId: string; upn: string; tenantId: string };
+  /** Where the tab is framed (default 'content'); 'sidePanel' with a meeting is a Teams meeting side panel. */
+  frameContext?: 'content' | 'sidePanel' | 'meetingStage';
+  /** In a meeting: its id and its chat's id, as Teams gives them in the context. */
+  meeting?: { id: string; chatId: string };
 }
 
 export interface FakeHost {
@@ -69,7 +73,7 @@ export function fakeHostHtml(opts: FakeHostOptions): string {
   const user = opts.user ?? { objectId: '5a1e0c1e-0002-4a00-8000-000000000002', upn: 'daniel.okafor@riverside.example', tenantId: '7d2c1a52-4c1b-4f38-9a34-5e0c6b0f1a01' };
   const config = {
     answers: opts.answers !== false,
-    frameContext: 'content',
+    frameContext: opts.frameContext ?? 'content',
     clientType: opts.clientType ?? 'web',
     runtime: {
       apiVersion: 4,
@@ -84,8 +88,9 @@ export function fakeHostHtml(opts: FakeHostOptions): string {
       hostClientType: opts.clientType ?? 'web',
       theme: opts.theme ?? 'default',
       locale: 'en-gb',
-      frameContext: 'content',
+      frameContext: opts.frameContext ?? 'content',
       entityId: 'home',
+      ...(opts.meeting ? { meetingId: opts.meeting.id, chatId: opts.meeting.chatId } : {}),
       appSessionId: 'fake-app-session',
       sessionId: 'fake-host-session',
       userObjectId: user.objectId,

@@ -8,6 +8,7 @@ import { seedOrganisation } from '../../src/seed/seed';
 import { embedded } from './embedded';
 import { EmbeddedWorkQueue } from '../../src/adapters/embedded/workQueue';
 import { EmbeddedQualityStore } from '../../src/adapters/embedded/qualityStore';
+import { EmbeddedAgendaStore } from '../../src/adapters/embedded/agendaStore';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -24,7 +25,9 @@ export async function testServices(opts: { now?: string; seed?: boolean } = {}) 
     calendar: e.calendar,
     work: new EmbeddedWorkQueue(e.db),
     quality: new EmbeddedQualityStore(e.db),
+    agenda: new EmbeddedAgendaStore(e.db),
     embedded: { db: e.db, store: e.store, calendar: e.calendar },
+    standIns: { attendees: e.calendar },
     async close() {
       e.db.close();
     },

@@ -347,3 +347,25 @@ describe('drill-down: every figure names the items behind it', () => {
     expect(report({ relationships: [rel('r1', ['sam'])], sessions: [held] }).items).toBeUndefined();
   });
 });
+
+describe('sessions held while the agreement was out of date (issue 18; Staffordshire checks it at every session)', () => {
+  it('flags a session held after the review date, or before any agreement was signed; not one held while it was in date', () => {
+    const inDate = session('a1', '2027-03-02T10:00:00Z');
+    const after = session('a1', '2027-03-20T10:00:00Z');
+    const none = session('a2', '2027-03-10T10:00:00Z');
+    const signedLater: Agreement = { ...agreement('a3', '2028-01-01'), signatures: [{ personId: 'tom', role: 'supervisee', at: '2027-03-12T09:00:00Z' }] };
+    const before = session('a3', '2027-03-11T10:00:00Z');
+    const afterSigning = session('a3', '2027-03-13T10:00:00Z');
+    const r = report({
+      relationships: [rel('a1', ['tom'], STAFFS), rel('a2', ['tess'], STAFFS), rel('a3', ['sue'], STAFFS)],
+      sessions: [inDate, after, none, before, afterSigning],
+      agreements: [agreement('a1', '2027-03-15'), signedLater],
+      withItems: true,
+    });
+    expect(rowOf(r, 'a1').heldWithoutAgreement).toBe(1);
+    expect(rowOf(r, 'a2').heldWithoutAgreement).toBe(1);
+    expect(rowOf(r, 'a3').heldWithoutAgreement).toBe(1);
+    expect(r.items!.filter((i) => i.figure === 'heldWithoutAgreement').map((i) => i.id).sort()).toEqual([after.id, before.id, none.id].sort());
+    expect(r.items!.find((i) => i.id === after.id && i.figure === 'heldWithoutAgreement')!.label).toMatch(/out of date: its review was due on 2027-03-15/);
+  });
+});

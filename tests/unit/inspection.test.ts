@@ -112,6 +112,26 @@ describe('subject access export', () => {
     expect(all).not.toContain('AMY-ONLY');
     expect(all).not.toContain('Amy Li');
   });
+
+  it("holds the subject's own private notes and the agenda items they added, never anyone else's (issue 18)", () => {
+    const doc = subjectAccessDoc({
+      subjectId: 'sam', now: '2026-07-01T09:00:00Z', timeZone: 'Europe/London', people: PEOPLE, relationships: [rel], sessions: SESSIONS, records: [], actions: [], agreements: [], grades: [], audit: [],
+      templates: new Map(),
+      privateNotes: [
+        { sessionId: 's1', relationshipId: 'r1', authorId: 'sam', text: 'SAM-NOTE: ask Daniel about leave', updatedAt: '2026-03-01T09:00:00Z' },
+        { sessionId: 's1', relationshipId: 'r1', authorId: 'dan', text: 'DAN-NOTE', updatedAt: '2026-03-01T09:00:00Z' },
+      ],
+      agendaItems: [
+        { id: 'a1', relationshipId: 'r1', sessionId: 's1', kind: 'added', text: 'SAM-ITEM', addedBy: 'sam', addedAt: '2026-02-28T09:00:00Z' },
+        { id: 'a2', relationshipId: 'r1', sessionId: 's1', kind: 'added', text: 'DAN-ITEM', addedBy: 'dan', addedAt: '2026-02-28T09:00:00Z' },
+      ],
+    });
+    const all = JSON.stringify(doc);
+    expect(doc.tables.find((t) => t.title === 'Their private notes on sessions')!.rows).toEqual([[expect.any(String), expect.any(String), 'SAM-NOTE: ask [REVIEW: Daniel Okafor] about leave']]);
+    expect(doc.tables.find((t) => t.title === 'Agenda items they added')!.rows).toEqual([[expect.any(String), expect.any(String), 'SAM-ITEM', '']]);
+    expect(all).not.toContain('DAN-NOTE');
+    expect(all).not.toContain('DAN-ITEM');
+  });
 });
 
 describe("Lingfield governors' report", () => {

@@ -103,6 +103,22 @@ describe('manifest template', () => {
     expect(m.icons).toEqual({ color: 'color.png', outline: 'outline.png' });
   });
 
+  it('declares the meeting side panel (issue 18): a group-chat tab in the meeting side panel, configured by the tab itself', () => {
+    const m = buildManifest(template, resolveManifestVariables(GOOD)) as Record<string, any>;
+    expect(m.configurableTabs).toEqual([
+      {
+        configurationUrl: 'https://pt.riverside.example/tab/?host=teams&configure=meeting',
+        canUpdateConfiguration: false,
+        scopes: ['groupChat'],
+        context: ['meetingSidePanel', 'meetingDetailsTab', 'meetingChatTab'],
+        meetingSurfaces: ['sidePanel'],
+      },
+    ]);
+    expect(validate(m).valid).toBe(true);
+    // The schema knows the context: a misspelt one is refused.
+    expect(validate({ ...m, configurableTabs: [{ ...m.configurableTabs[0], context: ['meetingSidePanels'] }] }).valid).toBe(false);
+  });
+
   it('the schema check is real: it rejects what Teams would reject', () => {
     const m = buildManifest(template, resolveManifestVariables(GOOD)) as Record<string, any>;
     expect(validate({ ...m, id: 'not-a-guid' }).errors.join('\n')).toMatch(/\/id/);

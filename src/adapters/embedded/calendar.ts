@@ -140,7 +140,8 @@ export class EmbeddedCalendar implements CalendarPort {
       const id = `evt-${randomUUID()}`;
       const now = this.clock.now().toISOString();
       // Local mode has no Teams meeting service: the link is a recognisable placeholder.
-      const joinUrl = ev.onlineMeeting ? `https://teams.microsoft.com/l/meetup-join/local-${id}` : null;
+      // Shaped as Teams' own: the meeting's chat thread id, percent-encoded (a meeting side panel is matched by it).
+      const joinUrl = ev.onlineMeeting ? `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(`19:meeting_${id.replace(/-/g, '')}@thread.v2`)}/0` : null;
       this.db
         .prepare(
           `INSERT INTO cal_events (id, organiser_id, subject, start_utc, end_utc, time_zone, rrule, show_as, sensitivity, online, join_url, reminder_minutes, app_tag, transaction_id, created_at, updated_at)

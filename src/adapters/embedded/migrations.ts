@@ -278,4 +278,26 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE conversation_refs ADD COLUMN teams_user_id TEXT;
   `,
+  // 11 (issue #18): shared session agendas (text written once; ticks in their own columns) and each person's private notes on a session
+  `
+  CREATE TABLE agenda_items (
+    id TEXT PRIMARY KEY,
+    relationship_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    discussed_in TEXT,
+    discussed_at TEXT,
+    discussed_by TEXT
+  );
+  CREATE INDEX agenda_items_relationship ON agenda_items(relationship_id);
+  CREATE TABLE private_notes (
+    session_id TEXT NOT NULL,
+    author_id TEXT NOT NULL,
+    relationship_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, author_id)
+  );
+  CREATE INDEX private_notes_author ON private_notes(author_id);
+  `,
 ];

@@ -42,7 +42,7 @@
  * text → text {maxLength 255}, note → text {allowMultipleLines, plain},
  * number → number, dateTime → dateTime, boolean → boolean.
  */
-import { APP_LISTS } from '../../tenant/lists';
+import { APP_LISTS } from './appLists';
 
 export type ColumnType = 'text' | 'note' | 'number' | 'dateTime' | 'boolean';
 
@@ -352,6 +352,40 @@ export const LIST_SCHEMA: readonly ListSpec[] = [
       writeId,
     ],
     holdsCaseDetail: false,
+    usedByStore: true,
+  },
+  {
+    // The agenda store (sharepointAgendaStore.ts): one item per agenda item, its text written once; the tick in columns of its own.
+    name: 'pt-agenda',
+    description: 'Protected Time: shared session agendas (the text is in the body and never rewritten)',
+    columns: [
+      key('the agenda item id'),
+      text('relationshipId', 'Relationship of the session', true),
+      text('sessionId', 'Session it was put on'),
+      text('discussedIn', 'Session it was discussed in (empty: not yet)'),
+      text('discussedAt', 'When it was marked discussed (ISO 8601 UTC)'),
+      text('discussedBy', 'Who marked it discussed'),
+      body('agenda item, with its text (case detail)'),
+      writeId,
+    ],
+    bodyColumn: BODY_COLUMN,
+    holdsCaseDetail: true,
+    usedByStore: true,
+  },
+  {
+    // The agenda store's private notes: one item per note and revision; an edit creates the new item and deletes the old (no text left in version history).
+    name: 'pt-private-notes',
+    description: "Protected Time: each person's private notes on a session, read only by their author",
+    columns: [
+      key('the note revision'),
+      text('authorId', 'Who wrote it (the only reader)', true),
+      text('sessionId', 'Session it is about'),
+      text('updatedAt', 'When it was written (ISO 8601 UTC)'),
+      body('note, with its text (case detail)'),
+      writeId,
+    ],
+    bodyColumn: BODY_COLUMN,
+    holdsCaseDetail: true,
     usedByStore: true,
   },
 ];

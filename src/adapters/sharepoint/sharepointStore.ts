@@ -139,6 +139,11 @@ export class SharePointStore implements RecordStore {
     ).map((i) => seriesOf(body<Series>(i)));
   }
 
+  async getSession(id: string): Promise<Session | undefined> {
+    const item = await this.items.findByKey('pt-sessions', [id]);
+    return item ? sessionOf(body<Session>(item)) : undefined;
+  }
+
   async listSessions(filter: { relationshipIds?: string[]; from?: string; to?: string; status?: Session['status'][] }): Promise<Session[]> {
     if (filter.relationshipIds && filter.relationshipIds.length === 0) return [];
     let items: Item[];

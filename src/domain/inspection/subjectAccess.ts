@@ -18,6 +18,7 @@ import type { ActionItem, Agreement, AuditEntry, Person, Relationship, Session, 
 import type { RecordTemplate } from '../policy/schema';
 import { MARKING, type ReportDoc } from './document';
 import { changeRequestOf } from '../records/workflow';
+import type { AgendaItem, PrivateNote } from '../agenda';
 import { entryText } from './signedRecord';
 
 export interface SubjectAccessInput {
@@ -35,6 +36,10 @@ export interface SubjectAccessInput {
   /** Audit entries about the subject's records (others are ignored). */
   audit: AuditEntry[];
   templates: Map<string, RecordTemplate>;
+  /** The subject's own private notes (issue 18): nobody else's are ever passed. */
+  privateNotes?: PrivateNote[];
+  /** Agenda items the subject put on their sessions' agendas. */
+  agendaItems?: AgendaItem[];
 }
 
 export const REVIEW_MARK = (name: string) => `[REVIEW: ${name}]`;
@@ -83,7 +88,7 @@ export function subjectAccessDoc(input: SubjectAccessInput): ReportDoc {
     const label = recordLabel.get(r.id)!;
     const fields = template?.fields.filter((f) => f.type !== 'info') ?? Object.keys(r.values).map((id) => ({ id, label: id, type: 'text' as const, required: false }));
     for (const f of fields) {
-      const text = template ? entryText(f, r.values[f.id], names) : String(r.values[f.id] ?? '');
+      const text = template ? entryText(f, r.values[f.id], names, zone) : String(r.values[f.id] ?? '');
       if (text) recordRows.push([label, r.version, r.status, f.label, mark(text)]);
     }
     for (const s of r.signatures) recordRows.push([label, r.version, r.status, `Signed by (${s.role})`, `${who(s.personId)} on ${when(s.at)}`]);
@@ -156,6 +161,18 @@ export function subjectAccessDoc(input: SubjectAccessInput): ReportDoc {
         empty: 'None.',
       },
       { title: 'Notes', columns: ['About', 'Note', 'By', 'When', 'Text'], rows: notes, empty: 'None.' },
+      {
+        title: 'Their private notes on sessions',
+        columns: ['Session', 'Written', 'Note'],
+        rows: (input.privateNotes ?? []).filter((n) => n.authorId === subject.id).map((n) => [sessionStart.has(n.sessionId) ? when(sessionStart.get(n.sessionId)!) : 'a session', when(n.updatedAt), mark(n.text)]),
+        empty: 'None.',
+      },
+      {
+        title: 'Agenda items they added',
+        columns: ['Session', 'Added', 'Item', 'Discussed'],
+        rows: (input.agendaItems ?? []).filter((i) => i.addedBy === subject.id && i.kind === 'added' && relIds.has(i.relationshipId)).map((i) => [sessionStart.has(i.sessionId) ? when(sessionStart.get(i.sessionId)!) : 'a session', when(i.addedAt), mark(i.text), i.discussedAt ? when(i.discussedAt) : '']),
+        empty: 'None.',
+      },
       { title: 'Who read their records', columns: ['When', 'Who', 'What', 'Record'], rows: reads, empty: 'No reads recorded.' },
     ],
     notes: [

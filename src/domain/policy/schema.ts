@@ -171,6 +171,42 @@ export const StaffGroup = z.object({
 });
 export type StaffGroup = z.infer<typeof StaffGroup>;
 
+// ---------------------------------------------------------------------------
+// Before and during the session (issue 18): the shared agenda, the pre-session
+// card and moves that ask first. Kept in one block so concurrent edits merge cleanly.
+
+/** A standing agenda item every session starts with (wellbeing, caseload, the agreement check). */
+export const StandingAgendaItem = z.object({ id: Slug, title: Name });
+
+export const AgendaSettings = z
+  .object({
+    standingItems: z.array(StandingAgendaItem).max(30),
+    /** A card this long before each session, linking to its agenda (no case detail); absent: none. */
+    preSessionCard: z.object({ before: durationBetween('PT1H', 'P14D') }).optional(),
+    source: Source,
+  })
+  .superRefine((a, ctx) => {
+    const seen = new Set<string>();
+    a.standingItems.forEach((item, i) => {
+      if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: ['standingItems', i, 'id'], message: `duplicate standing item id "${item.id}"` });
+      seen.add(item.id);
+    });
+  });
+export type AgendaSettings = z.infer<typeof AgendaSettings>;
+
+export const SessionMoves = z
+  .object({
+    /** auto: book the best slot at once; propose: hold it as tentative and ask the supervisee first. */
+    mode: z.enum(['auto', 'propose']),
+    /** propose: how long the supervisee has to accept or pick another time before the held slot is booked. */
+    answerWithin: durationBetween('PT1H', 'P14D').optional(),
+    /** Never move a session (or book a replacement) starting sooner than this from now. */
+    noMoveWithin: durationBetween('PT1H', 'P14D').optional(),
+    source: Source,
+  })
+  .refine((m) => m.mode !== 'propose' || m.answerWithin !== undefined, { message: 'propose mode needs answerWithin', path: ['answerWithin'] });
+export type SessionMoves = z.infer<typeof SessionMoves>;
+
 export const Rebooking = z.object({
   /** nearest-to-original: closest free slot either side of the cancelled date, inside the window. */
   strategy: z.enum(['nearest-to-original', 'earliest']),
@@ -204,6 +240,8 @@ export const Rebooking = z.object({
       source: Source,
     })
     .optional(),
+  /** How a move is made (auto: book now; propose: hold and ask first) and how close to its start a session may still move (absent: auto, no limit). */
+  moves: SessionMoves.optional(),
 });
 
 export const Urgent = z.object({
@@ -427,6 +465,8 @@ export const PolicyPack = z
     /** Templates this pack defines; built-in templates are referenced by id. */
     templates: z.array(RecordTemplate).max(100).default([]),
     ...InspectionSettings,
+    /** The shared agenda and the pre-session card (issue 18); absent: no standing items, no pre-session card. */
+    agenda: AgendaSettings.optional(),
   })
   .superRefine((pack, ctx) => {
     const ids = new Set<string>();
@@ -448,3 +488,4 @@ export const PolicyPack = z
   });
 export type PolicyPack = z.infer<typeof PolicyPack>;
 export type PolicyPackInput = z.input<typeof PolicyPack>;
+

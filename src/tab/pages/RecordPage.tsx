@@ -25,7 +25,7 @@ export function RecordPage({ recordId }: { recordId: string }) {
   );
 }
 
-function RecordWork({ recordId, onChanged }: { recordId: string; onChanged: () => void }) {
+export function RecordWork({ recordId, onChanged }: { recordId: string; onChanged: () => void }) {
   const [card, setCard] = useState<Record<string, unknown>>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);

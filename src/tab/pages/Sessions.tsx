@@ -142,6 +142,7 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
           <Card>
             <Text weight="semibold" data-testid="session-when">{formatDay(view.start)}, {formatTimeRange(view.start, view.end)}</Text>
             <Text>With {view.with.join(', ')}{view.seriesId ? ' · part of a series' : ''}</Text>
+            <Link href={href(`/agenda/${encodeURIComponent(view.id)}`)}>Agenda and my private note</Link>
             <div><Badge appearance="tint" color={view.status === 'planned' ? 'brand' : 'danger'}>{view.status === 'planned' ? 'Booked' : view.status[0]!.toUpperCase() + view.status.slice(1)}</Badge></div>
             {view.noMeetingLink && (
               <MessageBar intent="warning" data-testid="no-meeting-link"><MessageBarBody>No Teams meeting link: the organiser's calendar does not allow Teams meetings. Add a location or a link in Outlook.</MessageBarBody></MessageBar>
