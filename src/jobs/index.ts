@@ -19,7 +19,6 @@ import { settleDueProposals, type MoveDeps } from '../usecases/rebookProposal';
 import { type PreSessionDeps, type PreSessionMemo, sendPreSessionCards } from '../usecases/preSession';
 import { preSessionTeller } from '../bot/moveNotices';
 import type { Job } from './scheduler';
-import type { CalendarChangeFeed } from '../ports/changeFeed';
 import { peopleTeller } from '../bot/peopleNotices';
 import { noticeDirectoryChanges, type DirectoryChangesDeps } from '../usecases/directoryChanges';
 import { runCovers, type HandoverDeps } from '../usecases/handover';
@@ -101,7 +100,7 @@ export function createJobs(services: JobsDeps, notify: NotifyContext, options: J
           // A relationship another instance held (perhaps one that died holding it) was not reconciled:
           // its people are reported again next run, not acknowledged as dealt with (at least once).
           const skipped = outcomes.filter((o) => o.skipped);
-          const again = (feed as CalendarChangeFeed).notDone?.bind(feed);
+          const again = feed.notDone?.bind(feed);
           if (skipped.length && again) {
             const rels = await Promise.all(skipped.map((o) => services.store.getRelationship(o.relationshipId)));
             again(rels.flatMap((r) => (r ? [r.supervisorId, ...r.superviseeIds] : [])).filter((p) => changed.includes(p)));
