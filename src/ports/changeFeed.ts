@@ -16,4 +16,10 @@ export interface CalendarChangeFeed {
    * before the changed people were reconciled reports them again) say so.
    */
   changedPeople(now: string): Promise<string[]>;
+  /**
+   * Some of the last answer's people could not be reconciled (another instance held the
+   * relationship's lease, perhaps one that died): report them again next call, instead of taking
+   * the next call as the acknowledgement of them. Feeds without acknowledgement need not have it.
+   */
+  notDone?(personIds: string[]): void;
 }
