@@ -49,7 +49,7 @@ describe('field-level reasons', () => {
 describe('Urgent', () => {
   it('shows the slot first; one confirmation books once, however often it is sent', async () => {
     const { slot } = await (await call('/urgent/preview', 'daniel-okafor', { relationshipId: 'rel-daniel-joe' })).json();
-    expect(slot.start).toBeDefined();
+    expect(slot.start).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
     const confirm = { relationshipId: 'rel-daniel-joe', requestKey: 'confirm-key-1', start: slot.start };
     const [a, b] = await Promise.all([call('/urgent', 'daniel-okafor', confirm), call('/urgent', 'daniel-okafor', confirm)]);
     const ids = [(await a.json()).session.id, (await b.json()).session.id];
