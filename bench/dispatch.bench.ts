@@ -17,7 +17,7 @@ import { AzureWorkQueue } from '../src/adapters/azure/azureWorkQueue';
 import { loadConfig } from '../src/config/env';
 import { TEAMS_APP_TENANT_LIMIT_PER_SECOND, TEAMS_DISPATCH_DEFAULT_PER_SECOND } from '../src/config/teamsLimits';
 import { createLogger } from '../src/logging';
-import type { AdaptiveCard, NotifierPort } from '../src/ports/notifier';
+import type { NotifierPort } from '../src/ports/notifier';
 import type { Services } from '../src/runtime/services';
 import { DIGEST_KIND, dispatchDigests } from '../src/usecases/reminders';
 import { startAzurite } from '../tests/support/azurite';
@@ -44,11 +44,11 @@ async function main() {
     const instances = Array.from({ length: INSTANCES }, (_, k) => {
       const storage = new AzureStorage({ connectionString: azurite.connectionString, prefix });
       const notifier: NotifierPort = {
-        async sendCard(aad: string, _card: AdaptiveCard) {
+        async send(aad: string) {
           sends.push({ at: performance.now(), aad, instance: k });
           return { conversationId: `c-${aad}`, activityId: String(sends.length) };
         },
-        async updateCard() {},
+        async update() {},
       };
       const services = { config, log: createLogger('silent'), clock: { now: () => new Date() }, work: new AzureWorkQueue(storage) } as unknown as Services;
       return { k, services, ctx: { notifier, tabUrl: 'https://pt.example/tab/' }, bucket: new AzureTokenBucket(storage, { perSecond: RATE }) };

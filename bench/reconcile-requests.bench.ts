@@ -36,7 +36,7 @@ import { GraphChangeFeed } from '../src/adapters/graph/graphChangeFeed';
 import { GraphHttp } from '../src/adapters/graph/graphHttp';
 import { DEFAULT_LIFETIME_MINUTES, DEFAULT_RENEW_WITHIN_MINUTES, GraphSubscriptionManager } from '../src/adapters/graph/subscriptions';
 import { InMemorySubscriptionRegistry } from '../src/ports/subscriptions';
-import { GraphNotificationReceiver } from '../src/server/routes/graphNotifications';
+import { GraphNotificationReceiver } from '../src/adapters/graph/notificationReceiver';
 import { FakeGraph } from '../tests/support/fakeGraph';
 import { random } from './random';
 

@@ -28,7 +28,7 @@ import { TEAMS_DISPATCH_DEFAULT_PER_SECOND } from '../src/config/teamsLimits';
 import { dueObligations } from '../src/domain/due/dueEngine';
 import type { Relationship, Session, SupervisionRecord } from '../src/domain/model';
 import { createLogger } from '../src/logging';
-import type { AdaptiveCard, NotifierPort } from '../src/ports/notifier';
+import type { NotifierPort } from '../src/ports/notifier';
 import type { Services } from '../src/runtime/services';
 import { dispatchDigests, planDigests, RateLimiter, sweepReminders } from '../src/usecases/reminders';
 import { EmbeddedLedgerPruning } from '../src/adapters/embedded/ledgerPruning';
@@ -150,11 +150,11 @@ async function main() {
   // Dispatch: at the configured limit, then with the limiter out of the way.
   let sent = 0;
   const notifier: NotifierPort = {
-    async sendCard(_aad: string, _card: AdaptiveCard) {
+    async send() {
       sent += 1;
       return { conversationId: 'c', activityId: String(sent) };
     },
-    async updateCard() {},
+    async update() {},
   };
   const ctx = { notifier, tabUrl: 'http://localhost/tab/' };
   const SAMPLE = Math.min(digests, Math.max(15, Math.round(RATE * 6)));

@@ -8,9 +8,8 @@ import { stripMentionsText, type Activity } from '@microsoft/teams.api';
 import type { Services } from '../runtime/services';
 import type { NotifyContext } from '../usecases/rebooking';
 import type { AdaptiveCardActionCardResponse } from '@microsoft/teams.api';
-import type { AdaptiveCard } from '../ports/notifier';
 import { ADAPTIVE_CARD_RESPONSE, errorCard, type CardActionRouter } from './cardActions';
-import { cardActivity } from './cards/common';
+import { cardActivity, type Card } from './cards/common';
 import { helpCard, notUnderstoodCard, welcomeCard } from './cards/welcome';
 import { replyToCommand } from './commands';
 
@@ -112,7 +111,7 @@ function keepCardResponse(e: { status: number; message: string }): AdaptiveCardA
   return { statusCode: e.status >= 500 ? 500 : 400, type: 'application/vnd.microsoft.error', value: { code, message: e.message } } as unknown as AdaptiveCardActionCardResponse;
 }
 
-/** The invoke answer that replaces the clicked card (our cards are plain JSON, typed loosely). */
-function cardResponse(card: AdaptiveCard): AdaptiveCardActionCardResponse {
-  return { statusCode: 200, type: ADAPTIVE_CARD_RESPONSE, value: card as unknown as AdaptiveCardActionCardResponse['value'] };
+/** The invoke answer that replaces the clicked card. */
+function cardResponse(card: Card): AdaptiveCardActionCardResponse {
+  return { statusCode: 200, type: ADAPTIVE_CARD_RESPONSE, value: card };
 }

@@ -6,11 +6,10 @@
  */
 import { z } from 'zod';
 import type { Person } from '../domain/model';
-import type { AdaptiveCard } from '../ports/notifier';
 import type { Services } from '../runtime/services';
 import { AppError } from '../usecases/errors';
 import type { NotifyContext } from '../usecases/rebooking';
-import { card, para } from './cards/common';
+import { card, para, type Card } from './cards/common';
 
 export interface ActionContext {
   services: Services;
@@ -20,11 +19,11 @@ export interface ActionContext {
   data: Record<string, unknown>;
 }
 
-export type ActionHandler = (ctx: ActionContext) => Promise<AdaptiveCard>;
+export type ActionHandler = (ctx: ActionContext) => Promise<Card>;
 
 export const ADAPTIVE_CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
 
-export function errorCard(message: string): AdaptiveCard {
+export function errorCard(message: string): Card {
   return card([para(message, { color: 'Attention', weight: 'Bolder' })]);
 }
 
@@ -46,7 +45,7 @@ export class CardActionRouter {
    * instead of a new card, so Teams keeps the clicked card, its inputs and its
    * buttons, and shows the message beneath it (the person can fix and retry).
    */
-  async dispatch(verb: string, base: Omit<ActionContext, 'data'>, data: unknown): Promise<{ card: AdaptiveCard; ok: boolean; keepCard?: { status: number; message: string } }> {
+  async dispatch(verb: string, base: Omit<ActionContext, 'data'>, data: unknown): Promise<{ card: Card; ok: boolean; keepCard?: { status: number; message: string } }> {
     const handler = this.handlers.get(verb);
     if (!handler) return { card: errorCard('This button is no longer supported. Open Protected Time to continue.'), ok: false };
     const parsed = z.record(z.string(), z.unknown()).safeParse(data ?? {});

@@ -1,17 +1,18 @@
 /** Typed commands beyond help: what I owe, my next session, open my record form. Renders the use cases' view models. */
 import type { Person } from '../domain/model';
-import type { AdaptiveCard } from '../ports/notifier';
+import { Container, OpenUrlAction } from '@microsoft/teams.cards';
 import type { Services } from '../runtime/services';
 import { myNextSession, myRecordForm, parseCommand, whatIOwe } from '../usecases/chatCommands';
 import type { NotifyContext } from '../usecases/rebooking';
-import { handleRecordAction } from '../usecases/records';
 import { tabLink } from '../usecases/tabLinks';
-import { card, facts, heading, openUrl, para } from './cards/common';
+import { card, facts, heading, openUrl, para, type Card } from './cards/common';
+import { RECORD_VERBS } from './cards/record';
+import { recordCardAction } from './recordCards';
 
 
 const STATE_WORDS = { overdue: 'Overdue', 'due-soon': 'Due soon', upcoming: 'Coming up' } as const;
 
-export async function replyToCommand(services: Services, notify: NotifyContext, person: Person, text: string): Promise<{ card: AdaptiveCard; summary: string } | undefined> {
+export async function replyToCommand(services: Services, notify: NotifyContext, person: Person, text: string): Promise<{ card: Card; summary: string } | undefined> {
   const command = parseCommand(text);
   if (!command) return undefined;
   if (command === 'owe') {
@@ -21,12 +22,14 @@ export async function replyToCommand(services: Services, notify: NotifyContext, 
       card: card(
         [
           heading('What you owe'),
-          ...v.items.map((i) => ({
-            type: 'Container',
-            separator: true,
-            selectAction: { type: 'Action.OpenUrl', url: tabLink(notify.tabUrl, i.link), title: 'Open' },
-            items: [para(`**${i.title}**`, { color: i.state === 'overdue' ? 'Attention' : 'Default' }), para(`${STATE_WORDS[i.state]} · by ${i.dueWords}${i.role === 'escalated' ? ' · escalated to you' : ''}`, { isSubtle: true, size: 'Small', spacing: 'None' })],
-          })),
+          ...v.items.map((i) =>
+            new Container(
+              para(`**${i.title}**`, { color: i.state === 'overdue' ? 'Attention' : 'Default' }),
+              para(`${STATE_WORDS[i.state]} · by ${i.dueWords}${i.role === 'escalated' ? ' · escalated to you' : ''}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+            )
+              .withSeparator(true)
+              .withSelectAction(new OpenUrlAction(tabLink(notify.tabUrl, i.link), { title: 'Open' })),
+          ),
           ...(v.more > 0 ? [para(`…and ${v.more} more in your to-do list.`, { isSubtle: true })] : []),
         ],
         [openUrl('Open my to-do list', tabLink(notify.tabUrl, v.todoRoute))],
@@ -44,5 +47,5 @@ export async function replyToCommand(services: Services, notify: NotifyContext, 
   }
   const v = await myRecordForm(services, person);
   if (!v.recordId) return { card: card([heading('No record to write'), para(v.message)], [openUrl('Open my records', tabLink(notify.tabUrl, v.route))]), summary: 'No record to write' };
-  return { card: await handleRecordAction(services, notify, person, 'record.refresh', { recordId: v.recordId }), summary: v.message };
+  return { card: await recordCardAction(services, notify, person, RECORD_VERBS.refresh, { recordId: v.recordId }), summary: v.message };
 }

@@ -13,8 +13,9 @@ import { loadPolicies } from '../config/policies';
 import type { SupervisionRecord } from '../domain/model';
 import type { RecordTemplate } from '../domain/policy/schema';
 import { builtinTemplates, templatesFor } from '../domain/policy/validate';
+import { FIELD_TYPES } from '../domain/records/fieldTypes';
 import { MAX_ACTION_ROWS, validateSubmission } from '../domain/records/validation';
-import { CliFailure, type CliIO } from './pt';
+import { CliFailure, type CliIO } from './program';
 
 export const CARD_KINDS = ['form', 'countersign', 'summary'] as const;
 export type CardKind = (typeof CARD_KINDS)[number];
@@ -57,38 +58,12 @@ export function availableTemplates(io: CliIO): Map<string, RecordTemplate> {
   return map;
 }
 
-/** Plausible answers for every field (for the countersign and summary previews). */
+/** Plausible answers for every field (for the countersign and summary previews), each from its type's handler. */
 export function sampleValues(template: RecordTemplate, sessionDate: string): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const f of template.fields) {
-    switch (f.type) {
-      case 'text':
-        values[f.id] = `Sample ${f.label.toLowerCase()}`.slice(0, f.maxLength ?? 200);
-        break;
-      case 'multiline':
-        values[f.id] = `Sample answer for "${f.label}".`;
-        break;
-      case 'date':
-        values[f.id] = sessionDate;
-        break;
-      case 'datetime':
-        values[f.id] = `${sessionDate}T10:00`;
-        break;
-      case 'choice':
-        values[f.id] = f.choices?.[0]?.value;
-        break;
-      case 'yesno':
-        values[f.id] = 'yes';
-        break;
-      case 'actions':
-        values[f.id] = [
-          { text: 'Sample action for the supervisee', ownerRole: 'supervisee', dueOn: sessionDate, ...(/outcome[^.]*child/i.test(f.label) ? { outcomeForChild: 'Sample outcome for the child' } : {}) },
-          { text: 'Sample action for the supervisor', ownerRole: 'supervisor', dueOn: sessionDate },
-        ];
-        break;
-      default:
-        break;
-    }
+    const v = FIELD_TYPES[f.type].sample(f, sessionDate);
+    if (v !== undefined) values[f.id] = v;
   }
   return values;
 }

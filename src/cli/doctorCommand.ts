@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { formatDoctorReport, runDoctor, type DoctorDeps } from '../tenant/doctor';
-import { CliFailure, type CliIO } from './pt';
+import { CliFailure, type CliIO } from './program';
 
 export function registerDoctorCommand(program: Command, io: CliIO, deps: Partial<DoctorDeps> = {}): Command {
   return program

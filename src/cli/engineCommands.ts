@@ -17,7 +17,7 @@ import { plan } from '../domain/planning/planner';
 import { rebook, urgentSlot } from '../domain/planning/rebooker';
 import type { PolicyPack } from '../domain/policy/schema';
 import { formatZodError, validatePack } from '../domain/policy/validate';
-import { CliFailure, runProgram, type CliIO } from './pt';
+import { CliFailure, runProgram, type CliIO } from './program';
 import { DueScenario, dueInputFromScenario, engineJsonSchemas, PlanScenario, RebookScenario, UrgentScenario, type DueOutput } from './engineScenarios';
 
 export interface EngineCommandOptions {

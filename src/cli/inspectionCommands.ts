@@ -21,7 +21,7 @@ import { createServices } from '../runtime/services';
 import type { Services } from '../runtime/services';
 import { AppError } from '../usecases/errors';
 import { buildOrganisationReport, buildSubjectAccess, type ExportFormat } from '../usecases/inspection';
-import { CliFailure, type CliIO } from './pt';
+import { CliFailure, type CliIO } from './program';
 
 const DateOpt = z
   .string()

@@ -8,11 +8,12 @@
  */
 import type { Command } from 'commander';
 import { loadConfig, type TenantEnv } from '../config/env';
-import { msalTokenSource, type AppCredential, type TokenSource } from '../adapters/graph/graphAuth';
+import { msalTokenSource, type TokenSource } from '../adapters/graph/graphAuth';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { provisionSite, ProvisionError, type ProvisionSummary } from '../adapters/sharepoint/provision';
-import { readClientCertificate } from '../tenant/appToken';
-import { CliFailure, type CliIO } from './pt';
+import { applyListVersioning, ListVersioningClient } from '../adapters/sharepoint/listVersioning';
+import { appCredential, createAppTokenProvider } from '../tenant/appToken';
+import { CliFailure, type CliIO } from './program';
 
 export interface ProvisionDeps {
   /** The app-only token; default: client credentials (secret or certificate) through msal-node. */
@@ -22,20 +23,11 @@ export interface ProvisionDeps {
   fetch?: typeof fetch;
   /** Backoff for retries (tests shorten it). */
   baseDelayMs?: number;
-}
-
-export function appCredential(env: TenantEnv): AppCredential {
-  if (env.CLIENT_CERTIFICATE_PATH) {
-    const cert = readClientCertificate(env);
-    return {
-      tenantId: env.TENANT_ID,
-      clientId: env.CLIENT_ID,
-      privateKeyPem: cert.privateKey,
-      ...(cert.thumbprintSha256 ? { thumbprintSha256: cert.thumbprintSha256 } : { thumbprintSha1: cert.thumbprint }),
-    };
-  }
-  if (!env.CLIENT_SECRET) throw new CliFailure('set CLIENT_SECRET or CLIENT_CERTIFICATE_PATH (with CLIENT_CERTIFICATE_THUMBPRINT)');
-  return { tenantId: env.TENANT_ID, clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET };
+  /**
+   * An app-only token for the SharePoint host (list versioning, through SharePoint's REST API); default:
+   * msal-node for that host, unless `tokenSource` is given (then versioning is left to `pt doctor`).
+   */
+  sharePointTokenSource?: (env: TenantEnv) => TokenSource;
 }
 
 export function registerProvisionCommand(program: Command, io: CliIO, deps: ProvisionDeps = {}): Command {
@@ -59,7 +51,7 @@ export function registerProvisionCommand(program: Command, io: CliIO, deps: Prov
         progress(`note: --site ${opts.site} is not SHAREPOINT_SITE_URL (${env.SHAREPOINT_SITE_URL}); the app uses SHAREPOINT_SITE_URL`);
       }
       const http = new GraphHttp({
-        token: (deps.tokenSource ?? ((e: TenantEnv) => msalTokenSource(appCredential(e), { authorityHost: e.PT_LOGIN_BASE_URL })))(env),
+        token: (deps.tokenSource ?? createAppTokenProvider)(env),
         baseUrl: deps.graphBaseUrl ?? env.PT_GRAPH_BASE_URL,
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
         ...(deps.baseDelayMs !== undefined ? { baseDelayMs: deps.baseDelayMs } : {}),
@@ -71,7 +63,14 @@ export function registerProvisionCommand(program: Command, io: CliIO, deps: Prov
         if (err instanceof ProvisionError) throw new CliFailure(`pt provision: ${err.message}`, { ok: false, error: err.message });
         throw err;
       }
-      const result = { ok: summary.problems.length === 0, ...summary };
+      // Item versioning per list (Graph cannot set it): set here when SharePoint's REST API lets the app;
+      // a refusal (a client secret: SharePoint takes app-only tokens from certificates only) is reported, not fatal.
+      const spToken = deps.sharePointTokenSource?.(env) ?? (deps.tokenSource ? undefined : msalTokenSource(appCredential(env), { authorityHost: env.PT_LOGIN_BASE_URL, defaultScope: ListVersioningClient.scopeFor(env.SHAREPOINT_SITE_URL) }));
+      const versioning = spToken
+        ? await applyListVersioning(new ListVersioningClient({ siteUrl: env.SHAREPOINT_SITE_URL, ...(env.PT_SHAREPOINT_REST_BASE_URL ? { restBaseUrl: env.PT_SHAREPOINT_REST_BASE_URL } : {}), token: () => spToken.getToken(), ...(deps.fetch ? { fetch: deps.fetch } : {}) }), { dryRun: Boolean(opts.dryRun), onProgress: progress })
+        : [];
+      if (versioning.some((v) => v.outcome === 'failed')) progress('item versioning could not be set on every list: set it by hand (docs/tenant-setup.md, "List versioning"); pt doctor checks it');
+      const result = { ok: summary.problems.length === 0, ...summary, versioning };
       if (summary.problems.length > 0) {
         throw new CliFailure(`${summary.problems.length} problem${summary.problems.length === 1 ? '' : 's'} need an admin:\n${summary.problems.map((p) => `  - ${p}`).join('\n')}`, result);
       }

@@ -3,14 +3,15 @@
  * with --json, one JSON document; bad input exits non-zero with a clear message.
  * Later issues add subcommands here (plan, rebook, due, provision, doctor...).
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { z } from 'zod';
-import { ConfigError, loadConfig } from '../config/env';
-import { PolicyLoadError, loadPolicies, readPolicyFile } from '../config/policies';
+import { loadConfig } from '../config/env';
+import { loadPolicies, readPolicyFile } from '../config/policies';
 import { PolicyPack } from '../domain/policy/schema';
 import { createLogger } from '../logging';
 import { seedOrganisation } from '../seed/seed';
 import { createServices } from '../runtime/services';
+import { CliFailure, runProgram, type CliIO } from './program';
 import { registerCardCommand } from './cardCommand';
 import { registerEngineCommands } from './engineCommands';
 import { registerSweepCommand } from './sweepCommand';
@@ -18,18 +19,8 @@ import { registerProvisionCommand } from './provisionCommand';
 import { registerDoctorCommand } from './doctorCommand';
 import { registerInspectionCommands } from './inspectionCommands';
 
-export interface CliIO {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-export class CliFailure extends Error {
-  constructor(message: string, readonly json?: unknown, readonly exitCode = 1) {
-    super(message);
-  }
-}
+// The subcommands import these from ./program; they are named here too for callers of `pt` itself.
+export { CliFailure, runProgram, type CliIO };
 
 export function policyPackJsonSchema(): unknown {
   return { ...(z.toJSONSchema(PolicyPack, { io: 'input', unrepresentable: 'any' }) as object), title: 'Protected Time policy pack' };
@@ -105,26 +96,6 @@ function configFrom(io: CliIO) {
 /** Runs the CLI; returns the exit code instead of exiting (testable). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   return runProgram(buildCli(io), argv, io);
-}
-
-/** Parses argv with `program`, turning every failure into a message and an exit code. */
-export async function runProgram(program: Command, argv: string[], io: CliIO): Promise<number> {
-  const json = argv.includes('--json');
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof CliFailure) {
-      if (json && err.json !== undefined) io.out(JSON.stringify(err.json, null, 2) + '\n');
-      else io.err(err.message + '\n');
-      return err.exitCode;
-    }
-    const message = err instanceof ConfigError || err instanceof PolicyLoadError ? err.message : `pt: ${err instanceof Error ? err.message : String(err)}`;
-    if (json) io.out(JSON.stringify({ error: message }, null, 2) + '\n');
-    else io.err(message + '\n');
-    return 1;
-  }
 }
 
 export function main(): void {

@@ -4,7 +4,7 @@ import { loadConfig } from '../config/env';
 import { createLogger } from '../logging';
 import { createServices } from '../runtime/services';
 import { planDigests, sweepReminders, type SweepPlan } from '../usecases/reminders';
-import { CliFailure, type CliIO } from './pt';
+import { CliFailure, type CliIO } from './program';
 
 export function describePlan(plan: SweepPlan, names: Map<string, string>): string {
   const lines = [`Sweep at ${plan.now}: ${plan.obligations} obligations judged; ${plan.digests.length} digest(s).`];

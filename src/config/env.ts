@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { PLAYGROUND_PEOPLE } from '../runtime/playgroundConfig';
+import { PLAYGROUND_PEOPLE } from './playgroundPeople';
 import { azureStorageEnv } from './azureStorageEnv';
 import { TEAMS_APP_TENANT_LIMIT_PER_SECOND, TEAMS_DISPATCH_DEFAULT_PER_SECOND } from './teamsLimits';
 
@@ -67,6 +67,8 @@ const localSchema = z.object({
    * listens on loopback only. Set this to listen on another address (PT_HOST) anyway.
    */
   PT_LOCAL_ALLOW_NETWORK: bool.default(false),
+  /** The crash-and-restart tests: die (as a kill -9 would) on reaching this named crash point. Local mode only. */
+  PT_TEST_CRASH_AT: z.string().min(1).optional(),
 });
 
 const tenantSchema = z.object({
@@ -102,6 +104,11 @@ const tenantSchema = z.object({
    * Microsoft 365 simulator (`npm run start:tenant-sim`, tests/support/m365sim) sets its own.
    */
   PT_GRAPH_BASE_URL: httpsUrl.default('https://graph.microsoft.com/v1.0'),
+  /**
+   * Where SharePoint's own REST API is reached for what Graph cannot do (list item versioning, set by
+   * `pt provision` and checked by `pt doctor`); default: SHAREPOINT_SITE_URL's host. Tokens are still for that host.
+   */
+  PT_SHAREPOINT_REST_BASE_URL: httpsUrl.optional(),
   /** Entra ID's login host: app-only tokens come from `<this>/<TENANT_ID>`, the tab's signing keys from its discovery keys. */
   PT_LOGIN_BASE_URL: httpsUrl.default('https://login.microsoftonline.com'),
   /** Bot Framework service URL for conversations the app starts itself (people who never opened the bot). */

@@ -21,6 +21,7 @@
  */
 import { agreementOnDay, agreementWords } from './agenda';
 import { DateTime, Duration } from 'luxon';
+import { FALLBACK_ZONE } from './time/zones';
 import { reviewDue } from './agreements';
 import { dueObligations, type Obligation } from './due/dueEngine';
 import type { ExternalVisit } from './due/types';
@@ -144,7 +145,8 @@ const QA_FIGURE: Record<QaCategory, FigureKey> = { challenge: 'qaChallenge', sup
 /** The team a relationship is reported under when its supervisees' teams are unknown. */
 export const UNASSIGNED_TEAM = 'Unassigned';
 
-export const DEFAULT_REPORT_ZONE = 'Europe/London';
+// A report across packs is read in one zone; without one asked for, the fallback.
+export const DEFAULT_REPORT_ZONE = FALLBACK_ZONE;
 
 export interface ComplianceInput {
   /** The moment the report is made (ISO instant). */

@@ -3,23 +3,25 @@
  * with what is, so a missed, repeated or concurrent run does no harm.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../logging';
+import type { CalendarChangeFeed } from '../ports/changeFeed';
+import type { DirectoryChangeFeed } from '../ports/directoryChanges';
+import type { Log } from '../ports/log';
 import type { RecordStore } from '../ports/store';
+import type { SubscriptionMaintenance } from '../ports/subscriptions';
+import type { Timeline } from '../ports/timeline';
 import type { WorkQueue } from '../ports/workQueue';
-import type { Services } from '../runtime/services';
-import { processRebooks, type NotifyContext } from '../usecases/rebooking';
-import { reconcile } from '../usecases/reconcile';
-import { settleDueProposals } from '../usecases/rebookProposal';
-import { type PreSessionMemo, sendPreSessionCards } from '../usecases/preSession';
+import { processRebooks, type NotifyContext, type RebookingDeps } from '../usecases/rebooking';
+import { reconcile, type ReconcileDeps } from '../usecases/reconcile';
+import { deliverRecordMessages, startRecordsForHeldSessions, type RecordsDeps } from '../usecases/records';
+import { dispatchDigests, RateLimiter, sweepReminders, type RemindersDeps } from '../usecases/reminders';
+import { TimelineDriver, type TimelinesDeps } from '../usecases/timelines';
+import { settleDueProposals, type MoveDeps } from '../usecases/rebookProposal';
+import { type PreSessionDeps, type PreSessionMemo, sendPreSessionCards } from '../usecases/preSession';
 import { preSessionTeller } from '../bot/moveNotices';
-import { deliverRecordMessages, startRecordsForHeldSessions } from '../usecases/records';
-import { dispatchDigests, RateLimiter, sweepReminders } from '../usecases/reminders';
-import { TimelineDriver } from '../usecases/timelines';
-import { EmbeddedChangeFeed } from './calendarChanges';
 import type { Job } from './scheduler';
 import { peopleTeller } from '../bot/peopleNotices';
-import { noticeDirectoryChanges } from '../usecases/directoryChanges';
-import { runCovers } from '../usecases/handover';
+import { noticeDirectoryChanges, type DirectoryChangesDeps } from '../usecases/directoryChanges';
+import { runCovers, type HandoverDeps } from '../usecases/handover';
 
 export const WORKER_ID = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -45,16 +47,42 @@ export interface JobOptions {
   workerId?: string;
 }
 
-export function createJobs(services: Services, notify: NotifyContext, options: JobOptions = {}): Job[] {
+/**
+ * How often the costly periodic work runs, one instance per period. Absent: on every run (local
+ * mode: its tests and demos rely on it, and SQLite reads are free). A tenant's composition root
+ * sets it: each relationship swept costs Graph and SharePoint requests, and change notifications
+ * and delta rounds cover the time between.
+ */
+export interface JobSchedule {
+  /** The full reconcile sweep (PT_RECONCILE_SWEEP_MINUTES). */
+  reconcileSweepMs: number;
+  /** Reading directory changes (two delta requests when nothing changed). */
+  directoryChangesMs: number;
+}
+
+/** What the jobs reach the world through: the use cases' ports, and the change sources the composition root found. */
+export type JobsDeps = ReconcileDeps & RebookingDeps & RecordsDeps & RemindersDeps & TimelinesDeps & HandoverDeps & DirectoryChangesDeps & MoveDeps & PreSessionDeps & {
+  log: Log;
+  /** Which people's calendars changed (absent: only the full sweep finds changes). */
+  changeFeed?: CalendarChangeFeed;
+  /** Joiners, leavers and new managers (absent: directory changes go unnoticed). */
+  directoryChanges?: DirectoryChangeFeed;
+  /** Relationship timelines (absent: the reminders job sweeps everyone). */
+  timeline?: Timeline;
+  /** The Teams send budget shared by every instance (absent: this process limits itself to PT_TEAMS_MAX_PER_SECOND). */
+  sendBudget?: { take(): Promise<void> };
+  config: { env: { PT_TEAMS_MAX_PER_SECOND: number } };
+  /** Change-notification subscriptions to keep on the calendars in scope (absent: no such job). */
+  calendarSubscriptions?: SubscriptionMaintenance;
+  schedule?: JobSchedule;
+};
+
+export function createJobs(services: JobsDeps, notify: NotifyContext, options: JobOptions = {}): Job[] {
   const workerId = options.workerId ?? WORKER_ID;
   const jobs: Job[] = [];
-  // The composition root's feed; an embedded database without one (tests) reads its change table as before.
-  const feed = services.changeFeed ?? (services.embedded ? new EmbeddedChangeFeed(services.embedded.db) : undefined);
-  const tenant = services.config.mode === 'tenant';
-  // Local mode sweeps everyone on every run (its tests and demos rely on it, and SQLite reads are free).
-  // A tenant sweeps every PT_RECONCILE_SWEEP_MINUTES, one instance per period: each relationship costs
-  // Graph and SharePoint requests, and change notifications and delta rounds cover the time between.
-  const sweep = tenant ? new Periodic(services.work, SWEEP_LEASE_KEY, workerId, services.config.env.PT_RECONCILE_SWEEP_MINUTES * MINUTE_MS, services.log) : undefined;
+  const feed = services.changeFeed;
+  const schedule = services.schedule;
+  const sweep = schedule ? new Periodic(services.work, SWEEP_LEASE_KEY, workerId, schedule.reconcileSweepMs, services.log) : undefined;
   jobs.push({
     name: 'reconcile',
     async run(now) {
@@ -84,7 +112,7 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
   // A tenant asks Graph for directory changes every DIRECTORY_EVERY_MS, one instance per period (two delta
   // requests when nothing changed); locally the embedded directory is compared on every run.
   const directory = services.directoryChanges;
-  const directoryPeriod = tenant ? new Periodic(services.work, DIRECTORY_LEASE_KEY, workerId, DIRECTORY_EVERY_MS, services.log) : undefined;
+  const directoryPeriod = schedule ? new Periodic(services.work, DIRECTORY_LEASE_KEY, workerId, schedule.directoryChangesMs, services.log) : undefined;
   jobs.push({
     name: 'people-changes',
     async run(now) {
@@ -108,7 +136,7 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
     },
   });
   // Pre-session cards (issue 18): locally on every run; in a tenant every PRE_SESSION_EVERY_MS, one instance per period.
-  const preSession = tenant ? new Periodic(services.work, PRE_SESSION_LEASE_KEY, workerId, PRE_SESSION_EVERY_MS, services.log) : undefined;
+  const preSession = schedule ? new Periodic(services.work, PRE_SESSION_LEASE_KEY, workerId, PRE_SESSION_EVERY_MS, services.log) : undefined;
   const tellPreSession = preSessionTeller(notify);
   const preSessionMemo: PreSessionMemo = new Map();
   jobs.push({
@@ -119,8 +147,8 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       else await send();
     },
   });
-  const graph = services.graph;
-  if (tenant && graph) {
+  const subscriptions = services.calendarSubscriptions;
+  if (subscriptions) {
     // Hourly is plenty: subscriptions last about seven days and are renewed a day before they lapse;
     // the webhook renews or recreates at once when Graph asks. The lease keeps two instances from
     // creating the same person's subscription at once, and its expiry is the durable "next run" mark.
@@ -129,7 +157,7 @@ export function createJobs(services: Services, notify: NotifyContext, options: J
       name: 'graph-subscriptions',
       async run(now) {
         await maintain.runIfDue(now, async () => {
-          const outcome = await graph.subscriptions.maintain(await subscriptionScope(services.store), now.toISOString());
+          const outcome = await subscriptions.maintain(await subscriptionScope(services.store), now.toISOString());
           if (outcome.failed.length) services.log.warn({ event: 'graph-subscriptions', failed: outcome.failed.slice(0, 20) }, 'some subscriptions could not be maintained');
         });
       },
@@ -177,7 +205,7 @@ class Periodic {
     private readonly key: string,
     private readonly owner: string,
     private readonly everyMs: number,
-    private readonly log: Logger,
+    private readonly log: Log,
   ) {}
 
   /** True when it ran `fn` (which may have thrown: then it is tried again after RETRY_AFTER_FAILURE_MS). */

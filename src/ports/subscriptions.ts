@@ -161,3 +161,11 @@ export class InMemorySubscriptionRegistry implements SubscriptionRegistry {
 function latest(a: string | undefined, b: string): string {
   return a && a > b ? a : b;
 }
+
+/**
+ * Keeping change-notification subscriptions on the calendars in scope (tenant mode:
+ * Graph subscriptions, created, renewed and deleted to match `personIds`).
+ */
+export interface SubscriptionMaintenance {
+  maintain(personIds: string[], now: string): Promise<{ failed: { personId: string; action: string; status: number }[] }>;
+}

@@ -4,11 +4,11 @@
  * run a Playground per person, so a supervisee and their supervisor can each
  * use their own "Teams" side by side.
  */
+import { PLAYGROUND_PEOPLE } from '../config/playgroundPeople';
 import { SEED_PEOPLE, SEED_TENANT_ID } from '../seed/organisation';
 
 export const PLAYGROUND_BOT_ID = '00000000-0000-0000-0000-00000000b07a';
-/** The six seed people who exist in the Playground (currentUser + five users). */
-export const PLAYGROUND_PEOPLE = ['sam-patel', 'daniel-okafor', 'grace-whitfield', 'tom-reynolds', 'helen-carter', 'priya-shah'];
+export { PLAYGROUND_PEOPLE };
 
 function user(id: string, indent: string): string {
   const p = SEED_PEOPLE.find((x) => x.id === id);

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { AppConfig } from '../config/env';
+import { BriefPeopleCache } from '../adapters/briefPeopleCache';
 import { loadPolicies } from '../config/policies';
 import type { PolicyPack } from '../domain/policy/schema';
 import { openDatabase, type Db } from '../adapters/embedded/db';
@@ -11,6 +12,8 @@ import { EmbeddedCalendar } from '../adapters/embedded/calendar';
 import { EmbeddedStore } from '../adapters/embedded/store';
 import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
+import type { CrashPoint } from '../ports/crashPoints';
+import type { LocalStandIns } from '../ports/standIns';
 import { systemClock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { QualityStore } from '../ports/quality';
@@ -20,11 +23,11 @@ import { EmbeddedWorkQueue } from '../adapters/embedded/workQueue';
 import { EmbeddedQualityStore } from '../adapters/embedded/qualityStore';
 import type { Logger } from '../logging';
 import { AdjustableClock } from './adjustableClock';
-import type { Person } from '../domain/model';
 import type { TenantEnv } from '../config/env';
 import type { TokenSource } from '../adapters/graph/graphAuth';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { GraphCalendar, type GraphUserRef } from '../adapters/graph/graphCalendar';
+import { DirectoryAddresses } from '../adapters/graph/directoryAddresses';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
 import { MembershipGatedDirectory, PeopleGroupMembership } from '../adapters/graph/peopleGroupMembership';
 import { GraphDirectoryChangeFeed } from '../adapters/graph/graphDirectoryChanges';
@@ -34,13 +37,14 @@ import { SharePointQualityStore } from '../adapters/sharepoint/sharepointQuality
 import { SharePointSubscriptionRegistry } from '../adapters/sharepoint/sharepointSubscriptionRegistry';
 import { GraphChangeFeed } from '../adapters/graph/graphChangeFeed';
 import { GraphSubscriptionManager } from '../adapters/graph/subscriptions';
-import { EmbeddedChangeFeed } from '../jobs/calendarChanges';
+import { EmbeddedChangeFeed } from '../adapters/embedded/changeFeed';
 import type { CalendarChangeFeed } from '../ports/changeFeed';
 import type { DirectoryChangeFeed } from '../ports/directoryChanges';
 import { EmbeddedDirectoryChangeFeed } from '../adapters/embedded/directoryChangeFeed';
-import type { SubscriptionRegistry } from '../ports/subscriptions';
-import { GraphNotificationReceiver } from '../server/routes/graphNotifications';
-import { GraphInbox } from '../server/routes/graphInbox';
+import type { SubscriptionMaintenance, SubscriptionRegistry } from '../ports/subscriptions';
+import { DIRECTORY_EVERY_MS, type JobSchedule } from '../jobs';
+import { GraphNotificationReceiver } from '../adapters/graph/notificationReceiver';
+import { GraphInbox } from '../adapters/graph/graphInbox';
 import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToken';
 import type { PlannerPort } from '../ports/planner';
 import { azureDurableWork } from './azureComposition';
@@ -112,9 +116,24 @@ export interface Services {
   sendBudget?: { take(): Promise<void> };
   /** Tenant mode with PT_AZURE_STORAGE_CONNECTION_STRING: the account durable work lives in. */
   azure?: AzureStorage;
+  /** Tenant mode: the Graph subscriptions the 'graph-subscriptions' job keeps (the same manager as graph.subscriptions). */
+  calendarSubscriptions?: SubscriptionMaintenance;
+  /** Tenant mode: how often the costly periodic jobs run, one instance per period (absent: every run). */
+  schedule?: JobSchedule;
+  /** Local mode with PT_TEST_CRASH_AT: what reaching a named crash point does (absent: nothing). */
+  crashPoint?: CrashPoint;
+  /** Local mode only: stand-ins for Outlook and the passing of time (/api/dev). */
+  standIns?: LocalStandIns;
   /** Local mode only: the embedded adapters, for seeding and simulation. */
   embedded?: { db: Db; store: EmbeddedStore; calendar: EmbeddedCalendar; clock?: AdjustableClock };
   close(): Promise<void>;
+}
+
+/** The crash tests' fault: on reaching `point`, die at once, as a kill -9 would (no cleanup, no flush). */
+function dieAt(point: string): CrashPoint {
+  return (reached) => {
+    if (reached === point) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -137,6 +156,8 @@ export interface ServiceDeps {
   graphBaseDelayMs?: number;
   /** How long the directory listing behind calendar address lookups is reused, in ms (default 10 minutes). */
   peopleCacheMs?: number;
+  /** How long a person looked up by id (Entra and the app's profile) is reused, in ms (default 1 minute; 0: not kept). */
+  personCacheMs?: number;
   /** The clientState secret of each new Graph subscription (default: random). */
   newClientState?: () => string;
 }
@@ -161,6 +182,8 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
     pruning: new EmbeddedLedgerPruning(db),
     unitOfWork: new EmbeddedUnitOfWork(db),
     embedded: { db, store, calendar, clock: adjustable },
+    standIns: { attendees: calendar, ...(adjustable ? { clock: adjustable } : {}) },
+    ...(config.env.PT_MODE === 'local' && config.env.PT_TEST_CRASH_AT ? { crashPoint: dieAt(config.env.PT_TEST_CRASH_AT) } : {}),
     async close() {
       db.close();
     },
@@ -189,7 +212,8 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   const sharePointStore = new SharePointStore({ http, site });
   const store = azure ? azure.wrap(sharePointStore) : sharePointStore;
   const work = azure?.work ?? new SharePointWorkQueue({ http, site });
-  const entraDirectory = new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) });
+  // People looked up by id are kept a minute: card actions must not spend their budget re-reading them.
+  const entraDirectory = new BriefPeopleCache(new GraphDirectory({ http, peopleGroupId: env.PEOPLE_GROUP_ID, profileLookup: (aadObjectId) => store.profileFor(aadObjectId) }), deps.personCacheMs ?? 60_000);
   // Sign-in and roles follow the people group (src/adapters/graph/peopleGroupMembership.ts).
   const directory = new MembershipGatedDirectory(entraDirectory, new PeopleGroupMembership(http, env.PEOPLE_GROUP_ID));
   const addresses = new DirectoryAddresses(entraDirectory, deps.peopleCacheMs ?? 10 * 60_000);
@@ -240,6 +264,8 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
   return {
     config, log, clock, policies, store, directory, calendar, work, quality, changeFeed, directoryChanges,
     agenda: new SharePointAgendaStore({ http, site }),
+    calendarSubscriptions: subscriptions,
+    schedule: { reconcileSweepMs: env.PT_RECONCILE_SWEEP_MINUTES * 60_000, directoryChangesMs: DIRECTORY_EVERY_MS },
     graph: { subscriptions, notifications, registry, installer: new TeamsAppInstaller({ http, catalogAppId: env.PT_TEAMS_CATALOG_APP_ID ?? env.TEAMS_APP_ID, manifestAppId: env.TEAMS_APP_ID }) },
     ...(appToken ? { appToken } : {}),
     ...(azure ? { azure: azure.storage, pruning: azure.pruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log), sendBudget: new AzureTokenBucket(azure.storage, { perSecond: env.PT_TEAMS_MAX_PER_SECOND }) } : {}),
@@ -249,72 +275,4 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
       await notifications.drain();
     },
   };
-}
-
-/**
- * How the calendar adapter finds people: person id → Graph user (object id and
- * mail), and an event's addresses → person id. Addresses come from one listing
- * of the people group, reused for `ttlMs` (concurrent callers share the one
- * listing; a failed listing is not kept). Someone not in the listing is looked
- * up on their own when booked for (getPerson); an address nobody in the group
- * has is not one of the app's people.
- */
-export class DirectoryAddresses {
-  private listing?: { at: number; index: Promise<{ byId: Map<string, Person>; byEmail: Map<string, string> }> };
-  private readonly single = new Map<string, { at: number; person: Promise<Person | undefined> }>();
-
-  constructor(
-    private readonly directory: DirectoryPort,
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async user(personId: string): Promise<GraphUserRef> {
-    const listed = this.fresh(this.listing) ? (await this.listing!.index).byId.get(personId) : undefined;
-    const person = listed ?? (await this.lookUp(personId));
-    if (!person) throw new Error(`person ${personId} is not in the directory (Entra ID)`);
-    if (!person.email) throw new Error(`person ${personId} has no mail address in Entra ID: their calendar cannot be read or booked`);
-    return { id: person.id, mail: person.email };
-  }
-
-  async personId(ref: { email?: string; aadObjectId?: string }): Promise<string | undefined> {
-    const { byId, byEmail } = await this.index();
-    // In a tenant the person id is the Entra object id.
-    if (ref.aadObjectId && byId.has(ref.aadObjectId)) return ref.aadObjectId;
-    return ref.email ? byEmail.get(ref.email.toLowerCase()) : undefined;
-  }
-
-  private index(): Promise<{ byId: Map<string, Person>; byEmail: Map<string, string> }> {
-    if (!this.fresh(this.listing)) {
-      const entry = {
-        at: this.now(),
-        index: this.directory.listPeople().then((people) => ({
-          byId: new Map(people.map((p) => [p.id, p])),
-          byEmail: new Map(people.filter((p) => p.email).map((p) => [p.email.toLowerCase(), p.id])),
-        })),
-      };
-      entry.index.catch(() => {
-        if (this.listing === entry) this.listing = undefined;
-      });
-      this.listing = entry;
-    }
-    return this.listing!.index;
-  }
-
-  private lookUp(personId: string): Promise<Person | undefined> {
-    let hit = this.single.get(personId);
-    if (!this.fresh(hit)) {
-      if (this.single.size > 10_000) this.single.clear();
-      const entry = { at: this.now(), person: this.directory.getPerson(personId) };
-      entry.person.catch(() => {
-        if (this.single.get(personId) === entry) this.single.delete(personId);
-      });
-      this.single.set(personId, (hit = entry));
-    }
-    return hit!.person;
-  }
-
-  private fresh(entry: { at: number } | undefined): boolean {
-    return entry !== undefined && this.now() - entry.at < this.ttlMs;
-  }
 }

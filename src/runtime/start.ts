@@ -25,8 +25,9 @@ import { createHttpApp } from '../server/http';
 import { createServices, type Services } from './services';
 import { PLAYGROUND_BOT_ID, startPlayground, type PlaygroundHandle } from './playground';
 import { teamsLogger } from './teamsLogger';
-import { tabTokenOptions } from '../tenant/tabTokens';
+import { tabTokenOptions } from '../server/auth/tabTokens';
 import { TeamsNotifier } from '../adapters/teams/notifier';
+import { renderMessage } from '../bot/messages';
 import { botTokenOptions } from './botAuth';
 import { PlannerPool } from '../adapters/workers/plannerPool';
 import { connectorRetry } from '../adapters/teams/connectorRetry';
@@ -142,6 +143,7 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
     teams,
     services.store,
     log,
+    renderMessage,
     env.PT_MODE === 'tenant' && services.graph
       ? { installer: services.graph.installer, serviceUrl: env.PT_BOT_SERVICE_URL, tenantId: env.TENANT_ID, botId: `28:${env.CLIENT_ID}`, now: () => services.clock.now() }
       : undefined,

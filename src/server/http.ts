@@ -20,7 +20,8 @@ import { devRoutes } from './routes/dev';
 import { devDirectoryRoutes } from './routes/devDirectory';
 import { peopleChangeRoutes } from './routes/peopleChanges';
 import type { Teller } from '../usecases/transfer';
-import { type GraphNotificationReceiver, graphNotificationRoutes } from './routes/graphNotifications';
+import type { GraphNotificationReceiver } from '../adapters/graph/notificationReceiver';
+import { graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
 import { agendaRoutes } from './routes/agenda';
 import { todoRoutes } from './routes/todo';
@@ -98,7 +99,8 @@ export function createHttpApp(services: Services, opts: HttpAppOptions): express
   );
   if (opts.bot) app.use(opts.bot);
   if (services.config.mode === 'local') {
-    app.use('/api/dev', jsonBody('16kb'), devRoutes(services, opts.runJobs ?? (async () => undefined)), devDirectoryRoutes(services));
+    const standIns = services.standIns;
+    app.use('/api/dev', jsonBody('16kb'), ...(standIns ? [devRoutes(services, standIns, opts.runJobs ?? (async () => undefined))] : []), devDirectoryRoutes(services));
   }
   app.use('/api/v1', jsonBody('256kb'), publicApi(services));
   const personKey = (req: Request) => (req.person ? `person:${req.person.id}` : undefined);

@@ -1,20 +1,19 @@
 /**
- * App-only tokens for Microsoft Graph (the bot, background jobs, pt doctor,
- * pt provision): client credentials through @azure/msal-node, with the client
- * secret or, preferably, a certificate. MSAL caches tokens until shortly
- * before they expire.
+ * The app's credential from the tenant configuration: CLIENT_SECRET or,
+ * preferably, a certificate (CLIENT_CERTIFICATE_PATH), read and checked here so
+ * a bad file is reported naming the variable. Tokens come from the one MSAL
+ * client in src/adapters/graph/graphAuth.ts (the bot, background jobs, pt
+ * doctor, pt provision).
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
-import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import { type AppCredential, ENTRA_LOGIN, GRAPH_DEFAULT_SCOPE, msalTokenSource, type TokenSource } from '../adapters/graph/graphAuth';
 import type { TenantEnv } from '../config/env';
 
-export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
+export { ENTRA_LOGIN, GRAPH_DEFAULT_SCOPE };
 
-export interface AppTokenProvider {
-  /** An access token for the scope (default: Graph's .default, i.e. the app's consented roles). */
-  getToken(scope?: string): Promise<string>;
-}
+/** App-only tokens for any scope the app has been granted (Graph's .default unless named). */
+export type AppTokenProvider = TokenSource;
 
 export class CredentialError extends Error {
   constructor(message: string) {
@@ -26,26 +25,13 @@ export class CredentialError extends Error {
 type CredentialEnv = Pick<TenantEnv, 'TENANT_ID' | 'CLIENT_ID' | 'CLIENT_SECRET' | 'CLIENT_CERTIFICATE_PATH' | 'CLIENT_CERTIFICATE_THUMBPRINT'> &
   Partial<Pick<TenantEnv, 'PT_LOGIN_BASE_URL'>>;
 
-export const ENTRA_LOGIN = 'https://login.microsoftonline.com';
-
-/**
- * MSAL's authority settings for a login host. Another host than Entra's own (a sovereign
- * cloud, the Microsoft 365 simulator) must be a known authority, or MSAL asks
- * login.microsoftonline.com's instance discovery whether it may trust it.
- */
-export function authoritySettings(tenantId: string, loginBaseUrl: string = ENTRA_LOGIN): { authority: string; knownAuthorities?: string[] } {
-  const base = loginBaseUrl.replace(/\/+$/, '');
-  const authority = `${base}/${tenantId}`;
-  return base === ENTRA_LOGIN ? { authority } : { authority, knownAuthorities: [new URL(base).host] };
-}
-
 /**
  * Reads CLIENT_CERTIFICATE_PATH: a PEM file with the private key and, ideally,
  * the certificate too. With the certificate present the SHA-256 thumbprint is
  * computed from it (MSAL's preferred form) and CLIENT_CERTIFICATE_THUMBPRINT is
  * checked against it, so a mismatch is reported here rather than as AADSTS700027.
  */
-export function readClientCertificate(env: CredentialEnv, readFile: (p: string) => string = (p) => fs.readFileSync(p, 'utf8')): NonNullable<NonNullable<Configuration['auth']>['clientCertificate']> {
+export function readClientCertificate(env: CredentialEnv, readFile: (p: string) => string = (p) => fs.readFileSync(p, 'utf8')): { privateKeyPem: string; thumbprintSha256?: string; thumbprintSha1?: string } {
   const file = env.CLIENT_CERTIFICATE_PATH!;
   let pem: string;
   try {
@@ -70,31 +56,21 @@ export function readClientCertificate(env: CredentialEnv, readFile: (p: string) 
     if (sha1 && sha1 !== actualSha1) {
       throw new CredentialError(`CLIENT_CERTIFICATE_THUMBPRINT (${sha1}) is not the thumbprint of the certificate in ${file} (${actualSha1})`);
     }
-    return { thumbprintSha256: cert.fingerprint256.replace(/:/g, ''), privateKey };
+    return { thumbprintSha256: cert.fingerprint256.replace(/:/g, ''), privateKeyPem: privateKey };
   }
   if (!sha1) throw new CredentialError('CLIENT_CERTIFICATE_THUMBPRINT is required when CLIENT_CERTIFICATE_PATH holds only the private key');
-  return { thumbprint: sha1, privateKey };
+  return { thumbprintSha1: sha1, privateKeyPem: privateKey };
 }
 
-export function msalConfiguration(env: CredentialEnv, readFile?: (p: string) => string): Configuration {
-  const auth: Configuration['auth'] = {
-    clientId: env.CLIENT_ID,
-    ...authoritySettings(env.TENANT_ID, env.PT_LOGIN_BASE_URL),
-  };
-  // A certificate wins over a secret when both are set: it is the stronger credential.
-  if (env.CLIENT_CERTIFICATE_PATH) auth.clientCertificate = readClientCertificate(env, readFile);
-  else if (env.CLIENT_SECRET) auth.clientSecret = env.CLIENT_SECRET;
-  else throw new CredentialError('set CLIENT_SECRET or CLIENT_CERTIFICATE_PATH (with CLIENT_CERTIFICATE_THUMBPRINT)');
-  return { auth };
+/** The app's credential; a certificate wins over a secret when both are set: it is the stronger credential. */
+export function appCredential(env: CredentialEnv, readFile?: (p: string) => string): AppCredential {
+  const ids = { tenantId: env.TENANT_ID, clientId: env.CLIENT_ID };
+  if (env.CLIENT_CERTIFICATE_PATH) return { ...ids, ...readClientCertificate(env, readFile) };
+  if (env.CLIENT_SECRET) return { ...ids, clientSecret: env.CLIENT_SECRET };
+  throw new CredentialError('set CLIENT_SECRET or CLIENT_CERTIFICATE_PATH (with CLIENT_CERTIFICATE_THUMBPRINT)');
 }
 
+/** Reads the credential now (a bad certificate stops start-up, naming the variable); asks Entra ID on the first token. */
 export function createAppTokenProvider(env: CredentialEnv, readFile?: (p: string) => string): AppTokenProvider {
-  const client = new ConfidentialClientApplication(msalConfiguration(env, readFile));
-  return {
-    async getToken(scope = GRAPH_DEFAULT_SCOPE) {
-      const result = await client.acquireTokenByClientCredential({ scopes: [scope] });
-      if (!result?.accessToken) throw new CredentialError('Entra ID returned no access token');
-      return result.accessToken;
-    },
-  };
+  return msalTokenSource(appCredential(env, readFile), { authorityHost: env.PT_LOGIN_BASE_URL, error: (message) => new CredentialError(message) });
 }

@@ -16,6 +16,7 @@
  *
  * Everything it talks to is injected (fetch, token acquisition, files), so tests run it offline.
  */
+import { describeVersioning, LIST_VERSIONING, ListVersioningClient, versioningMatches } from '../adapters/sharepoint/listVersioning';
 import { checkAzureStorage } from './azureStorageCheck';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -372,6 +373,7 @@ export async function runDoctor(source: NodeJS.ProcessEnv, deps: DoctorDeps): Pr
           : { id: 'lists', title: 'SharePoint lists', status: 'ok', detail: `all ${APP_LISTS.length} present (${APP_LISTS.join(', ')})` },
       );
       if (!missing.length) checks.push(await teamsReachability(deps, token, siteId));
+      if (!missing.length) checks.push(await listVersioningCheck(deps, env));
     }
   }
 
@@ -507,4 +509,31 @@ export function formatDoctorReport(report: DoctorReport): string {
   const failed = report.checks.filter((c) => c.status === 'fail').length;
   lines.push('', failed ? `${failed} problem${failed === 1 ? '' : 's'} to fix (see ${SETUP_GUIDE}).` : 'Everything pt doctor can check is in order.');
   return lines.join('\n');
+}
+
+/**
+ * Item versioning per list (#21): off where case detail or work state lives, on with 50 versions
+ * elsewhere (src/adapters/sharepoint/listVersioning.ts). Read through SharePoint's REST API, which
+ * takes app-only tokens from a certificate credential only: a refusal is a warning with the fix.
+ */
+async function listVersioningCheck(deps: DoctorDeps, env: TenantEnv): Promise<DoctorCheck> {
+  const id = 'lists:versioning';
+  const title = 'List item versioning';
+  const byHand = `set it per list in SharePoint (List settings > Versioning settings) as ${SETUP_GUIDE}, "List versioning", says`;
+  try {
+    const scope = ListVersioningClient.scopeFor(env.SHAREPOINT_SITE_URL);
+    const spToken = await (deps.acquireTokenFor ?? ((e: TenantEnv, s: string) => createAppTokenProvider(e).getToken(s)))(env, scope);
+    const client = new ListVersioningClient({ siteUrl: env.SHAREPOINT_SITE_URL, ...(env.PT_SHAREPOINT_REST_BASE_URL ? { restBaseUrl: env.PT_SHAREPOINT_REST_BASE_URL } : {}), token: async () => spToken, fetch: deps.fetch });
+    const wrong: string[] = [];
+    for (const { name, want } of LIST_VERSIONING) {
+      const have = await client.get(name);
+      if (!versioningMatches(have, want)) wrong.push(`${name} is ${describeVersioning(have)}, should be ${describeVersioning(want)}`);
+    }
+    return wrong.length
+      ? { id, title, status: 'warn', detail: `${wrong.length} of ${LIST_VERSIONING.length} lists: ${wrong.join('; ')}`, fix: `Run \`pt provision\` with a certificate credential (CLIENT_CERTIFICATE_PATH), or ${byHand}. Case text must not survive in item versions.` }
+      : { id, title, status: 'ok', detail: `as intended on all ${LIST_VERSIONING.length} lists (off where case detail or work state lives)` };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { id, title, status: 'warn', detail: `could not read it through SharePoint's REST API (${firstLine(message)})`, fix: `SharePoint accepts app-only tokens from a certificate credential only (CLIENT_CERTIFICATE_PATH); with a client secret, ${byHand}.` };
+  }
 }

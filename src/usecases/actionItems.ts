@@ -1,10 +1,17 @@
 /** Agreed actions marked done from the tab's to-do view (the owner only; audited). */
 import type { ActionItem, Person } from '../domain/model';
 import { markActionDone } from '../domain/records/workflow';
-import type { Services } from '../runtime/services';
+import type { Clock } from '../ports/clock';
+import type { RecordStore } from '../ports/store';
 import { forbidden, notFound } from './errors';
 
-export async function completeAction(services: Services, actor: Person, actionId: string): Promise<ActionItem> {
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface ActionItemsDeps {
+  clock: Clock;
+  store: RecordStore;
+}
+
+export async function completeAction(services: ActionItemsDeps, actor: Person, actionId: string): Promise<ActionItem> {
   const action = (await services.store.listActions({ ownerId: actor.id })).find((a) => a.id === actionId);
   if (!action) {
     const exists = (await services.store.listActions({})).some((a) => a.id === actionId);

@@ -10,12 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import {
-  type AgendaItem, type AgendaLine, agreementOnDay, agreementWords, buildAgenda, MAX_AGENDA_TEXT, MAX_ITEMS_PER_SESSION, MAX_NOTE_TEXT, standingTickId, type AgreementFinding,
+  type AgendaItem, agreementOnDay, agreementWords, buildAgenda, MAX_AGENDA_TEXT, MAX_ITEMS_PER_SESSION, MAX_NOTE_TEXT, standingTickId,
 } from '../domain/agenda';
 import type { ActionItem, Person, Relationship, Session } from '../domain/model';
 import type { PolicyPack } from '../domain/policy/schema';
 import { partiesOf } from '../domain/records/workflow';
 import type { AgendaStore } from '../ports/agendaStore';
+import type { AgendaLineView, AgreementCheckView } from '../ports/messages';
 import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
@@ -31,20 +32,8 @@ export interface AgendaDeps {
   clock: Clock;
 }
 
-export interface AgendaLineView extends AgendaLine {
-  addedByName?: string;
-  ownerName?: string;
-  /** The viewer put it there (and so may take it off). */
-  mine: boolean;
-}
-
-export interface AgreementCheckView {
-  finding: AgreementFinding;
-  reviewOn?: string;
-  words: string;
-  /** The policy asks for it to be checked at every session (Staffordshire). */
-  checkedEachSession: boolean;
-}
+/** The view models the bot renders live with the other messages (ports/messages); named here too for existing callers. */
+export type { AgendaLineView, AgreementCheckView };
 
 export interface AgendaView {
   session: { id: string; start: string; end: string; status: Session['status'] };

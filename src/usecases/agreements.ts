@@ -2,13 +2,24 @@
  * Supervision agreements: the supervisor (or a safeguarding lead) records the
  * terms, every party signs, and the review date is tracked.
  */
-import { createHash } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import { mayBookFor, viewpointOn } from '../domain/access';
 import { agreementState, fullySigned } from '../domain/agreements';
 import type { Agreement, Person } from '../domain/model';
-import type { Services } from '../runtime/services';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
 import { badRequest, conflict, forbidden, notFound } from './errors';
+import { ids } from './ids';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface AgreementsDeps {
+  clock: Clock;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+}
 
 export interface AgreementInput {
   frequency: string;
@@ -19,7 +30,7 @@ export interface AgreementInput {
   values?: Record<string, string>;
 }
 
-async function relationshipFor(services: Services, relationshipId: string) {
+async function relationshipFor(services: AgreementsDeps, relationshipId: string) {
   const rel = await services.store.getRelationship(relationshipId);
   if (!rel) throw notFound('No such supervision arrangement');
   const policy = services.policies.get(rel.policyId);
@@ -27,7 +38,7 @@ async function relationshipFor(services: Services, relationshipId: string) {
   return { rel, policy };
 }
 
-export async function getAgreement(services: Services, actor: Person, relationshipId: string) {
+export async function getAgreement(services: AgreementsDeps, actor: Person, relationshipId: string) {
   const { rel, policy } = await relationshipFor(services, relationshipId);
   const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
   // An arrangement the caller may not see answers as a missing one.
@@ -39,12 +50,12 @@ export async function getAgreement(services: Services, actor: Person, relationsh
 }
 
 /** An arrangement the caller has no view of answers as a missing one. */
-async function visibleTo(services: Services, actor: Person, rel: { supervisorId: string; superviseeIds: string[] } & Parameters<typeof viewpointOn>[1]): Promise<void> {
+async function visibleTo(services: AgreementsDeps, actor: Person, rel: { supervisorId: string; superviseeIds: string[] } & Parameters<typeof viewpointOn>[1]): Promise<void> {
   const people = new Map((await services.directory.listPeople()).map((p) => [p.id, p]));
   if (!viewpointOn(actor, rel, people)) throw notFound('No such supervision arrangement');
 }
 
-export async function recordAgreement(services: Services, actor: Person, relationshipId: string, input: AgreementInput): Promise<Agreement> {
+export async function recordAgreement(services: AgreementsDeps, actor: Person, relationshipId: string, input: AgreementInput): Promise<Agreement> {
   const { rel, policy } = await relationshipFor(services, relationshipId);
   if (!mayBookFor(actor, rel)) await visibleTo(services, actor, rel);
   if (!mayBookFor(actor, rel)) throw forbidden('Only the supervisor, or a safeguarding lead, can record the agreement');
@@ -53,7 +64,7 @@ export async function recordAgreement(services: Services, actor: Person, relatio
   const reviewOn = input.reviewOn ?? now.setZone(policy.timeZone).plus(Duration.fromISO(policy.agreements.reviewEvery)).toISODate()!;
   if (reviewOn <= today) throw badRequest('The review date must be in the future', { fields: [{ field: 'reviewOn', rule: 'after-today', message: 'must be after today' }] });
   const agreement: Agreement = {
-    id: `agr-${createHash('sha256').update(`${rel.id}|${now.toISO()}`).digest('hex').slice(0, 16)}`,
+    id: ids.agreement(rel.id, now.toISO()!),
     relationshipId: rel.id,
     templateId: policy.agreements.template,
     values: input.values ?? {},
@@ -76,7 +87,7 @@ export async function recordAgreement(services: Services, actor: Person, relatio
  * names its terms, which never change; new terms are a new agreement). If a
  * newer one was recorded since, nothing is signed and the signer is told.
  */
-export async function signAgreement(services: Services, actor: Person, relationshipId: string, agreementId: string): Promise<Agreement> {
+export async function signAgreement(services: AgreementsDeps, actor: Person, relationshipId: string, agreementId: string): Promise<Agreement> {
   const { rel } = await relationshipFor(services, relationshipId);
   const role = rel.supervisorId === actor.id ? 'supervisor' : rel.superviseeIds.includes(actor.id) ? 'supervisee' : undefined;
   if (!role) await visibleTo(services, actor, rel);

@@ -6,7 +6,6 @@
  * Idempotent by the caller's request key: the same booking submitted twice (a
  * double click, a retry after a timeout, a crash half-way) yields one series.
  */
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { overrideSteps } from '../domain/ramp';
 import { mayBookFor, viewpointOn } from '../domain/access';
@@ -18,16 +17,35 @@ import type { PolicyPack, StaffGroup, Weekday } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
 import { occurrenceSessionId } from '../domain/sessions';
 import { occurrencesBetween } from '../domain/time/recurrence';
-import type { Services } from '../runtime/services';
+import type { CalendarPort } from '../ports/calendar';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { PlannerPort } from '../ports/planner';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
 import { AppError, badRequest, conflict, forbidden, notFound } from './errors';
+import { ids as derivedIds, requestKeys, shortHash } from './ids';
 import { KeyedMutex } from './keyedMutex';
 import { gatherParticipants } from './participants';
 import { flagMissingMeeting } from './meetingLinks';
-import type { NotifyContext } from './rebooking';
+import type { NotifyContext } from '../ports/notifier';
+import { SESSION_SUBJECT, sessionEvent } from './sessionEvents';
 
-/** Calendar subjects never carry names or case detail. */
-export const SESSION_SUBJECT = { individual: 'Supervision', group: 'Group supervision', urgent: 'Supervision (urgent)' } as const;
-const REMINDER_MINUTES = 15;
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface BookingDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  calendar: CalendarPort;
+  /** Where planning runs (worker threads); absent: inline. */
+  planner?: PlannerPort;
+}
+
+// Where other modules took it from before the event defaults had a home of their own.
+export { SESSION_SUBJECT };
 
 export interface BookingChoice {
   relationshipId?: string;
@@ -48,7 +66,7 @@ export interface Target {
 }
 
 /** `persist`: save a new group arrangement (booking does; a preview never stores anything). */
-export async function resolveTarget(services: Services, actor: Person, choice: Pick<BookingChoice, 'relationshipId' | 'superviseeIds'>, opts: { persist?: boolean } = {}): Promise<Target> {
+export async function resolveTarget(services: BookingDeps, actor: Person, choice: Pick<BookingChoice, 'relationshipId' | 'superviseeIds'>, opts: { persist?: boolean } = {}): Promise<Target> {
   const { store, directory, policies } = services;
   let relationship: Relationship | undefined;
   if (choice.relationshipId) {
@@ -75,7 +93,7 @@ export async function resolveTarget(services: Services, actor: Person, choice: P
 }
 
 /** Several supervisees: their group arrangement with this supervisor, created on first booking. */
-async function findOrCreateGroup(services: Services, actor: Person, superviseeIds: string[], persist: boolean): Promise<Relationship> {
+async function findOrCreateGroup(services: BookingDeps, actor: Person, superviseeIds: string[], persist: boolean): Promise<Relationship> {
   const { store } = services;
   const individual = await Promise.all(
     superviseeIds.map(async (id) => (await store.listRelationships({ personId: id, activeOnly: true })).find((r) => r.kind === 'individual' && r.superviseeIds.includes(id))),
@@ -97,7 +115,7 @@ async function findOrCreateGroup(services: Services, actor: Person, superviseeId
   );
   if (existing) return existing;
   const group_: Relationship = {
-    id: `rel-group-${shortHash(`${supervisorId}|${members.join(',')}`)}`,
+    id: derivedIds.groupRelationship(supervisorId, members),
     kind: 'group',
     supervisorId,
     superviseeIds: members,
@@ -111,11 +129,10 @@ async function findOrCreateGroup(services: Services, actor: Person, superviseeId
   return group_;
 }
 
-export function shortHash(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 16);
-}
+// Ids and keys have one home (./ids); named here too for the modules that took them from here.
+export { shortHash };
 
-function planStart(services: Services, startDate: string | undefined, policy: PolicyPack): string {
+function planStart(services: BookingDeps, startDate: string | undefined, policy: PolicyPack): string {
   const now = DateTime.fromJSDate(services.clock.now()).toUTC();
   if (!startDate) return now.toISO()!;
   const parsed = /^\d{4}-\d{2}-\d{2}$/.test(startDate) ? DateTime.fromISO(startDate, { zone: policy.timeZone }) : DateTime.fromISO(startDate);
@@ -130,7 +147,7 @@ export interface Proposals {
   durationMinutes: number;
 }
 
-export async function proposeSeries(services: Services, actor: Person, choice: BookingChoice, requestKey?: string, opts: { persist?: boolean } = {}): Promise<Proposals> {
+export async function proposeSeries(services: BookingDeps, actor: Person, choice: BookingChoice, requestKey?: string, opts: { persist?: boolean } = {}): Promise<Proposals> {
   const target = await resolveTarget(services, actor, choice, opts);
   const { policy, group, relationship } = target;
   const duration = choice.durationMinutes ?? group.duration.defaultMinutes;
@@ -141,7 +158,7 @@ export async function proposeSeries(services: Services, actor: Person, choice: B
   const window = { start, end: DateTime.fromISO(start).plus({ months: 12, days: 7 }).toUTC().toISO()! };
   const ids = [relationship.supervisorId, ...relationship.superviseeIds];
   // A retried booking must not see its own half-made series as busy time.
-  const ownTags = requestKey ? new Set([0, 1, 2, 3].map((i) => `ser-${shortHash(segmentKey(requestKey, i))}`)) : undefined;
+  const ownTags = requestKey ? new Set([0, 1, 2, 3].map((i) => derivedIds.series(segmentKey(requestKey, i)))) : undefined;
   const participants = await gatherParticipants(services.calendar, policy, ids, window, ownTags && ((tag) => ownTags.has(tag)));
   // A stepped ramp stays while any step is still to come; the planner drops the steps already over.
   const o = relationship.override;
@@ -172,7 +189,7 @@ export interface BookedSeries {
 }
 
 /** Segment i of a booking: its own calendar series and request key. */
-export const segmentKey = (requestKey: string, i: number) => `${requestKey}#${i}`;
+export const segmentKey = requestKeys.segment;
 
 const bookingLocks = new KeyedMutex();
 
@@ -180,17 +197,15 @@ const bookingLocks = new KeyedMutex();
  * A client's request key, scoped by the arrangement and the caller: two people
  * (or two arrangements) that happen to send the same key never share a booking.
  */
-export function scopedRequestKey(scope: string, actorId: string, requestKey: string): string {
-  return `${shortHash(`${scope}|${actorId}`)}:${requestKey}`;
-}
+export const scopedRequestKey = requestKeys.scoped;
 
-export async function bookSeries(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }, notify?: NotifyContext): Promise<BookedSeries> {
+export async function bookSeries(services: BookingDeps, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }, notify?: NotifyContext): Promise<BookedSeries> {
   // One booking at a time per arrangement (or per request when the arrangement is not known yet).
   const key = choice.relationshipId ?? `supervisees:${[...(choice.superviseeIds ?? [])].sort().join(',')}`;
   return bookingLocks.run(key, () => bookSeriesNow(services, actor, { ...choice, requestKey: scopedRequestKey(key, actor.id, choice.requestKey) }, notify));
 }
 
-async function bookSeriesNow(services: Services, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }, notify?: NotifyContext): Promise<BookedSeries> {
+async function bookSeriesNow(services: BookingDeps, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }, notify?: NotifyContext): Promise<BookedSeries> {
   const { store, calendar, clock } = services;
   const already = await store.getSeriesByRequestKey(segmentKey(choice.requestKey, 0));
   if (already) return existingBooking(services, actor, choice.requestKey, already);
@@ -216,7 +231,7 @@ async function bookSeriesNow(services: Services, actor: Person, choice: BookingC
   return { relationshipId: relationship.id, series: seriesList, sessions, duplicate: false, description: proposal.description };
 }
 
-async function existingBooking(services: Services, actor: Person, requestKey: string, first: Series): Promise<BookedSeries> {
+async function existingBooking(services: BookingDeps, actor: Person, requestKey: string, first: Series): Promise<BookedSeries> {
   const relationship = await services.store.getRelationship(first.relationshipId);
   if (!relationship || !mayBookFor(actor, relationship)) throw forbidden('That booking belongs to someone else');
   const series: Series[] = [];
@@ -236,11 +251,10 @@ async function existingBooking(services: Services, actor: Person, requestKey: st
  * `requestKey` (calendar transaction ids, series request keys, session ids), so
  * running it again after a crash finds what the first run made.
  */
-export async function writeProposal(services: Services, relationship: Relationship, proposal: PlanProposal, requestKey: string, actorId: string, now: string, notify?: NotifyContext): Promise<{ series: Series[]; sessions: Session[] }> {
+export async function writeProposal(services: BookingDeps, relationship: Relationship, proposal: PlanProposal, requestKey: string, actorId: string, now: string, notify?: NotifyContext): Promise<{ series: Series[]; sessions: Session[] }> {
   const { store, calendar } = services;
   const choice = { requestKey };
   const actor = { id: actorId };
-  const subject = relationship.kind === 'group' ? SESSION_SUBJECT.group : SESSION_SUBJECT.individual;
   const seriesList: Series[] = [];
   const sessions: Session[] = [];
   for (const [i, segment] of proposal.segments.entries()) {
@@ -252,7 +266,7 @@ export async function writeProposal(services: Services, relationship: Relationsh
     const rrule = `${segment.rrule.replace(/;?(COUNT|UNTIL)=[^;]*/g, '')};COUNT=${patternDates.length}`;
     const key = segmentKey(choice.requestKey, i);
     const series: Series = {
-      id: `ser-${shortHash(key)}`,
+      id: derivedIds.series(key),
       relationshipId: relationship.id,
       organiserId: relationship.supervisorId,
       attendeeIds: relationship.superviseeIds,
@@ -264,21 +278,17 @@ export async function writeProposal(services: Services, relationship: Relationsh
       createdAt: now,
       createdBy: actor.id,
     };
-    const created = await calendar.createEvent({
-      organiserId: series.organiserId,
-      attendeeIds: series.attendeeIds,
-      subject,
-      start: segment.firstStart,
-      end: DateTime.fromISO(segment.firstStart).plus({ minutes: series.durationMinutes }).toUTC().toISO()!,
-      timeZone: series.timeZone,
-      rrule,
-      showAs: 'busy',
-      sensitivity: 'private',
-      onlineMeeting: true,
-      reminderMinutes: REMINDER_MINUTES,
-      appTag: series.id,
-      transactionId: key,
-    });
+    const created = await calendar.createEvent(
+      sessionEvent({
+        relationship,
+        start: segment.firstStart,
+        end: DateTime.fromISO(segment.firstStart).plus({ minutes: series.durationMinutes }).toUTC().toISO()!,
+        timeZone: series.timeZone,
+        rrule,
+        appTag: series.id,
+        transactionId: key,
+      }),
+    );
     series.calendarEventId = created.id;
     if (!created.joinUrl) await flagMissingMeeting(services, notify, relationship, series.id, now);
     const booked = new Set(occurrences.map((o) => o.patternStart));
@@ -322,7 +332,7 @@ export function summariseProposal(p: PlanProposal) {
 
 /** "Urgent": the first common free slot within the policy's urgent window, booked at once. */
 /** The slot Urgent would book now, shown for confirmation before anything is booked. */
-export async function previewUrgent(services: Services, actor: Person, input: { relationshipId: string; durationMinutes?: number }): Promise<{ start: string; end: string }> {
+export async function previewUrgent(services: BookingDeps, actor: Person, input: { relationshipId: string; durationMinutes?: number }): Promise<{ start: string; end: string }> {
   const { calendar, clock } = services;
   const { relationship, policy, group } = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
   const now = clock.now().toISOString();
@@ -333,14 +343,14 @@ export async function previewUrgent(services: Services, actor: Person, input: { 
   return result.slot;
 }
 
-export async function bookUrgent(services: Services, actor: Person, input: { relationshipId: string; requestKey: string; durationMinutes?: number; start?: string }, notify?: NotifyContext): Promise<{ session: Session; duplicate: boolean }> {
+export async function bookUrgent(services: BookingDeps, actor: Person, input: { relationshipId: string; requestKey: string; durationMinutes?: number; start?: string }, notify?: NotifyContext): Promise<{ session: Session; duplicate: boolean }> {
   const { store, calendar, clock } = services;
   const target = await resolveTarget(services, actor, { relationshipId: input.relationshipId });
   const { relationship, policy, group } = target;
   const requestKey = scopedRequestKey(relationship.id, actor.id, input.requestKey);
-  const sessionId = `urgent-${shortHash(requestKey)}`;
-  const existing = (await store.listSessions({ relationshipIds: [relationship.id] })).find((s) => s.id === sessionId);
-  if (existing) return { session: existing, duplicate: true };
+  const sessionId = derivedIds.urgentSession(requestKey);
+  const existing = await store.getSession(sessionId);
+  if (existing?.relationshipId === relationship.id) return { session: existing, duplicate: true };
   const now = clock.now().toISOString();
   const window = { start: now, end: DateTime.fromISO(now).plus({ days: 4 }).toUTC().toISO()! };
   const participants = await gatherParticipants(calendar, policy, [relationship.supervisorId, ...relationship.superviseeIds], window);
@@ -348,11 +358,9 @@ export async function bookUrgent(services: Services, actor: Person, input: { rel
   if (result.outcome !== 'rebook') throw conflict(result.reason, { escalateTo: result.escalateTo });
   // Confirmed for a shown time: never book a different one silently.
   if (input.start && Date.parse(input.start) !== Date.parse(result.slot.start)) throw conflict('That time is no longer free in both calendars: here is the first free time now.', { slot: result.slot });
-  const created = await calendar.createEvent({
-    organiserId: relationship.supervisorId, attendeeIds: relationship.superviseeIds, subject: SESSION_SUBJECT.urgent,
-    start: result.slot.start, end: result.slot.end, timeZone: policy.timeZone, showAs: 'busy', sensitivity: 'private',
-    onlineMeeting: true, reminderMinutes: 5, appTag: sessionId, transactionId: requestKey,
-  });
+  const created = await calendar.createEvent(
+    sessionEvent({ relationship, start: result.slot.start, end: result.slot.end, timeZone: policy.timeZone, urgent: true, appTag: sessionId, transactionId: requestKey }),
+  );
   const session: Session = { id: sessionId, relationshipId: relationship.id, start: result.slot.start, end: result.slot.end, status: 'planned', kind: 'urgent', calendarEventId: created.id };
   await store.saveSessions([session]);
   if (!created.joinUrl) await flagMissingMeeting(services, notify, relationship, session.id, now);

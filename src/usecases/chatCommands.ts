@@ -3,12 +3,24 @@
  * "what I owe", "my next session", "open my record form".
  */
 import type { Person } from '../domain/model';
+import { zoneOf } from '../domain/time/zones';
 import { isLocked, partiesOf, recorderIds } from '../domain/records/workflow';
 import { dayWords, timeWords } from '../domain/text/plainWords';
-import type { Services } from '../runtime/services';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
 import { startRecordInTab } from './recordsInTab';
 import { TAB_ROUTES } from './tabLinks';
 import { todoFor, type TodoItem } from './todo';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface ChatCommandsDeps {
+  clock: Clock;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+}
 
 export type ChatCommand = 'owe' | 'next' | 'record';
 
@@ -41,26 +53,26 @@ export interface RecordFormView {
 
 const MAX_ITEMS = 8;
 
-export async function whatIOwe(services: Services, me: Person): Promise<OweView> {
+export async function whatIOwe(services: ChatCommandsDeps, me: Person): Promise<OweView> {
   const { items } = await todoFor(services, me);
   const shown = items.slice(0, MAX_ITEMS).map(({ title, dueWords: due, state, role, link }) => ({ title, dueWords: due, state, role, link }));
   return { kind: 'owe', items: shown, more: items.length - shown.length, todoRoute: TAB_ROUTES.todo() };
 }
 
-export async function myNextSession(services: Services, me: Person): Promise<NextView> {
+export async function myNextSession(services: ChatCommandsDeps, me: Person): Promise<NextView> {
   const rels = (await services.store.listRelationships({ personId: me.id, activeOnly: true })).filter((r) => partiesOf(r).includes(me.id));
   const now = services.clock.now().toISOString();
   const [next] = await services.store.listSessions({ relationshipIds: rels.map((r) => r.id), from: now, status: ['planned'] });
   if (!next) return { kind: 'next' };
   const rel = rels.find((r) => r.id === next.relationshipId)!;
-  const zone = services.policies.get(rel.policyId)?.timeZone ?? 'Europe/London';
+  const zone = zoneOf(services.policies.get(rel.policyId));
   const names = await Promise.all(partiesOf(rel).filter((id) => id !== me.id).map(async (id) => (await services.directory.getPerson(id))?.displayName ?? 'a colleague'));
   await services.store.appendAudit({ at: now, actorId: me.id, action: 'read', subjectType: 'upcoming-sessions', subjectId: me.id, detail: { via: 'chat', count: 1 } });
   return { kind: 'next', session: { dayWords: dayWords(next.start, zone), timeWords: `${timeWords(next.start, zone)}–${timeWords(next.end, zone)}`, with: names, route: TAB_ROUTES.session(next.id) } };
 }
 
 /** The record form this person should be writing: an open draft of theirs, else the latest held session without a record. */
-export async function myRecordForm(services: Services, me: Person): Promise<RecordFormView> {
+export async function myRecordForm(services: ChatCommandsDeps, me: Person): Promise<RecordFormView> {
   const rels = (await services.store.listRelationships({ personId: me.id })).filter((r) => partiesOf(r).includes(me.id));
   const records = await services.store.listRecords({ relationshipIds: rels.map((r) => r.id), status: ['draft', 'changes-requested', 'submitted'] });
   const mine = records.filter((r) => {

@@ -14,12 +14,29 @@
  * any record content); refusals are audited too.
  */
 import { NO_MEETING_LINK } from './meetingLinks';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { complianceReport, DEFAULT_REPORT_ZONE, QA_CATEGORIES, QA_COMMENT_MAX, teamOf, type ComplianceReport, type QaCategory, type QaGrade } from '../domain/compliance';
 import type { Person, Relationship, SupervisionRecord } from '../domain/model';
-import type { Services } from '../runtime/services';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { QualityStore } from '../ports/quality';
+import type { RecordStore } from '../ports/store';
 import { AppError, badRequest, forbidden, notFound } from './errors';
+import { ids } from './ids';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface ComplianceDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  /** Quality-assurance grades (absent: no grades, grading refused). */
+  quality?: QualityStore;
+}
 
 export type ComplianceScope = 'all' | 'managed';
 
@@ -40,7 +57,7 @@ export function complianceVisibility(actor: Person, relationships: Relationship[
   };
 }
 
-async function audit(services: Services, actorId: string, action: string, subjectType: string, subjectId: string, detail: Record<string, string | number | boolean> = {}) {
+async function audit(services: ComplianceDeps, actorId: string, action: string, subjectType: string, subjectId: string, detail: Record<string, string | number | boolean> = {}) {
   await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId, action, subjectType, subjectId, detail });
 }
 
@@ -56,7 +73,7 @@ export interface ComplianceQuery {
 export const ATTENDANCE_CLAIM = 'attendance';
 
 /** The compliance report for what `actor` may see (403 for practitioners). Audited as a read. */
-export async function buildComplianceReport(services: Services, actor: Person, query: ComplianceQuery, format: 'json' | 'csv' | 'pdf' = 'json'): Promise<ComplianceReport & { scope: ComplianceScope }> {
+export async function buildComplianceReport(services: ComplianceDeps, actor: Person, query: ComplianceQuery, format: 'json' | 'csv' | 'pdf' = 'json'): Promise<ComplianceReport & { scope: ComplianceScope }> {
   const { store } = services;
   const now = services.clock.now();
   const period = { ...defaultPeriod(now), ...definedOnly({ from: query.from, to: query.to }) };
@@ -114,7 +131,7 @@ export async function buildComplianceReport(services: Services, actor: Person, q
 }
 
 /** Series and sessions booked without a Teams meeting link (flagged by the booking), in the visible arrangements. */
-async function withoutMeetingLink(services: Services, relationships: Relationship[]): Promise<{ relationshipId: string; subjectId: string; since: string }[]> {
+async function withoutMeetingLink(services: ComplianceDeps, relationships: Relationship[]): Promise<{ relationshipId: string; subjectId: string; since: string }[]> {
   const visible = new Set(relationships.map((r) => r.id));
   return (await services.store.listClaims(NO_MEETING_LINK))
     .map((c) => ({ relationshipId: String(c.detail?.relationshipId ?? ''), subjectId: c.key, since: c.at }))
@@ -128,7 +145,7 @@ async function withoutMeetingLink(services: Services, relationships: Relationshi
  * record forms are waiting; the lead sees who, to ask Teams admins or the person. One lookup per
  * person: the view is asked for now and then, not on every job run.
  */
-async function unreachableInTeams(services: Services, relationships: Relationship[], people: Map<string, Person>): Promise<{ personId: string; name: string }[]> {
+async function unreachableInTeams(services: ComplianceDeps, relationships: Relationship[], people: Map<string, Person>): Promise<{ personId: string; name: string }[]> {
   const ids = [...new Set(relationships.filter((r) => r.active).flatMap((r) => [r.supervisorId, ...r.superviseeIds]))];
   const out: { personId: string; name: string }[] = [];
   for (const id of ids) {
@@ -160,7 +177,7 @@ export interface SampleItem {
 }
 
 /** Refuses (403, audited) anyone who is not an auditor. */
-export async function requireAuditor(services: Services, actor: Person, action: string, subjectType: string, subjectId: string): Promise<void> {
+export async function requireAuditor(services: ComplianceDeps, actor: Person, action: string, subjectType: string, subjectId: string): Promise<void> {
   if (actor.roles.includes('auditor')) return;
   await audit(services, actor.id, action, subjectType, subjectId);
   throw forbidden('Only an auditor can grade supervision records');
@@ -177,7 +194,7 @@ export function sampleOrder(auditorId: string, recordId: string): string {
  * team, chosen by a hash of auditor and record (deterministic: the same
  * auditor sees the same sample until they grade; grading one brings in the next).
  */
-export async function sampleForAudit(services: Services, actor: Person, opts: { perTeam?: number } = {}): Promise<{ items: SampleItem[]; perTeam: number; eligible: number }> {
+export async function sampleForAudit(services: ComplianceDeps, actor: Person, opts: { perTeam?: number } = {}): Promise<{ items: SampleItem[]; perTeam: number; eligible: number }> {
   await requireAuditor(services, actor, 'audit-sample-refused', 'audit-sample', actor.id);
   const perTeam = Math.min(Math.max(1, opts.perTeam ?? SAMPLE_PER_TEAM), SAMPLE_PER_TEAM_MAX);
   const { store } = services;
@@ -224,7 +241,7 @@ export interface GradeInput {
 }
 
 /** An auditor grades a signed record (not one of their own supervision). The comment is stored, never audited. */
-export async function gradeRecord(services: Services, actor: Person, input: GradeInput): Promise<QaGrade> {
+export async function gradeRecord(services: ComplianceDeps, actor: Person, input: GradeInput): Promise<QaGrade> {
   await requireAuditor(services, actor, 'qa-grade-refused', 'record', input.recordId);
   if (!services.quality) throw new AppError(503, 'Quality-assurance grading is not available in this deployment yet');
   if (!(QA_CATEGORIES as readonly string[]).includes(input.category)) throw badRequest('Choose Challenge, Support, Maintain or Promote', ['category: must be one of challenge, support, maintain, promote']);
@@ -239,7 +256,7 @@ export async function gradeRecord(services: Services, actor: Person, input: Grad
     throw badRequest('Only signed records can be graded', [`recordId: the record is ${record.status}, not signed`]);
   }
   const grade: QaGrade = {
-    id: `qa-${randomUUID()}`,
+    id: ids.random('qa'),
     recordId: record.id,
     relationshipId: record.relationshipId,
     auditorId: actor.id,

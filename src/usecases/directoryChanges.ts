@@ -7,16 +7,32 @@
  * Flags live in the ledger ('people-flag', keyed by the change id), so a change
  * reported twice raises one flag and tells each person once.
  */
-import { createHash } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import type { Person, Relationship } from '../domain/model';
 import { flagOpen, flagsFor, type Flag } from '../domain/peopleChanges';
 import { findStaffGroup } from '../domain/policy/validate';
 import { rampOverride } from '../domain/ramp';
 import type { DirectoryChangeFeed } from '../ports/directoryChanges';
-import type { Services } from '../runtime/services';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Timeline } from '../ports/timeline';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
 import { badRequest, forbidden, notFound } from './errors';
+import { ids } from './ids';
 import type { Teller } from './transfer';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface DirectoryChangesDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  /** Relationship timelines to wake when a party changes (absent: the sweep finds it). */
+  timeline?: Pick<Timeline, 'wake'>;
+}
 
 const FLAG_KIND = 'people-flag';
 const DISMISSED_KIND = 'people-flag-dismissed';
@@ -28,7 +44,7 @@ export interface DirectoryRunOutcome {
 }
 
 /** One run of the job: read the feed, flag, tell, then move the cursor on. */
-export async function noticeDirectoryChanges(services: Services, feed: DirectoryChangeFeed, tell: Teller): Promise<DirectoryRunOutcome> {
+export async function noticeDirectoryChanges(services: DirectoryChangesDeps, feed: DirectoryChangeFeed, tell: Teller): Promise<DirectoryRunOutcome> {
   const now = services.clock.now().toISOString();
   const batch = await feed.read(now);
   const out: DirectoryRunOutcome = { changes: batch.changes.length, flagsRaised: 0, failed: 0 };
@@ -56,6 +72,9 @@ export async function noticeDirectoryChanges(services: Services, feed: Directory
           }
         }
       }
+      // A person changing (leaving, a new manager) moves their arrangements' obligations and who hears of them:
+      // wake each now, so it is judged again now rather than at its next due date.
+      await wakeArrangements(services, rels, now, change.kind);
       services.log.info({ event: 'directory.change', kind: change.kind, flags: flags.length }, 'directory change noticed');
     } catch (err) {
       // One bad change never stops the others. The cursor stays put (below), so it is tried again next run;
@@ -68,14 +87,26 @@ export async function noticeDirectoryChanges(services: Services, feed: Directory
   return out;
 }
 
-function agreementDue(services: Services, person: Person | undefined, now: string): { agreementDueOn?: string } {
+async function wakeArrangements(services: DirectoryChangesDeps, rels: Relationship[], now: string, kind: string): Promise<void> {
+  if (!services.timeline) return;
+  for (const rel of rels) {
+    try {
+      await services.timeline.wake(rel.id, now, `person changed: ${kind}`, now);
+    } catch (err) {
+      // Not fatal: the daily consistency sweep and the arrangement's own next wake-up judge it again.
+      services.log.warn({ event: 'timeline', relationshipId: rel.id, error: err instanceof Error ? err.message : String(err) }, 'could not wake an arrangement after a directory change');
+    }
+  }
+}
+
+function agreementDue(services: DirectoryChangesDeps, person: Person | undefined, now: string): { agreementDueOn?: string } {
   const policy = person?.policyId ? services.policies.get(person.policyId) : undefined;
   if (!policy || !person) return {};
   const start = person.startedOn ?? DateTime.fromISO(now, { zone: policy.timeZone }).toISODate()!;
   return { agreementDueOn: DateTime.fromISO(start, { zone: policy.timeZone }).plus(Duration.fromISO(policy.agreements.dueWithin)).toISODate()! };
 }
 
-async function safeguardingLeads(services: Services): Promise<string[]> {
+async function safeguardingLeads(services: DirectoryChangesDeps): Promise<string[]> {
   return (await services.directory.listPeople()).filter((p) => p.roles.includes('safeguarding-lead')).map((p) => p.id);
 }
 
@@ -89,7 +120,7 @@ export interface FlagView extends Flag {
 }
 
 /** Flags for the viewer: the ones they are asked to act on, the ones about them, or all for a lead. */
-export async function listFlags(services: Services, actor: Person): Promise<FlagView[]> {
+export async function listFlags(services: DirectoryChangesDeps, actor: Person): Promise<FlagView[]> {
   const lead = actor.roles.includes('safeguarding-lead');
   const claims = await services.store.listClaims(FLAG_KIND);
   const dismissed = new Set((await services.store.listClaims(DISMISSED_KIND)).map((c) => c.key));
@@ -128,7 +159,7 @@ export async function listFlags(services: Services, actor: Person): Promise<Flag
 }
 
 /** "No action needed": only someone asked, or a lead. */
-export async function dismissFlag(services: Services, actor: Person, flagId: string): Promise<void> {
+export async function dismissFlag(services: DirectoryChangesDeps, actor: Person, flagId: string): Promise<void> {
   const claim = (await services.store.listClaims(FLAG_KIND, flagId)).find((c) => c.key === flagId);
   if (!claim) throw notFound('No such flag');
   const flag = claim.detail as unknown as Flag;
@@ -144,7 +175,7 @@ export async function dismissFlag(services: Services, actor: Person, flagId: str
  * lead) choosing a supervisor: under the person's policy and staff group, from
  * their start date, with the staff group's ramp for new staff where the pack has one.
  */
-export async function setUpArrangement(services: Services, actor: Person, input: { superviseeId: string; supervisorId: string }): Promise<Relationship> {
+export async function setUpArrangement(services: DirectoryChangesDeps, actor: Person, input: { superviseeId: string; supervisorId: string }): Promise<Relationship> {
   const supervisee = await services.directory.getPerson(input.superviseeId);
   if (!supervisee) throw badRequest('superviseeId: not in the directory');
   if (supervisee.lineManagerId !== actor.id && !actor.roles.includes('safeguarding-lead')) throw forbidden('Only their line manager or a safeguarding lead can set up supervision for someone.');
@@ -158,7 +189,7 @@ export async function setUpArrangement(services: Services, actor: Person, input:
   const now = services.clock.now().toISOString();
   const startedOn = supervisee.startedOn ?? DateTime.fromISO(now, { zone: policy.timeZone }).toISODate()!;
   const rel: Relationship = {
-    id: `rel-${createHash('sha256').update(`${supervisor.id}|${supervisee.id}|${startedOn}`).digest('hex').slice(0, 16)}`,
+    id: ids.relationship(supervisor.id, supervisee.id, startedOn),
     kind: 'individual',
     supervisorId: supervisor.id,
     superviseeIds: [supervisee.id],

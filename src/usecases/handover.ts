@@ -10,19 +10,37 @@
  * safeguarding leads, and every read is audited.
  */
 import { DateTime } from 'luxon';
+import { localDate, startOfLocalDate, zoneOf } from '../domain/time/zones';
 import type { Person, Relationship } from '../domain/model';
 import { coverProblem, coverSteps, mayManageArrangement, mayReadHandoverNote, supervisorProblem, type CoverPeriod } from '../domain/peopleChanges';
-import type { Services } from '../runtime/services';
-import { shortHash } from './booking';
+import type { CalendarPort } from '../ports/calendar';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
+import type { WorkQueue } from '../ports/workQueue';
+import { ids } from './ids';
 import { badRequest, forbidden, notFound } from './errors';
 import { clearSeriesFrom, enqueueMove, MOVE_KIND, movedRelationshipId, processMoves, type MovePayload, type Teller } from './transfer';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface HandoverDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  calendar: CalendarPort;
+  work: WorkQueue;
+}
 
 export const NOTE_MAX = 4000;
 const NOTE_KIND = 'handover-note';
 const COVER_KIND = 'cover';
 const ENDED_KIND = 'arrangement-ended';
 
-async function membersOf(services: Services, rel: Relationship): Promise<Map<string, Person>> {
+async function membersOf(services: HandoverDeps, rel: Relationship): Promise<Map<string, Person>> {
   const out = new Map<string, Person>();
   for (const id of [rel.supervisorId, ...rel.superviseeIds]) {
     const p = await services.directory.getPerson(id);
@@ -31,7 +49,7 @@ async function membersOf(services: Services, rel: Relationship): Promise<Map<str
   return out;
 }
 
-async function loadManaged(services: Services, actor: Person, relationshipId: string): Promise<{ rel: Relationship; members: Map<string, Person> }> {
+async function loadManaged(services: HandoverDeps, actor: Person, relationshipId: string): Promise<{ rel: Relationship; members: Map<string, Person> }> {
   const rel = await services.store.getRelationship(relationshipId);
   if (!rel || !rel.active) throw notFound(`No active supervision arrangement ${relationshipId}`);
   const members = await membersOf(services, rel);
@@ -42,14 +60,12 @@ async function loadManaged(services: Services, actor: Person, relationshipId: st
   return { rel, members };
 }
 
-function today(services: Services, rel: Relationship): string {
-  const zone = services.policies.get(rel.policyId)?.timeZone ?? 'Europe/London';
-  return DateTime.fromJSDate(services.clock.now(), { zone }).toISODate()!;
+function today(services: HandoverDeps, rel: Relationship): string {
+  return localDate(services.clock.now(), zoneOf(services.policies.get(rel.policyId)));
 }
 
-function startOfDay(services: Services, rel: Relationship, date: string): string {
-  const zone = services.policies.get(rel.policyId)?.timeZone ?? 'Europe/London';
-  return DateTime.fromISO(date, { zone }).startOf('day').toUTC().toISO()!;
+function startOfDay(services: HandoverDeps, rel: Relationship, date: string): string {
+  return startOfLocalDate(date, zoneOf(services.policies.get(rel.policyId)));
 }
 
 export interface HandoverRequest {
@@ -64,7 +80,7 @@ export interface HandoverOutcome {
 }
 
 /** Moves one or more arrangements (one supervisee, or several) to a new supervisor, now. */
-export async function requestHandover(services: Services, tell: Teller, workerId: string, actor: Person, req: HandoverRequest): Promise<HandoverOutcome> {
+export async function requestHandover(services: HandoverDeps, tell: Teller, workerId: string, actor: Person, req: HandoverRequest): Promise<HandoverOutcome> {
   const now = services.clock.now().toISOString();
   const note = req.note?.trim();
   if (note && note.length > NOTE_MAX) throw badRequest(`note: at most ${NOTE_MAX} characters`);
@@ -72,7 +88,7 @@ export async function requestHandover(services: Services, tell: Teller, workerId
   const payloads: MovePayload[] = [];
   const fresh: MovePayload[] = [];
   for (const relationshipId of [...new Set(req.relationshipIds)]) {
-    const moveId = `ho-${shortHash(`${req.requestKey}|${relationshipId}`)}`;
+    const moveId = ids.handover(req.requestKey, relationshipId);
     const requested = (await services.store.listClaims('move-requested', moveId)).find((c) => c.key === moveId);
     if (requested) {
       // The same request again (a double click, a retry after a crash): make sure it is queued, and report on it.
@@ -118,7 +134,7 @@ export interface HandoverNoteView {
 }
 
 /** Handover notes the actor may read (for the new supervisor and leads); every read audited. */
-export async function readHandoverNotes(services: Services, actor: Person, relationshipId: string): Promise<HandoverNoteView[]> {
+export async function readHandoverNotes(services: HandoverDeps, actor: Person, relationshipId: string): Promise<HandoverNoteView[]> {
   const now = services.clock.now().toISOString();
   const notes = (await services.store.listClaims(NOTE_KIND)).filter((c) => (c.detail as { relationshipId?: string } | undefined)?.relationshipId === relationshipId);
   const readable = notes.filter((c) => mayReadHandoverNote(actor, { forId: String((c.detail as { forId?: string }).forId) }));
@@ -147,14 +163,14 @@ export interface CoverRequest {
 }
 
 /** Arranges cover for a period; starts now if the period has begun (else the job starts it). */
-export async function requestCover(services: Services, tell: Teller, workerId: string, actor: Person, req: CoverRequest): Promise<{ covers: CoverPeriod[] }> {
+export async function requestCover(services: HandoverDeps, tell: Teller, workerId: string, actor: Person, req: CoverRequest): Promise<{ covers: CoverPeriod[] }> {
   const now = services.clock.now().toISOString();
   const cover = await services.directory.getPerson(req.coverId);
   const covers: CoverPeriod[] = [];
   const fresh: CoverPeriod[] = [];
   const active = (await activeCovers(services)).covers;
   for (const relationshipId of [...new Set(req.relationshipIds)]) {
-    const id = `cov-${shortHash(`${req.requestKey}|${relationshipId}`)}`;
+    const id = ids.cover(req.requestKey, relationshipId);
     const existing = (await services.store.listClaims(COVER_KIND, id)).find((c) => c.key === id);
     if (existing) {
       covers.push(existing.detail as unknown as CoverPeriod);
@@ -182,7 +198,7 @@ export async function requestCover(services: Services, tell: Teller, workerId: s
 }
 
 /** Which steps of which covers have been set going: one read of the ledger, however many covers. */
-async function coverSteps_(services: Services): Promise<Set<string>> {
+async function coverSteps_(services: HandoverDeps): Promise<Set<string>> {
   return new Set((await services.store.listClaims('cover-step')).map((r) => r.key));
 }
 
@@ -191,7 +207,7 @@ function stateOf(cover: CoverPeriod, steps: Set<string>): { started: boolean; en
   return { started: steps.has(`${cover.id}:start`), ended: steps.has(`${cover.id}:end`) };
 }
 
-async function activeCovers(services: Services): Promise<{ covers: CoverPeriod[]; steps: Set<string> }> {
+async function activeCovers(services: HandoverDeps): Promise<{ covers: CoverPeriod[]; steps: Set<string> }> {
   const steps = await coverSteps_(services);
   const covers = (await services.store.listClaims(COVER_KIND)).map((c) => c.detail as unknown as CoverPeriod).filter((c) => !stateOf(c, steps).ended);
   return { covers, steps };
@@ -202,7 +218,7 @@ async function activeCovers(services: Services): Promise<{ covers: CoverPeriod[]
  * has come and end it (revert to the usual supervisor) once the first day back
  * has; then run the moves. A missed or repeated run does no harm.
  */
-export async function runCovers(services: Services, tell: Teller, workerId: string): Promise<void> {
+export async function runCovers(services: HandoverDeps, tell: Teller, workerId: string): Promise<void> {
   // Two passes: a cover whose whole period passed unseen starts, and only once that move is done does it end.
   for (let pass = 0; pass < 2; pass++) {
     let started = 0;
@@ -257,7 +273,7 @@ export interface CoverView extends CoverPeriod {
 }
 
 /** Cover periods the actor may see (in them, managing someone in them, or a lead), with what was covered. */
-export async function listCovers(services: Services, actor: Person): Promise<CoverView[]> {
+export async function listCovers(services: HandoverDeps, actor: Person): Promise<CoverView[]> {
   const out: CoverView[] = [];
   const steps = await coverSteps_(services);
   for (const c of await services.store.listClaims(COVER_KIND)) {
@@ -291,7 +307,7 @@ export async function listCovers(services: Services, actor: Person): Promise<Cov
  * reconciling), its future sessions leave both calendars, and its records,
  * actions and history stay as they are, under the pack's retention.
  */
-export async function endArrangement(services: Services, tell: Teller, actor: Person, relationshipId: string, reason: string): Promise<{ relationshipId: string; cancelled: number }> {
+export async function endArrangement(services: HandoverDeps, tell: Teller, actor: Person, relationshipId: string, reason: string): Promise<{ relationshipId: string; cancelled: number }> {
   const now = services.clock.now().toISOString();
   const why = reason.trim();
   if (!why) throw badRequest('reason: say why the arrangement ends (kept in the app, not in calendars or notifications)');
@@ -331,7 +347,7 @@ export interface ArrangementRow {
 }
 
 /** The arrangements the actor may hand over, cover or end, and the supervisors they could move to. */
-export async function manageableArrangements(services: Services, actor: Person): Promise<{ arrangements: ArrangementRow[]; supervisors: { id: string; name: string }[] }> {
+export async function manageableArrangements(services: HandoverDeps, actor: Person): Promise<{ arrangements: ArrangementRow[]; supervisors: { id: string; name: string }[] }> {
   const people = await services.directory.listPeople();
   const byId = new Map(people.map((p) => [p.id, p]));
   const noteRels = new Set((await services.store.listClaims(NOTE_KIND)).filter((c) => mayReadHandoverNote(actor, { forId: String((c.detail as { forId?: string }).forId) })).map((c) => String((c.detail as { relationshipId?: string }).relationshipId)));

@@ -13,7 +13,7 @@
  *   - subject access, retention review, legal holds, leavers, disposal:
  *     safeguarding leads only (and the admin command line).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { viewpointOn } from '../domain/access';
 import { DEFAULT_REPORT_ZONE, teamOf, type QaGrade } from '../domain/compliance';
@@ -25,9 +25,27 @@ import { signedRecordDoc } from '../domain/inspection/signedRecord';
 import { subjectAccessDoc } from '../domain/inspection/subjectAccess';
 import type { Person, Relationship, SupervisionRecord } from '../domain/model';
 import { templatesFor } from '../domain/policy/validate';
-import type { Services } from '../runtime/services';
+import type { AgendaStore } from '../ports/agendaStore';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Policies } from '../ports/policies';
+import type { QualityStore } from '../ports/quality';
+import type { RecordStore } from '../ports/store';
 import { ATTENDANCE_CLAIM, complianceVisibility, defaultPeriod } from './compliance';
 import { AppError, badRequest, conflict, forbidden, notFound } from './errors';
+import { ids } from './ids';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface InspectionDeps {
+  clock: Clock;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  /** Quality-assurance grades (absent: no grades, grading refused). */
+  quality?: QualityStore;
+  /** Agendas and private notes (issue 18; absent: none exported). */
+  agenda?: AgendaStore;
+}
 
 export type ExportFormat = 'pdf' | 'csv' | 'json';
 
@@ -35,14 +53,14 @@ const HOLD_CLAIM = 'legal-hold';
 const HOLD_LIFTED_CLAIM = 'legal-hold-lifted';
 const LEFT_CLAIM = 'left-organisation';
 
-async function audit(services: Services, actorId: string, action: string, subjectType: string, subjectId: string, detail: Record<string, string | number | boolean> = {}) {
+async function audit(services: InspectionDeps, actorId: string, action: string, subjectType: string, subjectId: string, detail: Record<string, string | number | boolean> = {}) {
   await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId, action, subjectType, subjectId, detail });
 }
 
 const isLead = (p: Person) => p.roles.includes('safeguarding-lead');
 
 /** Everything the builders read about some relationships: sessions, every record version, agreements, actions, grades, attendance. */
-async function history(services: Services, rels: Relationship[]) {
+async function history(services: InspectionDeps, rels: Relationship[]) {
   const { store } = services;
   const ids = rels.map((r) => r.id);
   const [attendance, sessions, current, agreements, actions, grades] = await Promise.all([
@@ -58,7 +76,7 @@ async function history(services: Services, rels: Relationship[]) {
   return { sessions, current, records, agreements, actions, grades, attendedSessionIds: attendance.map((c) => c.key) };
 }
 
-function period(services: Services, q: { from?: string; to?: string }) {
+function period(services: InspectionDeps, q: { from?: string; to?: string }) {
   const p = { ...defaultPeriod(services.clock.now()), ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
   if (p.from > p.to) throw badRequest('The period ends before it starts', ['to: must be on or after from']);
   return p;
@@ -73,7 +91,7 @@ export interface PackQuery {
   to?: string;
 }
 
-export async function buildEvidencePack(services: Services, actor: Person, query: PackQuery, format: ExportFormat): Promise<{ pack: EvidencePack; doc: ReportDoc }> {
+export async function buildEvidencePack(services: InspectionDeps, actor: Person, query: PackQuery, format: ExportFormat): Promise<{ pack: EvidencePack; doc: ReportDoc }> {
   const people = await services.directory.listPeople();
   const byId = new Map(people.map((p) => [p.id, p]));
   const all = await services.store.listRelationships({});
@@ -116,7 +134,7 @@ export async function buildEvidencePack(services: Services, actor: Person, query
 // ---------------------------------------------------------------------------
 // The organisations' reports
 
-export async function buildOrganisationReport(services: Services, actor: Person, kind: ReportKind, query: { from?: string; to?: string; team?: string }, format: ExportFormat): Promise<ReportDoc> {
+export async function buildOrganisationReport(services: InspectionDeps, actor: Person, kind: ReportKind, query: { from?: string; to?: string; team?: string }, format: ExportFormat): Promise<ReportDoc> {
   const people = await services.directory.listPeople();
   const visible = complianceVisibility(actor, await services.store.listRelationships({}), new Map(people.map((p) => [p.id, p])));
   if (!visible) {
@@ -158,7 +176,7 @@ export function recordFingerprint(r: SupervisionRecord): string {
   return createHash('sha256').update(JSON.stringify(canonical(payload))).digest('hex');
 }
 
-export async function buildSignedRecord(services: Services, actor: Person, recordId: string, version?: number): Promise<{ doc: ReportDoc; record: SupervisionRecord; fingerprint: string }> {
+export async function buildSignedRecord(services: InspectionDeps, actor: Person, recordId: string, version?: number): Promise<{ doc: ReportDoc; record: SupervisionRecord; fingerprint: string }> {
   const current = await services.store.getRecord(recordId);
   if (!current) throw notFound('No such record');
   const rel = await services.store.getRelationship(current.relationshipId);
@@ -178,7 +196,8 @@ export async function buildSignedRecord(services: Services, actor: Person, recor
   const policy = services.policies.get(rel.policyId);
   const template = policy && templatesFor(policy).get(record.templateId);
   if (!policy || !template) throw notFound(`Template ${record.templateId} is not available`);
-  const session = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((s) => s.id === record.sessionId);
+  const found = await services.store.getSession(record.sessionId);
+  const session = found?.relationshipId === rel.id ? found : undefined;
   const fingerprint = recordFingerprint(record);
   const doc = signedRecordDoc({
     record,
@@ -195,7 +214,7 @@ export async function buildSignedRecord(services: Services, actor: Person, recor
 // ---------------------------------------------------------------------------
 // Subject access
 
-export async function buildSubjectAccess(services: Services, actor: Person, personId: string, format: ExportFormat): Promise<ReportDoc> {
+export async function buildSubjectAccess(services: InspectionDeps, actor: Person, personId: string, format: ExportFormat): Promise<ReportDoc> {
   if (!isLead(actor)) {
     await audit(services, actor.id, 'subject-access-refused', 'person', personId, { format });
     throw forbidden('Subject access exports are made by a safeguarding lead');
@@ -229,7 +248,7 @@ export async function buildSubjectAccess(services: Services, actor: Person, pers
 }
 
 /** The people a lead can make a subject-access export for (names and teams only). Audited. */
-export async function peopleForDataRights(services: Services, actor: Person): Promise<{ id: string; displayName: string; team: string }[]> {
+export async function peopleForDataRights(services: InspectionDeps, actor: Person): Promise<{ id: string; displayName: string; team: string }[]> {
   if (!isLead(actor)) {
     await audit(services, actor.id, 'data-rights-refused', 'people', 'all');
     throw forbidden('Subject access and retention are for a safeguarding lead');
@@ -242,14 +261,14 @@ export async function peopleForDataRights(services: Services, actor: Person): Pr
 // ---------------------------------------------------------------------------
 // Retention, legal holds and disposal
 
-function requireLead(services: Services, actor: Person, action: string, subjectType: string, subjectId: string): Promise<void> {
+function requireLead(services: InspectionDeps, actor: Person, action: string, subjectType: string, subjectId: string): Promise<void> {
   if (isLead(actor)) return Promise.resolve();
   return audit(services, actor.id, action, subjectType, subjectId).then(() => {
     throw forbidden('Retention, legal holds and disposal are for a safeguarding lead');
   });
 }
 
-export async function listLegalHolds(services: Services): Promise<LegalHold[]> {
+export async function listLegalHolds(services: InspectionDeps): Promise<LegalHold[]> {
   const [placed, lifted] = await Promise.all([services.store.listClaims(HOLD_CLAIM), services.store.listClaims(HOLD_LIFTED_CLAIM)]);
   const liftedBy = new Map(lifted.map((c) => [c.key, c]));
   return placed.map((c) => {
@@ -259,18 +278,18 @@ export async function listLegalHolds(services: Services): Promise<LegalHold[]> {
   });
 }
 
-export async function placeLegalHold(services: Services, actor: Person, input: { scope: LegalHold['scope']; reason: string }): Promise<LegalHold> {
+export async function placeLegalHold(services: InspectionDeps, actor: Person, input: { scope: LegalHold['scope']; reason: string }): Promise<LegalHold> {
   await requireLead(services, actor, 'legal-hold-refused', input.scope.kind, input.scope.id);
   const reason = input.reason.trim();
   if (reason.length < 3) throw badRequest('Say why the hold is placed', ['reason: at least 3 characters']);
-  const id = `hold-${randomUUID()}`;
+  const id = ids.random('hold');
   const at = services.clock.now().toISOString();
   await services.store.claim(HOLD_CLAIM, id, at, { scope: input.scope, reason, placedBy: actor.id });
   await audit(services, actor.id, 'legal-hold-placed', input.scope.kind, input.scope.id, { holdId: id });
   return { id, scope: input.scope, reason, placedBy: actor.id, placedAt: at };
 }
 
-export async function liftLegalHold(services: Services, actor: Person, holdId: string): Promise<void> {
+export async function liftLegalHold(services: InspectionDeps, actor: Person, holdId: string): Promise<void> {
   await requireLead(services, actor, 'legal-hold-refused', 'legal-hold', holdId);
   const hold = (await listLegalHolds(services)).find((h) => h.id === holdId);
   if (!hold) throw notFound('No such legal hold');
@@ -280,14 +299,14 @@ export async function liftLegalHold(services: Services, actor: Person, holdId: s
 }
 
 /** Records that a person left (the anchor of "leaving-organisation" retention). Once per person. */
-export async function recordLeaver(services: Services, actor: Person, personId: string, leftOn: string): Promise<void> {
+export async function recordLeaver(services: InspectionDeps, actor: Person, personId: string, leftOn: string): Promise<void> {
   await requireLead(services, actor, 'leaver-refused', 'person', personId);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(leftOn) || !DateTime.fromISO(leftOn).isValid) throw badRequest('Give the leaving date', ['leftOn: must be a real date YYYY-MM-DD']);
   if (!(await services.store.claim(LEFT_CLAIM, personId, services.clock.now().toISOString(), { leftOn }))) throw conflict('That person is already recorded as having left');
   await audit(services, actor.id, 'leaver-recorded', 'person', personId, { leftOn });
 }
 
-async function review(services: Services): Promise<RetentionReview> {
+async function review(services: InspectionDeps): Promise<RetentionReview> {
   const rels = await services.store.listRelationships({});
   const h = await history(services, rels);
   const leftOn = Object.fromEntries((await services.store.listClaims(LEFT_CLAIM)).map((c) => [c.key, String(c.detail?.leftOn ?? '')]));
@@ -295,7 +314,7 @@ async function review(services: Services): Promise<RetentionReview> {
 }
 
 /** Records past retention, listed for a person to review (nothing is deleted here). Audited. */
-export async function retentionReviewFor(services: Services, actor: Person): Promise<RetentionReview & { holds: LegalHold[] }> {
+export async function retentionReviewFor(services: InspectionDeps, actor: Person): Promise<RetentionReview & { holds: LegalHold[] }> {
   await requireLead(services, actor, 'retention-review-refused', 'retention', 'all');
   const r = await review(services);
   await audit(services, actor.id, 'read', 'retention-review', 'all', { due: r.due.length, held: r.due.filter((d) => d.heldBy.length).length });
@@ -307,7 +326,7 @@ export async function retentionReviewFor(services: Services, actor: Person): Pro
  * legal hold covers it. Removes every copy the app holds (record, versions,
  * actions, QA grades), then audits what went (counts, never content).
  */
-export async function disposeRecord(services: Services, actor: Person, recordId: string): Promise<{ candidate: DisposalCandidate; removed: Record<string, number> }> {
+export async function disposeRecord(services: InspectionDeps, actor: Person, recordId: string): Promise<{ candidate: DisposalCandidate; removed: Record<string, number> }> {
   await requireLead(services, actor, 'disposal-refused', 'record', recordId);
   const candidate = (await review(services)).due.find((d) => d.recordId === recordId);
   if (!candidate) {

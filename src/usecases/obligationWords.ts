@@ -5,6 +5,7 @@
  * they say the same thing.
  */
 import type { Obligation } from '../domain/due/dueEngine';
+import { FALLBACK_ZONE } from '../domain/time/zones';
 import type { Relationship } from '../domain/model';
 import { dayWords, everyWords, plainSentence } from '../domain/text/plainWords';
 
@@ -35,7 +36,7 @@ export interface ObligationWords {
 const list = (names: string[]) => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
 /** The explanation from the due engine, with its ISO dates and durations in words. */
-export function plainExplanation(text: string, zone = 'Europe/London'): string {
+export function plainExplanation(text: string, zone = FALLBACK_ZONE): string {
   return plainSentence(
     text
       .replace(/interval is (P[0-9A-Z]+)/g, (_m, d: string) => `asks for supervision ${everyWords(d)}`)
@@ -45,7 +46,7 @@ export function plainExplanation(text: string, zone = 'Europe/London'): string {
 }
 
 export function describeObligation(o: Obligation, c: ObligationContext): ObligationWords {
-  const zone = c.zone ?? 'Europe/London';
+  const zone = c.zone ?? FALLBACK_ZONE;
   const name = (id: string) => c.names.get(id) ?? 'a colleague';
   const parties = [c.rel.supervisorId, ...c.rel.superviseeIds];
   const inIt = parties.includes(c.viewerId);

@@ -17,6 +17,7 @@ import type { Person, Relationship, Session } from '../domain/model';
 import type { PolicyPack } from '../domain/policy/schema';
 import { partiesOf } from '../domain/records/workflow';
 import type { Clock } from '../ports/clock';
+import type { PreSessionNotice } from '../ports/messages';
 import type { DirectoryPort } from '../ports/directory';
 import type { RecordStore } from '../ports/store';
 
@@ -29,12 +30,8 @@ export interface PreSessionDeps {
   clock: Clock;
 }
 
-export interface PreSessionNotice {
-  sessionId: string;
-  start: string;
-  end: string;
-  withNames: string[];
-}
+/** The notice lives with the other messages (ports/messages); named here too for existing callers. */
+export type { PreSessionNotice };
 
 export type PreSessionTeller = (person: Person, notice: PreSessionNotice) => Promise<void>;
 

@@ -20,6 +20,7 @@ import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { RecordStore } from '../ports/store';
+import type { MoveNotice, Proposal } from '../ports/messages';
 import type { WorkQueue } from '../ports/workQueue';
 import { SESSION_SUBJECT } from './booking';
 import { AppError, badRequest, notFound } from './errors';
@@ -47,21 +48,8 @@ export interface MoveDeps {
   clock: Clock;
 }
 
-/** What a proposal is, as kept in its timeout work item's payload. */
-export interface Proposal {
-  cancelledId: string;
-  relationshipId: string;
-  replacementId: string;
-  held: Slot;
-  holdEventId: string;
-  alternatives: Slot[];
-  answerBy: string;
-  original: Slot;
-}
-
-export type MoveNotice =
-  | { kind: 'proposed'; to: 'supervisee' | 'supervisor'; policyName: string; withNames: string[]; superviseeNames: string[]; why: string; proposal: Proposal }
-  | { kind: 'booked'; how: 'accepted' | 'chose' | 'no-answer'; byName?: string; withNames: string[]; booked: Slot; answerBy: string; replacementId: string };
+/** The proposal and the notices the bot renders live with the other messages (ports/messages); named here too for existing callers. */
+export type { MoveNotice, Proposal };
 
 export type MoveTeller = (person: Person, notice: MoveNotice) => Promise<void>;
 

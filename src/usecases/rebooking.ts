@@ -4,44 +4,64 @@
  * transaction id derived from the cancelled session, and the replacement
  * session's id is derived the same way, so a retry finds what the first try made.
  */
-import { createHash } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import type { Person, Relationship, Session } from '../domain/model';
 import { rebook } from '../domain/planning/rebooker';
 import type { EscalationTarget } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
-import { escalationCard, rebookDoneCard, rebookedCard, when, type Slot } from '../bot/cards/rebook';
-import type { NotifierPort } from '../ports/notifier';
-import type { WorkItem } from '../ports/workQueue';
-import type { Services } from '../runtime/services';
-import { SESSION_SUBJECT } from './booking';
+import type { Message, SessionNotice, Slot } from '../ports/messages';
+import type { NotifyContext as PortNotifyContext } from '../ports/notifier';
+import type { WorkItem, WorkQueue } from '../ports/workQueue';
+import type { CalendarPort } from '../ports/calendar';
+import type { Clock } from '../ports/clock';
+import type { CrashPoint } from '../ports/crashPoints';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
+import { escalationRecipients } from './escalation';
+import { ids, requestKeys } from './ids';
+import { sessionEvent } from './sessionEvents';
 import { forbidden, notFound, badRequest } from './errors';
+import { retryDelayMs } from './workRetry';
 import { gatherParticipants } from './participants';
+import { flagMissingMeeting } from './meetingLinks';
 import { REBOOK_KIND } from './reconcile';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 import { earliestMoveStart, moveMode, moveRefusal } from '../domain/moves';
 import { proposeRebook, type MoveTeller } from './rebookProposal';
 
-export interface NotifyContext {
-  notifier: NotifierPort;
-  tabUrl: string;
-  /** Renders and sends notices about moves that ask first (propose mode); absent: those moves are told to nobody. */
+/** The notifier port's context, plus who renders notices about moves that ask first (propose mode); absent: those moves are told to nobody. */
+export interface NotifyContext extends PortNotifyContext {
   moves?: MoveTeller;
+}
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface RebookingDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  calendar: CalendarPort;
+  work: WorkQueue;
+  /** Fault injection for the crash tests (absent: none). */
+  crashPoint?: CrashPoint;
 }
 
 /** Short: a worker that dies mid-rebook holds it only this long before another instance (or the restarted app) takes over. */
 const LEASE_MS = 20_000;
 
 export function replacementId(sessionId: string): string {
-  return `rb-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
+  return ids.replacementSession(sessionId);
 }
 
 /** Local-mode fault injection for the crash test: die at a named point, as a kill -9 would. */
-function crashPoint(services: Services, point: string): void {
-  if (services.config.mode === 'local' && process.env.PT_TEST_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+function crashPoint(services: RebookingDeps, point: string): void {
+  services.crashPoint?.(point);
 }
 
-export async function processRebooks(services: Services, ctx: NotifyContext, workerId: string): Promise<number> {
+export async function processRebooks(services: RebookingDeps, ctx: NotifyContext, workerId: string): Promise<number> {
   const now = services.clock.now().toISOString();
   const items = await services.work.lease(REBOOK_KIND, workerId, now, LEASE_MS, 10);
   for (const item of items) {
@@ -49,7 +69,7 @@ export async function processRebooks(services: Services, ctx: NotifyContext, wor
       const result = await rebookOne(services, ctx, item);
       await services.work.complete(item.id, workerId, result, services.clock.now().toISOString());
     } catch (err) {
-      const backoffMs = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const backoffMs = retryDelayMs(item.attempts);
       services.log.error({ event: 'rebook.failed', key: item.key, attempts: item.attempts, err: err instanceof Error ? err.message : String(err) }, 'rebook failed; will retry');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + backoffMs).toISOString());
     }
@@ -57,7 +77,7 @@ export async function processRebooks(services: Services, ctx: NotifyContext, wor
   return items.length;
 }
 
-async function load(services: Services, relationshipId: string) {
+async function load(services: RebookingDeps, relationshipId: string) {
   const rel = await services.store.getRelationship(relationshipId);
   if (!rel) throw notFound('relationship gone');
   const policy = services.policies.get(rel.policyId);
@@ -67,11 +87,12 @@ async function load(services: Services, relationshipId: string) {
   return { rel, policy, group, people: people.filter((p): p is Person => Boolean(p)) };
 }
 
-async function findSession(services: Services, relationshipId: string, sessionId: string): Promise<Session | undefined> {
-  return (await services.store.listSessions({ relationshipIds: [relationshipId] })).find((s) => s.id === sessionId);
+async function findSession(services: RebookingDeps, relationshipId: string, sessionId: string): Promise<Session | undefined> {
+  const session = await services.store.getSession(sessionId);
+  return session?.relationshipId === relationshipId ? session : undefined;
 }
 
-async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem): Promise<Record<string, unknown>> {
+async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: WorkItem): Promise<Record<string, unknown>> {
   const { store, calendar, clock } = services;
   const { sessionId, relationshipId, why } = item.payload as { sessionId: string; relationshipId: string; why: string };
   const cancelled = await findSession(services, relationshipId, sessionId);
@@ -102,12 +123,12 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
     const managers = await escalationRecipients(services, rel, result.escalateTo);
     const supervisorName = names([rel.supervisorId])[0]!;
     const superviseeNames = names(rel.superviseeIds);
-    for (const m of managers) {
-      await ctx.notifier.sendCard(m.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager: true }), 'Supervision could not be rebooked');
-    }
-    for (const p of people) {
-      await ctx.notifier.sendCard(p.aadObjectId, escalationCard({ supervisorName, superviseeNames, original: cancelled, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager: false }), 'Supervision could not be rebooked');
-    }
+    const escalation = (forManager: boolean): Message => ({
+      kind: 'rebook-escalation',
+      view: { supervisorName, superviseeNames, original: { start: cancelled.start, end: cancelled.end }, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager },
+    });
+    for (const m of managers) await ctx.notifier.send(m.aadObjectId, escalation(true));
+    for (const p of people) await ctx.notifier.send(p.aadObjectId, escalation(false));
     await store.appendAudit({ at: now, actorId: 'system:rebooker', action: 'rebook-escalated', subjectType: 'session', subjectId: sessionId, detail: { to: managers.map((m) => m.id).join(',') } });
     return { outcome: 'escalated', escalatedTo: managers.map((m) => m.id) };
   }
@@ -115,21 +136,12 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
   const slot = existing ? { start: existing.start, end: existing.end } : result.slot;
   // The pack's propose mode: hold the slot and ask the supervisee first (rebookProposal.ts).
   if (!existing && moveMode(policy) === 'propose') return proposeRebook(services, ctx.moves ?? (async () => undefined), { rel, policy, cancelled, replacementId: id, slot, alternatives: result.alternatives, why });
-  const created = await calendar.createEvent({
-    organiserId: rel.supervisorId,
-    attendeeIds: rel.superviseeIds,
-    subject: rel.kind === 'group' ? SESSION_SUBJECT.group : SESSION_SUBJECT.individual,
-    start: slot.start,
-    end: slot.end,
-    timeZone: policy.timeZone,
-    showAs: 'busy',
-    sensitivity: 'private',
-    onlineMeeting: true,
-    reminderMinutes: 15,
-    appTag: id,
-    transactionId: `rebook:${sessionId}`,
-  });
+  const created = await calendar.createEvent(
+    sessionEvent({ relationship: rel, start: slot.start, end: slot.end, timeZone: policy.timeZone, appTag: id, transactionId: requestKeys.rebook(sessionId) }),
+  );
   crashPoint(services, 'rebook-after-create');
+  // Like a booking: no join link back (the organiser's calendar has no Teams meetings) flags the session and tells the organiser once.
+  if (!created.joinUrl) await flagMissingMeeting(services, ctx, rel, id, now);
   const replacement: Session = {
     id, relationshipId: rel.id, start: slot.start, end: slot.end, status: 'planned', kind: 'rebooked', calendarEventId: created.id, replacesSessionId: sessionId,
   };
@@ -138,37 +150,23 @@ async function rebookOne(services: Services, ctx: NotifyContext, item: WorkItem)
   const alternatives = result.alternatives.slice(0, 3);
   for (const p of people) {
     const others = names([rel.supervisorId, ...rel.superviseeIds].filter((x) => x !== p.id));
-    const posted = await ctx.notifier.sendCard(
-      p.aadObjectId,
-      rebookedCard({ sessionId: id, relationshipId: rel.id, withNames: others, original: cancelled, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(id)) }),
-      'Supervision rebooked',
-    );
+    const posted = await ctx.notifier.send(p.aadObjectId, {
+      kind: 'rebooked',
+      view: { sessionId: id, relationshipId: rel.id, withNames: others, original: { start: cancelled.start, end: cancelled.end }, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(id)) },
+    });
     if (posted) await store.saveCardMessage({ key: `rebook:${id}`, aadObjectId: p.aadObjectId, ...posted, postedAt: now });
   }
   return { outcome: 'rebooked', replacementId: id, slot, alternatives };
 }
 
 /** The people an escalation goes to, from the policy's targets. */
-export async function escalationRecipients(services: Services, rel: Relationship, targets: EscalationTarget[]): Promise<Person[]> {
-  const { directory } = services;
-  const out = new Map<string, Person>();
-  const add = (p: Person | undefined) => p && out.set(p.id, p);
-  for (const t of targets) {
-    if (t === 'supervisor') add(await directory.getPerson(rel.supervisorId));
-    if (t === 'supervisee') for (const id of rel.superviseeIds) add(await directory.getPerson(id));
-    if (t === 'supervisor-line-manager') add(await directory.getLineManager(rel.supervisorId));
-    if (t === 'supervisee-line-manager') for (const id of rel.superviseeIds) add(await directory.getLineManager(id));
-    if (t === 'safeguarding-lead') for (const p of await directory.listPeople()) if (p.roles.includes('safeguarding-lead')) add(p);
-  }
-  // Line manager by default when the policy names nobody reachable.
-  if (out.size === 0) add(await directory.getLineManager(rel.supervisorId));
-  return [...out.values()];
-}
+// Its home is usecases/escalation.ts (one answer for every notice); named here too for the modules that took it from here.
+export { escalationRecipients };
 
 const NOT_YOURS = 'That session is not one you can change, or it no longer exists';
 
-/** "Pick another time" from the rebooked card: only the offered alternatives, only by a party. */
-export async function chooseAlternative(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }) {
+/** "Pick another time" from the rebooked card: only the offered alternatives, only by a party. Returns what the people in it are told. */
+export async function chooseAlternative(services: RebookingDeps, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; start: string; end: string }): Promise<SessionNotice> {
   const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked' || !session.replacesSessionId) throw notFound(NOT_YOURS);
   const { rel, people, policy } = await load(services, session.relationshipId);
@@ -186,13 +184,13 @@ export async function chooseAlternative(services: Services, ctx: NotifyContext, 
     await services.store.saveSessions([{ ...session, start: input.start, end: input.end }]);
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-alternative-chosen', subjectType: 'session', subjectId: session.id });
   }
-  const text = `${actor.displayName} chose ${when(input.start, input.end)}. Both calendars are updated.`;
-  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision moved', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) }), 'Supervision moved', people);
-  return rebookDoneCard({ title: 'Supervision moved', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) });
+  const notice: SessionNotice = { kind: 'rebook-chosen', byName: actor.displayName, slot: { start: input.start, end: input.end }, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) };
+  await updatePostedCards(services, ctx, `rebook:${session.id}`, notice, people);
+  return notice;
 }
 
-/** "Keep it cancelled" from the rebooked card, with a reason kept in the app. */
-export async function keepCancelled(services: Services, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; reason: string }) {
+/** "Keep it cancelled" from the rebooked card, with a reason kept in the app. Returns what the people in it are told. */
+export async function keepCancelled(services: RebookingDeps, ctx: NotifyContext, actor: Person, input: { sessionId: string; relationshipId: string; reason: string }): Promise<SessionNotice> {
   const session = await findSession(services, input.relationshipId, input.sessionId);
   if (!session || session.kind !== 'rebooked') throw notFound(NOT_YOURS);
   const { rel, people, policy } = await load(services, session.relationshipId);
@@ -212,32 +210,31 @@ export async function keepCancelled(services: Services, ctx: NotifyContext, acto
     await services.store.claim('kept-cancelled', session.id, now, { reason, by: actor.id });
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-kept-cancelled', subjectType: 'session', subjectId: session.id });
   }
-  const text = `${actor.displayName} kept this supervision cancelled. It still counts towards how often supervision is due.`;
-  await updatePostedCards(services, ctx, `rebook:${session.id}`, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) }), 'Supervision cancelled', people);
+  const notice: SessionNotice = { kind: 'rebook-kept-cancelled', byName: actor.displayName, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) };
+  await updatePostedCards(services, ctx, `rebook:${session.id}`, notice, people);
   if (session.status === 'planned') {
     // Tell whoever the pack names and did not already see the card change (a line manager, a lead).
     const told = await escalationRecipients(services, rel, [...rule.notify]);
     const parties = new Set([rel.supervisorId, ...rel.superviseeIds]);
-    const supervisee = people.filter((p) => rel.superviseeIds.includes(p.id)).map((p) => p.displayName).join(', ');
-    const supervisor = people.find((p) => p.id === rel.supervisorId)?.displayName ?? 'the supervisor';
+    const superviseeNames = people.filter((p) => rel.superviseeIds.includes(p.id)).map((p) => p.displayName);
+    const supervisorName = people.find((p) => p.id === rel.supervisorId)?.displayName ?? 'the supervisor';
     for (const m of told) {
       if (parties.has(m.id)) continue;
-      await ctx.notifier.sendCard(
-        m.aadObjectId,
-        rebookDoneCard({ title: 'Supervision kept cancelled', text: `${actor.displayName} kept ${supervisor}'s supervision with ${supervisee} on ${when(session.start, session.end)} cancelled instead of accepting the rebooked time.`, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }),
-        'Supervision kept cancelled',
-      );
+      await ctx.notifier.send(m.aadObjectId, {
+        kind: 'session-notice',
+        notice: { kind: 'kept-cancelled-told', byName: actor.displayName, supervisorName, superviseeNames, original: { start: session.start, end: session.end }, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) },
+      });
       await services.store.appendAudit({ at: now, actorId: actor.id, action: 'kept-cancelled-told', subjectType: 'session', subjectId: session.id, detail: { to: m.id } });
     }
   }
-  return rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) });
+  return notice;
 }
 
-async function updatePostedCards(services: Services, ctx: NotifyContext, key: string, card: ReturnType<typeof rebookDoneCard>, summary: string, people: Person[]) {
+async function updatePostedCards(services: RebookingDeps, ctx: NotifyContext, key: string, notice: SessionNotice, people: Person[]) {
   for (const m of await services.store.listCardMessages(key)) {
     if (!people.some((p) => p.aadObjectId === m.aadObjectId)) continue;
     try {
-      await ctx.notifier.updateCard(m.aadObjectId, m, card, summary);
+      await ctx.notifier.update(m.aadObjectId, m, { kind: 'session-notice', notice });
     } catch (err) {
       services.log.warn({ event: 'card.update-failed', key, err: err instanceof Error ? err.message : String(err) }, 'could not update a posted card');
     }

@@ -12,8 +12,20 @@
  */
 import { DateTime } from 'luxon';
 import type { Relationship, Session } from '../domain/model';
-import type { CalendarEvent } from '../ports/calendar';
-import type { Services } from '../runtime/services';
+import type { CalendarEvent, CalendarPort } from '../ports/calendar';
+import type { Clock } from '../ports/clock';
+import type { Log } from '../ports/log';
+import type { RecordStore } from '../ports/store';
+import type { WorkQueue } from '../ports/workQueue';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface ReconcileDeps {
+  clock: Clock;
+  log: Log;
+  store: RecordStore;
+  calendar: CalendarPort;
+  work: WorkQueue;
+}
 
 export const REBOOK_KIND = 'rebook';
 const LEASE_MS = 60_000;
@@ -46,7 +58,7 @@ function everySuperviseeDeclined(rel: Relationship, event: CalendarEvent): boole
   return rel.superviseeIds.every((id) => event.attendees.find((a) => a.personId === id)?.response === 'declined');
 }
 
-export async function reconcileRelationship(services: Services, rel: Relationship, workerId: string): Promise<ReconcileOutcome> {
+export async function reconcileRelationship(services: ReconcileDeps, rel: Relationship, workerId: string): Promise<ReconcileOutcome> {
   const { store, calendar, clock, work, log } = services;
   const out: ReconcileOutcome = { relationshipId: rel.id, held: [], cancelled: [], moved: [], repaired: [], rebooksQueued: [] };
   const now = clock.now().toISOString();
@@ -110,7 +122,7 @@ export async function reconcileRelationship(services: Services, rel: Relationshi
 }
 
 /** Reconciles the relationships involving any of `personIds` (all active ones when undefined). */
-export async function reconcile(services: Services, workerId: string, personIds?: string[]): Promise<ReconcileOutcome[]> {
+export async function reconcile(services: ReconcileDeps, workerId: string, personIds?: string[]): Promise<ReconcileOutcome[]> {
   const rels = await services.store.listRelationships({ activeOnly: true });
   const wanted = personIds ? new Set(personIds) : undefined;
   const affected = wanted ? rels.filter((r) => wanted.has(r.supervisorId) || r.superviseeIds.some((id) => wanted.has(id))) : rels;

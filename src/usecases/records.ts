@@ -4,33 +4,48 @@
  * the supervisee's signed copy, and actions carried forward. The pure rules
  * live in domain/records; this file loads, saves, posts and audits.
  */
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { recordAccess } from '../domain/access';
 import type { ActionItem, Person, Relationship, Session, SupervisionRecord } from '../domain/model';
 import type { PolicyPack, RecordTemplate } from '../domain/policy/schema';
 import { recordFormIds, templatesFor } from '../domain/policy/validate';
 import { chooseRecordForm } from '../domain/records/forms';
-import { valuesFromCardInputs, actionRowsOf } from '../domain/records/validation';
+import { FIELD_TYPES, displayAnswer } from '../domain/records/fieldTypes';
+import { actionRowsOf } from '../domain/records/validation';
 import { actionsFromRecord, applyRecordCommand, draftRecord, markActionDone, partiesOf, recorderIds, type RecordCommand, type RecordEvent } from '../domain/records/workflow';
-import {
-  actionItemCard, countersignCard, disagreementNoticeCard, RECORD_CARD_SUMMARIES, recordFormCard, recordSummaryCard, signedCopyCard, COMMENT_INPUT_ID,
-} from '../bot/cards/record';
-import { withAgenda } from '../bot/cards/agenda';
+import type { ActionItemMessage, CountersignView, FieldProblem, Message, RecordFormView, RecordSummaryView, RecordView } from '../ports/messages';
 import { agendaForRecordForm } from './agenda';
-import type { AdaptiveCard } from '../ports/notifier';
-import { ConcurrencyError } from '../ports/store';
-import type { Services } from '../runtime/services';
+import type { AgendaStore } from '../ports/agendaStore';
+import { ConcurrencyError, type RecordStore } from '../ports/store';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden, notFound } from './errors';
+import { retryDelayMs } from './workRetry';
+import { ids } from './ids';
 import { escalationRecipients, type NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface RecordsDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  work: WorkQueue;
+  /** Session agendas (issue 18); absent (some tests): the form starts without one. */
+  agenda?: AgendaStore;
+}
 
 const RECORD_CARD_KIND = 'record-card-posted';
 /** Sessions that ended longer ago than this get no card (a freshly installed app must not flood people). */
 const CARD_LOOKBACK_DAYS = 14;
 
 export function recordIdFor(sessionId: string): string {
-  return `rec-${createHash('sha256').update(sessionId).digest('hex').slice(0, 20)}`;
+  return ids.record(sessionId);
 }
 
 interface Loaded {
@@ -47,13 +62,13 @@ interface Loaded {
   sessions?: Session[];
 }
 
-async function loadFor(services: Services, record: Pick<SupervisionRecord, 'relationshipId' | 'sessionId' | 'templateId'>): Promise<Loaded> {
+async function loadFor(services: RecordsDeps, record: Pick<SupervisionRecord, 'relationshipId' | 'sessionId' | 'templateId'>): Promise<Loaded> {
   return loadRest(services, record, await loadRelationship(services, record));
 }
 
 type Base = Pick<Loaded, 'rel' | 'policy' | 'template'>;
 
-async function loadRelationship(services: Services, record: Pick<SupervisionRecord, 'relationshipId' | 'templateId'>): Promise<Base> {
+async function loadRelationship(services: RecordsDeps, record: Pick<SupervisionRecord, 'relationshipId' | 'templateId'>): Promise<Base> {
   const rel = await services.store.getRelationship(record.relationshipId);
   if (!rel) throw notFound('That supervision arrangement no longer exists');
   const policy = services.policies.get(rel.policyId);
@@ -69,7 +84,7 @@ async function loadRelationship(services: Services, record: Pick<SupervisionReco
  * answer within Teams' invoke budget. Each person's conversation reference is
  * read as soon as that person is known.
  */
-async function loadRest(services: Services, record: Pick<SupervisionRecord, 'sessionId'>, base: Base): Promise<Loaded> {
+async function loadRest(services: RecordsDeps, record: Pick<SupervisionRecord, 'sessionId'>, base: Base, sessionsRead?: Promise<Session[]>): Promise<Loaded> {
   const { rel } = base;
   const [found, sessions] = await Promise.all([
     Promise.all(
@@ -78,7 +93,7 @@ async function loadRest(services: Services, record: Pick<SupervisionRecord, 'ses
         return p ? { p, ref: await services.store.getConversationRef(p.aadObjectId) } : undefined;
       }),
     ),
-    services.store.listSessions({ relationshipIds: [rel.id] }),
+    sessionsRead ?? services.store.listSessions({ relationshipIds: [rel.id] }),
   ]);
   const session = sessions.find((s) => s.id === record.sessionId);
   if (!session) throw notFound('That session no longer exists');
@@ -95,7 +110,7 @@ async function loadRest(services: Services, record: Pick<SupervisionRecord, 'ses
 const nameOf = (l: Loaded, id: string) => l.people.get(id)?.displayName ?? 'a colleague';
 const namesMap = (l: Loaded) => Object.fromEntries([...l.people.values()].map((p) => [p.id, p.displayName]));
 
-async function formCard(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { rows?: number; errors?: { fieldId?: string; message: string }[]; notice?: string; values?: Record<string, unknown> } = {}): Promise<AdaptiveCard> {
+async function formView(services: RecordsDeps, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { rows?: number; errors?: FieldProblem[]; notice?: string; values?: Record<string, unknown> } = {}): Promise<RecordFormView> {
   // Independent reads: together, not one after the other.
   const [open, planned] = await Promise.all([
     l.openActions ?? services.store.listActions({ relationshipIds: [l.rel.id], status: ['open'] }),
@@ -108,7 +123,7 @@ async function formCard(services: Services, ctx: NotifyContext, l: Loaded, recor
   const next = planned[0];
   const actionField = l.template.fields.find((f) => f.type === 'actions');
   const existingRows = actionField ? actionRowsOf(extra.values ?? record.values, actionField.id).length : 0;
-  const card = recordFormCard({
+  return {
     template: l.template,
     record,
     supervisorName: nameOf(l, l.rel.supervisorId),
@@ -125,24 +140,28 @@ async function formCard(services: Services, ctx: NotifyContext, l: Loaded, recor
     notice: extra.notice,
     values: extra.values,
     countersign: l.policy.records.countersign,
-  });
-  // The form starts from the session's agenda and agreement check (issue 18).
-  const agenda = services.agenda ? await agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions, { openActions: open, recordId: record.id, names: new Map([...l.people.values()].map((p) => [p.id, p.displayName])) }) : undefined;
-  return withFormChoice(withAgenda(card, agenda), l, record);
+    otherForms: otherForms(l, record),
+    // The form starts from the session's agenda and agreement check (issue 18), reusing what the form already read.
+    agenda: services.agenda
+      ? await agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions, {
+          openActions: open,
+          recordId: record.id,
+          names: new Map([...l.people.values()].map((p) => [p.id, p.displayName])),
+        })
+      : undefined,
+  };
 }
 
 /** Where the policy offers other record forms (Lingfield), the writer can switch to one while the record is a draft. */
-function withFormChoice(card: AdaptiveCard, l: Loaded, record: SupervisionRecord): AdaptiveCard {
-  if (record.status !== 'draft' && record.status !== 'changes-requested') return card;
+function otherForms(l: Loaded, record: SupervisionRecord): RecordFormView['otherForms'] {
+  if (record.status !== 'draft' && record.status !== 'changes-requested') return undefined;
   const templates = templatesFor(l.policy);
   const others = recordFormIds(l.policy).filter((id) => id !== record.templateId && templates.has(id));
-  if (!others.length) return card;
-  const actions = others.map((id) => ({ type: 'Action.Execute', title: `Use the ${templates.get(id)!.name} instead`, verb: 'record.useForm', data: { recordId: record.id, etag: record.etag, templateId: id } }));
-  return { ...card, body: [...card.body, { type: 'ActionSet', actions }] };
+  return others.length ? others.map((id) => ({ templateId: id, name: templates.get(id)!.name })) : undefined;
 }
 
-function countersigningCard(ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { errors?: { fieldId?: string; message: string }[]; comment?: string } = {}): AdaptiveCard {
-  return countersignCard({
+function countersignView(ctx: NotifyContext, l: Loaded, record: SupervisionRecord, extra: { errors?: FieldProblem[]; comment?: string } = {}): CountersignView {
+  return {
     template: l.template,
     record,
     supervisorName: nameOf(l, l.rel.supervisorId),
@@ -156,36 +175,40 @@ function countersigningCard(ctx: NotifyContext, l: Loaded, record: SupervisionRe
     escalatesTo: 'the line manager',
     errors: extra.errors,
     comment: extra.comment,
-  });
+  };
 }
 
-function summaryCard(ctx: NotifyContext, l: Loaded, record: SupervisionRecord): AdaptiveCard {
-  return recordSummaryCard({ record, sessionStart: l.session.start, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), names: namesMap(l), timeZone: l.policy.timeZone });
+function summaryView(ctx: NotifyContext, l: Loaded, record: SupervisionRecord): RecordSummaryView {
+  return { record, sessionStart: l.session.start, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), names: namesMap(l), timeZone: l.policy.timeZone };
 }
+
+const asForm = async (view: Promise<RecordFormView>): Promise<RecordView> => ({ kind: 'form', ...(await view) });
+const asCountersign = (view: CountersignView): RecordView => ({ kind: 'countersign', ...view });
+const asSummary = (view: RecordSummaryView): RecordView => ({ kind: 'summary', ...view });
 
 /** The right view of a record for one person (Universal Actions refresh, per user). */
-async function viewFor(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, personId: string): Promise<AdaptiveCard> {
+async function viewFor(services: RecordsDeps, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, personId: string): Promise<RecordView> {
   const editable = (record.status === 'draft' || record.status === 'changes-requested') && (record.authorId === personId || recorderIds(l.policy, l.rel).includes(personId));
-  if (editable) return formCard(services, ctx, l, record);
+  if (editable) return asForm(formView(services, ctx, l, record));
   const signed = new Set(record.signatures.map((s) => s.personId));
-  if (record.status === 'submitted' && !signed.has(personId) && partiesOf(l.rel).includes(personId)) return countersigningCard(ctx, l, record);
-  return summaryCard(ctx, l, record);
+  if (record.status === 'submitted' && !signed.has(personId) && partiesOf(l.rel).includes(personId)) return asCountersign(countersignView(ctx, l, record));
+  return asSummary(summaryView(ctx, l, record));
 }
 
-async function audit(services: Services, actorId: string, action: string, record: SupervisionRecord, detail: Record<string, string | number | boolean> = {}) {
+async function audit(services: RecordsDeps, actorId: string, action: string, record: SupervisionRecord, detail: Record<string, string | number | boolean> = {}) {
   await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId, action, subjectType: 'record', subjectId: record.id, detail: { version: record.version, ...detail } });
 }
 
-async function post(services: Services, ctx: NotifyContext, record: SupervisionRecord, person: Person, card: AdaptiveCard, summary: string): Promise<void> {
-  const posted = await ctx.notifier.sendCard(person.aadObjectId, card, summary);
+async function post(services: RecordsDeps, ctx: NotifyContext, record: SupervisionRecord, person: Person, message: Message): Promise<void> {
+  const posted = await ctx.notifier.send(person.aadObjectId, message);
   if (posted) await services.store.saveCardMessage({ key: `record:${record.id}`, aadObjectId: person.aadObjectId, ...posted, postedAt: services.clock.now().toISOString() });
 }
 
 /** Replaces every card posted about this record with the summary (no case detail left in chat). */
-async function replacePostedCards(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord): Promise<void> {
+async function replacePostedCards(services: RecordsDeps, ctx: NotifyContext, l: Loaded, record: SupervisionRecord): Promise<void> {
   for (const m of await services.store.listCardMessages(`record:${record.id}`)) {
     try {
-      await ctx.notifier.updateCard(m.aadObjectId, m, summaryCard(ctx, l, record), RECORD_CARD_SUMMARIES.summary);
+      await ctx.notifier.update(m.aadObjectId, m, { kind: 'record-summary', view: summaryView(ctx, l, record) });
     } catch (err) {
       services.log.warn({ event: 'record.card-update-failed', record: record.id, err: err instanceof Error ? err.message : String(err) }, 'could not replace a posted card');
     }
@@ -199,15 +222,34 @@ async function replacePostedCards(services: Services, ctx: NotifyContext, l: Loa
  * posted in the ledger after it is sent (at least once; a lease stops two
  * workers sending at the same time).
  */
-export async function startRecordsForHeldSessions(services: Services, ctx: NotifyContext, workerId: string): Promise<number> {
+/** Record ids whose form this process has seen posted, per store (tests run many stores in one process). */
+const postedFormsByStore = new WeakMap<object, Set<string>>();
+function postedForms(store: object): Set<string> {
+  let set = postedFormsByStore.get(store);
+  if (!set) postedFormsByStore.set(store, (set = new Set()));
+  return set;
+}
+function remember(set: Set<string>, id: string): void {
+  // Sessions fall out of the 14-day window: a bound keeps a long-running process small.
+  if (set.size >= 20_000) set.clear();
+  set.add(id);
+}
+
+export async function startRecordsForHeldSessions(services: RecordsDeps, ctx: NotifyContext, workerId: string): Promise<number> {
   const now = services.clock.now();
   const from = DateTime.fromJSDate(now).minus({ days: CARD_LOOKBACK_DAYS }).toUTC().toISO()!;
   const held = await services.store.listSessions({ status: ['held'], from });
+  const known = postedForms(services.store);
   let posted = 0;
   for (const session of held) {
     const id = recordIdFor(session.id);
-    // Already posted (the usual case, every run, for every recent session): one ledger read, before any record read.
-    if ((await services.store.listClaims(RECORD_CARD_KIND, id)).some((c) => c.key === id)) continue;
+    // Already posted (the usual case, every run, for every recent session): known here once seen, else one
+    // ledger read before any record read. The claim is never taken back, so what this process saw stays true.
+    if (known.has(id)) continue;
+    if ((await services.store.listClaims(RECORD_CARD_KIND, id)).some((c) => c.key === id)) {
+      remember(known, id);
+      continue;
+    }
     if (!(await services.work.acquireLease(`record-card:${session.id}`, workerId, now.toISOString(), 60_000))) continue;
     try {
       // A session's record may predate this code path (imported or seeded history): keep it.
@@ -233,7 +275,7 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
       const l = await loadFor(services, record);
       for (const personId of recorderIds(policy, rel)) {
         const person = l.people.get(personId);
-        if (person) await post(services, ctx, record, person, await formCard(services, ctx, l, record), RECORD_CARD_SUMMARIES.form);
+        if (person) await post(services, ctx, record, person, { kind: 'record-form', view: await formView(services, ctx, l, record) });
       }
       await services.store.claim(RECORD_CARD_KIND, record.id, now.toISOString());
       posted += 1;
@@ -244,125 +286,145 @@ export async function startRecordsForHeldSessions(services: Services, ctx: Notif
   return posted;
 }
 
-interface ActionData {
+/** What a person asks of a record from its card (or the tab's copy of it). */
+export type RecordOp = 'view' | 'save' | 'submit' | 'add-action' | 'remove-action' | 'countersign' | 'request-changes' | 'disagree' | 'use-form';
+
+export interface RecordRequest {
+  op: RecordOp;
   recordId: string;
+  /** The record's etag when the view was shown: an older one is answered with the latest view instead of acting. */
   etag?: string;
+  /** How many action rows the form showed. */
   rows?: number;
-  [input: string]: unknown;
+  /** For 'use-form': the policy's other record form. */
+  templateId?: string;
+  /** For 'request-changes' and 'disagree'. */
+  comment?: string;
+  /**
+   * What the person typed, read against the record's template and its stored
+   * answers (an answer too long for the card keeps its stored value). Where the
+   * answers came from (which card input held what) is the caller's business.
+   */
+  answers?: (template: RecordTemplate, stored: Record<string, unknown>, rows: number) => Record<string, unknown>;
 }
 
-function parseData(data: Record<string, unknown>): ActionData {
-  if (typeof data.recordId !== 'string' || !data.recordId) throw badRequest('This card is missing its record');
-  return data as ActionData;
-}
-
-/** Handles a record card's Action.Execute verb for `actor`, returning the card to show them. */
-export async function handleRecordAction(services: Services, ctx: NotifyContext, actor: Person, verb: string, raw: Record<string, unknown>): Promise<AdaptiveCard> {
-  const data = parseData(raw);
-  const record = await services.store.getRecord(data.recordId);
+/** Handles what `actor` asks of a record, returning the view to show them. */
+export async function handleRecordAction(services: RecordsDeps, ctx: NotifyContext, actor: Person, request: RecordRequest): Promise<RecordView> {
+  const verb = request.op;
+  const record = await services.store.getRecord(request.recordId);
   // A missing record and someone else's answer alike, so a card cannot be used to probe record ids.
   const refusal = 'Only the people in this supervision can see or change its record.';
   if (!record) throw notFound(refusal);
+  // The record names its arrangement: its sessions and open actions (most answers are the form, which
+  // lists them) are read alongside the arrangement itself, not after it. Nothing read is shown or
+  // used before the access check below; a rejected read is seen where it is used.
+  const sessionsRead = services.store.listSessions({ relationshipIds: [record.relationshipId] });
+  const openActions = services.store.listActions({ relationshipIds: [record.relationshipId], status: ['open'] });
+  sessionsRead.catch(() => undefined);
+  openActions.catch(() => undefined);
   const base = await loadRelationship(services, record);
   if (!partiesOf(base.rel).includes(actor.id)) {
     await audit(services, actor.id, 'record-access-refused', record, { verb });
     throw notFound(refusal);
   }
-  // A card refresh is a read: its audit entry is written while the rest loads.
-  // Most answers are the form, which lists the open actions: read them alongside too (a rejected read is seen where it is used).
-  const openActions = services.store.listActions({ relationshipIds: [base.rel.id], status: ['open'] });
-  openActions.catch(() => undefined);
-  const [rest] = await Promise.all([loadRest(services, record, base), verb === 'record.refresh' ? audit(services, actor.id, 'record-read', record, { via: 'card' }) : undefined]);
-  const l: Loaded = { ...rest, openActions };
+  // The parties and their conversation references (for the card's refresh list) load while a change is
+  // judged and saved: the change itself needs only the arrangement, its policy and template, and its session.
+  const restRead = loadRest(services, record, base, sessionsRead).then((rest): Loaded => ({ ...rest, openActions }));
+  restRead.catch(() => undefined);
   const now = services.clock.now().toISOString();
-  const rows = Number.isFinite(Number(data.rows)) ? Number(data.rows) : 0;
+  const rows = request.rows ?? 0;
+  const changes = (['save', 'submit', 'countersign', 'request-changes', 'disagree'] as string[]).includes(verb) && (request.etag === undefined || request.etag === record.etag);
+  if (changes && !(await sessionsRead).some((s) => s.id === record.sessionId)) throw notFound('That session no longer exists');
+  // Every other answer shows the record with its people: loaded now (`l`, set exactly when !changes).
+  // A view is a read: its audit entry is written while the rest loads.
+  const l = changes ? undefined : (await Promise.all([restRead, verb === 'view' ? audit(services, actor.id, 'record-read', record, { via: 'card' }) : undefined]))[0];
 
-  if (verb === 'record.useForm') {
-    const choice = chooseRecordForm({ record, templateId: String(data.templateId ?? ''), policy: l.policy, relationship: l.rel, templates: templatesFor(l.policy), actorId: actor.id, now });
+  if (verb === 'use-form') {
+    const choice = chooseRecordForm({ record, templateId: request.templateId ?? '', policy: l!.policy, relationship: l!.rel, templates: templatesFor(l!.policy), actorId: actor.id, now });
     if (!choice.ok) throw badRequest(choice.error);
-    if (choice.unchanged) return formCard(services, ctx, l, record);
+    if (choice.unchanged) return asForm(formView(services, ctx, l!, record));
     const saved = await services.store.saveRecord(choice.record, record.etag);
     await audit(services, actor.id, 'record-form-chosen', saved, { templateId: saved.templateId });
-    return formCard(services, ctx, await loadFor(services, saved), saved);
+    return asForm(formView(services, ctx, await loadFor(services, saved), saved));
   }
 
-  if (verb === 'record.refresh') {
-    return viewFor(services, ctx, l, record, actor.id);
+  if (verb === 'view') {
+    return viewFor(services, ctx, l!, record, actor.id);
   }
 
-  // A card older than the record: show the latest instead of acting on stale data.
-  if (data.etag !== undefined && data.etag !== record.etag) {
-    const latest = await viewFor(services, ctx, l, record, actor.id);
-    return { ...latest, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'This record changed since that card was shown; here is the latest.' }, ...latest.body] };
+  // A view older than the record: show the latest instead of acting on stale data.
+  if (request.etag !== undefined && request.etag !== record.etag) {
+    return { ...(await viewFor(services, ctx, l!, record, actor.id)), banner: 'This record changed since that card was shown; here is the latest.' };
   }
 
-  const typed = () => valuesFromCardInputs(l.template, data, rows, record.values);
+  const typed = () => (request.answers ? request.answers(base.template, record.values, rows) : {});
   let command: RecordCommand;
   switch (verb) {
-    case 'record.save':
+    case 'save':
       command = { kind: 'save-draft', values: typed() };
       break;
-    case 'record.addAction':
-    case 'record.removeAction': {
-      const delta = verb === 'record.addAction' ? 1 : -1;
-      const result = applyRecordCommand({ record, command: { kind: 'save-draft', values: typed() }, actorId: actor.id, relationship: l.rel, policy: l.policy, template: l.template, now });
-      if (!result.ok) return formCard(services, ctx, l, record, { rows, errors: result.fieldErrors ?? [{ message: result.error }], values: typed() });
+    case 'add-action':
+    case 'remove-action': {
+      const delta = verb === 'add-action' ? 1 : -1;
+      const result = applyRecordCommand({ record, command: { kind: 'save-draft', values: typed() }, actorId: actor.id, relationship: base.rel, policy: base.policy, template: base.template, now });
+      if (!result.ok) return asForm(formView(services, ctx, l!, record, { rows, errors: result.fieldErrors ?? [{ message: result.error }], values: typed() }));
       const saved = result.unchanged ? record : await services.store.saveRecord(result.record, record.etag);
-      return formCard(services, ctx, l, saved, { rows: Math.max(0, rows + delta) });
+      return asForm(formView(services, ctx, l!, saved, { rows: Math.max(0, rows + delta) }));
     }
-    case 'record.submit':
+    case 'submit':
       command = { kind: 'submit', values: typed() };
       break;
-    case 'record.countersign':
+    case 'countersign':
       command = { kind: 'countersign' };
       break;
-    case 'record.requestChanges':
-      command = { kind: 'request-changes', comment: String(data[COMMENT_INPUT_ID] ?? '') };
+    case 'request-changes':
+      command = { kind: 'request-changes', comment: request.comment ?? '' };
       break;
-    case 'record.disagree':
-      command = { kind: 'disagree', text: String(data[COMMENT_INPUT_ID] ?? '') };
+    case 'disagree':
+      command = { kind: 'disagree', text: request.comment ?? '' };
       break;
     default:
       throw badRequest('Unknown record action');
   }
 
-  const result = applyRecordCommand({ record, command, actorId: actor.id, relationship: l.rel, policy: l.policy, template: l.template, now });
+  const result = applyRecordCommand({ record, command, actorId: actor.id, relationship: base.rel, policy: base.policy, template: base.template, now });
   if (!result.ok) {
+    const full = await restRead;
     const errors = result.fieldErrors?.length ? result.fieldErrors : [{ message: result.error }];
-    if (command.kind === 'save-draft' || command.kind === 'submit') return formCard(services, ctx, l, record, { rows, errors, values: command.values });
-    if (record.status === 'submitted') return countersigningCard(ctx, l, record, { errors, comment: String(data[COMMENT_INPUT_ID] ?? '') });
-    return summaryCard(ctx, l, { ...record });
+    if (command.kind === 'save-draft' || command.kind === 'submit') return asForm(formView(services, ctx, full, record, { rows, errors, values: command.values }));
+    if (record.status === 'submitted') return asCountersign(countersignView(ctx, full, record, { errors, comment: request.comment ?? '' }));
+    return asSummary(summaryView(ctx, full, { ...record }));
   }
-  if (result.unchanged) return viewFor(services, ctx, l, record, actor.id);
+  if (result.unchanged) return viewFor(services, ctx, await restRead, record, actor.id);
 
   let saved: SupervisionRecord;
   try {
     saved = await services.store.saveRecord(result.record, record.etag);
   } catch (err) {
     if (!(err instanceof ConcurrencyError)) throw err;
-    const latest = await viewFor(services, ctx, l, err.current, actor.id);
-    return { ...latest, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'Someone else changed this record at the same moment; here is the latest.' }, ...latest.body] };
+    return { ...(await viewFor(services, ctx, await restRead, err.current, actor.id)), banner: 'Someone else changed this record at the same moment; here is the latest.' };
   }
   // The audit entry, the locked record's actions (items of their own, carried forward until done) and the
   // outbox entry for the messages this change owes are independent writes: made together. The answer's
-  // card waits for them, so a change the person is told about is whole.
+  // view waits for them, so a change the person is told about is whole.
   const locked = result.events.some((e) => e.kind === 'signed' || e.kind === 'disagreed');
-  const [, , key] = await Promise.all([
+  const [, , key, full] = await Promise.all([
     audit(services, actor.id, `record-${command.kind}`, saved, { status: saved.status }),
-    locked ? services.store.saveActions(actionsFromRecord(saved, l.rel, now, l.template)) : undefined,
+    locked ? services.store.saveActions(actionsFromRecord(saved, base.rel, now, base.template)) : undefined,
     queueRecordMessages(services, saved, result.events, actor.id),
+    restRead,
   ]);
   // The messages are sent from the outbox now, but not inside Teams' invoke budget: the answer waits
   // only briefly for them (long enough where the store is local), and the jobs retry what fails.
   const delivery = key ? deliverSoon(services, ctx, key) : Promise.resolve(true);
-  const [card, delivered] = await Promise.all([
-    command.kind === 'save-draft' ? formCard(services, ctx, l, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' }) : viewFor(services, ctx, l, saved, actor.id),
+  const [view, delivered] = await Promise.all([
+    command.kind === 'save-draft' ? asForm(formView(services, ctx, full, saved, { rows, notice: 'Draft saved. You can come back to it at any time.' })) : viewFor(services, ctx, full, saved, actor.id),
     Promise.race([delivery, waitBriefly(DELIVERY_WAIT_MS)]),
   ]);
   // Still under way: not late, so nothing to say.
-  if (delivered !== false) return card;
+  if (delivered !== false) return view;
   // Tell the person what actually happened: their change is saved; only the messages are late.
-  return { ...card, body: [{ type: 'TextBlock', wrap: true, weight: 'Bolder', color: 'Warning', text: 'Your change is saved. The messages it sends to the others could not go out just now; they will be sent automatically.' }, ...card.body] };
+  return { ...view, banner: 'Your change is saved. The messages it sends to the others could not go out just now; they will be sent automatically.' };
 }
 
 export const RECORD_MESSAGES_KIND = 'record-messages';
@@ -378,7 +440,7 @@ function waitBriefly(ms: number): Promise<undefined> {
 }
 
 /** Delivers the outbox now, in the background: true when `key` went, false when it failed (kept for the jobs). */
-function deliverSoon(services: Services, ctx: NotifyContext, key: string): Promise<boolean> {
+function deliverSoon(services: RecordsDeps, ctx: NotifyContext, key: string): Promise<boolean> {
   return deliverRecordMessages(services, ctx, `actions-${process.pid}`)
     .then(async (done) => done.has(key) || (await services.work.result(RECORD_MESSAGES_KIND, key)) !== undefined)
     .catch((err: unknown) => {
@@ -389,7 +451,7 @@ function deliverSoon(services: Services, ctx: NotifyContext, key: string): Promi
 const RECORD_MESSAGE_SENT = 'record-message-sent';
 
 /** Puts the messages a record change owes in the outbox; returns its key (undefined when it owes none). */
-async function queueRecordMessages(services: Services, record: SupervisionRecord, events: RecordEvent[], actorId: string): Promise<string | undefined> {
+async function queueRecordMessages(services: RecordsDeps, record: SupervisionRecord, events: RecordEvent[], actorId: string): Promise<string | undefined> {
   const owed = events.filter((e) => e.kind !== 'amended');
   if (owed.length === 0) return undefined;
   const key = `${record.id}|${record.etag}`;
@@ -403,7 +465,7 @@ async function queueRecordMessages(services: Services, record: SupervisionRecord
  * repeat the ones that went), retried with backoff when a send fails.
  * Returns the keys completed now.
  */
-export async function deliverRecordMessages(services: Services, ctx: NotifyContext, workerId: string): Promise<Set<string>> {
+export async function deliverRecordMessages(services: RecordsDeps, ctx: NotifyContext, workerId: string): Promise<Set<string>> {
   const now = services.clock.now();
   const items = await services.work.lease(RECORD_MESSAGES_KIND, workerId, now.toISOString(), 60_000, 20);
   const done = new Set<string>();
@@ -425,7 +487,7 @@ export async function deliverRecordMessages(services: Services, ctx: NotifyConte
       await services.work.complete(item.id, workerId, { sent: true }, services.clock.now().toISOString());
       done.add(item.key);
     } catch (err) {
-      const delay = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const delay = retryDelayMs(item.attempts);
       services.log.warn({ event: 'record.messages-retry', attempts: item.attempts + 1, err: err instanceof Error ? err.message : String(err) }, 'record messages will be retried');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + delay).toISOString());
     }
@@ -436,7 +498,7 @@ export async function deliverRecordMessages(services: Services, ctx: NotifyConte
 type Once = (what: string, personId: string, send: () => Promise<unknown>) => Promise<void>;
 
 /** The messages a record change owes (run from the outbox; `once` sends each recipient's message at most once). */
-async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actorId: string, once: Once): Promise<void> {
+async function applyEvents(services: RecordsDeps, ctx: NotifyContext, l: Loaded, record: SupervisionRecord, events: RecordEvent[], actorId: string, once: Once): Promise<void> {
   const now = services.clock.now().toISOString();
   for (const e of events) {
     // The record moved on: no posted card keeps an editable form (or its case text) for the old state.
@@ -444,29 +506,32 @@ async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, re
     if (e.kind === 'submitted') {
       for (const id of e.notify) {
         const p = l.people.get(id);
-        if (p) await once('countersign', id, () => post(services, ctx, record, p, countersigningCard(ctx, l, record), RECORD_CARD_SUMMARIES.countersign));
+        if (p) await once('countersign', id, () => post(services, ctx, record, p, { kind: 'record-countersign', view: countersignView(ctx, l, record) }));
       }
     } else if (e.kind === 'changes-requested') {
       for (const id of e.notify) {
         const p = l.people.get(id);
-        if (p) await once('changes', id, async () => post(services, ctx, record, p, await formCard(services, ctx, l, record), RECORD_CARD_SUMMARIES.changesRequested));
+        if (p) await once('changes', id, async () => post(services, ctx, record, p, { kind: 'record-changes-requested', view: await formView(services, ctx, l, record) }));
       }
     } else if (e.kind === 'signed' || e.kind === 'disagreed') {
       await replacePostedCards(services, ctx, l, record);
       for (const id of e.copyTo) {
         const p = l.people.get(id);
-        if (p) await once('copy', id, () => ctx.notifier.sendCard(p.aadObjectId, signedCopyCard({ sessionStart: l.session.start, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), timeZone: l.policy.timeZone }), RECORD_CARD_SUMMARIES.signedCopy));
+        if (p) await once('copy', id, () => ctx.notifier.send(p.aadObjectId, { kind: 'record-signed-copy', sessionStart: l.session.start, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), timeZone: l.policy.timeZone }));
       }
       if (e.kind === 'disagreed') {
         const managers = await escalationRecipients(services, l.rel, e.notifyTargets);
         for (const m of managers) {
           if (l.people.has(m.id)) continue; // a party is not their own escalation
           await once('disagreement', m.id, async () => {
-          await ctx.notifier.sendCard(
-            m.aadObjectId,
-            disagreementNoticeCard({ sessionStart: l.session.start, superviseeName: l.rel.superviseeIds.map((id) => nameOf(l, id)).join(', '), supervisorName: nameOf(l, l.rel.supervisorId), tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)), timeZone: l.policy.timeZone }),
-            RECORD_CARD_SUMMARIES.disagreement,
-          );
+          await ctx.notifier.send(m.aadObjectId, {
+            kind: 'record-disagreement',
+            sessionStart: l.session.start,
+            superviseeName: l.rel.superviseeIds.map((id) => nameOf(l, id)).join(', '),
+            supervisorName: nameOf(l, l.rel.supervisorId),
+            tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.record(record.id)),
+            timeZone: l.policy.timeZone,
+          });
           await services.store.appendAudit({ at: now, actorId, action: 'disagreement-escalated', subjectType: 'record', subjectId: record.id, detail: { to: m.id } });
           });
         }
@@ -475,8 +540,8 @@ async function applyEvents(services: Services, ctx: NotifyContext, l: Loaded, re
   }
 }
 
-/** "Mark done" on an action card: only its owner. */
-export async function markActionDoneFromCard(services: Services, ctx: NotifyContext, actor: Person, actionId: string): Promise<AdaptiveCard> {
+/** "Mark done" on an action card: only its owner. Returns the action as it now stands. */
+export async function markActionDoneFromCard(services: RecordsDeps, ctx: NotifyContext, actor: Person, actionId: string): Promise<ActionItemMessage> {
   const all = await services.store.listActions({ ownerId: actor.id });
   const action = all.find((a) => a.id === actionId);
   // Someone else's action answers as a missing one: action ids are not confirmed to strangers.
@@ -488,11 +553,11 @@ export async function markActionDoneFromCard(services: Services, ctx: NotifyCont
     await services.store.saveActions([result.action]);
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'action-done', subjectType: 'action', subjectId: action.id });
   }
-  return actionItemCard({ action: result.action, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()), today: now.slice(0, 10) });
+  return { action: result.action, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()), today: now.slice(0, 10) };
 }
 
 /** Records a person may see: their own relationships' (auditors see all; whoever a disagreement asks to help resolve sees that record). */
-export async function visibleRecords(services: Services, actor: Person) {
+export async function visibleRecords(services: RecordsDeps, actor: Person) {
   const rels = await services.store.listRelationships({});
   const auditor = actor.roles.includes('auditor');
   const mine = auditor ? rels : rels.filter((r) => partiesOf(r).includes(actor.id));
@@ -521,7 +586,7 @@ export async function visibleRecords(services: Services, actor: Person) {
 }
 
 /** One record in full, for a party (or an auditor); every read audited. */
-export async function readRecord(services: Services, actor: Person, recordId: string) {
+export async function readRecord(services: RecordsDeps, actor: Person, recordId: string) {
   const record = await services.store.getRecord(recordId);
   if (!record) throw notFound('No such record');
   const l = await loadFor(services, record);
@@ -532,5 +597,9 @@ export async function readRecord(services: Services, actor: Person, recordId: st
   if (!access) throw notFound('No such record');
   const versions = await services.store.listRecordVersions(record.id);
   const actions = await services.store.listActions({ recordId: record.id });
-  return { record, versions, actions, template: l.template, session: l.session, names: namesMap(l), access };
+  const names = namesMap(l);
+  // Each answer as words (a choice by its title, a date as a day), by its field type's handler: the tab shows these.
+  const words = { zone: l.policy.timeZone, names, supervisorName: nameOf(l, l.rel.supervisorId), superviseeNames: l.rel.superviseeIds.map((id) => nameOf(l, id)) };
+  const answers = l.template.fields.filter((f) => FIELD_TYPES[f.type].editable).map((f) => ({ fieldId: f.id, text: displayAnswer(f, record.values[f.id], words) }));
+  return { record, versions, actions, template: l.template, session: l.session, names, access, answers };
 }

@@ -7,16 +7,23 @@
  */
 import type { Person } from '../domain/model';
 import { draftRecord, partiesOf } from '../domain/records/workflow';
-import { ConcurrencyError } from '../ports/store';
-import type { Services } from '../runtime/services';
+import { ConcurrencyError, type RecordStore } from '../ports/store';
+import type { Clock } from '../ports/clock';
+import type { Policies } from '../ports/policies';
 import { badRequest, forbidden, notFound } from './errors';
 import { recordIdFor } from './records';
 
-export async function startRecordInTab(services: Services, actor: Person, sessionId: string): Promise<{ id: string }> {
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface RecordsInTabDeps {
+  clock: Clock;
+  policies: Policies;
+  store: RecordStore;
+}
+
+export async function startRecordInTab(services: RecordsInTabDeps, actor: Person, sessionId: string): Promise<{ id: string }> {
   const existing = await services.store.getRecordForSession(sessionId);
   const rels = await services.store.listRelationships({ personId: actor.id });
-  const sessions = await services.store.listSessions({ relationshipIds: rels.map((r) => r.id) });
-  const session = sessions.find((s) => s.id === sessionId);
+  const session = await services.store.getSession(sessionId);
   const rel = session && rels.find((r) => r.id === session.relationshipId);
   if (!session || !rel || !partiesOf(rel).includes(actor.id)) {
     if (existing) throw forbidden('Only the people in this supervision can start its record');

@@ -7,16 +7,35 @@
  * a rate-limited dispatcher delivers the digests and never drops one.
  */
 import { DateTime } from 'luxon';
-import { digestCard, digestSummary, type DigestItem } from '../bot/cards/digest';
 import { dueObligations, type Obligation } from '../domain/due/dueEngine';
 import type { Person, Relationship } from '../domain/model';
 import type { EscalationTarget, PolicyPack } from '../domain/policy/schema';
 import { describeObligation } from './obligationWords';
 import { isWorkingDay } from '../domain/time/workingDays';
-import type { Services } from '../runtime/services';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
+import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden } from './errors';
+import type { DigestItem } from '../ports/messages';
+import { retryDelayMs } from './workRetry';
+import { escalationRecipients } from './escalation';
+import { ledgerKeys } from './ids';
+import { localDate } from '../domain/time/zones';
 import type { NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface RemindersDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  work: WorkQueue;
+}
 
 export const DIGEST_KIND = 'digest';
 export const REMINDER_KIND = 'reminder';
@@ -26,6 +45,8 @@ export const REPEAT_DAYS = 7;
 
 export interface PlannedDigest {
   personId: string;
+  /** The zone the digest's day is counted in: that of the policy under which its first item fell due. */
+  zone: string;
   aadObjectId: string;
   firstName: string;
   items: (DigestItem & { ledgerKey: string; why: string })[];
@@ -51,33 +72,20 @@ export function sendingWindowOpen(policy: PolicyPack, now: DateTime): boolean {
   return !quiet;
 }
 
-export async function resolveTargets(services: Services, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
-  const get = async (id: string | undefined) => {
-    if (!id) return undefined;
-    if (!cache.has(id)) cache.set(id, await services.directory.getPerson(id));
-    return cache.get(id);
-  };
-  const out: Person[] = [];
-  const add = (p: Person | undefined) => p && !out.some((x) => x.id === p.id) && out.push(p);
-  for (const t of targets) {
-    if (t === 'supervisor') add(await get(rel.supervisorId));
-    if (t === 'supervisee') for (const id of rel.superviseeIds) add(await get(id));
-    if (t === 'supervisor-line-manager') add(await get((await get(rel.supervisorId))?.lineManagerId));
-    if (t === 'supervisee-line-manager') for (const id of rel.superviseeIds) add(await get((await get(id))?.lineManagerId));
-    if (t === 'safeguarding-lead') for (const p of await services.directory.listPeople()) if (p.roles.includes('safeguarding-lead')) add(p);
-  }
-  return out;
+/** Who hears about `rel` at a step of the ladder (usecases/escalation.ts; `cache` shared across the sweep). */
+export function resolveTargets(services: RemindersDeps, rel: Relationship, targets: readonly EscalationTarget[], cache: Map<string, Person | undefined>): Promise<Person[]> {
+  return escalationRecipients(services, rel, targets, cache);
 }
 
 /** The ledger key for telling `personId` about `o` now: once per step per week. */
 export function ledgerKey(o: Obligation, personId: string, now: DateTime): string {
   const due = DateTime.fromISO(o.dueAt);
   const bucket = o.state === 'overdue' ? `w${Math.floor(now.diff(due, 'days').days / REPEAT_DAYS)}` : o.state;
-  return `${o.id}|s${o.escalationStep}|${personId}|${bucket}`;
+  return ledgerKeys.reminder.format({ obligationId: o.id, step: o.escalationStep, personId, bucket });
 }
 
 /** Works out the digests a sweep would send now, without writing anything. */
-export async function planDigests(services: Services): Promise<SweepPlan> {
+export async function planDigests(services: RemindersDeps): Promise<SweepPlan> {
   const { store, policies, clock } = services;
   const now = DateTime.fromJSDate(clock.now()).toUTC();
   const relationships = await store.listRelationships({ activeOnly: true });
@@ -101,9 +109,16 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
   // The ledger, read once per sweep (not once per obligation): what was already said, snoozed, or sent today.
   const reminded = new Set((await store.listClaims(REMINDER_KIND)).map((c) => c.key));
   const nowIso = now.toISO()!;
-  const snoozed = new Set((await store.listClaims(SNOOZE_KIND)).filter((c) => String(c.detail?.until ?? '') > nowIso).map((c) => c.key.split('|').slice(0, 2).join('|')));
-  const today = now.setZone('Europe/London').toISODate()!;
-  const hadDigest = new Set((await store.listClaims('digest-day')).filter((c) => c.key.endsWith(`|${today}`)).map((c) => c.key.split('|')[0]!));
+  const snoozedBy = (obligationId: string, personId: string) => JSON.stringify([obligationId, personId]);
+  const snoozed = new Set(
+    (await store.listClaims(SNOOZE_KIND))
+      .filter((c) => String(c.detail?.until ?? '') > nowIso)
+      .map((c) => ledgerKeys.snooze.parse(c.key))
+      .filter((k) => k !== undefined)
+      .map((k) => snoozedBy(k.obligationId, k.personId)),
+  );
+  // The digest-day claims themselves: whether a person had today's digest depends on the zone "today" is read in.
+  const hadDigest = new Set((await store.listClaims('digest-day')).map((c) => c.key));
   const cache = new Map<string, Person | undefined>();
   // Names, action texts and session dates, so each item says who and what in words.
   const names = new Map((await services.directory.listPeople()).map((p) => [p.id, p.displayName]));
@@ -131,16 +146,16 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
     ];
     for (const [person, role] of recipients) {
       const key = ledgerKey(o, person.id, now);
-      if (reminded.has(key) || snoozed.has(`${o.id}|${person.id}`)) continue;
+      if (reminded.has(key) || snoozed.has(snoozedBy(o.id, person.id))) continue;
       if (!sendingWindowOpen(policy, now)) {
         deferred.push({ personId: person.id, why: 'outside working hours or on a non-working day' });
         continue;
       }
-      if (hadDigest.has(person.id)) {
+      if (hadDigest.has(ledgerKeys.digestDay.format({ personId: person.id, day: localDate(now.toMillis(), policy.timeZone) }))) {
         deferred.push({ personId: person.id, why: 'already had today’s digest' });
         continue;
       }
-      const d = byPerson.get(person.id) ?? { personId: person.id, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
+      const d = byPerson.get(person.id) ?? { personId: person.id, zone: policy.timeZone, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
       byPerson.set(person.id, d);
       if (d.items.some((i) => i.obligationId === o.id)) continue;
       const sessionId = o.kind === 'countersign-due' ? recordById.get(o.subjectId)?.sessionId : o.subjectId;
@@ -175,13 +190,13 @@ export async function planDigests(services: Services): Promise<SweepPlan> {
  * each item once per step per week (the 'reminder' claims). Queued for the
  * dispatcher in the same pass, so a crash never loses a digest already claimed.
  */
-export async function sweepReminders(services: Services): Promise<SweepPlan> {
+export async function sweepReminders(services: RemindersDeps): Promise<SweepPlan> {
   const plan = await planDigests(services);
-  const day = DateTime.fromISO(plan.now).setZone('Europe/London').toISODate();
   const sent: PlannedDigest[] = [];
   for (const d of plan.digests) {
-    if (!(await services.store.claim('digest-day', `${d.personId}|${day}`, plan.now))) continue;
-    await services.work.enqueue(DIGEST_KIND, `${d.personId}|${day}`, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, plan.now);
+    const dayKey = ledgerKeys.digestDay.format({ personId: d.personId, day: localDate(plan.now, d.zone) });
+    if (!(await services.store.claim('digest-day', dayKey, plan.now))) continue;
+    await services.work.enqueue(DIGEST_KIND, dayKey, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, plan.now);
     for (const item of d.items) await services.store.claim(REMINDER_KIND, item.ledgerKey, plan.now);
     await services.store.appendAudit({ at: plan.now, actorId: 'system:reminders', action: 'digest-queued', subjectType: 'person', subjectId: d.personId, detail: { items: d.items.length } });
     sent.push(d);
@@ -233,7 +248,7 @@ const UNREACHABLE_RETRY_MS = 60 * 60_000;
 const UNREACHABLE_GIVE_UP_MS = 24 * 60 * 60_000;
 
 /** Sends queued digests within the Teams rate limit; throttled or failed sends are retried, never dropped. */
-export async function dispatchDigests(services: Services, ctx: NotifyContext, workerId: string, limiter: Pick<RateLimiter, 'take'>, batch = 200, concurrency = 1): Promise<{ sent: number; retried: number; unreachable: number }> {
+export async function dispatchDigests(services: RemindersDeps, ctx: NotifyContext, workerId: string, limiter: Pick<RateLimiter, 'take'>, batch = 200, concurrency = 1): Promise<{ sent: number; retried: number; unreachable: number }> {
   const now = services.clock.now();
   const items = await services.work.lease(DIGEST_KIND, workerId, now.toISOString(), 5 * 60_000, batch);
   const out = { sent: 0, retried: 0, unreachable: 0 };
@@ -250,7 +265,7 @@ export async function dispatchDigests(services: Services, ctx: NotifyContext, wo
     const p = item.payload as { personId: string; aadObjectId: string; firstName: string; items: DigestItem[] };
     await limiter.take();
     try {
-      const posted = await ctx.notifier.sendCard(p.aadObjectId, digestCard({ firstName: p.firstName, items: p.items, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }), digestSummary(p.items.length));
+      const posted = await ctx.notifier.send(p.aadObjectId, { kind: 'digest', firstName: p.firstName, items: p.items, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) });
       if (!posted) {
         out.unreachable += 1;
         // Not delivered is not done: try again later (Teams may allow the installation, or they open the bot).
@@ -266,7 +281,7 @@ export async function dispatchDigests(services: Services, ctx: NotifyContext, wo
       out.sent += 1;
     } catch (err) {
       const t = throttle(err);
-      const delay = t?.retryAfterMs ?? Math.min(15 * 60_000, 2_000 * 2 ** item.attempts);
+      const delay = t?.retryAfterMs ?? retryDelayMs(item.attempts, 2_000);
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + delay).toISOString());
       out.retried += 1;
     }
@@ -274,11 +289,11 @@ export async function dispatchDigests(services: Services, ctx: NotifyContext, wo
 }
 
 /** "Snooze a week" on a digest item: only for someone the item concerns. */
-export async function snooze(services: Services, actor: Person, obligationId: string, days: number): Promise<string> {
+export async function snooze(services: RemindersDeps, actor: Person, obligationId: string, days: number): Promise<string> {
   if (![1, 7].includes(days)) throw badRequest('Snooze for a day or a week');
-  const claims = await services.store.listClaims(REMINDER_KIND, `${obligationId}|`);
-  if (!claims.some((c) => c.key.split('|')[2] === actor.id)) throw forbidden('That reminder was not sent to you');
+  const claims = await services.store.listClaims(REMINDER_KIND, ledgerKeys.reminder.prefixOf(obligationId));
+  if (!claims.some((c) => ledgerKeys.reminder.parse(c.key)?.personId === actor.id)) throw forbidden('That reminder was not sent to you');
   const until = DateTime.fromJSDate(services.clock.now()).plus({ days }).toUTC().toISO()!;
-  await services.store.claim(SNOOZE_KIND, `${obligationId}|${actor.id}|${until}`, services.clock.now().toISOString(), { until });
+  await services.store.claim(SNOOZE_KIND, ledgerKeys.snooze.format({ obligationId, personId: actor.id, until }), services.clock.now().toISOString(), { until });
   return until;
 }

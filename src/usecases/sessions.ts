@@ -11,16 +11,24 @@ import type { Interval, Person, Relationship, Session } from '../domain/model';
 import { rebook } from '../domain/planning/rebooker';
 import type { PolicyPack } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
-import type { Services } from '../runtime/services';
+import type { CalendarPort } from '../ports/calendar';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
 import { badRequest, conflict, forbidden, notFound } from './errors';
 import { gatherParticipants } from './participants';
 import { escalationRecipients, type NotifyContext } from './rebooking';
-import { rebookDoneCard } from '../bot/cards/rebook';
 import { TAB_ROUTES, tabLink } from './tabLinks';
+import { missingMeetingLink } from './meetingLinks';
 
-/** The same "supervision cancelled" card the rebooking flow sends (the card builders live in bot/cards, as for every notice today). */
-async function tellOf(ctx: NotifyContext, to: Person, text: string) {
-  await ctx.notifier.sendCard(to.aadObjectId, rebookDoneCard({ title: 'Supervision cancelled', text, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) }), 'Supervision cancelled');
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface SessionsDeps {
+  clock: Clock;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  calendar: CalendarPort;
 }
 
 export interface SessionView {
@@ -34,6 +42,8 @@ export interface SessionView {
   with: string[];
   supervisor: string;
   supervisees: string[];
+  /** Booked without a Teams meeting link (the organiser's calendar does not allow Teams meetings): add a location or a link. */
+  noMeetingLink: boolean;
   /** What the caller may do here, under the pack. */
   can: { reschedule: boolean; cancel: boolean; endSeries: boolean };
   cancelRule: string;
@@ -53,10 +63,9 @@ interface Loaded {
   people: Person[];
 }
 
-async function load(services: Services, actor: Person, sessionId: string): Promise<Loaded> {
+async function load(services: SessionsDeps, actor: Person, sessionId: string): Promise<Loaded> {
   const rels = await services.store.listRelationships({ personId: actor.id });
-  const sessions = await services.store.listSessions({ relationshipIds: rels.map((r) => r.id) });
-  const session = sessions.find((s) => s.id === sessionId);
+  const session = await services.store.getSession(sessionId);
   const rel = session && rels.find((r) => r.id === session.relationshipId);
   if (!session || !rel || ![rel.supervisorId, ...rel.superviseeIds].includes(actor.id)) throw notFound('No such session of yours');
   const policy = services.policies.get(rel.policyId);
@@ -74,12 +83,15 @@ function mayCancel(policy: PolicyPack, rel: Relationship, actor: Person): boolea
   return rule.allowedBy === 'either' || (rule.allowedBy === 'supervisor' ? rel.supervisorId === actor.id : rel.superviseeIds.includes(actor.id));
 }
 
-export async function sessionView(services: Services, actor: Person, sessionId: string): Promise<SessionView> {
+export async function sessionView(services: SessionsDeps, actor: Person, sessionId: string): Promise<SessionView> {
   const { session, rel, policy, people } = await load(services, actor, sessionId);
   const name = (id: string) => people.find((p) => p.id === id)?.displayName ?? 'a colleague';
   const planned = session.status === 'planned' && session.start > services.clock.now().toISOString();
   const rule = cancelRuleOf(policy);
-  await services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'session', subjectId: session.id });
+  const [noMeetingLink] = await Promise.all([
+    missingMeetingLink(services.store, session),
+    services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'session', subjectId: session.id }),
+  ]);
   return {
     id: session.id,
     relationshipId: rel.id,
@@ -91,13 +103,14 @@ export async function sessionView(services: Services, actor: Person, sessionId: 
     with: [rel.supervisorId, ...rel.superviseeIds].filter((id) => id !== actor.id).map(name),
     supervisor: name(rel.supervisorId),
     supervisees: rel.superviseeIds.map(name),
+    noMeetingLink,
     can: { reschedule: planned, cancel: planned && mayCancel(policy, rel, actor), endSeries: planned && Boolean(session.seriesId) && rel.supervisorId === actor.id },
     cancelRule: `Under ${policy.name}, ${rule.allowedBy === 'either' ? 'either of you' : `the ${rule.allowedBy}`} may cancel a session without rebooking it; ${rule.notify.join(', ').replace(/-/g, ' ')} are told.`,
   };
 }
 
 /** Common free times for one occurrence, inside the policy's rebook window around it. */
-export async function rescheduleOptions(services: Services, actor: Person, sessionId: string): Promise<RescheduleOptions> {
+export async function rescheduleOptions(services: SessionsDeps, actor: Person, sessionId: string): Promise<RescheduleOptions> {
   const { session, rel, policy, people } = await load(services, actor, sessionId);
   if (session.status !== 'planned') throw badRequest('Only a planned session can be moved');
   const group = findStaffGroup(policy, rel.staffGroupId);
@@ -124,7 +137,7 @@ export async function rescheduleOptions(services: Services, actor: Person, sessi
 }
 
 /** Moves one occurrence to one of the offered common free times; both calendars follow (the series stays one). */
-export async function rescheduleOccurrence(services: Services, actor: Person, sessionId: string, slot: Interval): Promise<SessionView> {
+export async function rescheduleOccurrence(services: SessionsDeps, actor: Person, sessionId: string, slot: Interval): Promise<SessionView> {
   const { session, rel, policy } = await load(services, actor, sessionId);
   if (session.status !== 'planned') throw badRequest('Only a planned session can be moved');
   // The pack's rule never to move a session close to its start (issue 18), from its current time and to the new one.
@@ -142,7 +155,7 @@ export async function rescheduleOccurrence(services: Services, actor: Person, se
 }
 
 /** Cancels one occurrence with a reason, when the pack lets this person; whoever it names is told. */
-export async function cancelOccurrence(services: Services, ctx: NotifyContext | undefined, actor: Person, sessionId: string, reason: string): Promise<SessionView> {
+export async function cancelOccurrence(services: SessionsDeps, ctx: NotifyContext | undefined, actor: Person, sessionId: string, reason: string): Promise<SessionView> {
   const { session, rel, policy, people } = await load(services, actor, sessionId);
   if (session.status !== 'planned') throw badRequest('Only a planned session can be cancelled');
   if (!mayCancel(policy, rel, actor)) throw forbidden(`Under ${policy.name} only the ${cancelRuleOf(policy).allowedBy} can cancel a session without rebooking it. You can move it instead.`);
@@ -156,13 +169,18 @@ export async function cancelOccurrence(services: Services, ctx: NotifyContext | 
   await services.store.appendAudit({ at: now, actorId: actor.id, action: 'session-cancelled', subjectType: 'session', subjectId: session.id });
   const names = people.map((p) => p.displayName);
   for (const p of await escalationRecipients(services, rel, [...cancelRuleOf(policy).notify])) {
-    if (p.id !== actor.id && ctx) await tellOf(ctx, p, `${actor.displayName} cancelled the supervision of ${names.join(' and ')} on ${DateTime.fromISO(session.start, { zone: policy.timeZone }).setLocale('en-GB').toFormat('ccc d LLL, HH:mm')}.`);
+    if (p.id !== actor.id && ctx) {
+      await ctx.notifier.send(p.aadObjectId, {
+        kind: 'session-notice',
+        notice: { kind: 'session-cancelled', byName: actor.displayName, names, start: session.start, timeZone: policy.timeZone, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) },
+      });
+    }
   }
   return sessionView(services, actor, sessionId);
 }
 
 /** Ends a series from this occurrence on: every later planned occurrence is cancelled in both calendars (supervisor only). */
-export async function endSeriesFrom(services: Services, actor: Person, sessionId: string): Promise<{ ended: number }> {
+export async function endSeriesFrom(services: SessionsDeps, actor: Person, sessionId: string): Promise<{ ended: number }> {
   const { session, rel } = await load(services, actor, sessionId);
   if (!session.seriesId) throw badRequest('This session is not part of a series');
   if (rel.supervisorId !== actor.id) throw forbidden('Only the supervisor can change or end the series');

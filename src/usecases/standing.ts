@@ -6,8 +6,19 @@
 import { viewpointOn } from '../domain/access';
 import { dueObligations, type Obligation } from '../domain/due/dueEngine';
 import type { Person } from '../domain/model';
-import type { Services } from '../runtime/services';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
 import { describeObligation } from './obligationWords';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface StandingDeps {
+  clock: Clock;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+}
 
 export interface Standing {
   state: 'on-track' | 'due-soon' | 'overdue';
@@ -17,7 +28,7 @@ export interface Standing {
 
 const RANK: Record<Obligation['state'], number> = { overdue: 2, 'due-soon': 1, upcoming: 0 };
 
-export async function standingFor(services: Services, me: Person): Promise<Record<string, Standing>> {
+export async function standingFor(services: StandingDeps, me: Person): Promise<Record<string, Standing>> {
   const { store, policies, clock, directory } = services;
   const people = new Map((await directory.listPeople()).map((p) => [p.id, p]));
   const rels = (await store.listRelationships({ activeOnly: true })).filter((r) => {

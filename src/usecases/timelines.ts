@@ -24,10 +24,28 @@ import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { RecordStore } from '../ports/store';
 import type { TakenWakeup, Timeline } from '../ports/timeline';
-import { eachWriteOnItsOwn } from '../ports/unitOfWork';
-import type { Services } from '../runtime/services';
+import { eachWriteOnItsOwn, type UnitOfWork } from '../ports/unitOfWork';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { LedgerPruning } from '../ports/ledger';
+import type { WorkQueue } from '../ports/workQueue';
 import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
 import { describeObligation, type ObligationWords } from './obligationWords';
+import { ledgerKeys } from './ids';
+import { localDate, startOfNextLocalDay } from '../domain/time/zones';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface TimelinesDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  work: WorkQueue;
+  pruning?: LedgerPruning;
+  unitOfWork?: UnitOfWork;
+  timeline?: Timeline;
+}
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -44,7 +62,6 @@ export const CONSISTENCY_EVERY_MS = DAY_MS;
 const LOST_AFTER_MS = 60 * MINUTE_MS;
 /** Ledger entries kept past their repeat period, by kind: a reminder's week, a digest's day, a snooze's week. */
 export const PRUNE_AFTER_MS: Record<string, number> = { [REMINDER_KIND]: (REPEAT_DAYS + 1) * DAY_MS, 'digest-day': 2 * DAY_MS, [SNOOZE_KIND]: (REPEAT_DAYS + 1) * DAY_MS };
-const LONDON = 'Europe/London';
 
 export interface WakeCycleOutcome {
   woken: number;
@@ -58,12 +75,12 @@ export interface WakeCycleOutcome {
  * One wake-up cycle: takes up to `limit` due relationships and handles them.
  * Several instances may run it at once: each relationship is leased to one.
  */
-export async function runWakeCycle(services: Services, timeline: Timeline, workerId: string, limit = 500): Promise<WakeCycleOutcome> {
+export async function runWakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: string, limit = 500): Promise<WakeCycleOutcome> {
   // All of a cycle's writes together where the engine can (SQLite: one transaction; a crash redoes the cycle).
   return (services.unitOfWork ?? eachWriteOnItsOwn).run(() => wakeCycle(services, timeline, workerId, limit));
 }
 
-async function wakeCycle(services: Services, timeline: Timeline, workerId: string, limit: number): Promise<WakeCycleOutcome> {
+async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: string, limit: number): Promise<WakeCycleOutcome> {
   const now = services.clock.now();
   const nowIso = now.toISOString();
   const out: WakeCycleOutcome = { woken: 0, digests: 0, items: 0, deferred: 0, failed: [] };
@@ -98,7 +115,7 @@ async function wakeCycle(services: Services, timeline: Timeline, workerId: strin
     judged.clear();
   }
   // Who is who, read once per cycle (the safeguarding leads are a directory listing).
-  const cycleServices: Services = { ...services, directory: memoDirectory(services.directory) };
+  const cycleServices: TimelinesDeps = { ...services, directory: memoDirectory(services.directory) };
   // Each item names its person and thing in words, as the sweep's digests do (src/usecases/obligationWords.ts).
   const names = new Map((await cycleServices.directory.listPeople()).map((p) => [p.id, p.displayName]));
   const sessionById = new Map(sessions.map((s) => [s.id, s]));
@@ -121,12 +138,12 @@ async function wakeCycle(services: Services, timeline: Timeline, workerId: strin
   }
 
   // Claim and queue, as the sweep does: a crash after a claim never loses the digest (it is queued in the same pass).
-  const day = DateTime.fromJSDate(now).setZone(LONDON).toISODate();
   for (const d of byPerson.values()) {
-    if (!(await services.store.claim('digest-day', `${d.personId}|${day}`, nowIso))) {
+    const dayKey = ledgerKeys.digestDay.format({ personId: d.personId, day: localDate(now, d.zone) });
+    if (!(await services.store.claim('digest-day', dayKey, nowIso))) {
       // Another instance sent this person's digest today first: their items wait for tomorrow's window.
       out.deferred += d.items.length;
-      const from = DateTime.fromJSDate(now).setZone(LONDON).plus({ days: 1 }).startOf('day').toMillis();
+      const from = startOfNextLocalDay(now, d.zone);
       for (const p of plans) {
         if (!d.items.some((i) => p.obligations.some((o) => o.id === i.obligationId))) continue;
         const policy = services.policies.get(p.rel.policyId);
@@ -135,7 +152,7 @@ async function wakeCycle(services: Services, timeline: Timeline, workerId: strin
       }
       continue;
     }
-    await services.work.enqueue(DIGEST_KIND, `${d.personId}|${day}`, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, nowIso);
+    await services.work.enqueue(DIGEST_KIND, dayKey, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, nowIso);
     for (const item of d.items) await services.store.claim(REMINDER_KIND, item.ledgerKey, nowIso);
     await services.store.appendAudit({ at: nowIso, actorId: 'system:reminders', action: 'digest-queued', subjectType: 'person', subjectId: d.personId, detail: { items: d.items.length } });
     out.digests += 1;
@@ -186,27 +203,26 @@ class LedgerView {
   private readonly reminded = new Map<string, Promise<Set<string>>>();
   private readonly snoozed = new Map<string, Promise<Set<string>>>();
   private readonly hadDigest = new Map<string, Promise<boolean>>();
-  private readonly today: string;
 
   constructor(
     private readonly store: RecordStore,
     private readonly now: Date,
-  ) {
-    this.today = DateTime.fromJSDate(now).setZone(LONDON).toISODate()!;
-  }
+  ) {}
 
   remindedKeys(obligationId: string): Promise<Set<string>> {
-    return memo(this.reminded, obligationId, async () => new Set((await this.store.listClaims(REMINDER_KIND, `${obligationId}|`)).map((c) => c.key)));
+    return memo(this.reminded, obligationId, async () => new Set((await this.store.listClaims(REMINDER_KIND, ledgerKeys.reminder.prefixOf(obligationId))).map((c) => c.key)));
   }
 
   /** People who snoozed this obligation, still snoozed now. */
   snoozedPeople(obligationId: string): Promise<Set<string>> {
     const nowIso = this.now.toISOString();
-    return memo(this.snoozed, obligationId, async () => new Set((await this.store.listClaims(SNOOZE_KIND, `${obligationId}|`)).filter((c) => String(c.detail?.until ?? '') > nowIso).map((c) => c.key.split('|')[1]!)));
+    return memo(this.snoozed, obligationId, async () => new Set((await this.store.listClaims(SNOOZE_KIND, ledgerKeys.snooze.prefixOf(obligationId))).filter((c) => String(c.detail?.until ?? '') > nowIso).map((c) => ledgerKeys.snooze.parse(c.key)?.personId).filter((id) => id !== undefined)));
   }
 
-  hadDigestToday(personId: string): Promise<boolean> {
-    return memo(this.hadDigest, personId, async () => (await this.store.listClaims('digest-day', `${personId}|${this.today}`)).some((c) => c.key === `${personId}|${this.today}`));
+  /** Whether the person had their digest on today's date in `zone`. */
+  hadDigestToday(personId: string, zone: string): Promise<boolean> {
+    const key = ledgerKeys.digestDay.format({ personId, day: localDate(this.now, zone) });
+    return memo(this.hadDigest, key, async () => (await this.store.listClaims('digest-day', key)).some((c) => c.key === key));
   }
 }
 
@@ -223,7 +239,7 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
  */
 type WordsFor = (o: Obligation, rel: Relationship, viewerId: string, zone: string) => ObligationWords;
 
-async function planRelationship(services: Services, rel: Relationship, obligations: Obligation[], now: Date, view: LedgerView, cache: Map<string, Person | undefined>, byPerson: Map<string, PlannedDigest>, wordsFor: WordsFor): Promise<number | undefined> {
+async function planRelationship(services: TimelinesDeps, rel: Relationship, obligations: Obligation[], now: Date, view: LedgerView, cache: Map<string, Person | undefined>, byPerson: Map<string, PlannedDigest>, wordsFor: WordsFor): Promise<number | undefined> {
   const nowDt = DateTime.fromJSDate(now).toUTC();
   let holdUntil: number | undefined;
   const hold = (t: number) => {
@@ -250,11 +266,11 @@ async function planRelationship(services: Services, rel: Relationship, obligatio
         continue;
       }
       const planned = byPerson.get(person.id);
-      if (!planned && (await view.hadDigestToday(person.id))) {
-        hold(nextWindowOpen(policy, DateTime.fromJSDate(now).setZone(LONDON).plus({ days: 1 }).startOf('day').toMillis()));
+      if (!planned && (await view.hadDigestToday(person.id, policy.timeZone))) {
+        hold(nextWindowOpen(policy, startOfNextLocalDay(now, policy.timeZone)));
         continue;
       }
-      const d = planned ?? { personId: person.id, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
+      const d = planned ?? { personId: person.id, zone: policy.timeZone, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
       byPerson.set(person.id, d);
       if (d.items.some((i) => i.obligationId === o.id)) continue;
       const words = wordsFor(o, rel, person.id, policy.timeZone);
@@ -316,11 +332,11 @@ export interface ConsistencyReport {
  * The daily consistency sweep: two listings (relationships, wake-ups), a fix
  * for whatever does not match, a ledger prune, and a report of what it fixed.
  */
-export async function consistencySweep(services: Services, timeline: Timeline): Promise<ConsistencyReport> {
+export async function consistencySweep(services: TimelinesDeps, timeline: Timeline): Promise<ConsistencyReport> {
   return (services.unitOfWork ?? eachWriteOnItsOwn).run(() => sweepTimelines(services, timeline));
 }
 
-async function sweepTimelines(services: Services, timeline: Timeline): Promise<ConsistencyReport> {
+async function sweepTimelines(services: TimelinesDeps, timeline: Timeline): Promise<ConsistencyReport> {
   const now = services.clock.now();
   const nowIso = now.toISOString();
   const [relationships, wakeups] = await Promise.all([services.store.listRelationships({ activeOnly: true }), timeline.list()]);
@@ -361,9 +377,6 @@ function policyFingerprint(policies: ReadonlyMap<string, PolicyPack>): string {
   return h.digest('hex');
 }
 
-// The store decorator that wakes changed relationships lives with the adapters (the composition root wraps the store with it).
-export { signalChanges } from '../adapters/signallingStore';
-
 /**
  * What the reminders job runs when the app has a timeline: the consistency
  * sweep when due (once a day across instances, under a lease), then a wake-up
@@ -373,7 +386,7 @@ export class TimelineDriver {
   private nextAskAt = 0;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: TimelinesDeps,
     private readonly timeline: Timeline,
     private readonly workerId: string,
   ) {}

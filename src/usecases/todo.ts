@@ -7,11 +7,24 @@
  * the digest, it does not hide the work.
  */
 import { targetIds } from '../domain/access';
+import { zoneOf } from '../domain/time/zones';
 import { dueObligations, type Obligation } from '../domain/due/dueEngine';
 import type { Person, Relationship } from '../domain/model';
 import { dayWords } from '../domain/text/plainWords';
-import type { Services } from '../runtime/services';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
 import { describeObligation } from './obligationWords';
+import { ledgerKeys } from './ids';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface TodoDeps {
+  clock: Clock;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+}
 
 export interface TodoItem {
   id: string;
@@ -60,7 +73,7 @@ function linkFor(o: Obligation, recordIds: Map<string, string>): [string, string
   }
 }
 
-export async function todoFor(services: Services, me: Person): Promise<TodoView> {
+export async function todoFor(services: TodoDeps, me: Person): Promise<TodoView> {
   const { store, policies, clock, directory } = services;
   const now = clock.now();
   const nowIso = now.toISOString();
@@ -88,9 +101,9 @@ export async function todoFor(services: Services, me: Person): Promise<TodoView>
   const names = new Map([...people.values()].map((p) => [p.id, p.displayName]));
   const snoozedUntil = new Map<string, string>();
   for (const c of snoozes) {
-    const [obligationId, personId] = c.key.split('|');
+    const key = ledgerKeys.snooze.parse(c.key);
     const until = String(c.detail?.until ?? '');
-    if (personId === me.id && until > nowIso && obligationId) snoozedUntil.set(obligationId, until);
+    if (key?.personId === me.id && until > nowIso) snoozedUntil.set(key.obligationId, until);
   }
 
   const items: TodoItem[] = [];
@@ -133,7 +146,7 @@ export async function todoFor(services: Services, me: Person): Promise<TodoView>
     const rel = relById.get(s.relationshipId);
     if (!rel || ![rel.supervisorId, ...rel.superviseeIds].includes(me.id)) continue;
     const others = [rel.supervisorId, ...rel.superviseeIds].filter((id) => id !== me.id).map((id) => names.get(id) ?? 'a colleague');
-    const zone = policies.get(rel.policyId)?.timeZone ?? 'Europe/London';
+    const zone = zoneOf(policies.get(rel.policyId));
     const confirmed = (await store.listClaims('rebook-confirmed', `${s.id}|`)).length > 0;
     if (confirmed) continue;
     items.push({

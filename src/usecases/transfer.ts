@@ -26,17 +26,40 @@ import { plan } from '../domain/planning/planner';
 import type { PlanProposal } from '../domain/planning/types';
 import { DEFAULT_PEOPLE_CHANGES, type PolicyPack } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
-import type { WorkItem } from '../ports/workQueue';
-import type { Services } from '../runtime/services';
-import { segmentKey, shortHash, writeProposal } from './booking';
+import type { MoveKind, PeopleNotice } from '../ports/messages';
+import type { WorkItem, WorkQueue } from '../ports/workQueue';
+import type { CalendarPort } from '../ports/calendar';
+import type { Clock } from '../ports/clock';
+import type { CrashPoint } from '../ports/crashPoints';
+import type { DirectoryPort } from '../ports/directory';
+import type { Log } from '../ports/log';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
+import { segmentKey, writeProposal } from './booking';
+import { ids } from './ids';
 import { notFound } from './errors';
+import { retryDelayMs } from './workRetry';
 import { gatherParticipants } from './participants';
 import { matches } from './reconcile';
+
+/** The ports this use case reaches the world through (the composition root passes them). */
+export interface TransferDeps {
+  clock: Clock;
+  log: Log;
+  policies: Policies;
+  store: RecordStore;
+  directory: DirectoryPort;
+  calendar: CalendarPort;
+  work: WorkQueue;
+  /** Fault injection for the crash tests (absent: none). */
+  crashPoint?: CrashPoint;
+}
 
 export const MOVE_KIND = 'people-move';
 const LEASE_MS = 120_000;
 
-export type MoveKind = 'handover' | 'cover-start' | 'cover-end';
+/** The view models live with the other messages (ports/messages); named here too for existing callers. */
+export type { MoveKind, PeopleNotice };
 
 export interface MovePayload {
   moveId: string;
@@ -53,26 +76,6 @@ export interface MovePayload {
   hasNote?: boolean;
 }
 
-/** What a person is told about a change (a card renders it; no case detail, ever). */
-export type PeopleNotice =
-  | {
-      kind: 'moved';
-      move: MoveKind;
-      role: 'old-supervisor' | 'new-supervisor' | 'supervisee';
-      fromName: string;
-      toName: string;
-      superviseeNames: string[];
-      byName: string;
-      booked: number;
-      firstSession?: { start: string; end: string };
-      until?: string;
-      /** Only the new supervisor is told a note exists (never what it says). */
-      noteWaiting: boolean;
-      notBookedReason?: string;
-    }
-  | { kind: 'flag'; flagKind: string; personName: string; arrangements: number; agreementDueOn?: string }
-  | { kind: 'ended'; superviseeNames: string[]; supervisorName: string; byName: string; cancelled: number };
-
 export type Teller = (person: Person, notice: PeopleNotice) => Promise<void>;
 
 export interface MoveOutcome {
@@ -88,12 +91,12 @@ export function movedRelationshipId(relationshipId: string): string {
   return `${relationshipId}:moved`;
 }
 
-export async function enqueueMove(services: Services, payload: MovePayload, now: string): Promise<boolean> {
+export async function enqueueMove(services: TransferDeps, payload: MovePayload, now: string): Promise<boolean> {
   return services.work.enqueue(MOVE_KIND, payload.moveId, { ...payload }, now);
 }
 
 /** Runs due moves (from the job, or at once after a request). */
-export async function processMoves(services: Services, tell: Teller, workerId: string): Promise<number> {
+export async function processMoves(services: TransferDeps, tell: Teller, workerId: string): Promise<number> {
   const now = services.clock.now().toISOString();
   const items = await services.work.lease(MOVE_KIND, workerId, now, LEASE_MS, 10);
   for (const item of items) {
@@ -105,7 +108,7 @@ export async function processMoves(services: Services, tell: Teller, workerId: s
       }
       await services.work.complete(item.id, workerId, { ...result }, services.clock.now().toISOString());
     } catch (err) {
-      const backoffMs = Math.min(15 * 60_000, 5_000 * 2 ** item.attempts);
+      const backoffMs = retryDelayMs(item.attempts);
       services.log.error({ event: 'move.failed', key: item.key, attempts: item.attempts, err: err instanceof Error ? err.message : String(err) }, 'move failed; will retry');
       await services.work.retry(item.id, workerId, err instanceof Error ? err.message : String(err), new Date(services.clock.now().getTime() + backoffMs).toISOString());
     }
@@ -114,11 +117,11 @@ export async function processMoves(services: Services, tell: Teller, workerId: s
 }
 
 /** Local-mode fault injection for the crash tests: die at a named point, as a kill -9 would. */
-function crashPoint(services: Services, point: string): void {
-  if (services.config.mode === 'local' && process.env.PT_TEST_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+function crashPoint(services: TransferDeps, point: string): void {
+  services.crashPoint?.(point);
 }
 
-async function runMove(services: Services, tell: Teller, workerId: string, item: WorkItem): Promise<MoveOutcome | 'busy'> {
+async function runMove(services: TransferDeps, tell: Teller, workerId: string, item: WorkItem): Promise<MoveOutcome | 'busy'> {
   const p = item.payload as unknown as MovePayload;
   const leaseKey = `reconcile:${p.relationshipId}`;
   if (!(await services.work.acquireLease(leaseKey, workerId, services.clock.now().toISOString(), LEASE_MS))) return 'busy';
@@ -129,7 +132,7 @@ async function runMove(services: Services, tell: Teller, workerId: string, item:
   }
 }
 
-async function moveNow(services: Services, tell: Teller, p: MovePayload): Promise<MoveOutcome> {
+async function moveNow(services: TransferDeps, tell: Teller, p: MovePayload): Promise<MoveOutcome> {
   const { store, calendar, clock, directory } = services;
   const now = clock.now().toISOString();
   let rel = await store.getRelationship(p.relationshipId);
@@ -211,7 +214,7 @@ async function moveNow(services: Services, tell: Teller, p: MovePayload): Promis
   return { outcome: 'moved', moved: moved.length, ...booking };
 }
 
-async function settleStaying(services: Services, rel: Relationship, all: Session[], p: MovePayload, now: string): Promise<void> {
+async function settleStaying(services: TransferDeps, rel: Relationship, all: Session[], p: MovePayload, now: string): Promise<void> {
   const staying = all.filter((s) => s.status === 'planned' && s.start < p.effectiveFrom);
   if (!staying.length) return;
   const window = { start: DateTime.fromISO(staying[0]!.start).minus({ days: 1 }).toUTC().toISO()!, end: DateTime.fromISO(staying[staying.length - 1]!.end).plus({ days: 1 }).toUTC().toISO()! };
@@ -226,7 +229,7 @@ async function settleStaying(services: Services, rel: Relationship, all: Session
 }
 
 async function bookContinuation(
-  services: Services,
+  services: TransferDeps,
   rel: Relationship,
   policy: PolicyPack,
   staffGroupId: string,
@@ -249,7 +252,7 @@ async function bookContinuation(
   const until = p.bookUntil;
   const horizonMonths = until ? Math.min(12, Math.max(1, Math.ceil(DateTime.fromISO(until).diff(DateTime.fromISO(start), 'months').months))) : 12;
   const window = { start, end: DateTime.fromISO(start).plus({ months: horizonMonths, days: 7 }).toUTC().toISO()! };
-  const ownTags = new Set([0, 1, 2, 3].map((i) => `ser-${shortHash(segmentKey(requestKey, i))}`));
+  const ownTags = new Set([0, 1, 2, 3].map((i) => ids.series(segmentKey(requestKey, i))));
   const participants = await gatherParticipants(calendar, policy, [rel.supervisorId, ...rel.superviseeIds], window, (tag) => ownTags.has(tag));
   const override = rel.override && rel.override.until >= start.slice(0, 10) ? { interval: rel.override.interval, until: rel.override.until } : undefined;
   const result = plan({ policy, staffGroupId, participants, start, horizonMonths, override, maxProposals: 1, ...(previous ? { previousSession: previous } : {}) });
@@ -264,7 +267,7 @@ async function bookContinuation(
   return { booked: written.sessions.length, ...(first ? { firstSession: { start: first.start, end: first.end } } : {}) };
 }
 
-async function movePaperwork(services: Services, rel: Relationship, p: MovePayload, rules: NonNullable<PolicyPack['peopleChanges']>, now: string): Promise<void> {
+async function movePaperwork(services: TransferDeps, rel: Relationship, p: MovePayload, rules: NonNullable<PolicyPack['peopleChanges']>, now: string): Promise<void> {
   const { store } = services;
   if (rules.openActions === 'move') {
     const actions = await store.listActions({ relationshipIds: [rel.id], ownerId: p.fromId, status: ['open'] });
@@ -284,7 +287,7 @@ async function movePaperwork(services: Services, rel: Relationship, p: MovePaylo
   // A cover is temporary: the agreement stands. A handover is a new supervisory arrangement.
   if (p.kind === 'handover' && rules.agreement === 're-sign') {
     const [current] = await store.listAgreements([rel.id]);
-    const id = `agr-${shortHash(`${p.moveId}|${rel.id}`)}`;
+    const id = ids.movedAgreement(p.moveId, rel.id);
     if (current && current.id !== id) {
       const fresh: Agreement = { ...current, id, status: 'draft', signatures: [], createdAt: now };
       await store.saveAgreement(fresh);
@@ -303,7 +306,7 @@ const CLEAR_AHEAD_MONTHS = 24;
  * ahead (the calendar port has no "end this series"; Graph would need a PATCH
  * of the master's recurrence range).
  */
-export async function clearSeriesFrom(services: Services, organiserId: string, eventIds: string[], from: string): Promise<number> {
+export async function clearSeriesFrom(services: TransferDeps, organiserId: string, eventIds: string[], from: string): Promise<number> {
   const masters = new Set(eventIds.filter(Boolean));
   if (!masters.size) return 0;
   const window = { start: from, end: DateTime.fromISO(from).plus({ months: CLEAR_AHEAD_MONTHS }).toUTC().toISO()! };
@@ -319,6 +322,6 @@ export async function clearSeriesFrom(services: Services, organiserId: string, e
 }
 
 /** Sessions taken out of an arrangement by a move, for the history views. */
-export async function movedSessions(services: Services, relationshipId: string): Promise<Session[]> {
+export async function movedSessions(services: TransferDeps, relationshipId: string): Promise<Session[]> {
   return services.store.listSessions({ relationshipIds: [movedRelationshipId(relationshipId)] });
 }

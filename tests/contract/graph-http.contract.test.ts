@@ -95,6 +95,23 @@ describe('timeouts', () => {
   });
 });
 
+describe('lost connections', () => {
+  it('sends a GET again when the connection drops before the answer', async () => {
+    fake.on('GET', '/users/u1', { destroy: true }, { body: SAM });
+    await expect(http().json(get('/users/u1'), user)).resolves.toMatchObject({ id: SAM.id });
+    expect(fake.to('GET', '/users/u1')).toHaveLength(2);
+  });
+
+  it('reports a POST whose connection dropped as ambiguous (no status) and does not repeat it', async () => {
+    fake.on('POST', '/users/u1/events', { destroy: true }, { status: 201, body: { id: 'e1' } });
+    const err = await http().send({ call: 'createEvent', method: 'POST', path: '/users/u1/events', body: {} }).catch((e) => e);
+    expect(err).toBeInstanceOf(GraphError);
+    expect(err).not.toBeInstanceOf(GraphTimeoutError);
+    expect(err).toMatchObject({ call: 'createEvent', status: 0, ambiguous: true });
+    expect(fake.to('POST', '/users/u1/events')).toHaveLength(1);
+  });
+});
+
 describe('validation', () => {
   it('names the call and the field when a response lacks what the adapter reads', async () => {
     fake.on('GET', '/users/u1', { body: { displayName: 'No id' } });
@@ -111,6 +128,39 @@ describe('paging', () => {
     const { items } = await http().pages(get('/groups/g/members'), user);
     expect(items.map((u) => u.displayName)).toEqual(['Sam Okafor', 'Ria Shah', 'Ola Nowak']);
     expect(fake.httpRequests[1]!.query.$skiptoken).toBe('RFNwdAIAAQAAABc');
+  });
+
+  it('reports a later page Graph refused with Graph\'s error, naming the call, after retrying it', async () => {
+    fake.on('GET', '/groups/g/members', { body: fixture('transitiveMembers-page1') });
+    fake.on('GET', /transitiveMembers/, { status: 503 }, { status: 404, headers: { 'request-id': 'r-404' }, body: { error: { code: 'Request_ResourceNotFound', message: 'gone' } } });
+    const err = await http().pages({ ...get('/groups/g/members'), call: 'listMembers' }, user).catch((e) => e);
+    expect(err).toBeInstanceOf(GraphError);
+    expect(err).toMatchObject({ call: 'listMembers', status: 404, code: 'Request_ResourceNotFound', options: { requestId: 'r-404' } });
+    expect(fake.to('GET', /transitiveMembers/)).toHaveLength(2);
+  });
+
+  it('names the page when a later page is not a page', async () => {
+    fake.on('GET', '/groups/g/members', { body: fixture('transitiveMembers-page1') });
+    fake.on('GET', /transitiveMembers/, { body: { items: [] } });
+    const err = await http().pages({ ...get('/groups/g/members'), call: 'listMembers' }, user).catch((e) => e);
+    expect(err).toBeInstanceOf(GraphContractError);
+    expect(err.message).toMatch(/^Graph listMembers response does not match what the adapter reads: page 1\.value: /);
+  });
+
+  it('names the page and the item that does not validate', async () => {
+    fake.on('GET', '/groups/g/members', { body: fixture('transitiveMembers-page1') });
+    fake.on('GET', /transitiveMembers/, { body: { value: [{ id: 'u3', displayName: 'Fine' }, { displayName: 'No id' }] } });
+    const err = await http().pages(get('/groups/g/members'), user).catch((e) => e);
+    expect(err).toBeInstanceOf(GraphContractError);
+    expect(err.issues[0].path).toBe('page 1 value[1].id');
+  });
+
+  it('returns the @odata.deltaLink of the last page', async () => {
+    fake.on('GET', '/users/delta', (req) => (req.query.$skiptoken ? { body: { value: [], '@odata.deltaLink': `${fake.baseUrl}/users/delta?$deltatoken=d1` } } : { body: { value: [SAM], '@odata.nextLink': `${fake.baseUrl}/users/delta?$skiptoken=p2` } }));
+    const { items, deltaLink } = await http().pages(get('/users/delta'), user);
+    expect(items).toHaveLength(1);
+    expect(deltaLink).toBe(`${fake.baseUrl}/users/delta?$deltatoken=d1`);
+    expect(fake.httpRequests.map((r) => r.query)).toEqual([{}, { $skiptoken: 'p2' }]);
   });
 
   it('refuses to send the token to a link outside the base URL', async () => {
@@ -168,6 +218,41 @@ describe('JSON batching', () => {
     );
     const requests = (fake.httpRequests[0]!.body as { requests: { id: string; dependsOn?: string[] }[] }).requests;
     expect(requests.map((r) => r.dependsOn)).toEqual([undefined, ['0'], ['1'], ['2'], ['3']]);
+  });
+});
+
+describe('401: one retry with a fresh token', () => {
+  /** A token source like MSAL's: the cached token until asked to refresh. */
+  function rotatingToken() {
+    const asked: { forceRefresh: boolean }[] = [];
+    let current = 'stale-token';
+    return {
+      asked,
+      source: {
+        async getToken(_scope?: string, options: { forceRefresh?: boolean } = {}) {
+          asked.push({ forceRefresh: Boolean(options.forceRefresh) });
+          if (options.forceRefresh) current = 'fresh-token';
+          return current;
+        },
+      },
+    };
+  }
+  const expired = { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } } };
+
+  it('fetches a token past the cache and sends the request once more, a POST too (Graph refused it unread)', async () => {
+    const token = rotatingToken();
+    fake.on('POST', '/users/u1/events', expired, { status: 201, body: { id: 'e1' } });
+    await expect(http({ token: token.source }).json({ call: 'createEvent', method: 'POST', path: '/users/u1/events', body: { subject: 'x' } }, z.object({ id: z.string() }))).resolves.toEqual({ id: 'e1' });
+    expect(fake.httpRequests.map((r) => r.headers.authorization)).toEqual(['Bearer stale-token', 'Bearer fresh-token']);
+    expect(fake.httpRequests[1]!.body).toEqual({ subject: 'x' });
+    expect(token.asked).toEqual([{ forceRefresh: false }, { forceRefresh: true }]);
+  });
+
+  it('reports a second 401 instead of asking again', async () => {
+    const token = rotatingToken();
+    fake.on('GET', '/users/u1', expired);
+    await expect(http({ token: token.source }).json(get('/users/u1'), user)).rejects.toMatchObject({ status: 401, code: 'InvalidAuthenticationToken' });
+    expect(fake.to('GET', '/users/u1')).toHaveLength(2);
   });
 });
 

@@ -29,7 +29,7 @@ import {
   subscriptionSchema,
 } from '../../src/adapters/graph/subscriptions';
 import { InMemorySubscriptionRegistry, type SubscriptionRegistry } from '../../src/ports/subscriptions';
-import { changeNotificationSchema, lifecycleNotificationSchema, notificationCollectionSchema } from '../../src/server/routes/graphNotifications';
+import { changeNotificationSchema, lifecycleNotificationSchema, notificationCollectionSchema } from '../../src/adapters/graph/notificationReceiver';
 import { FakeGraph, fixture, fixtureSource, type RecordedRequest } from '../support/fakeGraph';
 import { checkBody, checkResponseFields, type Violation } from './graphMetadata';
 import { checkRequest } from './requestContracts';
@@ -385,7 +385,8 @@ describe('delta over calendarView, batched', () => {
       `/users/${RIA.id}/calendarView/delta?startDateTime=${encodeURIComponent(window.start)}&endDateTime=${encodeURIComponent(window.end)}`,
       `/users/${SAM.id}/calendarView/delta?$deltatoken=saved`,
     ]);
-    expect(batch.requests[0]!.headers.Prefer).toBe('IdType="ImmutableId", outlook.timezone="UTC", odata.maxpagesize=100');
+    // Header names are case-insensitive (RFC 9110 §5.1); BatchRequestContent sends them in lower case.
+    expect(new Headers(batch.requests[0]!.headers).get('Prefer')).toBe('IdType="ImmutableId", outlook.timezone="UTC", odata.maxpagesize=100');
     expect(out.get('p-ria')).toMatchObject({ ok: true, changed: 2, removed: 1, initial: true, restarted: false, pages: 2 });
     expect(out.get('p-sam')).toMatchObject({ ok: true, changed: 0, removed: 0, initial: false, deltaLink: expect.stringContaining('next-') });
   });

@@ -218,6 +218,23 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       expect(ids(await store.listSessions({ relationshipIds: ['r2'] }))).toEqual(['s-d', 's-c']);
     });
 
+    it('sessions: one by id, whatever its relationship, as listSessions has it; undefined when there is none', async () => {
+      await withRelationships();
+      await store.saveSeries(series('ser-1', '2026-12-01T10:00:00.000Z', 'k1'));
+      const a = session('s-a', 'r1', '2026-12-01T10:00:00.000Z', '2026-12-01T11:00:00.000Z', 'planned', { seriesId: 'ser-1', occurrenceStart: '2026-12-01T10:00:00.000Z', calendarEventId: 'evt-1' });
+      const d = session('s-d', 'r2', '2026-11-30T14:00:00.000Z', '2026-11-30T15:00:00.000Z', 'planned', { kind: 'rebooked', replacesSessionId: 's-c' });
+      expect(await store.getSession('s-a')).toBeUndefined();
+      await store.saveSessions([a, d]);
+      expect(await store.getSession('s-a')).toEqual((await store.listSessions({ relationshipIds: ['r1'] }))[0]);
+      expect(await store.getSession('s-a')).toEqual({ ...a, replacesSessionId: undefined });
+      expect(await store.getSession('s-d')).toEqual({ ...d, seriesId: undefined, calendarEventId: undefined, occurrenceStart: undefined });
+      expect(await store.getSession('s-')).toBeUndefined();
+      expect(await store.getSession('nope')).toBeUndefined();
+      // After a second save: the new times and status, the first relationship and series.
+      await store.saveSessions([{ ...a, relationshipId: 'r2', status: 'cancelled', cancelledAt: '2026-11-29T08:00:00.000Z', start: '2026-12-01T12:00:00.000Z', end: '2026-12-01T13:00:00.000Z' }]);
+      expect(await store.getSession('s-a')).toEqual({ ...a, status: 'cancelled', cancelledAt: '2026-11-29T08:00:00.000Z', start: '2026-12-01T12:00:00.000Z', end: '2026-12-01T13:00:00.000Z', replacesSessionId: undefined });
+    });
+
     it('sessions: keep when they were cancelled (the first time seen), and drop it once no longer cancelled', async () => {
       await withRelationships();
       const s = session('s-x', 'r1', '2026-12-01T10:00:00.000Z', '2026-12-01T11:00:00.000Z', 'planned');

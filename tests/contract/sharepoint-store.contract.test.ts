@@ -64,8 +64,9 @@ describe('SharePointStore: requests', () => {
     expect(takeCalls()).toEqual(['POST /sites/{site}/lists/pt-records/items']);
     expect(await store.getRecord('rec-1')).toEqual(v1);
     expect(takeCalls()).toEqual(['GET /sites/{site}/lists/pt-records/items']);
+    // A change to the record just read writes against the eTag of that read: no second read (#21).
     const v1b = await store.saveRecord({ ...v1, status: 'submitted' }, v1.etag);
-    expect(takeCalls()).toEqual(['GET /sites/{site}/lists/pt-records/items', 'PATCH /sites/{site}/lists/pt-records/items/1/fields']);
+    expect(takeCalls()).toEqual(['PATCH /sites/{site}/lists/pt-records/items/1/fields']);
     await store.saveRecord({ ...v1b, version: 2, status: 'draft' }, v1b.etag);
     expect(takeCalls()).toEqual(['GET /sites/{site}/lists/pt-records/items', 'PATCH /sites/{site}/lists/pt-records/items/1/fields', 'POST /sites/{site}/lists/pt-record-versions/items']);
     await store.listRecordVersions('rec-1');
@@ -144,6 +145,22 @@ describe('SharePointStore: concurrency', () => {
     expect(err).toBeInstanceOf(ConcurrencyError);
     expect((err as ConcurrencyError).current).toEqual(theirs);
     expect(await store.getRecord('rec-1')).toEqual(theirs);
+    expect(fake.to('PATCH', /\/fields$/)).toHaveLength(1);
+  });
+
+  it('a change against the eTag of an earlier read that another instance has since moved on: 412, refused with the current record', async () => {
+    const ours = await provisioned();
+    const theirs = new SharePointStore({ http, site: { siteUrl: sp.siteUrl } });
+    const v1 = await ours.saveRecord(draft);
+    expect(await ours.getRecord('rec-1')).toEqual(v1);
+    // Another instance (its own store) changes the record after our read.
+    const changed = await theirs.saveRecord({ ...v1, values: { discussion: 'theirs' } }, v1.etag);
+    fake.requests.length = 0;
+    const err = await ours.saveRecord({ ...v1, values: { discussion: 'ours' } }, v1.etag).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConcurrencyError);
+    expect((err as ConcurrencyError).current).toEqual(changed);
+    expect(await ours.getRecord('rec-1')).toEqual(changed);
+    // Sent once against the remembered eTag (412), then the item read afresh: never overwritten.
     expect(fake.to('PATCH', /\/fields$/)).toHaveLength(1);
   });
 

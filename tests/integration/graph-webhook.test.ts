@@ -15,7 +15,7 @@ import { GraphChangeFeed } from '../../src/adapters/graph/graphChangeFeed';
 import { GraphHttp } from '../../src/adapters/graph/graphHttp';
 import { GraphSubscriptionManager } from '../../src/adapters/graph/subscriptions';
 import { createHttpApp } from '../../src/server/http';
-import { GraphNotificationReceiver } from '../../src/server/routes/graphNotifications';
+import { GraphNotificationReceiver } from '../../src/adapters/graph/notificationReceiver';
 import { FakeGraph, fixture } from '../support/fakeGraph';
 import { testServices } from '../support/services';
 

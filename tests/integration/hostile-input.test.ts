@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { EmbeddedSubscriptionRegistry } from '../../src/adapters/embedded/subscriptionRegistry';
 import { createHttpApp } from '../../src/server/http';
-import { GraphNotificationReceiver } from '../../src/server/routes/graphNotifications';
+import { GraphNotificationReceiver } from '../../src/adapters/graph/notificationReceiver';
 import { plainText } from '../../src/bot/cards/common';
 import { testServices } from '../support/services';
 import { startInProcess, storedState, type InProcessApp } from '../support/inProcessApp';

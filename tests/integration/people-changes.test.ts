@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { EmbeddedDirectoryChangeFeed } from '../../src/adapters/embedded/directoryChangeFeed';
+import { EmbeddedTimeline } from '../../src/adapters/embedded/timeline';
 import type { Person } from '../../src/domain/model';
 import { peopleNoticeCard } from '../../src/bot/cards/peopleChange';
 import { signAgreement } from '../../src/usecases/agreements';
@@ -185,6 +186,28 @@ describe('ending an accidental group arrangement', () => {
     expect(await store.getRelationship('rel-daniel-joe')).toMatchObject({ active: true });
     // The reason stays in the app, never in the audit trail.
     expect(JSON.stringify(await store.listAudit({ subjectId: group.id }))).not.toContain('by mistake');
+  });
+});
+
+describe('directory changes wake the arrangements they touch (#16)', () => {
+  it("a leaver's arrangements are woken now, not at their next due date; others sleep on", async () => {
+    const { services: base, tell, store, clock, db } = await ctx();
+    const timeline = new EmbeddedTimeline(db);
+    const services = { ...base, timeline };
+    const feed = new EmbeddedDirectoryChangeFeed(store);
+    await noticeDirectoryChanges(services, feed, tell);
+    // Everyone asleep until far ahead, as after a quiet week.
+    const later = '2026-12-20T09:00:00.000Z';
+    for (const w of await timeline.list()) await timeline.forget(w.relationshipId);
+    for (const rel of await store.listRelationships({ activeOnly: true })) await timeline.wake(rel.id, later, 'due', NOW);
+    clock.set('2026-11-24T09:00:00.000Z');
+    store.setLeft('tom-reynolds', '2026-11-24');
+    await noticeDirectoryChanges(services, feed, tell);
+    const now = clock.now().toISOString();
+    const woken = (await timeline.list()).filter((w) => w.at <= now).map((w) => w.relationshipId);
+    const toms = (await store.listRelationships({ personId: 'tom-reynolds', activeOnly: true })).map((r) => r.id);
+    expect(toms.length).toBeGreaterThan(0);
+    expect(woken.sort()).toEqual(toms.sort());
   });
 });
 

@@ -1,6 +1,6 @@
 import { CardActionRouter } from '../../src/bot/cardActions';
 import { registerRecordActions } from '../../src/bot/actions/records';
-import type { AdaptiveCard } from '../../src/ports/notifier';
+import type { AdaptiveCard } from '../support/fakeNotifier';
 import { SEED_PEOPLE } from '../../src/seed/organisation';
 import { reconcile } from '../../src/usecases/reconcile';
 import { recordIdFor, startRecordsForHeldSessions } from '../../src/usecases/records';

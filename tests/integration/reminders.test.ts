@@ -102,9 +102,9 @@ describe('reminders and escalation (Staffordshire: the supervisee writes the rec
     clock.set('2026-12-03T10:00:00.000Z');
     await reconcile(services, W);
     await sweepReminders(services);
-    const realSend = notifier.sendCard.bind(notifier);
+    const realSend = notifier.send.bind(notifier);
     let throttled = 0;
-    notifier.sendCard = async (...args) => {
+    notifier.send = async (...args: Parameters<typeof realSend>) => {
       if (throttled++ === 0) throw Object.assign(new Error('Too Many Requests'), { response: { status: 429, headers: { 'retry-after': '0' } } });
       return realSend(...args);
     };

@@ -8,7 +8,8 @@
  */
 import { CardActionRouter } from '../../src/bot/cardActions';
 import { registerRecordActions } from '../../src/bot/actions/records';
-import type { AdaptiveCard } from '../../src/ports/notifier';
+import type { Message } from '../../src/ports/messages';
+import type { AdaptiveCard } from '../support/fakeNotifier';
 import { SEED_PEOPLE } from '../../src/seed/organisation';
 import { recordAgreement, signAgreement } from '../../src/usecases/agreements';
 import { bookUrgent, proposeSeries } from '../../src/usecases/booking';
@@ -52,9 +53,9 @@ function inputsOf(card: AdaptiveCard): Record<string, unknown> {
 /** A notifier that fails while `down` is set (Teams unavailable). */
 class FlakyNotifier extends FakeNotifier {
   down = false;
-  override async sendCard(aadObjectId: string, card: AdaptiveCard, summary: string) {
+  override async send(aadObjectId: string, message: Message) {
     if (this.down) throw new Error('Teams is unavailable (503)');
-    return super.sendCard(aadObjectId, card, summary);
+    return super.send(aadObjectId, message);
   }
 }
 

@@ -16,7 +16,7 @@ import { createLogger } from '../../src/logging';
 import type { CalendarPort } from '../../src/ports/calendar';
 import type { Services } from '../../src/runtime/services';
 import { createHttpApp } from '../../src/server/http';
-import { tabTokenOptions } from '../../src/tenant/tabTokens';
+import { tabTokenOptions } from '../../src/server/auth/tabTokens';
 
 const TENANT = '7d2c1a52-4c1b-4f38-9a34-5e0c6b0f1a01';
 const CLIENT_ID = '6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c';

@@ -21,7 +21,7 @@ import { createLogger } from '../../src/logging';
 import type { Services } from '../../src/runtime/services';
 import { botTokenOptions } from '../../src/runtime/botAuth';
 import { createHttpApp } from '../../src/server/http';
-import { tabTokenOptions } from '../../src/tenant/tabTokens';
+import { tabTokenOptions } from '../../src/server/auth/tabTokens';
 import { FakeGraph } from '../support/fakeGraph';
 import { localKeys, nowSeconds, type LocalKeys } from '../support/localKeys';
 import { checkRequests } from '../contract/requestContracts';

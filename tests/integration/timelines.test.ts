@@ -12,7 +12,8 @@ import type { Services } from '../../src/runtime/services';
 import { SEED_PEOPLE } from '../../src/seed/organisation';
 import { reconcile } from '../../src/usecases/reconcile';
 import { dispatchDigests, RateLimiter, sweepReminders } from '../../src/usecases/reminders';
-import { consistencySweep, signalChanges, TimelineDriver } from '../../src/usecases/timelines';
+import { signalChanges } from '../../src/adapters/signallingStore';
+import { consistencySweep, TimelineDriver } from '../../src/usecases/timelines';
 import { FakeNotifier } from '../support/fakeNotifier';
 import { testServices } from '../support/services';
 

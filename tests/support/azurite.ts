@@ -21,12 +21,16 @@ export interface RunningAzurite {
   stop(): Promise<void>;
 }
 
-export async function startAzurite(timeoutMs = 30_000): Promise<RunningAzurite> {
+/**
+ * `options.env` and `options.nodeArgs` reach Azurite's node process: the tenant tests preload their
+ * clock shim there too, so queue visibility timeouts (wake-ups days ahead) run on the moved clock.
+ */
+export async function startAzurite(timeoutMs = 30_000, options: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<RunningAzurite> {
   const entry = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
   const child: ChildProcess = spawn(
     process.execPath,
-    [entry, '--inMemoryPersistence', '--blobPort', '0', '--queuePort', '0', '--tablePort', '0', '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1', '--skipApiVersionCheck', '--disableProductStyleUrl', '--disableTelemetry', '--silent'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    [...(options.nodeArgs ?? []), entry, '--inMemoryPersistence', '--blobPort', '0', '--queuePort', '0', '--tablePort', '0', '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1', '--skipApiVersionCheck', '--disableProductStyleUrl', '--disableTelemetry', '--silent'],
+    { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: { ...process.env, ...options.env } } : {}) },
   );
   let out = '';
   const ports = await new Promise<{ queue: number; table: number }>((resolve, reject) => {

@@ -56,6 +56,14 @@ export interface FakeItem {
   fields: Record<string, unknown>;
   /** Earlier versions of the fields (SharePoint's item version history). */
   history?: Record<string, unknown>[];
+  /** Writes made while the list kept no versions (the eTag still moves on with each). */
+  unversionedWrites?: number;
+}
+
+/** A list's item versioning (SP.List EnableVersioning, MajorVersionLimit), set through SharePoint's REST API. */
+export interface FakeVersioning {
+  enabled: boolean;
+  majorVersionLimit: number;
 }
 
 export interface FakeList {
@@ -68,6 +76,8 @@ export interface FakeList {
   columns: FakeColumn[];
   items: FakeItem[];
   nextItemId: number;
+  /** Absent: SharePoint Online's default for a new list (versioning on, 50 major versions). */
+  versioning?: FakeVersioning;
 }
 
 interface Fault {
@@ -332,10 +342,17 @@ export class FakeSharePoint {
     if ('error' in checked) return checked.error;
     const duplicate = uniqueViolation(list, checked.values, item);
     if (duplicate) return duplicate;
-    // SharePoint keeps every earlier version of an item's fields until the item is deleted.
-    (item.history ??= []).push({ ...item.fields });
+    // With versioning on, SharePoint keeps earlier versions of an item's fields (up to the list's limit)
+    // until the item is deleted; with it off, only the current fields exist.
+    const versioning = versioningOf(list);
+    if (versioning.enabled) {
+      (item.history ??= []).push({ ...item.fields });
+      if (item.history.length > versioning.majorVersionLimit - 1) item.history.splice(0, item.history.length - (versioning.majorVersionLimit - 1));
+      item.version += 1;
+    } else {
+      item.unversionedWrites = (item.unversionedWrites ?? 0) + 1;
+    }
     Object.assign(item.fields, checked.values);
-    item.version += 1;
     item.modified = this.now();
     return { body: { '@odata.context': `${GRAPH_ROOT}/$metadata#fields/$entity`, ...this.fieldsJson(list, item, undefined) } };
   }
@@ -373,7 +390,11 @@ export class FakeSharePoint {
 }
 
 function etag(item: FakeItem): string {
-  return `"${item.guid},${item.version}"`;
+  return `"${item.guid},${item.version + (item.unversionedWrites ?? 0)}"`;
+}
+
+export function versioningOf(list: FakeList): FakeVersioning {
+  return list.versioning ?? { enabled: true, majorVersionLimit: 50 };
 }
 
 function error(status: number, code: string, message: string): Reply {

@@ -27,6 +27,7 @@ export async function testServices(opts: { now?: string; seed?: boolean } = {}) 
     quality: new EmbeddedQualityStore(e.db),
     agenda: new EmbeddedAgendaStore(e.db),
     embedded: { db: e.db, store: e.store, calendar: e.calendar },
+    standIns: { attendees: e.calendar },
     async close() {
       e.db.close();
     },

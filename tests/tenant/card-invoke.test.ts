@@ -71,10 +71,12 @@ test('record card actions answer without waiting on message delivery (p99 printe
   w.sim.faults.splice(w.sim.faults.indexOf(latency), 1);
 
   console.log(`record card actions with 1 s store latency: ${ms.length} invokes, p99 ${Math.round(p99(ms))} ms, max ${Math.round(Math.max(...ms))} ms (${ms.map((m) => Math.round(m)).join(', ')})`);
-  // Teams' budget is the goal (under 5 s); what remains is sequential store round trips (the actor's
-  // directory entry, the record, its arrangement, the parties, the save's read-then-write, the audit).
-  // This bound catches a return to awaiting deliveries inline (26-31 s before).
-  expect(p99(ms)).toBeLessThan(12_000);
+  // Teams' budget is the goal (under 5 s). What is left is four store round trips one after another: the
+  // record; its arrangement (with its sessions and open actions alongside); the write (against the eTag of
+  // the read); the audit entry beside the outbox entry. People are kept a minute, the parties' chat
+  // addresses load beside the write. 8.3-8.5 s before that work, 26-31 s when deliveries were awaited inline.
+  // The bound leaves half a second for a loaded machine.
+  expect(p99(ms)).toBeLessThan(5_500);
   // Each message once, though it was sent after the answer.
   await w.sim.settled();
   expect(cardsWith(w, PEOPLE.daniel, /countersign/)).toHaveLength(1);

@@ -55,3 +55,32 @@ test('an organiser without teamsForBusiness: no Teams meeting asked for, booked,
   expect(told()).toHaveLength(1);
   expect(cardsWith(w, PEOPLE.sam, /no Teams meeting link/i)).toEqual([]);
 });
+
+test('a session rebooked after an Outlook cancellation is flagged too, and the tab shows the flag on the session', async () => {
+  const series = w.sim.calendars.meetings.find((m) => m.recurrence)!;
+  const second = w.sim.calendars.view(PEOPLE.daniel, series.start, new Date(Date.parse(series.start) + 40 * 86_400_000).toISOString()).filter((v) => v.meeting === series)[1]!;
+  w.sim.calendars.cancel(PEOPLE.daniel, second.id);
+  const rebooked = await until(w, 'the rebooked session', () => w.sim.calendars.meetings.find((m) => m !== series && !m.cancelled));
+  expect(rebooked.isOnlineMeeting).toBe(false);
+
+  // Flagged (the series, and now the rebooked session), where the lead sees it.
+  const flagged = await until(w, 'the rebooked session flagged', async () => {
+    const res = await w.api(PEOPLE.priya, 'GET', '/compliance');
+    const list = res.body.withoutMeetingLink as { relationshipId: string; subjectId: string }[];
+    return list.length === 2 ? list : undefined;
+  });
+  const sessionFlag = flagged.find((f) => !f.subjectId.startsWith('ser-'))!;
+  expect(sessionFlag.relationshipId).toBe('rel-daniel-sam');
+
+  // The tab's session view says so, for the rebooked session and for an occurrence of the series alike.
+  const view = await w.api(PEOPLE.daniel, 'GET', `/sessions/${encodeURIComponent(sessionFlag.subjectId)}`);
+  expect(view.status).toBe(200);
+  expect(view.body.session).toMatchObject({ kind: 'rebooked', noMeetingLink: true });
+  const me = await w.api(PEOPLE.daniel, 'GET', '/me');
+  const occurrence = (me.body.upcoming as { id: string; kind: string }[]).find((s) => s.kind === 'planned')!;
+  expect((await w.api(PEOPLE.daniel, 'GET', `/sessions/${encodeURIComponent(occurrence.id)}`)).body.session.noMeetingLink).toBe(true);
+
+  // Still told once per arrangement: no second notice for the rebooked session.
+  await w.sim.settled();
+  expect(cardsWith(w, PEOPLE.daniel, /no Teams meeting link/i)).toHaveLength(1);
+});

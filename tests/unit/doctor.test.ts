@@ -3,6 +3,7 @@
  * public URL are all stand-ins, so each failure an admin can meet is staged
  * and the advice checked.
  */
+import { LIST_VERSIONING } from '../../src/adapters/sharepoint/listVersioning';
 import path from 'node:path';
 import { Command } from 'commander';
 import { CliFailure, type CliIO } from '../../src/cli/pt';
@@ -48,6 +49,8 @@ interface Tenant {
   entraMessages?: Response;
   /** The answer to GET /users/{outsider}/calendar (403 when an access policy scopes the app). */
   outsiderCalendar?: Response;
+  /** SharePoint REST: a list's versioning (default: as LIST_VERSIONING wants), or the answer to give. */
+  versioning?: (list: string) => Response | { EnableVersioning: boolean; MajorVersionLimit: number };
 }
 
 function fakeFetch(t: Tenant = {}): { fetch: typeof fetch; calls: string[] } {
@@ -67,6 +70,13 @@ function fakeFetch(t: Tenant = {}): { fetch: typeof fetch; calls: string[] } {
       const value = (pages[page] ?? []).map((name, i) => ({ id: `${page}-${i}`, name, displayName: name }));
       const next = page + 1 < pages.length ? `https://graph.microsoft.com/v1.0/sites/${SITE_ID}/lists?$skiptoken=x&page=${page + 1}` : undefined;
       return json(200, { value, ...(next ? { '@odata.nextLink': next } : {}) });
+    }
+    const rest = /^https:\/\/riverside\.sharepoint\.com\/sites\/protected-time\/_api\/web\/lists\/getbytitle\('([^']+)'\)\?\$select=EnableVersioning,MajorVersionLimit$/.exec(url);
+    if (rest) {
+      expect(new Headers(init?.headers).get('authorization')).toBe('Bearer sharepoint-token');
+      const want = LIST_VERSIONING.find((l) => l.name === rest[1])!.want;
+      const v = t.versioning?.(rest[1]!) ?? { EnableVersioning: want.enabled, MajorVersionLimit: want.majorVersionLimit ?? 500 };
+      return v instanceof Response ? v : json(200, v);
     }
     if (url === 'https://pt.riverside.example/healthz') {
       const h = t.health ?? json(200, { status: 'ok', mode: 'tenant' });
@@ -107,6 +117,7 @@ function deps(t: Tenant = {}, token: string | Error = appToken()): DoctorDeps & 
       return token;
     },
     acquireTokenFor: async (_env, scope) => {
+      if (scope === 'https://riverside.sharepoint.com/.default') return 'sharepoint-token';
       expect(scope).toBe(`${ENV.APPLICATION_ID_URI}/.default`);
       return 'entra-token-for-the-app';
     },
@@ -114,6 +125,27 @@ function deps(t: Tenant = {}, token: string | Error = appToken()): DoctorDeps & 
 }
 
 const byId = (r: DoctorReport, id: string) => r.checks.find((c) => c.id === id);
+
+describe('pt doctor: list item versioning (#21)', () => {
+  it('warns, naming the list, when a case-detail list keeps item versions', async () => {
+    const report = await runDoctor(ENV, deps({ versioning: (l) => ({ EnableVersioning: l === 'pt-records' || l === 'pt-sessions', MajorVersionLimit: l === 'pt-sessions' ? 50 : 500 }) }));
+    expect(byId(report, 'lists:versioning')).toMatchObject({ status: 'warn', detail: expect.stringContaining('pt-records is on, 500 major versions, should be off') });
+    expect(byId(report, 'lists:versioning')!.detail).not.toContain('pt-sessions');
+    expect(byId(report, 'lists:versioning')!.detail).toContain('pt-audit is off, should be on, 50 major versions');
+  });
+
+  it('a SharePoint refusal (app-only token from a client secret) is a warning with the fix', async () => {
+    const report = await runDoctor(ENV, deps({ versioning: () => json(401, { error_description: 'Unsupported app only token.' }) }));
+    expect(byId(report, 'lists:versioning')).toMatchObject({ status: 'warn', fix: expect.stringContaining('certificate') });
+    expect(report.ok).toBe(true);
+  });
+
+  it('the intended settings: off for case detail and work state, on elsewhere', () => {
+    const want = Object.fromEntries(LIST_VERSIONING.map((l) => [l.name, l.want.enabled]));
+    for (const off of ['pt-records', 'pt-agreements', 'pt-actions', 'pt-record-versions', 'pt-leases', 'pt-outbox', 'pt-ledger', 'pt-calendar-delta']) expect([off, want[off]]).toEqual([off, false]);
+    for (const on of ['pt-sessions', 'pt-series', 'pt-relationships', 'pt-people', 'pt-audit']) expect([on, want[on]]).toEqual([on, true]);
+  });
+});
 
 describe('pt doctor', () => {
   it('passes a correctly set-up tenant, checking everything in order', async () => {
@@ -130,6 +162,7 @@ describe('pt doctor', () => {
       'site',
       'lists',
       'teams:reachability',
+      'lists:versioning',
       'bot:health',
       'bot:messages',
       'bot:entra-token',

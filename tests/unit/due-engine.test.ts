@@ -11,21 +11,12 @@ import { syntheticHistories } from '../../bench/engine.bench';
 import { DueScenario, dueInputFromScenario } from '../../src/cli/engineScenarios';
 import { dueObligations } from '../../src/domain/due/dueEngine';
 import type { DueInput, Obligation } from '../../src/domain/due/types';
-import type { ActionItem, Agreement, Relationship, Session, SupervisionRecord } from '../../src/domain/model';
+import type { ActionItem, Agreement, Session } from '../../src/domain/model';
 import { loadPack, loadScenario, PACK_IDS } from '../fixtures/scenarios/packs';
+import { aRecord, aRelationship, aSession } from '../support/builders';
 
 const ALL = new Map(PACK_IDS.map((id) => [id as string, loadPack(id)]));
 
-function rel(id: string, policyId: string, staffGroupId: string, startedOn: string, extra: Partial<Relationship> = {}): Relationship {
-  return { id, kind: 'individual', supervisorId: `${id}-sup`, superviseeIds: [`${id}-see`], policyId, staffGroupId, startedOn, active: true, ...extra };
-}
-function session(id: string, relationshipId: string, start: string, status: Session['status'] = 'held', minutes = 60, extra: Partial<Session> = {}): Session {
-  return { id, relationshipId, start: new Date(Date.parse(start)).toISOString(), end: new Date(Date.parse(start) + minutes * 60_000).toISOString(), status, kind: 'planned', ...extra };
-}
-function record(sessionId: string, relationshipId: string, status: SupervisionRecord['status'], authorId: string, signers: string[] = [], submittedAt?: string): SupervisionRecord {
-  const at = submittedAt ?? '2027-01-01T00:00:00Z';
-  return { id: `${sessionId}-r`, sessionId, relationshipId, templateId: 't', version: 1, status, authorId, values: {}, submittedAt, signatures: signers.map((personId) => ({ personId, role: personId.endsWith('-sup') ? 'supervisor' : 'supervisee', at })), createdAt: at, updatedAt: at, etag: '1' };
-}
 function agreement(relationshipId: string, reviewOn: string, status: Agreement['status'] = 'signed'): Agreement {
   return { id: `${relationshipId}-ag`, relationshipId, templateId: 't', values: {}, frequency: '', durationMinutes: 60, venue: '', type: 'individual', reviewOn, status, signatures: [], createdAt: yearBefore(reviewOn) };
 }
@@ -102,7 +93,7 @@ describe('the five-pack scenario (tests/fixtures/scenarios/due-all-packs.json, n
 });
 
 describe('records and countersignatures', () => {
-  const r = rel('r', 'leicestershire-cfs', 'casework', '2026-01-05');
+  const r = aRelationship({ id: 'r', policyId: 'leicestershire-cfs', staffGroupId: 'casework', startedOn: '2026-01-05' });
   const agreementOk = agreement('r', '2028-01-01');
 
   it.each([
@@ -116,16 +107,16 @@ describe('records and countersignatures', () => {
     ['2027-03-25T13:00:00Z', 'staffordshire-stoke-icb', '2027-03-28T09:00:00Z', '2027-03-30T16:00:00.000Z', 'due-soon'],
   ])('held %s under %s, judged at %s: record due %s (%s)', (start, policyId, now, dueAt, state) => {
     const rr = { ...r, policyId, staffGroupId: policyId === 'staffordshire-stoke-icb' ? 'clinical' : 'casework' };
-    const o = one(run(now, { relationships: [rr], sessions: [session('s1', 'r', start)], agreements: [agreementOk] }), 'record-due');
+    const o = one(run(now, { relationships: [rr], sessions: [aSession({ id: 's1', relationshipId: 'r', start, status: 'held' })], agreements: [agreementOk] }), 'record-due');
     expect(o).toMatchObject({ dueAt, state, subjectId: 's1', id: 'record-due:r:s1' });
   });
 
   it('a draft is still due (owed by its author); a submitted record awaits the other party; a signed one is done', () => {
-    const sessions = [session('a', 'r', '2027-06-01T09:00:00Z'), session('b', 'r', '2027-06-08T09:00:00Z'), session('c', 'r', '2027-06-15T09:00:00Z')];
+    const sessions = [aSession({ id: 'a', relationshipId: 'r', start: '2027-06-01T09:00:00Z', status: 'held' }), aSession({ id: 'b', relationshipId: 'r', start: '2027-06-08T09:00:00Z', status: 'held' }), aSession({ id: 'c', relationshipId: 'r', start: '2027-06-15T09:00:00Z', status: 'held' })];
     const records = [
-      record('a', 'r', 'draft', 'r-sup'),
-      record('b', 'r', 'submitted', 'r-sup', ['r-sup'], '2027-06-08T12:00:00Z'),
-      record('c', 'r', 'signed', 'r-sup', ['r-sup', 'r-see']),
+      aRecord({ sessionId: 'a', relationshipId: 'r', status: 'draft', authorId: 'r-sup' }),
+      aRecord({ sessionId: 'b', relationshipId: 'r', status: 'submitted', authorId: 'r-sup', signers: ['r-sup'], submittedAt: '2027-06-08T12:00:00Z' }),
+      aRecord({ sessionId: 'c', relationshipId: 'r', status: 'signed', authorId: 'r-sup', signers: ['r-sup', 'r-see'] }),
     ];
     const out = run('2027-06-20T09:00:00Z', { relationships: [r], sessions, records, agreements: [agreementOk] });
     expect(one(out, 'record-due')).toMatchObject({ subjectId: 'a', owedBy: ['r-sup'], state: 'overdue' });
@@ -133,18 +124,18 @@ describe('records and countersignatures', () => {
   });
 
   it('takes the latest version of a record', () => {
-    const v1 = record('a', 'r', 'signed', 'r-sup', ['r-sup', 'r-see']);
-    const v2 = { ...record('a', 'r', 'draft', 'r-sup'), id: 'a-r2', version: 2 };
-    const out = run('2027-06-20T09:00:00Z', { relationships: [r], sessions: [session('a', 'r', '2027-06-01T09:00:00Z')], records: [v2, v1], agreements: [agreementOk] });
+    const v1 = aRecord({ sessionId: 'a', relationshipId: 'r', status: 'signed', authorId: 'r-sup', signers: ['r-sup', 'r-see'] });
+    const v2 = { ...aRecord({ sessionId: 'a', relationshipId: 'r', status: 'draft', authorId: 'r-sup' }), id: 'a-r2', version: 2 };
+    const out = run('2027-06-20T09:00:00Z', { relationships: [r], sessions: [aSession({ id: 'a', relationshipId: 'r', start: '2027-06-01T09:00:00Z', status: 'held' })], records: [v2, v1], agreements: [agreementOk] });
     expect(one(out, 'record-due').explanation).toContain('still a draft');
   });
 
   it('a group record needs every member’s signature', () => {
-    const g = rel('g', 'westmorland-furness-scp', 'practitioners', '2026-01-05', { kind: 'group', superviseeIds: ['x', 'y', 'z'] });
+    const g = aRelationship({ id: 'g', policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners', startedOn: '2026-01-05', ...{ kind: 'group', superviseeIds: ['x', 'y', 'z'] } });
     const out = run('2027-06-20T09:00:00Z', {
       relationships: [g],
-      sessions: [session('gs', 'g', '2027-06-18T09:00:00Z')],
-      records: [record('gs', 'g', 'submitted', 'g-sup', ['g-sup', 'y'], '2027-06-18T12:00:00Z')],
+      sessions: [aSession({ id: 'gs', relationshipId: 'g', start: '2027-06-18T09:00:00Z', status: 'held' })],
+      records: [aRecord({ sessionId: 'gs', relationshipId: 'g', status: 'submitted', authorId: 'g-sup', signers: ['g-sup', 'y'], submittedAt: '2027-06-18T12:00:00Z' })],
       agreements: [agreement('g', '2028-01-01')],
     });
     expect(one(out, 'countersign-due').owedBy).toEqual(['x', 'z']);
@@ -155,8 +146,8 @@ describe('records and countersignatures', () => {
 
 describe('frequency', () => {
   it('supervision-due moves through upcoming → due-soon → overdue and up the ladder (Leicestershire: P0D, P1W, P2W)', () => {
-    const r = rel('r', 'leicestershire-cfs', 'casework', '2026-01-05');
-    const parts = { relationships: [r], sessions: [session('s', 'r', '2027-05-04T09:00:00Z')], records: [record('s', 'r', 'signed', 'r-sup')], agreements: [agreement('r', '2028-01-01')] };
+    const r = aRelationship({ id: 'r', policyId: 'leicestershire-cfs', staffGroupId: 'casework', startedOn: '2026-01-05' });
+    const parts = { relationships: [r], sessions: [aSession({ id: 's', relationshipId: 'r', start: '2027-05-04T09:00:00Z', status: 'held' })], records: [aRecord({ sessionId: 's', relationshipId: 'r', status: 'signed', authorId: 'r-sup' })], agreements: [agreement('r', '2028-01-01')] };
     const at = (now: string) => one(run(now, parts), 'supervision-due');
     expect(at('2027-05-20T09:00:00Z')).toMatchObject({ dueAt: '2027-06-04T09:00:00.000Z', state: 'upcoming', escalationStep: 0, notify: [] });
     expect(at('2027-06-01T09:00:00Z')).toMatchObject({ state: 'due-soon', escalationStep: 0, notify: ['supervisor', 'supervisee'] });
@@ -166,20 +157,20 @@ describe('frequency', () => {
   });
 
   it('a planned session before the due date keeps it upcoming, even inside the notice period', () => {
-    const r = rel('r', 'leicestershire-cfs', 'casework', '2026-01-05');
-    const out = run('2027-06-02T09:00:00Z', { relationships: [r], sessions: [session('s', 'r', '2027-05-04T09:00:00Z'), session('p', 'r', '2027-06-03T09:00:00Z', 'planned')], agreements: [agreement('r', '2028-01-01')] });
+    const r = aRelationship({ id: 'r', policyId: 'leicestershire-cfs', staffGroupId: 'casework', startedOn: '2026-01-05' });
+    const out = run('2027-06-02T09:00:00Z', { relationships: [r], sessions: [aSession({ id: 's', relationshipId: 'r', start: '2027-05-04T09:00:00Z', status: 'held' }), aSession({ id: 'p', relationshipId: 'r', start: '2027-06-03T09:00:00Z', status: 'planned' })], agreements: [agreement('r', '2028-01-01')] });
     expect(one(out, 'supervision-due')).toMatchObject({ state: 'upcoming', explanation: expect.stringContaining('next planned session is on 2027-06-03') });
   });
 
   it('an override (ASYE) shortens the interval until its end date', () => {
-    const r = rel('r', 'westmorland-furness-scp', 'practitioners', '2027-01-04', { override: { interval: 'P2W', until: '2027-07-01', reason: 'newly-qualified' } });
-    const parts = { relationships: [r], sessions: [session('s', 'r', '2027-05-04T09:00:00Z')], agreements: [agreement('r', '2028-01-01')] };
+    const r = aRelationship({ id: 'r', policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners', startedOn: '2027-01-04', ...{ override: { interval: 'P2W', until: '2027-07-01', reason: 'newly-qualified' } } });
+    const parts = { relationships: [r], sessions: [aSession({ id: 's', relationshipId: 'r', start: '2027-05-04T09:00:00Z', status: 'held' })], agreements: [agreement('r', '2028-01-01')] };
     expect(one(run('2027-05-10T09:00:00Z', parts), 'supervision-due')).toMatchObject({ dueAt: '2027-05-18T09:00:00.000Z', explanation: expect.stringContaining('newly-qualified override interval is P2W') });
     expect(one(run('2027-07-02T09:00:00Z', parts), 'supervision-due')).toMatchObject({ dueAt: '2027-06-04T09:00:00.000Z', state: 'overdue' });
   });
 
   it('a new relationship is due one interval after it starts', () => {
-    const r = rel('r', 'staffordshire-stoke-icb', 'clinical', '2027-02-01');
+    const r = aRelationship({ id: 'r', policyId: 'staffordshire-stoke-icb', staffGroupId: 'clinical', startedOn: '2027-02-01' });
     const o = one(run('2027-02-02T09:00:00Z', { relationships: [r], agreements: [agreement('r', '2028-01-01')] }), 'supervision-due');
     expect(o).toMatchObject({ dueAt: '2027-05-23T23:00:00.000Z', subjectId: 'r', state: 'upcoming' }); // 16 weeks from midnight 1 Feb (GMT) = midnight 24 May BST
   });
@@ -189,11 +180,11 @@ describe('frequency', () => {
       ['westmorland-furness-scp', 'practitioners', true],
       ['leicestershire-cfs', 'casework', false],
     ] as const) {
-      const ind = rel('ind', policyId, groupId, '2026-01-05', { superviseeIds: ['worker'] });
-      const grp = rel('grp', policyId, groupId, '2026-01-05', { kind: 'group', superviseeIds: ['worker', 'other'] });
+      const ind = aRelationship({ id: 'ind', policyId, staffGroupId: groupId, startedOn: '2026-01-05', ...{ superviseeIds: ['worker'] } });
+      const grp = aRelationship({ id: 'grp', policyId, staffGroupId: groupId, startedOn: '2026-01-05', ...{ kind: 'group', superviseeIds: ['worker', 'other'] } });
       const out = run('2027-06-10T09:00:00Z', {
         relationships: [ind, grp],
-        sessions: [session('old', 'ind', '2027-03-01T09:00:00Z'), session('pod', 'grp', '2027-06-01T09:00:00Z')],
+        sessions: [aSession({ id: 'old', relationshipId: 'ind', start: '2027-03-01T09:00:00Z', status: 'held' }), aSession({ id: 'pod', relationshipId: 'grp', start: '2027-06-01T09:00:00Z', status: 'held' })],
         agreements: [agreement('ind', '2028-01-01'), agreement('grp', '2028-01-01')],
       });
       // One month after 10:00 BST on 1 June, or after 09:00 GMT on 1 March (= 10:00 BST on 1 April).
@@ -203,8 +194,8 @@ describe('frequency', () => {
 });
 
 describe('rolling minimum (South Gloucestershire: 6 in any 12 months)', () => {
-  const r = rel('r', 'south-gloucestershire-scb', 'management', '2025-01-06');
-  const held = ['2026-04-08', '2026-06-03', '2026-08-05', '2026-10-07', '2026-12-02', '2027-02-03'].map((d, i) => session(`h${i}`, 'r', `${d}T09:00:00Z`));
+  const r = aRelationship({ id: 'r', policyId: 'south-gloucestershire-scb', staffGroupId: 'management', startedOn: '2025-01-06' });
+  const held = ['2026-04-08', '2026-06-03', '2026-08-05', '2026-10-07', '2026-12-02', '2027-02-03'].map((d, i) => aSession({ id: `h${i}`, relationshipId: 'r', start: `${d}T09:00:00Z`, status: 'held' }));
   const base = { relationships: [r], agreements: [agreement('r', '2028-01-01')] };
 
   it('warns before the breach (due soon), not after', () => {
@@ -216,14 +207,14 @@ describe('rolling minimum (South Gloucestershire: 6 in any 12 months)', () => {
   });
 
   it('a planned session that keeps the count up makes it upcoming', () => {
-    const planned = session('p', 'r', '2027-04-07T09:00:00Z', 'planned');
+    const planned = aSession({ id: 'p', relationshipId: 'r', start: '2027-04-07T09:00:00Z', status: 'planned' });
     const o = one(run('2027-04-06T09:00:00Z', { ...base, sessions: [...held, planned] }), 'rolling-minimum');
     expect(o).toMatchObject({ state: 'upcoming', explanation: expect.stringContaining('A planned session keeps it up') });
   });
 
   it('cannot be breached before the arrangement has run for a whole window', () => {
-    const young = rel('y', 'south-gloucestershire-scb', 'management', '2027-01-04');
-    const o = one(run('2027-06-01T09:00:00Z', { relationships: [young], sessions: [session('a', 'y', '2027-02-01T09:00:00Z')], agreements: [agreement('y', '2028-01-01')] }), 'rolling-minimum');
+    const young = aRelationship({ id: 'y', policyId: 'south-gloucestershire-scb', staffGroupId: 'management', startedOn: '2027-01-04' });
+    const o = one(run('2027-06-01T09:00:00Z', { relationships: [young], sessions: [aSession({ id: 'a', relationshipId: 'y', start: '2027-02-01T09:00:00Z', status: 'held' })], agreements: [agreement('y', '2028-01-01')] }), 'rolling-minimum');
     expect(o).toMatchObject({ state: 'upcoming', dueAt: '2028-01-04T00:00:00.000Z' });
   });
 
@@ -235,7 +226,7 @@ describe('rolling minimum (South Gloucestershire: 6 in any 12 months)', () => {
         const origin = Date.parse('2025-01-06T10:00:00Z');
         const starts = days.map((d) => origin + d * 86_400_000).sort((a, b) => a - b);
         const now = origin + nowDay * 86_400_000 + 3_600_000;
-        const sessions = starts.filter((s) => s < now).map((s, i) => session(`s${i}`, 'r', new Date(s).toISOString()));
+        const sessions = starts.filter((s) => s < now).map((s, i) => aSession({ id: `s${i}`, relationshipId: 'r', start: new Date(s).toISOString(), status: 'held' }));
         const o = one(run(new Date(now).toISOString(), { ...base, sessions }), 'rolling-minimum');
         const heldStarts = sessions.map((s) => Date.parse(s.start));
         const due = Date.parse(o.dueAt);
@@ -258,7 +249,7 @@ describe('rolling minimum (South Gloucestershire: 6 in any 12 months)', () => {
 });
 
 describe('per-term and external visits (Lingfield)', () => {
-  const r = rel('r', 'lingfield-education-trust', 'dsl-deputies', '2026-09-01');
+  const r = aRelationship({ id: 'r', policyId: 'lingfield-education-trust', staffGroupId: 'dsl-deputies', startedOn: '2026-09-01' });
   const base = { relationships: [r], agreements: [agreement('r', '2028-01-01')] };
 
   it('the current half-term: upcoming, due soon near its end with nothing planned, done once held', () => {
@@ -266,7 +257,7 @@ describe('per-term and external visits (Lingfield)', () => {
     expect(at('2026-09-10T09:00:00Z')[0]).toMatchObject({ subjectId: 'autumn-1-2026-27', dueAt: '2026-10-23T15:30:00.000Z', state: 'upcoming' });
     expect(at('2026-10-21T09:00:00Z')[0]).toMatchObject({ subjectId: 'autumn-1-2026-27', state: 'due-soon' });
     // Held in Autumn 1 → the next obligation is Autumn 2.
-    expect(at('2026-10-21T09:00:00Z', [session('a', 'r', '2026-10-01T09:00:00Z')])[0]).toMatchObject({ subjectId: 'autumn-2-2026-27', state: 'upcoming' });
+    expect(at('2026-10-21T09:00:00Z', [aSession({ id: 'a', relationshipId: 'r', start: '2026-10-01T09:00:00Z', status: 'held' })])[0]).toMatchObject({ subjectId: 'autumn-2-2026-27', state: 'upcoming' });
   });
 
   it('a missed half-term is overdue once it ends, and escalates', () => {
@@ -293,36 +284,36 @@ describe('per-term and external visits (Lingfield)', () => {
 
 describe('agreements, actions, rebooking', () => {
   it('an agreement required before supervision starts (P0D) is due at the first session', () => {
-    const r = rel('r', 'staffordshire-stoke-icb', 'clinical', '2027-01-04');
-    const o = one(run('2027-01-05T09:00:00Z', { relationships: [r], sessions: [session('p', 'r', '2027-01-12T10:00:00Z', 'planned')] }), 'agreement-missing');
+    const r = aRelationship({ id: 'r', policyId: 'staffordshire-stoke-icb', staffGroupId: 'clinical', startedOn: '2027-01-04' });
+    const o = one(run('2027-01-05T09:00:00Z', { relationships: [r], sessions: [aSession({ id: 'p', relationshipId: 'r', start: '2027-01-12T10:00:00Z', status: 'planned' })] }), 'agreement-missing');
     expect(o).toMatchObject({ dueAt: '2027-01-12T10:00:00.000Z', owedBy: ['r-sup', 'r-see'], state: 'upcoming', subjectId: 'r' });
     // A draft is not an agreement.
     expect(only(run('2027-01-05T09:00:00Z', { relationships: [r], agreements: [agreement('r', '2028-01-01', 'draft')] }), 'agreement-missing')).toHaveLength(1);
   });
 
   it('the latest signed agreement’s review date is tracked', () => {
-    const r = rel('r', 'westmorland-furness-scp', 'practitioners', '2025-01-06');
+    const r = aRelationship({ id: 'r', policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners', startedOn: '2025-01-06' });
     const older = { ...agreement('r', '2026-01-06'), id: 'old' };
     const newer = { ...agreement('r', '2027-01-06'), id: 'new' };
     expect(one(run('2027-01-04T09:00:00Z', { relationships: [r], agreements: [older, newer] }), 'agreement-review')).toMatchObject({ subjectId: 'new', state: 'due-soon', dueAt: '2027-01-06T17:00:00.000Z' });
   });
 
   it('open actions are due at close of business on their date', () => {
-    const r = rel('r', 'leicestershire-cfs', 'casework', '2026-01-05');
+    const r = aRelationship({ id: 'r', policyId: 'leicestershire-cfs', staffGroupId: 'casework', startedOn: '2026-01-05' });
     const action: ActionItem = { id: 'a1', relationshipId: 'r', sessionId: 's', recordId: 'x', text: 'text', ownerId: 'r-see', dueOn: '2027-07-01', status: 'open' };
     expect(one(run('2027-07-01T15:00:00Z', { relationships: [r], actions: [action], agreements: [agreement('r', '2028-01-01')] }), 'action-due')).toMatchObject({ dueAt: '2027-07-01T16:00:00.000Z', state: 'due-soon', owedBy: ['r-see'] });
     expect(only(run('2027-07-01T15:00:00Z', { relationships: [r], actions: [{ ...action, status: 'done' }], agreements: [agreement('r', '2028-01-01')] }), 'action-due')).toEqual([]);
   });
 
   it('a cancelled session needs rebooking unless replaced or overtaken by a held one', () => {
-    const r = rel('r', 'leicestershire-cfs', 'casework', '2026-01-05');
+    const r = aRelationship({ id: 'r', policyId: 'leicestershire-cfs', staffGroupId: 'casework', startedOn: '2026-01-05' });
     const base = { relationships: [r], agreements: [agreement('r', '2028-01-01')] };
-    const cancelled = session('c', 'r', '2027-05-04T09:00:00Z', 'cancelled');
+    const cancelled = aSession({ id: 'c', relationshipId: 'r', start: '2027-05-04T09:00:00Z', status: 'cancelled' });
     expect(one(run('2027-05-05T09:00:00Z', { ...base, sessions: [cancelled] }), 'rebook-needed')).toMatchObject({ dueAt: '2027-05-18T09:00:00.000Z', owedBy: ['r-sup'], state: 'upcoming' });
-    expect(one(run('2027-05-05T09:00:00Z', { ...base, sessions: [session('m', 'r', '2027-05-04T09:00:00Z', 'missed')] }), 'rebook-needed').explanation).toContain('was missed');
-    const replacement = session('n', 'r', '2027-05-06T09:00:00Z', 'planned', 60, { replacesSessionId: 'c', kind: 'rebooked' });
+    expect(one(run('2027-05-05T09:00:00Z', { ...base, sessions: [aSession({ id: 'm', relationshipId: 'r', start: '2027-05-04T09:00:00Z', status: 'missed' })] }), 'rebook-needed').explanation).toContain('was missed');
+    const replacement = aSession({ id: 'n', relationshipId: 'r', start: '2027-05-06T09:00:00Z', status: 'planned', minutes: 60, ...{ replacesSessionId: 'c', kind: 'rebooked' } });
     expect(only(run('2027-05-05T09:00:00Z', { ...base, sessions: [cancelled, replacement] }), 'rebook-needed')).toEqual([]);
-    expect(only(run('2027-05-20T09:00:00Z', { ...base, sessions: [cancelled, session('h', 'r', '2027-05-10T09:00:00Z')] }), 'rebook-needed')).toEqual([]);
+    expect(only(run('2027-05-20T09:00:00Z', { ...base, sessions: [cancelled, aSession({ id: 'h', relationshipId: 'r', start: '2027-05-10T09:00:00Z', status: 'held' })] }), 'rebook-needed')).toEqual([]);
   });
 });
 
@@ -330,16 +321,16 @@ describe('engine behaviour', () => {
   it('skips inactive relationships and ones whose policy or staff group it does not know', () => {
     const out = run('2027-06-01T09:00:00Z', {
       relationships: [
-        rel('off', 'leicestershire-cfs', 'casework', '2026-01-05', { active: false }),
-        rel('nopolicy', 'somewhere-else', 'casework', '2026-01-05'),
-        rel('nogroup', 'leicestershire-cfs', 'nurses', '2026-01-05'),
+        aRelationship({ id: 'off', policyId: 'leicestershire-cfs', staffGroupId: 'casework', startedOn: '2026-01-05', ...{ active: false } }),
+        aRelationship({ id: 'nopolicy', policyId: 'somewhere-else', staffGroupId: 'casework', startedOn: '2026-01-05' }),
+        aRelationship({ id: 'nogroup', policyId: 'leicestershire-cfs', staffGroupId: 'nurses', startedOn: '2026-01-05' }),
       ],
     });
     expect(out).toEqual([]);
   });
 
   it('accepts policies as a Map or a plain record', () => {
-    const r = rel('r', 'leicestershire-cfs', 'casework', '2026-01-05');
+    const r = aRelationship({ id: 'r', policyId: 'leicestershire-cfs', staffGroupId: 'casework', startedOn: '2026-01-05' });
     const input = { now: '2027-06-01T09:00:00Z', relationships: [r], sessions: [], records: [], actions: [], agreements: [] };
     expect(dueObligations({ ...input, policies: { 'leicestershire-cfs': loadPack('leicestershire-cfs') } })).toEqual(dueObligations({ ...input, policies: ALL }));
   });

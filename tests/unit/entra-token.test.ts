@@ -8,7 +8,7 @@ import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type 
 
 type KeyLike = CryptoKey;
 import { TokenError, verifyEntraToken, type EntraTokenOptions } from '../../src/server/auth/entraToken';
-import { tabTokenOptions } from '../../src/tenant/tabTokens';
+import { tabTokenOptions } from '../../src/server/auth/tabTokens';
 
 const TENANT = '7d2c1a52-4c1b-4f38-9a34-5e0c6b0f1a01';
 const OTHER_TENANT = '11111111-2222-4333-8444-555555555555';

@@ -3,7 +3,7 @@
  * requests or documents permissions agrees with it: the Entra app manifest
  * (aad.manifest.json), the Teams app manifest's RSC, and the setup guide.
  */
-import { HOST_CLIENT_IDS } from '../../src/tenant/tabTokens';
+import { HOST_CLIENT_IDS } from '../../src/server/auth/tabTokens';
 import fs from 'node:fs';
 import path from 'node:path';
 import { APP_LISTS } from '../../src/tenant/lists';

@@ -6,7 +6,7 @@ import { agreementState, reviewDue } from '../../src/domain/agreements';
 import { dueObligations } from '../../src/domain/due/dueEngine';
 import type { DueInput, Obligation } from '../../src/domain/due/types';
 import { externalSupervisionReport } from '../../src/domain/due/governorsReport';
-import type { Agreement, Relationship, Session, SupervisionRecord } from '../../src/domain/model';
+import type { Agreement, SupervisionRecord } from '../../src/domain/model';
 import { rebook } from '../../src/domain/planning/rebooker';
 import { chooseRecordForm } from '../../src/domain/records/forms';
 import { plan } from '../../src/domain/planning/planner';
@@ -15,6 +15,7 @@ import { recordFormIds, templatesFor, validatePack } from '../../src/domain/poli
 import { overrideSteps, rampOverride } from '../../src/domain/ramp';
 import { SEED_RELATIONSHIPS } from '../../src/seed/organisation';
 import { loadPack, PACK_IDS, proposalViolations } from '../fixtures/scenarios/packs';
+import { aRelationship, aSession } from '../support/builders';
 
 const ALL = new Map(PACK_IDS.map((id) => [id as string, loadPack(id)]));
 const GROUP: Record<string, string> = {
@@ -25,12 +26,6 @@ const GROUP: Record<string, string> = {
   'westmorland-furness-scp': 'practitioners',
 };
 
-function rel(id: string, policyId: string, startedOn: string, extra: Partial<Relationship> = {}): Relationship {
-  return { id, kind: 'individual', supervisorId: `${id}-sup`, superviseeIds: [`${id}-see`], policyId, staffGroupId: GROUP[policyId]!, startedOn, active: true, ...extra };
-}
-function session(id: string, relationshipId: string, start: string, status: Session['status'] = 'held', extra: Partial<Session> = {}): Session {
-  return { id, relationshipId, start: new Date(Date.parse(start)).toISOString(), end: new Date(Date.parse(start) + 3_600_000).toISOString(), status, kind: 'planned', ...extra };
-}
 function agreement(relationshipId: string, signedAt: string, reviewOn: string): Agreement {
   return {
     id: `${relationshipId}-ag`, relationshipId, templateId: 't', values: {}, frequency: '', durationMinutes: 60, venue: '', type: 'individual', reviewOn, status: 'signed',
@@ -46,7 +41,7 @@ describe('agreement review: the earlier of the agreement’s date and the policy
   it.each(PACK_IDS)('%s: a two-year review date under an annual review falls due after one year', (policyId) => {
     const pack = ALL.get(policyId)!;
     expect(pack.agreements.reviewEvery).toBe('P1Y');
-    const r = rel('r', policyId, '2026-01-05');
+    const r = aRelationship({ id: 'r', policyId, staffGroupId: GROUP[policyId]!, startedOn: '2026-01-05' });
     const ag = agreement('r', '2026-03-02T10:00:00Z', '2028-03-02');
     const [review] = only(run('2027-03-01T10:00:00Z', { relationships: [r], agreements: [ag] }), 'agreement-review');
     expect(review).toMatchObject({ subjectId: 'r-ag', state: 'due-soon' });
@@ -60,7 +55,7 @@ describe('agreement review: the earlier of the agreement’s date and the policy
   it('an earlier date in the agreement is kept', () => {
     const ag = agreement('r', '2026-03-02T10:00:00Z', '2026-09-01');
     expect(reviewDue(ag, 'P1Y', 'Europe/London')).toEqual({ date: '2026-09-01', setBy: 'agreement', policyDate: '2027-03-02' });
-    const [review] = only(run('2026-08-01T10:00:00Z', { relationships: [rel('r', 'westmorland-furness-scp', '2026-01-05')], agreements: [ag] }), 'agreement-review');
+    const [review] = only(run('2026-08-01T10:00:00Z', { relationships: [aRelationship({ id: 'r', policyId: 'westmorland-furness-scp', staffGroupId: GROUP['westmorland-furness-scp']!, startedOn: '2026-01-05' })], agreements: [ag] }), 'agreement-review');
     expect(review!.dueAt.slice(0, 10)).toBe('2026-09-01');
     expect(review!.explanation).toContain('to be reviewed by 2026-09-01');
   });
@@ -134,8 +129,8 @@ describe('stepped ramps for new staff (LGA standards for employers: weekly 6 wee
 
   it.each(['westmorland-furness-scp', 'leicestershire-cfs'])('%s: the due engine follows the step in force', (policyId) => {
     const g = ALL.get(policyId)!.staffGroups.find((x) => x.ramp)!;
-    const r = rel('r', policyId, '2027-01-04', { override: rampOverride(g.ramp!, '2027-01-04') });
-    const due = (now: string, last: string) => only(run(now, { relationships: [r], sessions: [session('s', 'r', last)] }), 'supervision-due')[0]!;
+    const r = aRelationship({ id: 'r', policyId, staffGroupId: GROUP[policyId]!, startedOn: '2027-01-04', ...{ override: rampOverride(g.ramp!, '2027-01-04') } });
+    const due = (now: string, last: string) => only(run(now, { relationships: [r], sessions: [aSession({ id: 's', relationshipId: 'r', start: last, status: 'held' })] }), 'supervision-due')[0]!;
     // Week 3: weekly.
     expect(due('2027-01-20T12:00:00Z', '2027-01-19T10:00:00Z').dueAt).toBe('2027-01-26T10:00:00.000Z');
     // Month 3: fortnightly.
@@ -148,9 +143,9 @@ describe('stepped ramps for new staff (LGA standards for employers: weekly 6 wee
 describe('"rebooked immediately" (South Gloucestershire §3.3): owed by the next working day after the cancellation', () => {
   it.each(PACK_IDS)('%s', (policyId) => {
     const pack = ALL.get(policyId)!;
-    const r = rel('r', policyId, '2026-01-05');
+    const r = aRelationship({ id: 'r', policyId, staffGroupId: GROUP[policyId]!, startedOn: '2026-01-05' });
     // Cancelled on Thursday 25 March 2027 for a session on Wednesday 14 April; Good Friday and Easter Monday follow.
-    const cancelled = session('c', 'r', '2027-04-14T09:00:00Z', 'cancelled', { cancelledAt: '2027-03-25T10:00:00Z' });
+    const cancelled = aSession({ id: 'c', relationshipId: 'r', start: '2027-04-14T09:00:00Z', status: 'cancelled', ...{ cancelledAt: '2027-03-25T10:00:00Z' } });
     const at = (now: string) => only(run(now, { relationships: [r], sessions: [cancelled] }), 'rebook-needed')[0]!;
     const o = at('2027-03-25T10:05:00Z');
     expect(o.facts).toMatchObject({ cancelledAt: '2027-03-25T10:00:00.000Z', window: pack.rebooking.window });
@@ -171,8 +166,8 @@ describe('"rebooked immediately" (South Gloucestershire §3.3): owed by the next
   });
 
   it('without a cancellation time the session start stands in; pt rebook says the same deadline', () => {
-    const r = rel('r', 'south-gloucestershire-scb', '2026-01-05');
-    const [o] = only(run('2027-04-14T12:00:00Z', { relationships: [r], sessions: [session('c', 'r', '2027-04-14T09:00:00Z', 'cancelled')] }), 'rebook-needed');
+    const r = aRelationship({ id: 'r', policyId: 'south-gloucestershire-scb', staffGroupId: GROUP['south-gloucestershire-scb']!, startedOn: '2026-01-05' });
+    const [o] = only(run('2027-04-14T12:00:00Z', { relationships: [r], sessions: [aSession({ id: 'c', relationshipId: 'r', start: '2027-04-14T09:00:00Z', status: 'cancelled' })] }), 'rebook-needed');
     expect(o).toMatchObject({ dueAt: '2027-04-15T16:00:00.000Z', state: 'due-soon' });
     expect(o!.facts).not.toHaveProperty('cancelledAt');
     const office = { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as ('mon' | 'tue' | 'wed' | 'thu' | 'fri')[], start: '09:00', end: '17:00', timeZone: 'Europe/London' };
@@ -186,9 +181,9 @@ describe('"rebooked immediately" (South Gloucestershire §3.3): owed by the next
 
 describe('Lingfield: counted per school, and two record forms', () => {
   const L = 'lingfield-education-trust';
-  const dsl = rel('dsl', L, '2026-09-01', { unit: 'st-marys', supervisorId: 'head' });
-  const deputy = rel('deputy', L, '2026-09-01', { unit: 'st-marys', supervisorId: 'head' });
-  const other = rel('other', L, '2026-09-01', { unit: 'oak-hill', supervisorId: 'head-2' });
+  const dsl = aRelationship({ id: 'dsl', policyId: L, staffGroupId: GROUP[L]!, startedOn: '2026-09-01', ...{ unit: 'st-marys', supervisorId: 'head' } });
+  const deputy = aRelationship({ id: 'deputy', policyId: L, staffGroupId: GROUP[L]!, startedOn: '2026-09-01', ...{ unit: 'st-marys', supervisorId: 'head' } });
+  const other = aRelationship({ id: 'other', policyId: L, staffGroupId: GROUP[L]!, startedOn: '2026-09-01', ...{ unit: 'oak-hill', supervisorId: 'head-2' } });
 
   it('the pack counts both requirements per school and offers the staff/incident form', () => {
     const g = ALL.get(L)!.staffGroups[0]!;
@@ -200,7 +195,7 @@ describe('Lingfield: counted per school, and two record forms', () => {
   it('a half-term is met for the school by a session with either of its safeguarding leads; one obligation per school', () => {
     const out = run('2026-10-01T10:00:00Z', {
       relationships: [dsl, deputy, other],
-      sessions: [session('s1', 'deputy', '2026-09-15T10:00:00Z')],
+      sessions: [aSession({ id: 's1', relationshipId: 'deputy', start: '2026-09-15T10:00:00Z', status: 'held' })],
       agreements: [agreement('dsl', '2026-09-01T09:00:00Z', '2027-09-01'), agreement('deputy', '2026-09-01T09:00:00Z', '2027-09-01'), agreement('other', '2026-09-01T09:00:00Z', '2027-09-01')],
     });
     const perTerm = only(out, 'per-term').filter((o) => o.subjectId.endsWith('autumn-1-2026-27'));
@@ -228,7 +223,7 @@ describe('Lingfield: counted per school, and two record forms', () => {
 
   it('the writer may switch a draft to the staff/incident form; not after submission, not to another pack’s form', () => {
     const policy = ALL.get(L)!;
-    const r = rel('r', L, '2026-09-01');
+    const r = aRelationship({ id: 'r', policyId: L, staffGroupId: GROUP[L]!, startedOn: '2026-09-01' });
     const record: SupervisionRecord = { id: 'rec', sessionId: 's', relationshipId: 'r', templateId: 'lingfield-safeguarding-record', version: 1, status: 'draft', authorId: 'r-sup', values: { date: '2026-10-01', childFamily: 'x' }, signatures: [], createdAt: '2026-10-01T10:00:00Z', updatedAt: '2026-10-01T10:00:00Z', etag: '1' };
     const base = { policy, relationship: r, templates: templatesFor(policy), actorId: 'r-sup', now: '2026-10-01T11:00:00Z' };
     const ok = chooseRecordForm({ ...base, record, templateId: 'lingfield-staff-incident-record' });
@@ -242,8 +237,8 @@ describe('Lingfield: counted per school, and two record forms', () => {
 describe('agreement checked at every session (Staffordshire §8.1 L151)', () => {
   it.each(PACK_IDS)('%s', (policyId) => {
     const pack = ALL.get(policyId)!;
-    const r = rel('r', policyId, '2026-01-05');
-    const next = session('n', 'r', '2027-05-10T10:00:00Z', 'planned');
+    const r = aRelationship({ id: 'r', policyId, staffGroupId: GROUP[policyId]!, startedOn: '2026-01-05' });
+    const next = aSession({ id: 'n', relationshipId: 'r', start: '2027-05-10T10:00:00Z', status: 'planned' });
     const check = (agreements: Agreement[], now = '2027-05-09T10:00:00Z') => only(run(now, { relationships: [r], sessions: [next], agreements }), 'agreement-check');
     if (!pack.agreements.checkedEachSession) {
       expect(check([])).toEqual([]);

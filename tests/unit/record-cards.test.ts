@@ -25,7 +25,9 @@ import { loadPolicies } from '../../src/config/policies';
 import type { SupervisionRecord } from '../../src/domain/model';
 import type { RecordTemplate } from '../../src/domain/policy/schema';
 import { builtinTemplates } from '../../src/domain/policy/validate';
-import { MAX_ACTION_ROWS, asksOutcomeForChild, expandKeep, maxLengthOf, validateSubmission, valuesFromCardInputs } from '../../src/domain/records/validation';
+import { MAX_ACTION_ROWS, asksOutcomeForChild, maxLengthOf, validateSubmission } from '../../src/domain/records/validation';
+import { valuesFromCardInputs } from '../../src/bot/cards/recordFields';
+import { expandKeep } from '../../src/bot/cards/recordInputIds';
 import { CHANGE_REQUEST_KEY } from '../../src/domain/records/workflow';
 import { TEAMS_CARD_LIMIT_BYTES, cardProblems } from '../support/adaptiveCards';
 
@@ -384,7 +386,7 @@ describe('cards with no case detail', () => {
     expect(JSON.stringify(disagreed)).not.toContain(MARKER);
     const custom = recordSummaryCard({ record: record(t, values), sessionStart: SESSION, tabUrl: TAB, statusLine: 'Awaiting countersignature' });
     expect(JSON.stringify(custom)).toContain('Awaiting countersignature');
-    expect(((summary(t, values).actions as Json[])[0] as Json)).toEqual({ type: 'Action.OpenUrl', title: 'Open in Protected Time', url: TAB });
+    expect(((summary(t, values).actions as unknown as Json[])[0] as Json)).toEqual({ type: 'Action.OpenUrl', title: 'Open in Protected Time', url: TAB });
     for (const c of [waiting, disagreed, custom]) expect(cardProblems(c)).toEqual([]);
   });
 

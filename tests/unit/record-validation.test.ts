@@ -11,15 +11,13 @@ import {
   DEFAULT_MULTILINE_MAX,
   DEFAULT_TEXT_MAX,
   MAX_ACTION_ROWS,
-  actionInputId,
   editableFields,
-  encodeKeep,
-  expandKeep,
   maxLengthOf,
   submissionSchema,
   validateSubmission,
-  valuesFromCardInputs,
 } from '../../src/domain/records/validation';
+import { valuesFromCardInputs } from '../../src/bot/cards/recordFields';
+import { actionInputId, encodeKeep, expandKeep, problemInputId } from '../../src/bot/cards/recordInputIds';
 
 const PACKS = [...loadPolicies(path.join(__dirname, '..', '..', 'policies')).values()];
 const TEMPLATES: RecordTemplate[] = [...builtinTemplates, ...PACKS.flatMap((p) => p.templates)];
@@ -174,14 +172,14 @@ describe('action rows', () => {
     expect(r.ok && r.values.actions).toHaveLength(1);
   });
 
-  it('on submit each row needs text, an owner and a real due date, reported against its card input', () => {
+  it('on submit each row needs text, an owner and a real due date, reported by row and part', () => {
     const r = submit([row(), { text: 'Half done' }, row({ dueOn: '2026-02-30' })]);
     expect(r.ok ? [] : r.errors).toEqual([
-      { fieldId: 'action_1_owner', message: 'Action 2 needs an owner' },
-      { fieldId: 'action_1_due', message: 'Action 2 needs a due date' },
-      { fieldId: 'action_2_due', message: 'Action 3: the due date must be a real date' },
+      { fieldId: 'actions', row: 1, part: 'owner', message: 'Action 2 needs an owner' },
+      { fieldId: 'actions', row: 1, part: 'due', message: 'Action 2 needs a due date' },
+      { fieldId: 'actions', row: 2, part: 'due', message: 'Action 3: the due date must be a real date' },
     ]);
-    expect(submit([{ ownerRole: 'supervisor', dueOn: '2026-12-01' }])).toEqual({ ok: false, errors: [{ fieldId: 'action_0_text', message: 'Action 1 needs to say what will be done' }] });
+    expect(submit([{ ownerRole: 'supervisor', dueOn: '2026-12-01' }])).toEqual({ ok: false, errors: [{ fieldId: 'actions', row: 0, part: 'text', message: 'Action 1 needs to say what will be done' }] });
   });
 
   it('a draft may hold half-filled rows, but what is there must be valid', () => {
@@ -191,14 +189,14 @@ describe('action rows', () => {
 
   it('limits text and outcome to 500 characters and rows to 20', () => {
     expect(submit([row({ text: 'a'.repeat(500), outcomeForChild: 'b'.repeat(500) })]).ok).toBe(true);
-    expect(submit([row({ text: 'a'.repeat(501) })])).toEqual({ ok: false, errors: [{ fieldId: 'action_0_text', message: 'Action 1 is too long (501 characters; at most 500)' }] });
+    expect(submit([row({ text: 'a'.repeat(501) })])).toEqual({ ok: false, errors: [{ fieldId: 'actions', row: 0, part: 'text', message: 'Action 1 is too long (501 characters; at most 500)' }] });
     expect(submit([row({ outcomeForChild: 'b'.repeat(501) })]).ok).toBe(false);
     expect(submit(Array.from({ length: MAX_ACTION_ROWS }, () => row())).ok).toBe(true);
     expect(submit(Array.from({ length: MAX_ACTION_ROWS + 1 }, () => row()))).toEqual({ ok: false, errors: [{ fieldId: 'actions', message: 'Actions to be taken (action, outcome for the child, review date): at most 20 actions' }] });
   });
 
   it('rejects an unknown owner role and a non-list', () => {
-    expect(submit([row({ ownerRole: 'manager' })])).toEqual({ ok: false, errors: [{ fieldId: 'action_0_owner', message: 'Action 1: the owner must be the supervisor or the supervisee' }] });
+    expect(submit([row({ ownerRole: 'manager' })])).toEqual({ ok: false, errors: [{ fieldId: 'actions', row: 0, part: 'owner', message: 'Action 1: the owner must be the supervisor or the supervisee' }] });
     expect(submit('do things').ok).toBe(false);
   });
 
@@ -213,7 +211,7 @@ describe('action rows', () => {
     expect(actionInputId(two, 'first', 0, 'text')).toBe('action_0_text');
     expect(actionInputId(two, 'second', 3, 'due')).toBe('second_3_due');
     const r = validateSubmission(two, { second: [{ text: 'x' }] }, 'submit');
-    expect(r.ok ? [] : r.errors.map((e) => e.fieldId)).toEqual(['second_0_owner', 'second_0_due']);
+    expect(r.ok ? [] : r.errors.map((e) => problemInputId(two, e))).toEqual(['second_0_owner', 'second_0_due']);
   });
 });
 

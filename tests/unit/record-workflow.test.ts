@@ -260,7 +260,7 @@ describe('state rules', () => {
 
   it('an action owned by someone outside the supervision is refused', () => {
     const r = run(ctx(draft), SEE, { kind: 'submit', values: { ...VALUES, actions: [{ text: 'x', ownerId: OUT, dueOn: '2026-12-01' }] } });
-    expect(r).toMatchObject({ ok: false, code: 'invalid', fieldErrors: [{ fieldId: 'action_0_owner', message: 'Action 1: the owner must be someone in this supervision' }] });
+    expect(r).toMatchObject({ ok: false, code: 'invalid', fieldErrors: [{ fieldId: 'actions', row: 0, part: 'owner', message: 'Action 1: the owner must be someone in this supervision' }] });
     expect(ok(run(ctx(draft), SEE, { kind: 'submit', values: { ...VALUES, actions: [{ text: 'x', ownerId: SUP, dueOn: '2026-12-01' }] } })).record.status).toBe('submitted');
   });
 

@@ -154,6 +154,11 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     return (this.db.prepare('SELECT * FROM series WHERE relationship_id = ? ORDER BY first_start').all(relationshipId) as Row[]).map(seriesFromRow);
   }
 
+  async getSession(id: string): Promise<Session | undefined> {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
+    return row ? sessionFromRow(row) : undefined;
+  }
+
   async listSessions(filter: { relationshipIds?: string[]; from?: string; to?: string; status?: Session['status'][] }): Promise<Session[]> {
     if (filter.relationshipIds?.length === 0) return [];
     const w = new Where().in('relationship_id', filter.relationshipIds).cmp('end > ?', filter.from).cmp('start < ?', filter.to).in('status', filter.status);

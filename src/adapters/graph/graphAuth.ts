@@ -1,12 +1,19 @@
 /**
- * App-only access tokens for Graph (client credentials flow) from
- * @azure/msal-node. MSAL keeps the token in its in-memory cache and renews it
- * before expiry, so asking for one per request costs nothing.
+ * App-only access tokens (client credentials flow) from @azure/msal-node: the
+ * one MSAL client the app builds, for Graph requests, the bot's connector
+ * tokens, pt provision and pt doctor alike. MSAL keeps each token in its
+ * in-memory cache and renews it before expiry, so asking for one per request
+ * costs nothing; `forceRefresh` skips the cache (after Graph answered 401 to a
+ * token that was revoked or rotated before it expired).
  */
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
 
+export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
+export const ENTRA_LOGIN = 'https://login.microsoftonline.com';
+
 export interface TokenSource {
-  getToken(): Promise<string>;
+  /** An access token for `scope` (default: Graph's .default, i.e. the app's consented roles). */
+  getToken(scope?: string, options?: { forceRefresh?: boolean }): Promise<string>;
 }
 
 export type AppCredential =
@@ -14,7 +21,7 @@ export type AppCredential =
   | {
       tenantId: string;
       clientId: string;
-      /** PEM private key of the certificate registered on the app. */
+      /** PEM (PKCS#8) private key of the certificate registered on the app. */
       privateKeyPem: string;
       /** Hex SHA-256 thumbprint (preferred by MSAL) or the legacy SHA-1 one. */
       thumbprintSha256?: string;
@@ -22,35 +29,43 @@ export type AppCredential =
     };
 
 export interface MsalTokenOptions {
-  /** Authority host; sovereign clouds differ (login.microsoftonline.us). */
+  /** Authority host; sovereign clouds differ (login.microsoftonline.us), and so does the Microsoft 365 simulator. */
   authorityHost?: string;
-  /** Token audience; must match the Graph host the requests go to. */
-  scope?: string;
+  /** The scope asked for when the caller names none; must match the Graph host the requests go to. */
+  defaultScope?: string;
+  /** Raised for a credential MSAL cannot use or a token Entra did not give (callers choose their own error type). */
+  error?: (message: string) => Error;
+}
+
+/**
+ * MSAL's authority settings for a login host. Another host than Entra's own (a sovereign
+ * cloud, the Microsoft 365 simulator) must be a known authority, or MSAL asks
+ * login.microsoftonline.com's instance discovery whether it may trust it.
+ */
+export function authoritySettings(tenantId: string, loginBaseUrl: string = ENTRA_LOGIN): { authority: string; knownAuthorities?: string[] } {
+  const base = loginBaseUrl.replace(/\/+$/, '');
+  const authority = `${base}/${tenantId}`;
+  return base === ENTRA_LOGIN ? { authority } : { authority, knownAuthorities: [new URL(base).host] };
 }
 
 export function msalTokenSource(credential: AppCredential, options: MsalTokenOptions = {}): TokenSource {
-  const host = (options.authorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
-  const auth: Configuration['auth'] = {
-    clientId: credential.clientId,
-    authority: `${host}/${credential.tenantId}`,
-    // Any other host (a sovereign cloud, the Microsoft 365 simulator) must be trusted explicitly, or MSAL asks Entra's instance discovery.
-    ...(host === 'https://login.microsoftonline.com' ? {} : { knownAuthorities: [new URL(host).host] }),
-  };
+  const fail = options.error ?? ((message: string) => new Error(message));
+  const auth: Configuration['auth'] = { clientId: credential.clientId, ...authoritySettings(credential.tenantId, options.authorityHost) };
   if ('clientSecret' in credential) {
     auth.clientSecret = credential.clientSecret;
   } else {
-    if (!credential.thumbprintSha256 && !credential.thumbprintSha1) throw new Error('a certificate credential needs its thumbprint');
+    if (!credential.thumbprintSha256 && !credential.thumbprintSha1) throw fail('a certificate credential needs its thumbprint');
     auth.clientCertificate = {
       privateKey: credential.privateKeyPem,
       ...(credential.thumbprintSha256 ? { thumbprintSha256: credential.thumbprintSha256 } : { thumbprint: credential.thumbprintSha1 }),
     };
   }
   const app = new ConfidentialClientApplication({ auth });
-  const scopes = [options.scope ?? 'https://graph.microsoft.com/.default'];
+  const defaultScope = options.defaultScope ?? GRAPH_DEFAULT_SCOPE;
   return {
-    async getToken() {
-      const result = await app.acquireTokenByClientCredential({ scopes });
-      if (!result?.accessToken) throw new Error('MSAL returned no access token for Graph (check the app registration and admin consent)');
+    async getToken(scope = defaultScope, { forceRefresh = false } = {}) {
+      const result = await app.acquireTokenByClientCredential({ scopes: [scope], skipCache: forceRefresh });
+      if (!result?.accessToken) throw fail(`Entra ID returned no access token for ${scope} (check the app registration and admin consent)`);
       return result.accessToken;
     },
   };

@@ -1,24 +1,33 @@
 /**
- * The thin HTTP layer every Graph adapter goes through: token, base URL,
- * retries, timeouts, JSON batching, paging and response validation.
- *
- * Why plain fetch and not @microsoft/microsoft-graph-client's RetryHandler:
- * - RetryHandler retries 503/504 for POST as well (it only skips streamed
- *   bodies), and an event create that timed out at the gateway may have been
- *   made: creates must look before they retry, which needs the decision here.
- * - It does not retry requests that failed inside a $batch (the batch itself
- *   answers 200), nor timeouts or dropped connections.
- * - Its delays are whole seconds plus up to a second of jitter, which makes the
- *   fault tests slow, and pointing it at a local fake needs customHosts plumbing.
- * The policy below is RetryHandler's (429/503/504, Retry-After first,
- * exponential backoff otherwise, a cap), written where the adapters can see it.
+ * The layer every Graph adapter goes through: GraphCall in, validated JSON out.
+ * The transport is @microsoft/microsoft-graph-client: requests go through its
+ * middleware chain (the app's retry, auth and timeout policy, graphMiddleware.ts),
+ * $batch through BatchRequestContent/BatchResponseContent, paging through
+ * PageIterator. What is left here is the app's contract with its adapters:
+ * which calls are safe to repeat, errors that name the call (graphErrors.ts),
+ * zod validation of every answer, and JSON batching that retries only the
+ * inner requests Graph throttled.
  *
  * Docs followed: concepts/throttling.md (Retry-After), concepts/json-batching.md
- * (20 requests per batch, per-request status, dependsOn).
+ * (20 requests per batch, per-request status, dependsOn), paging.md.
  */
+import {
+  BatchRequestContent,
+  BatchResponseContent,
+  type BatchRequestStep,
+  Client,
+  GraphError as SdkGraphError,
+  type GraphRequest,
+  type Middleware,
+  PageIterator,
+  ResponseType,
+} from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
-import { GraphContractError, GraphError, GraphTimeoutError } from './graphErrors';
+import { GraphContractError, GraphError } from './graphErrors';
 import type { TokenSource } from './graphAuth';
+import { backoff, GraphAuth, GraphCallOptions, GraphRetry, GraphTimeout, GraphTransport, isRetryable, pageEnvelope, parseBody, retryAfterMs, type RetryPolicy } from './graphMiddleware';
+
+export { retryAfterMs };
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -70,56 +79,33 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 export class GraphHttp {
   readonly baseUrl: string;
-  private readonly token: TokenSource;
-  private readonly timeoutMs: number;
-  private readonly maxRetries: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly fetchImpl: typeof fetch;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly client: Client;
+  private readonly policy: RetryPolicy;
 
   constructor(options: GraphHttpOptions) {
     this.baseUrl = (options.baseUrl ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, '');
-    this.token = options.token;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.maxRetries = options.maxRetries ?? 4;
-    this.baseDelayMs = options.baseDelayMs ?? 1_000;
-    this.maxDelayMs = options.maxDelayMs ?? 120_000;
-    this.fetchImpl = options.fetch ?? fetch;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.policy = {
+      maxRetries: options.maxRetries ?? 4,
+      baseDelayMs: options.baseDelayMs ?? 1_000,
+      maxDelayMs: options.maxDelayMs ?? 120_000,
+      sleep: options.sleep ?? defaultSleep,
+    };
+    this.client = graphClient(this.baseUrl, [
+      new GraphRetry(this.policy),
+      new GraphAuth(options.token, this.baseUrl),
+      new GraphTimeout(options.timeoutMs ?? 30_000),
+      new GraphTransport(options.fetch ?? ((input, init) => fetch(input, init))),
+    ]);
   }
 
   /** Waits as the retry policy would (callers that look before retrying use it to honour Retry-After). */
   async wait(ms: number): Promise<void> {
-    if (ms > 0) await this.sleep(Math.min(ms, this.maxDelayMs));
+    if (ms > 0) await this.policy.sleep(Math.min(ms, this.policy.maxDelayMs));
   }
 
   /** Sends with retries; resolves with any 2xx, throws GraphError otherwise. */
   async send(call: GraphCall): Promise<GraphResponse> {
-    const idempotent = isIdempotent(call);
-    const url = this.absoluteUrl(call);
-    for (let attempt = 0; ; attempt++) {
-      let res: GraphResponse;
-      try {
-        res = await this.once(call, url);
-      } catch (err) {
-        const error = err instanceof GraphError ? err : new GraphError(call.call, 0, undefined, String(err), { ambiguous: true });
-        if (idempotent && attempt < this.maxRetries) {
-          await this.sleep(this.backoff(attempt));
-          continue;
-        }
-        throw error;
-      }
-      if (res.status >= 200 && res.status < 300) return res;
-      const error = errorFromResponse(call.call, res);
-      if (isRetryable(res.status, idempotent) && attempt < this.maxRetries) {
-        const delay = error.options.retryAfterMs ?? this.backoff(attempt);
-        if (delay > this.maxDelayMs) throw error;
-        await this.sleep(delay);
-        continue;
-      }
-      throw error;
-    }
+    return this.sendWith(call, new GraphCallOptions(call.call, isIdempotent(call)));
   }
 
   /** Sends and validates the JSON body against the fields the adapter reads. */
@@ -128,20 +114,30 @@ export class GraphHttp {
     return validate(call.call, schema, res.body);
   }
 
-  /** Follows @odata.nextLink to the end; returns every item and the final @odata.deltaLink, if any. */
+  /** Follows @odata.nextLink to the end (PageIterator); returns every item and the final @odata.deltaLink, if any. */
   async pages<T>(call: GraphCall, itemSchema: z.ZodType<T>): Promise<{ items: T[]; deltaLink?: string }> {
+    const options = new GraphCallOptions(call.call, isIdempotent(call), true);
+    const first = validate(call.call, pageEnvelope, (await this.sendWith(call, options)).body);
     const items: T[] = [];
-    let next: GraphCall | undefined = call;
-    for (let page = 0; next; page++) {
-      const res = await this.send(next);
-      const body = validate(call.call, pageEnvelope, res.body);
-      body.value.forEach((item, i) => items.push(validate(call.call, itemSchema, item, `page ${page} value[${i}]`)));
-      const deltaLink = body['@odata.deltaLink'];
-      if (deltaLink) return { items, deltaLink };
-      const nextLink = body['@odata.nextLink'];
-      next = nextLink ? { ...call, path: nextLink, query: undefined } : undefined;
+    let page = -1;
+    let index = 0;
+    const iterator = new PageIterator(
+      this.client,
+      first,
+      (item: unknown) => {
+        if (options.pagesRead - 1 !== page) [page, index] = [options.pagesRead - 1, 0];
+        items.push(validate(call.call, itemSchema, item, `page ${page} value[${index++}]`));
+        return true;
+      },
+      { middlewareOptions: [options], ...(call.headers ? { headers: call.headers } : {}) },
+    );
+    try {
+      await iterator.iterate();
+    } catch (err) {
+      throw this.failure(call.call, options, err);
     }
-    return { items };
+    const deltaLink = iterator.getDeltaLink();
+    return deltaLink ? { items, deltaLink } : { items };
   }
 
   /**
@@ -169,39 +165,43 @@ export class GraphHttp {
         return;
       }
       const sequential = exceedsMailboxConcurrency(pending.map((i) => calls[i]!));
-      const batchBody = {
-        requests: pending.map((i, k) => batchRequest(calls[i]!, i, sequential && k > 0 ? pending[k - 1] : undefined)),
-      };
+      const content = new BatchRequestContent(
+        pending.map((i, k): BatchRequestStep => ({
+          id: String(i),
+          request: this.batchStep(calls[i]!),
+          ...(sequential && k > 0 ? { dependsOn: [String(pending[k - 1])] } : {}),
+        })),
+      );
       const names = [...new Set(pending.map((i) => calls[i]!.call))].join(',');
-      const res = await this.json(
-        { call: `$batch(${names})`, method: 'POST', path: '/$batch', body: batchBody, idempotent: pending.every((i) => isIdempotent(calls[i]!)) },
+      const envelope = await this.json(
+        { call: `$batch(${names})`, method: 'POST', path: '/$batch', body: await content.getContent(), idempotent: pending.every((i) => isIdempotent(calls[i]!)) },
         batchEnvelope,
       );
-      const byId = new Map(res.responses.map((r) => [r.id, r]));
+      const answers = new BatchResponseContent(asResponseContent(envelope));
       const retry: number[] = [];
       let wait = 0;
       for (const i of pending) {
         const call = calls[i]!;
-        const inner = byId.get(String(i));
+        const inner = answers.getResponseById(String(i));
         if (!inner) {
           results[i] = { ok: false, error: new GraphError(call.call, 0, undefined, 'missing from the $batch response', { ambiguous: true }) };
           continue;
         }
-        const response: GraphResponse = { status: inner.status, headers: lowerCaseKeys(inner.headers ?? {}), body: inner.body };
+        const response: GraphResponse = { status: inner.status, headers: headerRecord(inner.headers), body: parseBody(await inner.text()) };
         if (inner.status >= 200 && inner.status < 300) {
-          results[i] = { ok: true, value: validate(call.call, schema, inner.body) };
+          results[i] = { ok: true, value: validate(call.call, schema, response.body) };
           continue;
         }
         const error = errorFromResponse(call.call, response);
-        const again = (isRetryable(inner.status, isIdempotent(call)) || inner.status === 424) && round < this.maxRetries;
+        const again = (isRetryable(inner.status, isIdempotent(call)) || inner.status === 424) && round < this.policy.maxRetries;
         if (again) {
           retry.push(i);
-          wait = Math.max(wait, error.options.retryAfterMs ?? this.backoff(round));
+          wait = Math.max(wait, error.options.retryAfterMs ?? backoff(this.policy, round));
         }
         results[i] = { ok: false, error };
       }
-      if (retry.length > 0 && wait > this.maxDelayMs) return;
-      if (retry.length > 0) await this.sleep(wait);
+      if (retry.length > 0 && wait > this.policy.maxDelayMs) return;
+      if (retry.length > 0) await this.policy.sleep(wait);
       pending = retry;
     }
   }
@@ -215,45 +215,75 @@ export class GraphHttp {
     }
   }
 
-  private async once(call: GraphCall, url: string): Promise<GraphResponse> {
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${await this.token.getToken()}`,
-      Accept: 'application/json',
-      ...call.headers,
-    };
-    let body: string | undefined;
-    if (call.body !== undefined) {
-      body = JSON.stringify(call.body);
-      headers['Content-Type'] = 'application/json';
-    }
+  private async sendWith(call: GraphCall, options: GraphCallOptions): Promise<GraphResponse> {
+    let request = this.client
+      .api(/^https?:\/\//i.test(call.path) ? call.path : relativeUrl(call))
+      .middlewareOptions([options])
+      .responseType(ResponseType.RAW)
+      .header('Accept', 'application/json');
+    if (call.headers) request = request.headers(call.headers);
+    let res: Response;
     try {
-      const res = await this.fetchImpl(url, { method: call.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
-      const text = await res.text();
-      const resHeaders: Record<string, string> = {};
-      res.headers.forEach((value, key) => (resHeaders[key.toLowerCase()] = value));
-      return { status: res.status, headers: resHeaders, body: parseBody(text) };
+      res = await dispatch(request, call);
     } catch (err) {
-      // Not `instanceof Error`: the abort is a DOMException, which may come from another realm.
-      const { name, message, cause } = (err ?? {}) as { name?: string; message?: string; cause?: unknown };
-      if (name === 'TimeoutError' || name === 'AbortError') throw new GraphTimeoutError(call.call, this.timeoutMs);
-      throw new GraphError(call.call, 0, undefined, `${message ?? String(err)}${cause ? ` (${String(cause)})` : ''}`, { ambiguous: true });
+      throw this.failure(call.call, options, err);
     }
+    const response: GraphResponse = { status: res.status, headers: headerRecord(res.headers), body: parseBody(await res.text()) };
+    if (res.status >= 200 && res.status < 300) return response;
+    throw errorFromResponse(call.call, response);
   }
 
-  private absoluteUrl(call: GraphCall): string {
-    if (/^https?:\/\//i.test(call.path)) {
-      // nextLink/deltaLink come from the response; never send the token anywhere else.
-      if (!call.path.startsWith(`${this.baseUrl}/`)) throw new Error(`Graph ${call.call}: refusing to follow a link outside ${this.baseUrl}`);
-      return call.path;
+  /** The app's error for what the client threw: the chain's own failure, or an HTTP error the SDK read (later pages). */
+  private failure(call: string, options: GraphCallOptions, err: unknown): Error {
+    if (options.failure) return options.failure;
+    if (err instanceof SdkGraphError && err.statusCode > 0) {
+      return new GraphError(call, err.statusCode, err.code ?? undefined, err.message || 'no error message', {
+        requestId: err.headers?.get('request-id') ?? err.requestId ?? undefined,
+        retryAfterMs: retryAfterMs(err.headers?.get('retry-after')),
+      });
     }
-    return this.baseUrl + relativeUrl(call);
+    return err instanceof Error ? err : new Error(String(err));
   }
 
-  /** Exponential backoff with jitter, capped. */
-  private backoff(attempt: number): number {
-    const step = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
-    return Math.round(step * (0.5 + Math.random() / 2));
+  /** An inner request of a $batch, as BatchRequestContent reads it: its URL relative to the version root. */
+  private batchStep(call: GraphCall): Request {
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    return new Request(new URL(this.baseUrl).origin + relativeUrl(call), {
+      method: call.method,
+      headers: { ...call.headers, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body } : {}),
+    });
   }
+}
+
+/**
+ * A Graph client on the base URL, whose api() also takes the absolute
+ * @odata.nextLink/deltaLink Graph returns (PageIterator passes them on as they
+ * are). The SDK reads an absolute URL only as https://host/version/..., which a
+ * test fake (http) or a base URL with a path prefix is not; so a link is taken
+ * back to a path under the base URL, and a link anywhere else is refused: the
+ * token goes nowhere else.
+ */
+function graphClient(baseUrl: string, middleware: Middleware[]): Client {
+  const cut = baseUrl.lastIndexOf('/');
+  const hasVersion = cut > baseUrl.indexOf('//') + 1;
+  const client = Client.initWithMiddleware({
+    middleware,
+    baseUrl: hasVersion ? baseUrl.slice(0, cut) : baseUrl,
+    defaultVersion: hasVersion ? baseUrl.slice(cut + 1) : '',
+  });
+  const api = client.api.bind(client);
+  client.api = (path: string) => {
+    if (!/^https?:\/\//i.test(path)) return api(path);
+    if (!path.startsWith(`${baseUrl}/`)) throw new Error(`Graph: refusing to follow a link outside ${baseUrl}`);
+    return api(path.slice(baseUrl.length));
+  };
+  return client;
+}
+
+function dispatch(request: GraphRequest, call: GraphCall): Promise<Response> {
+  const byMethod = { GET: () => request.get(), POST: () => request.post(call.body), PATCH: () => request.patch(call.body), DELETE: () => request.delete() };
+  return byMethod[call.method]();
 }
 
 /** Path and query of a call, as a $batch inner request wants it. */
@@ -279,49 +309,10 @@ function isIdempotent(call: GraphCall): boolean {
   return call.idempotent ?? call.method === 'GET';
 }
 
-/** 429 means Graph refused the request, so any method may retry it; 503/504 only if repeating is harmless. */
-function isRetryable(status: number, idempotent: boolean): boolean {
-  return status === 429 || (idempotent && (status === 503 || status === 504));
-}
-
 function exceedsMailboxConcurrency(calls: GraphCall[]): boolean {
   const counts = new Map<string, number>();
   for (const c of calls) if (c.mailbox) counts.set(c.mailbox, (counts.get(c.mailbox) ?? 0) + 1);
   return [...counts.values()].some((n) => n > MAX_CONCURRENT_PER_MAILBOX);
-}
-
-function batchRequest(call: GraphCall, id: number, dependsOn: number | undefined) {
-  const headers: Record<string, string> = { ...call.headers };
-  if (call.body !== undefined) headers['Content-Type'] = 'application/json';
-  return {
-    id: String(id),
-    method: call.method,
-    url: relativeUrl(call),
-    ...(Object.keys(headers).length > 0 ? { headers } : {}),
-    ...(call.body !== undefined ? { body: call.body } : {}),
-    ...(dependsOn !== undefined ? { dependsOn: [String(dependsOn)] } : {}),
-  };
-}
-
-function parseBody(text: string): unknown {
-  if (text.length === 0) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-}
-
-/** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function errorFromResponse(call: string, res: GraphResponse): GraphError {
@@ -342,12 +333,6 @@ export function validate<T>(call: string, schema: z.ZodType<T>, body: unknown, p
   );
 }
 
-const pageEnvelope = z.object({
-  value: z.array(z.unknown()),
-  '@odata.nextLink': z.string().optional(),
-  '@odata.deltaLink': z.string().optional(),
-});
-
 const batchEnvelope = z.object({
   responses: z.array(
     z.object({
@@ -358,3 +343,24 @@ const batchEnvelope = z.object({
     }),
   ),
 });
+
+function headerRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => (out[key.toLowerCase()] = value));
+  return out;
+}
+
+/**
+ * The $batch answer as BatchResponseContent wants it: it re-serialises an inner
+ * JSON body only under "Content-Type: application/json" spelt in exactly that
+ * case (any other spelling turns the body into "[object Object]").
+ */
+function asResponseContent(envelope: z.infer<typeof batchEnvelope>) {
+  return {
+    responses: envelope.responses.map((r) => {
+      if (r.body === undefined || r.body === null || typeof r.body === 'string') return r;
+      const headers = Object.fromEntries(Object.entries(r.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'content-type'));
+      return { ...r, headers: { ...headers, 'Content-Type': 'application/json' } };
+    }),
+  };
+}

@@ -2,108 +2,19 @@
  * Time zones between the app (IANA names, UTC instants) and Graph
  * (dateTimeTimeZone: wall-clock time plus a Windows or IANA zone name).
  *
- * Windows → IANA: a small table from CLDR's windowsZones.xml (territory "001",
- * the zone CLDR treats as the default for each Windows zone), covering the
- * zones an English-speaking social-care tenant is likely to use. A name the
- * table lacks maps to undefined and the caller decides (mailbox working hours
- * are then treated as unknown; event times fall back to UTC).
+ * Windows ↔ IANA comes from windows-iana (CLDR's windowsZones.xml): a Windows
+ * zone maps to CLDR's default IANA zone for it (territory "001"), an IANA zone
+ * (or an alias of one) to its Windows zone. A Windows name CLDR lacks maps to
+ * undefined and the caller decides (mailbox working hours are then treated as
+ * unknown; event times fall back to UTC).
  *
  * IANA → Graph: resources/datetimetimezone.md lists the IANA names Graph
  * accepts besides every Windows name; other IANA zones are sent by their
  * Windows name.
  */
 import { DateTime } from 'luxon';
+import { findIana, findWindows } from 'windows-iana';
 import { isValidTimeZone } from '../../domain/time/zones';
-
-/** Windows zone id → IANA (CLDR windowsZones.xml, territory 001). */
-const WINDOWS_TO_IANA: Record<string, string> = {
-  UTC: 'UTC',
-  'GMT Standard Time': 'Europe/London',
-  'Greenwich Standard Time': 'Atlantic/Reykjavik',
-  'W. Europe Standard Time': 'Europe/Berlin',
-  'Central Europe Standard Time': 'Europe/Budapest',
-  'Romance Standard Time': 'Europe/Paris',
-  'Central European Standard Time': 'Europe/Warsaw',
-  'W. Central Africa Standard Time': 'Africa/Lagos',
-  'GTB Standard Time': 'Europe/Bucharest',
-  'FLE Standard Time': 'Europe/Kiev',
-  'E. Europe Standard Time': 'Europe/Chisinau',
-  'Turkey Standard Time': 'Europe/Istanbul',
-  'Israel Standard Time': 'Asia/Jerusalem',
-  'Egypt Standard Time': 'Africa/Cairo',
-  'South Africa Standard Time': 'Africa/Johannesburg',
-  'E. Africa Standard Time': 'Africa/Nairobi',
-  'Morocco Standard Time': 'Africa/Casablanca',
-  'Russian Standard Time': 'Europe/Moscow',
-  'Arabian Standard Time': 'Asia/Dubai',
-  'Arab Standard Time': 'Asia/Riyadh',
-  'Pakistan Standard Time': 'Asia/Karachi',
-  'India Standard Time': 'Asia/Calcutta',
-  'Bangladesh Standard Time': 'Asia/Dhaka',
-  'SE Asia Standard Time': 'Asia/Bangkok',
-  'China Standard Time': 'Asia/Shanghai',
-  'Singapore Standard Time': 'Asia/Singapore',
-  'W. Australia Standard Time': 'Australia/Perth',
-  'Tokyo Standard Time': 'Asia/Tokyo',
-  'Korea Standard Time': 'Asia/Seoul',
-  'Cen. Australia Standard Time': 'Australia/Adelaide',
-  'AUS Central Standard Time': 'Australia/Darwin',
-  'E. Australia Standard Time': 'Australia/Brisbane',
-  'AUS Eastern Standard Time': 'Australia/Sydney',
-  'Tasmania Standard Time': 'Australia/Hobart',
-  'New Zealand Standard Time': 'Pacific/Auckland',
-  'Hawaiian Standard Time': 'Pacific/Honolulu',
-  'Alaskan Standard Time': 'America/Anchorage',
-  'Pacific Standard Time': 'America/Los_Angeles',
-  'US Mountain Standard Time': 'America/Phoenix',
-  'Mountain Standard Time': 'America/Denver',
-  'Central Standard Time': 'America/Chicago',
-  'Canada Central Standard Time': 'America/Regina',
-  'Eastern Standard Time': 'America/New_York',
-  'SA Pacific Standard Time': 'America/Bogota',
-  'Atlantic Standard Time': 'America/Halifax',
-  'Newfoundland Standard Time': 'America/St_Johns',
-  'E. South America Standard Time': 'America/Sao_Paulo',
-  'Argentina Standard Time': 'America/Buenos_Aires',
-  'Azores Standard Time': 'Atlantic/Azores',
-  'Cape Verde Standard Time': 'Atlantic/Cape_Verde',
-  'Dateline Standard Time': 'Etc/GMT+12',
-};
-
-/** IANA zones Graph does not list, sent under the Windows zone CLDR maps them to. */
-const IANA_TO_WINDOWS_EXTRA: Record<string, string> = {
-  'Europe/Dublin': 'GMT Standard Time',
-  'Europe/Lisbon': 'GMT Standard Time',
-  'Europe/Jersey': 'GMT Standard Time',
-  'Europe/Guernsey': 'GMT Standard Time',
-  'Europe/Isle_of_Man': 'GMT Standard Time',
-  'Atlantic/Canary': 'GMT Standard Time',
-  'Atlantic/Faroe': 'GMT Standard Time',
-  'Atlantic/Madeira': 'GMT Standard Time',
-  'Europe/Amsterdam': 'W. Europe Standard Time',
-  'Europe/Rome': 'W. Europe Standard Time',
-  'Europe/Vienna': 'W. Europe Standard Time',
-  'Europe/Zurich': 'W. Europe Standard Time',
-  'Europe/Stockholm': 'W. Europe Standard Time',
-  'Europe/Oslo': 'W. Europe Standard Time',
-  'Europe/Luxembourg': 'W. Europe Standard Time',
-  'Europe/Malta': 'W. Europe Standard Time',
-  'Europe/Madrid': 'Romance Standard Time',
-  'Europe/Brussels': 'Romance Standard Time',
-  'Europe/Copenhagen': 'Romance Standard Time',
-  'Europe/Prague': 'Central Europe Standard Time',
-  'Europe/Bratislava': 'Central Europe Standard Time',
-  'Europe/Ljubljana': 'Central Europe Standard Time',
-  'Europe/Belgrade': 'Central Europe Standard Time',
-  'Europe/Zagreb': 'Central European Standard Time',
-  'Europe/Helsinki': 'FLE Standard Time',
-  'Europe/Riga': 'FLE Standard Time',
-  'Europe/Tallinn': 'FLE Standard Time',
-  'Europe/Vilnius': 'FLE Standard Time',
-  'Europe/Sofia': 'FLE Standard Time',
-  'Europe/Athens': 'GTB Standard Time',
-  'Asia/Nicosia': 'GTB Standard Time',
-};
 
 /** IANA names Graph accepts in dateTimeTimeZone (resources/datetimetimezone.md), besides Windows names. */
 const GRAPH_IANA = new Set(
@@ -123,18 +34,13 @@ const GRAPH_IANA = new Set(
   Pacific/Auckland Etc/GMT-12 Pacific/Fiji Asia/Magadan Pacific/Tongatapu Pacific/Apia Pacific/Kiritimati`.split(/\s+/),
 );
 
-const IANA_TO_WINDOWS: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(WINDOWS_TO_IANA).map(([windows, iana]) => [iana, windows])),
-  ...IANA_TO_WINDOWS_EXTRA,
-};
-
 /** The IANA zone for a Graph zone name (Windows or IANA), or undefined when we cannot tell. */
 export function toIanaZone(name: string | null | undefined): string | undefined {
   if (!name) return undefined;
   const trimmed = name.trim();
   if (/^(utc|etc\/utc|etc\/gmt|gmt|coordinated universal time)$/i.test(trimmed)) return 'UTC';
-  const windows = WINDOWS_TO_IANA[trimmed];
-  if (windows) return windows;
+  const iana = findIana(trimmed)[0];
+  if (iana) return iana;
   return isValidTimeZone(trimmed) ? trimmed : undefined;
 }
 
@@ -142,9 +48,9 @@ export function toIanaZone(name: string | null | undefined): string | undefined 
 export function toGraphZone(iana: string): string {
   if (/^(utc|etc\/utc)$/i.test(iana)) return 'UTC';
   if (GRAPH_IANA.has(iana)) return iana;
-  const windows = IANA_TO_WINDOWS[iana];
+  const windows = findWindows(iana)[0];
   if (windows) return windows;
-  throw new Error(`time zone ${iana} has no name Graph accepts; add it to src/adapters/graph/timeZones.ts`);
+  throw new Error(`time zone ${iana} has no name Graph accepts (CLDR maps it to no Windows zone)`);
 }
 
 export interface DateTimeTimeZone {

@@ -42,7 +42,7 @@
  * text → text {maxLength 255}, note → text {allowMultipleLines, plain},
  * number → number, dateTime → dateTime, boolean → boolean.
  */
-import { APP_LISTS } from '../../tenant/lists';
+import { APP_LISTS } from './appLists';
 
 export type ColumnType = 'text' | 'note' | 'number' | 'dateTime' | 'boolean';
 

@@ -72,6 +72,14 @@ export class SharePointStore implements RecordStore {
   private readonly http: GraphHttp;
   private readonly items: ListItems;
   private readonly maxBodyChars: number;
+  /**
+   * The list item each record was last read as (item id, eTag, body). A change is nearly always
+   * made to a record just read (the card action reads it first), so saveRecord writes against
+   * that eTag without reading the item again; if it has moved on, SharePoint answers 412 and the
+   * item is read afresh. A round trip less per record change, which is what a card action's
+   * budget needs (#21). Bounded; the eTag check keeps several instances correct.
+   */
+  private readonly recordItems = new Map<string, Item>();
 
   constructor(options: SharePointStoreOptions) {
     this.http = options.http;
@@ -129,6 +137,11 @@ export class SharePointStore implements RecordStore {
       (i) => body<Series>(i).firstStart,
       (i) => i,
     ).map((i) => seriesOf(body<Series>(i)));
+  }
+
+  async getSession(id: string): Promise<Session | undefined> {
+    const item = await this.items.findByKey('pt-sessions', [id]);
+    return item ? sessionOf(body<Session>(item)) : undefined;
   }
 
   async listSessions(filter: { relationshipIds?: string[]; from?: string; to?: string; status?: Session['status'][] }): Promise<Session[]> {
@@ -219,7 +232,21 @@ export class SharePointStore implements RecordStore {
   // ---- records ----
   async getRecord(id: string): Promise<SupervisionRecord | undefined> {
     const item = await this.items.findByKey('pt-records', [id]);
-    return item ? body<SupervisionRecord>(item) : undefined;
+    if (!item) return undefined;
+    this.rememberRecordItem(id, item);
+    return body<SupervisionRecord>(item);
+  }
+
+  private rememberRecordItem(id: string, item: Item): void {
+    this.recordItems.delete(id);
+    if (this.recordItems.size >= 500) this.recordItems.delete(this.recordItems.keys().next().value!);
+    this.recordItems.set(id, item);
+  }
+
+  /** The item last read for a record, when it holds the record as the caller expects it. */
+  private recordItemAsRead(id: string, expectedEtag: string): Item | undefined {
+    const item = this.recordItems.get(id);
+    return item && body<SupervisionRecord>(item).etag === expectedEtag ? item : undefined;
   }
 
   async getRecordForSession(sessionId: string): Promise<SupervisionRecord | undefined> {
@@ -252,7 +279,9 @@ export class SharePointStore implements RecordStore {
       if (outcome === 'created') return saved;
       throw new ConcurrencyError((await this.getRecord(saved.id))!);
     }
-    let item = await this.items.findByKey('pt-records', [record.id]);
+    let item = this.recordItemAsRead(record.id, expectedEtag) ?? (await this.items.findByKey('pt-records', [record.id]));
+    // Its eTag changes with the write below: the next change reads the item again (or is told 412).
+    this.recordItems.delete(record.id);
     if (!item) throw new Error(`record ${record.id} does not exist`);
     for (let attempt = 0; ; attempt++) {
       const previousBody = String(item.fields[BODY_COLUMN]);

@@ -5,9 +5,9 @@
  */
 import type { App } from '@microsoft/teams.apps';
 import type { Logger } from '../../logging';
-import type { AdaptiveCard, NotifierPort, PostedCard } from '../../ports/notifier';
+import type { Message } from '../../ports/messages';
+import type { MessageRenderer, NotifierPort, PostedCard, RenderedMessage } from '../../ports/notifier';
 import type { RecordStore } from '../../ports/store';
-import { cardActivity } from '../../bot/cards/common';
 import type { TeamsAppInstaller } from './appInstaller';
 
 export interface ProactiveInstall {
@@ -24,6 +24,8 @@ export class TeamsNotifier implements NotifierPort {
     private readonly app: App,
     private readonly store: RecordStore,
     private readonly log: Logger,
+    /** Turns a message into its card (bot/messages.ts, given at composition). */
+    private readonly render: MessageRenderer,
     /** Tenant mode: reach people who never opened the bot by installing it for them. */
     private readonly install?: ProactiveInstall,
   ) {}
@@ -48,19 +50,30 @@ export class TeamsNotifier implements NotifierPort {
     return ref;
   }
 
-  async sendCard(aadObjectId: string, card: AdaptiveCard, summary: string): Promise<PostedCard | undefined> {
+  async send(aadObjectId: string, message: Message): Promise<PostedCard | undefined> {
     const target = await this.client(aadObjectId);
     if (!target) {
       this.log.info({ event: 'notify.unreachable', aadObjectId }, 'no conversation with this person yet');
       return undefined;
     }
-    const res = await target.api.conversations.activities(target.ref.conversationId).create(cardActivity(card, summary));
+    const res = await target.api.conversations.activities(target.ref.conversationId).create(cardActivity(this.render(message)));
     return { conversationId: target.ref.conversationId, activityId: res.id };
   }
 
-  async updateCard(aadObjectId: string, posted: PostedCard, card: AdaptiveCard, summary: string): Promise<void> {
+  async update(aadObjectId: string, posted: PostedCard, message: Message): Promise<void> {
     const target = await this.client(aadObjectId);
     if (!target) return;
-    await target.api.conversations.activities(posted.conversationId).update(posted.activityId, cardActivity(card, summary));
+    await target.api.conversations.activities(posted.conversationId).update(posted.activityId, cardActivity(this.render(message)));
   }
+}
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/** A message activity carrying one card (what the Teams SDK's send accepts). */
+export function cardActivity({ card, summary }: RenderedMessage) {
+  return {
+    type: 'message' as const,
+    summary,
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card }],
+  };
 }

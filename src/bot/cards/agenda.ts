@@ -4,9 +4,9 @@
  * Agenda text is case detail: it is shown only inside the form the parties get,
  * never in a card's summary (the preview Teams shows in notifications).
  */
-import type { AgendaLineView, AgendaView } from '../../usecases/agenda';
-import type { AdaptiveCard } from '../../ports/notifier';
-import { plainText, para } from './common';
+import { Container } from '@microsoft/teams.cards';
+import type { AgendaLineView, RecordAgenda } from '../../ports/messages';
+import { type Card, type CardElement, plain, plainText, para } from './common';
 
 const MAX_LINES = 15;
 const MAX_LINE_CHARS = 200;
@@ -30,32 +30,27 @@ function lineText(l: AgendaLineView): string {
   }
 }
 
-export function agendaBlocks(agenda: Pick<AgendaView, 'lines' | 'agreement'>, maxLines = MAX_LINES): unknown[] {
+export function agendaBlocks(agenda: RecordAgenda, maxLines = MAX_LINES): CardElement[] {
   const shown = agenda.lines.slice(0, maxLines);
   const more = agenda.lines.length - shown.length;
   const agreementOk = agenda.agreement.finding === 'in-date';
   return [
-    {
-      type: 'Container',
-      id: 'agenda',
-      style: 'emphasis',
-      spacing: 'Medium',
-      items: [
-        para('Agenda', { weight: 'Bolder' }),
-        ...(agenda.agreement.checkedEachSession || !agreementOk ? [para(agenda.agreement.words, { color: agreementOk ? 'Good' : 'Attention', spacing: 'Small' })] : []),
-        ...(shown.length ? shown.map((l) => para(lineText(l), { spacing: 'None' })) : [para('Nothing was put on the agenda.', { isSubtle: true })]),
-        ...(more > 0 ? [para(`…and ${more} more on the agenda in the tab.`, { isSubtle: true })] : []),
-      ],
-    },
+    new Container(
+      para('Agenda', { weight: 'Bolder' }),
+      ...(agenda.agreement.checkedEachSession || !agreementOk ? [para(agenda.agreement.words, { color: agreementOk ? 'Good' : 'Attention', spacing: 'Small' })] : []),
+      ...(shown.length ? shown.map((l) => para(lineText(l), { spacing: 'None' })) : [para('Nothing was put on the agenda.', { isSubtle: true })]),
+      ...(more > 0 ? [para(`…and ${more} more on the agenda in the tab.`, { isSubtle: true })] : []),
+    ).withOptions({ id: 'agenda', style: 'emphasis', spacing: 'Medium' }),
   ];
 }
 
 /** The form with the agenda after its heading; fewer lines, then none, if the card would grow past Teams' limit. */
-export function withAgenda(form: AdaptiveCard, agenda: Pick<AgendaView, 'lines' | 'agreement'> | undefined): AdaptiveCard {
+export function withAgenda(form: Card, agenda: RecordAgenda | undefined): Card {
   if (!agenda) return form;
+  const body = form.body ?? [];
   for (const max of [MAX_LINES, 5, 0]) {
     const blocks = max === 0 ? agendaBlocks({ ...agenda, lines: [] }, 0) : agendaBlocks(agenda, max);
-    const next = { ...form, body: [...form.body.slice(0, 1), ...blocks, ...form.body.slice(1)] };
+    const next: Card = { ...form, body: [...body.slice(0, 1), ...blocks.map(plain), ...body.slice(1)] };
     if (Buffer.byteLength(JSON.stringify(next)) <= BYTE_BUDGET) return next;
   }
   return form;

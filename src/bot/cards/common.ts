@@ -1,26 +1,55 @@
-/** Small builders for Adaptive Cards 1.5 (Teams' supported version). */
-import type { AdaptiveCard } from '../../ports/notifier';
+/**
+ * Small builders for Adaptive Cards 1.5 (Teams' supported version), on the
+ * Teams SDK's typed card model (@microsoft/teams.cards): a misspelt property,
+ * a wrong enum value or an action where an element belongs fails typecheck.
+ */
+import {
+  AdaptiveCard,
+  ExecuteAction,
+  Fact,
+  FactSet,
+  OpenUrlAction,
+  TextBlock,
+  type ActionArray,
+  type CardElementArray,
+  type ExecuteActionOptions,
+  type IAdaptiveCard,
+  type ISubmitActionData,
+  type TextBlockOptions,
+} from '@microsoft/teams.cards';
 
 export const CARD_VERSION = '1.5';
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
-export function card(body: unknown[], actions: unknown[] = []): AdaptiveCard {
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: CARD_VERSION,
-    body,
-    ...(actions.length ? { actions } : {}),
-  };
+export type Card = IAdaptiveCard;
+export type CardElement = CardElementArray[number];
+export type CardAction = ActionArray[number];
+
+/**
+ * A card as plain JSON: the builders' objects carry every optional property
+ * as an own `undefined`, which JSON (Teams, the tab, the size budget) drops
+ * anyway; dropping it here keeps every consumer (schema checks, equality) on
+ * the JSON that is actually sent.
+ */
+export function plain<T extends object>(built: T): T {
+  return JSON.parse(JSON.stringify(built)) as T;
 }
 
-export const heading = (text: string) => ({ type: 'TextBlock', text, weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' });
-export const para = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text, wrap: true, ...extra });
-export const facts = (items: [string, string][]) => ({ type: 'FactSet', facts: items.map(([title, value]) => ({ title, value })) });
-export const openUrl = (title: string, url: string) => ({ type: 'Action.OpenUrl', title, url });
+export function card(body: CardElement[], actions: CardAction[] = []): Card {
+  const c = new AdaptiveCard(...body).withOptions({ $schema: SCHEMA, version: CARD_VERSION });
+  if (actions.length) c.withActions(...actions);
+  return plain(c);
+}
+
+export const heading = (text: string) => new TextBlock(text, { weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' });
+export const para = (text: string, extra: TextBlockOptions = {}) => new TextBlock(text, { wrap: true, ...extra });
+export const facts = (items: [string, string][]) => new FactSet(...items.map(([title, value]) => new Fact(title, value)));
+export const openUrl = (title: string, url: string) => new OpenUrlAction(url, { title });
+export const execute = (title: string, verb: string, data: ISubmitActionData, extra: ExecuteActionOptions = {}) => new ExecuteAction({ title, verb, data, ...extra });
 
 /** A message activity carrying one card (what the Teams SDK's send accepts). */
-export function cardActivity(content: AdaptiveCard, summary: string) {
+export function cardActivity(content: Card, summary: string) {
   return {
     type: 'message' as const,
     summary,

@@ -3,8 +3,9 @@
  * accept or change, what the supervisor is told meanwhile, and what was booked
  * and why. Times, names and the policy's name only: never case detail.
  */
-import type { MoveNotice } from '../../usecases/rebookProposal';
-import { card, facts, heading, openUrl, para } from './common';
+import { ActionSet } from '@microsoft/teams.cards';
+import type { MoveNotice } from '../../ports/messages';
+import { card, execute, facts, heading, openUrl, para } from './common';
 import { when } from './rebook';
 
 const WHY: Record<string, string> = { cancelled: 'was cancelled', declined: 'was declined', deleted: 'was removed from the calendar' };
@@ -38,12 +39,12 @@ export function moveNoticeCard(n: MoveNotice, tabUrl: string) {
         ...(p.alternatives.length
           ? [
               para('Or pick another time free for you both:', { spacing: 'Medium' }),
-              { type: 'ActionSet', actions: p.alternatives.map((a) => ({ type: 'Action.Execute', title: when(a.start, a.end), verb: 'rebook.proposal.answer', data: { cancelledId: p.cancelledId, relationshipId: p.relationshipId, start: a.start, end: a.end } })) },
+              new ActionSet(...p.alternatives.map((a) => execute(when(a.start, a.end), 'rebook.proposal.answer', { cancelledId: p.cancelledId, relationshipId: p.relationshipId, start: a.start, end: a.end }))),
             ]
           : []),
       ],
       [
-        { type: 'Action.Execute', title: 'Accept the held time', verb: 'rebook.proposal.answer', data: { cancelledId: p.cancelledId, relationshipId: p.relationshipId } },
+        execute('Accept the held time', 'rebook.proposal.answer', { cancelledId: p.cancelledId, relationshipId: p.relationshipId }),
         openUrl('Open Protected Time', tabUrl),
       ],
     );

@@ -4,7 +4,7 @@
  * ended. Names, dates and counts only: never the handover note or any case
  * detail (the note is read in the tab, by the new supervisor and leads).
  */
-import type { PeopleNotice } from '../../usecases/transfer';
+import type { PeopleNotice } from '../../ports/messages';
 import { card, facts, heading, openUrl, para } from './common';
 import { when } from './rebook';
 

@@ -1,5 +1,5 @@
 /** The card before a session: when, with whom, and a link to the shared agenda. No agenda text, ever. */
-import type { PreSessionNotice } from '../../usecases/preSession';
+import type { PreSessionNotice } from '../../ports/messages';
 import { card, facts, heading, openUrl, para } from './common';
 import { when } from './rebook';
 

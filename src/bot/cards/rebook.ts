@@ -1,31 +1,19 @@
 /**
  * Cards about a cancelled session: the rebooked time with alternatives (choose
- * one, or keep it cancelled with a reason), and the escalation to a line
- * manager when nothing fits. Times and names only: never case detail.
+ * one, or keep it cancelled with a reason), the escalation to a line manager
+ * when nothing fits, and what happened to a session afterwards. Times and
+ * names only: never case detail.
  */
-import { card, facts, heading, openUrl, para } from './common';
+import { ActionSet, TextInput } from '@microsoft/teams.cards';
+import { DateTime } from 'luxon';
+import type { RebookEscalation, RebookedMessage, SessionNotice } from '../../ports/messages';
+import { card, execute, facts, heading, openUrl, para } from './common';
 
 const fmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 const timeFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 export const when = (start: string, end: string) => `${fmt.format(new Date(start))}–${timeFmt.format(new Date(end))}`;
 
-export interface Slot {
-  start: string;
-  end: string;
-}
-
-export function rebookedCard(o: {
-  sessionId: string;
-  /** Lets the handler load the session directly instead of searching every arrangement. */
-  relationshipId: string;
-  withNames: string[];
-  original: Slot;
-  booked: Slot;
-  alternatives: Slot[];
-  why: string;
-  tabUrl: string;
-  notice?: string;
-}) {
+export function rebookedCard(o: RebookedMessage) {
   return card(
     [
       heading('Supervision rebooked'),
@@ -33,29 +21,50 @@ export function rebookedCard(o: {
       facts([['New time', when(o.booked.start, o.booked.end)]]),
       ...(o.notice ? [para(o.notice, { color: 'Good', weight: 'Bolder' })] : []),
       ...(o.alternatives.length ? [para('If that does not suit you both, pick another time:', { spacing: 'Medium' })] : []),
-      {
-        type: 'ActionSet',
-        actions: o.alternatives.map((a) => ({
-          type: 'Action.Execute',
-          title: when(a.start, a.end),
-          verb: 'rebook.choose',
-          data: { sessionId: o.sessionId, relationshipId: o.relationshipId, start: a.start, end: a.end },
-        })),
-      },
-      { type: 'Input.Text', id: 'reason', label: 'Or keep it cancelled: reason (not shared outside this app)', isMultiline: false, maxLength: 300 },
+      new ActionSet(
+        ...o.alternatives.map((a) => execute(when(a.start, a.end), 'rebook.choose', { sessionId: o.sessionId, relationshipId: o.relationshipId, start: a.start, end: a.end })),
+      ),
+      new TextInput({ id: 'reason', label: 'Or keep it cancelled: reason (not shared outside this app)', isMultiline: false, maxLength: 300 }),
     ],
-    [
-      { type: 'Action.Execute', title: 'Keep it cancelled', verb: 'rebook.keep', data: { sessionId: o.sessionId, relationshipId: o.relationshipId } },
-      openUrl('Open Protected Time', o.tabUrl),
-    ],
+    [execute('Keep it cancelled', 'rebook.keep', { sessionId: o.sessionId, relationshipId: o.relationshipId }), openUrl('Open Protected Time', o.tabUrl)],
   );
 }
 
-export function rebookDoneCard(o: { title: string; text: string; tabUrl: string }) {
+/** A title and a sentence, with the way into the tab. */
+export function noticeCard(o: { title: string; text: string; tabUrl: string }) {
   return card([heading(o.title), para(o.text)], [openUrl('Open Protected Time', o.tabUrl)]);
 }
 
-export function escalationCard(o: { supervisorName: string; superviseeNames: string[]; original: Slot; reason: string; window: Slot; tabUrl: string; forManager: boolean }) {
+/** The title (also the notification summary) and words of what happened to a session. */
+export function sessionNoticeWords(n: SessionNotice): { title: string; text: string } {
+  switch (n.kind) {
+    case 'rebook-chosen':
+      return { title: 'Supervision moved', text: `${n.byName} chose ${when(n.slot.start, n.slot.end)}. Both calendars are updated.` };
+    case 'rebook-kept-cancelled':
+      return { title: 'Supervision cancelled', text: `${n.byName} kept this supervision cancelled. It still counts towards how often supervision is due.` };
+    case 'kept-cancelled-told':
+      return {
+        title: 'Supervision kept cancelled',
+        text: `${n.byName} kept ${n.supervisorName}'s supervision with ${n.superviseeNames.join(', ')} on ${when(n.original.start, n.original.end)} cancelled instead of accepting the rebooked time.`,
+      };
+    case 'session-cancelled':
+      return {
+        title: 'Supervision cancelled',
+        text: `${n.byName} cancelled the supervision of ${n.names.join(' and ')} on ${DateTime.fromISO(n.start, { zone: n.timeZone }).setLocale('en-GB').toFormat('ccc d LLL, HH:mm')}.`,
+      };
+    case 'no-meeting-link':
+      return {
+        title: 'No Teams meeting link',
+        text: `Your supervision series with ${n.withNames.join(', ')} has no Teams meeting link: your calendar does not allow Teams meetings; add a location or a link.`,
+      };
+  }
+}
+
+export function sessionNoticeCard(n: SessionNotice) {
+  return noticeCard({ ...sessionNoticeWords(n), tabUrl: n.tabUrl });
+}
+
+export function escalationCard(o: RebookEscalation) {
   return card(
     [
       heading(o.forManager ? 'Supervision could not be rebooked' : 'I could not find a new time'),

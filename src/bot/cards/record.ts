@@ -13,25 +13,15 @@
  * from the form (listed in the actions' `keep` so the server keeps it as written)
  * and the card says to edit it in the tab.
  */
-import { DateTime } from 'luxon';
+import { ActionSet, Container, ExecuteAction, TextInput } from '@microsoft/teams.cards';
 import type { SupervisionRecord } from '../../domain/model';
-import type { RecordTemplate, TemplateField } from '../../domain/policy/schema';
-import {
-  ACTION_OUTCOME_MAX,
-  ACTION_TEXT_MAX,
-  type ActionPart,
-  type DraftActionRow,
-  MAX_ACTION_ROWS,
-  actionInputId,
-  actionRowsOf,
-  asksOutcomeForChild,
-  encodeKeep,
-  maxLengthOf,
-  timeInputId,
-} from '../../domain/records/validation';
+import { ACTION_OUTCOME_MAX, ACTION_TEXT_MAX, MAX_ACTION_ROWS, displayDate as dateIn, displayDateTime as dateTimeIn } from '../../domain/records/fieldTypes';
 import { CHANGE_REQUEST_KEY, changeRequestOf } from '../../domain/records/workflow';
-import type { AdaptiveCard } from '../../ports/notifier';
-import { plainText, card, facts, heading, openUrl, para } from './common';
+import type { ActionItemMessage, CountersignView, FieldProblem, RecordFormView, RecordSummaryView, RecordView } from '../../ports/messages';
+import { type Card, type CardAction, type CardElement, card, execute, facts, heading, openUrl, para, plain, plainText } from './common';
+import { CARD_FIELDS, type FormRender, MAX_OPEN_ACTIONS_SHOWN, clampRows, fieldErrorBlocks, joinNames, subtle, truncate } from './recordFields';
+import { withAgenda } from './agenda';
+import { encodeKeep } from './recordInputIds';
 
 /** Teams refuses messages over ~28 KB; the card keeps 1 KB back for the activity around it. */
 export const CARD_BYTE_BUDGET = 27 * 1024;
@@ -65,341 +55,71 @@ export const RECORD_CARD_SUMMARIES = {
   action: 'You have an action from supervision',
 } as const;
 
-export interface OpenActionView {
-  id: string;
-  text: string;
-  /** YYYY-MM-DD */
-  dueOn: string;
-  ownerName: string;
-}
-
-export interface CardError {
-  fieldId?: string;
-  message: string;
-}
-
-interface RecordCardBase {
-  template: RecordTemplate;
-  record: SupervisionRecord;
-  supervisorName: string;
-  superviseeNames: string[];
-  /** ISO instant of the session's start. */
-  sessionStart: string;
-  /** Entra object ids of the people whose view the card refreshes to (Universal Actions). */
-  userIds: string[];
-  /** The policy's time zone, for dates shown (default Europe/London). */
-  timeZone?: string;
-  /** The tab's records page. */
-  tabUrl?: string;
-  errors?: CardError[];
-  notice?: string;
-}
-
-export interface RecordFormCardInput extends RecordCardBase {
-  jobTitle?: string;
-  openActions: OpenActionView[];
-  /** ISO instant of the next session, if booked (or words to show as they are). */
-  nextSession?: string;
-  /** How many action rows to show (0–20). */
-  actionRows: number;
-  /** What the person typed, when re-showing the form (after an error, a row added); default record.values. */
-  values?: Record<string, unknown>;
-  /** false: submitting signs and locks (no countersignature in this policy). Default true. */
-  countersign?: boolean;
-  /**
-   * Mark required inputs isRequired so Teams checks them before sending. Off by
-   * default: Teams checks every input on every button, so "Save draft" would be
-   * refused until all required answers were filled. The server checks on submit.
-   */
-  clientValidation?: boolean;
-}
-
-export interface CountersignCardInput extends RecordCardBase {
-  authorName?: string;
-  /** Person id → display name, for who has signed so far (group supervision). */
-  names?: Record<string, string>;
-  /** Who a disagreement notifies, in words ("your line manager"). */
-  escalatesTo?: string;
-  /** What the person had typed in the comment box, when re-showing the card. */
-  comment?: string;
-}
 
 // ---------- small helpers ----------
 
-/** An instant (with Z or an offset) shown in `zone`; a date or wall-clock time ("2026-11-23T14:30") taken as already in it. */
-function zoned(iso: string, zone: string): DateTime {
-  const instant = /(Z|[+-]\d{2}:?\d{2})$/.test(iso) && iso.includes('T');
-  const dt = instant ? DateTime.fromISO(iso, { setZone: true }).setZone(zone) : DateTime.fromISO(iso, { zone });
-  return dt.setLocale('en-GB');
-}
-
 /** "Mon 23 Nov 2026" (or the input unchanged if it is not a date). */
-export function displayDate(iso: string, zone = DEFAULT_TIME_ZONE): string {
-  const dt = zoned(iso, zone);
-  return dt.isValid ? dt.toFormat('ccc d LLL yyyy') : iso;
-}
-
+export const displayDate = (iso: string, zone = DEFAULT_TIME_ZONE) => dateIn(iso, zone);
 /** "Mon 23 Nov 2026, 10:00". */
-export function displayDateTime(iso: string, zone = DEFAULT_TIME_ZONE): string {
-  const dt = zoned(iso, zone);
-  return dt.isValid ? dt.toFormat('ccc d LLL yyyy, HH:mm') : iso;
-}
-
-function localDate(iso: string, zone: string): string {
-  const dt = zoned(iso, zone);
-  return dt.isValid ? dt.toISODate()! : iso;
-}
-
-/** Shortens read-only text to `max` characters, ending "…". */
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
-}
+export const displayDateTime = (iso: string, zone = DEFAULT_TIME_ZONE) => dateTimeIn(iso, zone);
+export { truncate };
 
 export function cardBytes(c: unknown): number {
   return Buffer.byteLength(JSON.stringify(c));
 }
 
-const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : typeof v === 'string' ? v : String(v));
-const joinNames = (names: string[]) => (names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
-const subtle = (text: string, extra: Record<string, unknown> = {}) => para(text, { isSubtle: true, size: 'Small', ...extra });
-const label = (text: string) => para(text, { weight: 'Bolder', spacing: 'Medium' });
-const attention = (text: string) => para(text, { color: 'Attention', size: 'Small', spacing: 'None' });
-
-function execute(title: string, verb: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  return { type: 'Action.Execute', title, verb, data, ...extra };
-}
-
-function refresh(recordId: string, userIds: string[]) {
-  return { action: { type: 'Action.Execute', verb: RECORD_VERBS.refresh, data: { recordId } }, userIds: [...new Set(userIds)] };
-}
-
-function withRefresh(c: AdaptiveCard, recordId: string, userIds: string[]): AdaptiveCard {
-  return { ...c, refresh: refresh(recordId, userIds) };
+function withRefresh(c: Card, recordId: string, userIds: string[]): Card {
+  return { ...c, refresh: { action: plain(new ExecuteAction({ verb: RECORD_VERBS.refresh, data: { recordId } })), userIds: [...new Set(userIds)] } };
 }
 
 const MAX_ERRORS_LISTED = 8;
 
-function errorContainer(errors: CardError[] | undefined) {
+function errorContainer(errors: FieldProblem[] | undefined): CardElement[] {
   if (!errors?.length) return [];
   return [
-    {
-      type: 'Container',
-      style: 'attention',
-      items: [
-        para('Please check:', { weight: 'Bolder', color: 'Attention' }),
-        ...errors.slice(0, MAX_ERRORS_LISTED).map((e) => para(`• ${plainText(truncate(e.message, 300))}`, { color: 'Attention', spacing: 'None' })),
-        ...(errors.length > MAX_ERRORS_LISTED ? [para(`…and ${errors.length - MAX_ERRORS_LISTED} more, marked below.`, { color: 'Attention', spacing: 'None' })] : []),
-      ],
-    },
+    new Container(
+      para('Please check:', { weight: 'Bolder', color: 'Attention' }),
+      ...errors.slice(0, MAX_ERRORS_LISTED).map((e) => para(`• ${plainText(truncate(e.message, 300))}`, { color: 'Attention', spacing: 'None' })),
+      ...(errors.length > MAX_ERRORS_LISTED ? [para(`…and ${errors.length - MAX_ERRORS_LISTED} more, marked below.`, { color: 'Attention', spacing: 'None' })] : []),
+    ).withStyle('attention'),
   ];
 }
 
-function noticeContainer(notice: string | undefined) {
-  return notice ? [{ type: 'Container', style: 'emphasis', items: [para(plainText(truncate(notice, 1000)))] }] : [];
+function noticeContainer(notice: string | undefined): CardElement[] {
+  return notice ? [new Container(para(plainText(truncate(notice, 1000)))).withStyle('emphasis')] : [];
 }
 
-function sessionLine(input: RecordCardBase, zone: string) {
+function sessionLine(input: { sessionStart: string; supervisorName: string; superviseeNames: string[] }, zone: string) {
   return subtle(`Supervision on ${displayDateTime(input.sessionStart, zone)}: ${input.supervisorName} with ${joinNames(input.superviseeNames)}`);
-}
-
-function choiceTitle(field: TemplateField, value: string): string {
-  if (field.type === 'yesno') return value === 'yes' ? 'Yes' : value === 'no' ? 'No' : value;
-  return field.choices?.find((c) => c.value === value)?.title ?? value;
 }
 
 // ---------- the form ----------
 
-/** The value a prefilled field starts with. */
-function prefillValue(field: TemplateField, input: RecordFormCardInput, zone: string): string | undefined {
-  switch (field.prefill) {
-    case 'supervisee-name':
-      return joinNames(input.superviseeNames);
-    case 'supervisor-name':
-      return input.supervisorName;
-    case 'session-date':
-      return field.type === 'date' ? localDate(input.sessionStart, zone) : displayDate(input.sessionStart, zone);
-    case 'job-title':
-      return input.jobTitle;
-    case 'next-session':
-      return input.nextSession ? (field.type === 'date' ? localDate(input.nextSession, zone) : displayDateTime(input.nextSession, zone)) : undefined;
-    case 'open-actions':
-      return input.openActions.length ? input.openActions.map((a) => `• ${a.text} (${a.ownerName}, due ${displayDate(a.dueOn, zone)})`).join('\n') : undefined;
-    default:
-      return undefined;
-  }
-}
-
-const MAX_OPEN_ACTIONS_SHOWN = 10;
-
-function infoField(field: TemplateField, input: RecordFormCardInput, r: FormRender, zone: string): unknown[] {
-  const out: unknown[] = [label(field.label)];
-  if (field.help) out.push(subtle(field.help));
-  if (field.prefill === 'open-actions') {
-    if (!input.openActions.length) out.push(subtle('No open actions.'));
-    const shown = input.openActions.slice(0, r.openActionsShown);
-    for (const a of shown) out.push(para(`• ${plainText(truncate(a.text, 200))} (${plainText(truncate(a.ownerName, 40))}, due ${displayDate(a.dueOn, zone)})`, { spacing: 'Small' }));
-    if (input.openActions.length > shown.length) out.push(subtle(`…and ${input.openActions.length - shown.length} more in Protected Time.`));
-  } else if (field.prefill === 'next-session') {
-    out.push(para(input.nextSession ? displayDateTime(input.nextSession, zone) : 'Not booked yet.'));
-  } else if (field.prefill) {
-    const v = prefillValue(field, input, zone);
-    if (v) out.push(para(plainText(truncate(v, 1000))));
-  }
-  return out;
-}
-
-interface FormRender {
-  withheld: Set<string>;
-  values: Record<string, unknown>;
-  /** How many open actions from last time are listed (fewer if the card would not fit). */
-  openActionsShown: number;
-}
-
-function withheldNote(length: number) {
-  return subtle(`Too long to edit in Teams chat (${length} characters): kept as written; edit it in Protected Time.`, { color: 'Warning' });
-}
-
-function inputLabel(field: TemplateField, client: boolean): string {
-  return field.required && !client ? `${field.label} (required)` : field.label;
-}
-
-function required(field: TemplateField, client: boolean) {
-  if (!field.required) return {};
-  return client ? { isRequired: true, errorMessage: `${field.label} is required` } : { errorMessage: `${field.label} is required` };
-}
-
-function fieldErrorBlocks(ids: string[], errors: CardError[] | undefined) {
-  return (errors ?? []).filter((e) => e.fieldId && ids.includes(e.fieldId)).map((e) => attention(plainText(truncate(e.message, 300))));
-}
-
-function editableField(field: TemplateField, input: RecordFormCardInput, r: FormRender, zone: string): unknown[] {
-  const client = Boolean(input.clientValidation);
-  const stored = field.id in r.values;
-  const max = maxLengthOf(field);
-  const prefilled = stored ? undefined : prefillValue(field, input, zone);
-  // A stored answer is shown whole; a prefill is the app's own text and is fitted to the field.
-  const value = stored ? str(r.values[field.id]) : prefilled !== undefined && max !== undefined ? truncate(prefilled, max) : prefilled;
-  const help = field.help ? [subtle(field.help)] : [];
-  const errs = (ids: string[]) => fieldErrorBlocks(ids, input.errors);
-  const common = { id: field.id, label: inputLabel(field, client), ...required(field, client) };
-  switch (field.type) {
-    case 'text':
-    case 'multiline': {
-      if (r.withheld.has(field.id)) return [label(field.label), withheldNote(value?.length ?? 0), ...errs([field.id])];
-      return [
-        ...help,
-        {
-          type: 'Input.Text',
-          ...common,
-          ...(field.type === 'multiline' ? { isMultiline: true } : {}),
-          maxLength: max,
-          ...(value !== undefined ? { value } : {}),
-        },
-        ...errs([field.id]),
-      ];
-    }
-    case 'date':
-      return [...help, { type: 'Input.Date', ...common, ...(value ? { value } : {}) }, ...errs([field.id])];
-    case 'datetime': {
-      const [d, t] = value ? [value.slice(0, 10), value.slice(11, 16)] : [undefined, undefined];
-      return [
-        ...help,
-        {
-          type: 'ColumnSet',
-          columns: [
-            { type: 'Column', width: 'stretch', items: [{ type: 'Input.Date', ...common, ...(d ? { value: d } : {}) }] },
-            { type: 'Column', width: 'stretch', items: [{ type: 'Input.Time', id: timeInputId(field.id), label: 'Time', ...(t ? { value: t } : {}) }] },
-          ],
-        },
-        ...errs([field.id, timeInputId(field.id)]),
-      ];
-    }
-    case 'choice':
-    case 'yesno': {
-      const choices = field.type === 'yesno' ? [{ title: 'Yes', value: 'yes' }, { title: 'No', value: 'no' }] : (field.choices ?? []).map((c) => ({ title: c.title, value: c.value }));
-      return [
-        ...help,
-        { type: 'Input.ChoiceSet', ...common, style: field.type === 'yesno' ? 'expanded' : 'compact', choices, ...(value ? { value } : {}), ...(field.type === 'choice' ? { placeholder: 'Choose…' } : {}) },
-        ...errs([field.id]),
-      ];
-    }
-    case 'actions':
-      return actionRowsBlock(field, input, r);
-    default:
-      return [];
-  }
-}
-
-function actionRowsBlock(field: TemplateField, input: RecordFormCardInput, r: FormRender): unknown[] {
-  const rows = clampRows(input.actionRows);
-  const existing = actionRowsOf(r.values, field.id);
-  const outcome = asksOutcomeForChild(field);
-  // Names help people pick; short, because they repeat on every row.
-  const ownerChoices = [
-    { title: truncate(input.supervisorName, 40) || 'Supervisor', value: 'supervisor' },
-    { title: input.superviseeNames.length === 1 ? truncate(input.superviseeNames[0]!, 40) : 'Each supervisee', value: 'supervisee' },
-  ];
-  const out: unknown[] = [label(field.label)];
-  if (field.help) out.push(subtle(field.help));
-  if (rows === 0) out.push(subtle('No actions yet. Use "Add action" to agree one.'));
-  for (let i = 0; i < rows; i++) {
-    const row: DraftActionRow = existing[i] ?? {};
-    const id = (part: ActionPart) => actionInputId(input.template, field.id, i, part);
-    const owner = row.ownerRole ?? row.ownerId;
-    const textBlock = r.withheld.has(id('text'))
-      ? [para(`Action ${i + 1}`, { weight: 'Bolder', size: 'Small' }), withheldNote(row.text?.length ?? 0)]
-      : [{ type: 'Input.Text', id: id('text'), label: `Action ${i + 1}: what will be done`, isMultiline: true, maxLength: ACTION_TEXT_MAX, ...(row.text ? { value: row.text } : {}) }];
-    const outcomeBlock = !outcome
-      ? []
-      : r.withheld.has(id('outcome'))
-        ? [withheldNote(row.outcomeForChild?.length ?? 0)]
-        : [{ type: 'Input.Text', id: id('outcome'), label: 'Outcome for the child', isMultiline: true, maxLength: ACTION_OUTCOME_MAX, ...(row.outcomeForChild ? { value: row.outcomeForChild } : {}) }];
-    out.push({
-      type: 'Container',
-      separator: true,
-      items: [
-        ...textBlock,
-        {
-          type: 'ColumnSet',
-          columns: [
-            { type: 'Column', items: [{ type: 'Input.ChoiceSet', id: id('owner'), label: 'Who', choices: ownerChoices, ...(owner === 'supervisor' || owner === 'supervisee' ? { value: owner } : {}) }] },
-            { type: 'Column', items: [{ type: 'Input.Date', id: id('due'), label: 'By when', ...(row.dueOn ? { value: row.dueOn } : {}) }] },
-          ],
-        },
-        ...outcomeBlock,
-        ...fieldErrorBlocks((['text', 'owner', 'due', 'outcome'] as const).map(id), input.errors),
-      ],
-    });
-  }
-  out.push(...fieldErrorBlocks([field.id], input.errors));
-  return out;
-}
-
-function clampRows(n: number): number {
-  return Math.max(0, Math.min(MAX_ACTION_ROWS, Math.floor(Number.isFinite(n) ? n : 0)));
-}
-
-function buildForm(input: RecordFormCardInput, r: FormRender): AdaptiveCard {
+function buildForm(input: RecordFormView, r: FormRender): Card {
   const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
   const { template, record } = input;
   const rows = clampRows(input.actionRows);
   const hasActions = template.fields.some((f) => f.type === 'actions');
   const cr = changeRequestOf(record);
-  const body: unknown[] = [
+  const body: CardElement[] = [
     heading(template.name),
     sessionLine(input, zone),
     ...(record.version > 1 ? [subtle(`Amendment: this will be version ${record.version} of the record.`)] : []),
-    ...(cr ? [{ type: 'Container', style: 'warning', items: [para('Changes were asked for:', { weight: 'Bolder' }), para(plainText(truncate(cr.comment, 1500)))] }] : []),
+    ...(cr ? [new Container(para('Changes were asked for:', { weight: 'Bolder' }), para(plainText(truncate(cr.comment, 1500)))).withStyle('warning')] : []),
     ...noticeContainer(input.notice),
     ...errorContainer(input.errors),
   ];
-  for (const field of template.fields) body.push(...(field.type === 'info' ? infoField(field, input, r, zone) : editableField(field, input, r, zone)));
+  for (const field of template.fields) body.push(...CARD_FIELDS[field.type].input(field, { view: input, render: r, zone }));
   if (r.withheld.size) body.push(subtle('Some long answers can only be edited in Protected Time; saving here keeps them as they are.', { spacing: 'Medium' }));
   body.push(subtle('Only you and the people in this supervision can see this record.', { spacing: 'Medium' }));
+  // The policy's other forms (Lingfield's two), while the record is being written.
+  if (input.otherForms?.length) {
+    body.push(new ActionSet(...input.otherForms.map((f) => execute(`Use the ${f.name} instead`, RECORD_VERBS.useForm, { recordId: record.id, etag: record.etag, templateId: f.templateId }))));
+  }
 
   const data = { recordId: record.id, etag: record.etag, rows, ...(r.withheld.size ? { keep: encodeKeep(r.withheld) } : {}) };
   const countersign = input.countersign ?? true;
-  const actions: unknown[] = [
+  const actions: CardAction[] = [
     execute('Save draft', RECORD_VERBS.save, data, { associatedInputs: 'auto' }),
     execute(countersign ? 'Submit for countersignature' : 'Submit and sign', RECORD_VERBS.submit, data, { associatedInputs: 'auto', style: 'positive' }),
   ];
@@ -410,27 +130,20 @@ function buildForm(input: RecordFormCardInput, r: FormRender): AdaptiveCard {
 }
 
 /** The inputs that could be withheld, longest first. */
-function withholdCandidates(input: RecordFormCardInput, values: Record<string, unknown>): { id: string; length: number }[] {
-  const out: { id: string; length: number }[] = [];
+function withholdCandidates(input: RecordFormView, values: Record<string, unknown>): { id: string; length: number }[] {
   const rows = clampRows(input.actionRows);
-  for (const field of input.template.fields) {
-    if (field.type === 'text' || field.type === 'multiline') {
-      const v = str(values[field.id]);
-      if (v) out.push({ id: field.id, length: Buffer.byteLength(JSON.stringify(v)) });
-    } else if (field.type === 'actions') {
-      actionRowsOf(values, field.id)
-        .slice(0, rows)
-        .forEach((row, i) => {
-          if (row.text) out.push({ id: actionInputId(input.template, field.id, i, 'text'), length: Buffer.byteLength(JSON.stringify(row.text)) });
-          if (row.outcomeForChild && asksOutcomeForChild(field)) out.push({ id: actionInputId(input.template, field.id, i, 'outcome'), length: Buffer.byteLength(JSON.stringify(row.outcomeForChild)) });
-        });
-    }
-  }
-  return out.sort((a, b) => b.length - a.length);
+  return input.template.fields.flatMap((f) => CARD_FIELDS[f.type].withholdable(f, values, rows, input.template)).sort((a, b) => b.length - a.length);
 }
 
-/** The recorder's form: the template, prefilled, with Save draft / Submit / Add / Remove action. */
-export function recordFormCard(input: RecordFormCardInput): AdaptiveCard {
+/**
+ * The recorder's form: the template, prefilled, with Save draft / Submit / Add / Remove action,
+ * and the session's agenda after its heading (fewer agenda lines if the card would not fit).
+ */
+export function recordFormCard(input: RecordFormView): Card {
+  return withAgenda(fittedForm(input), input.agenda);
+}
+
+function fittedForm(input: RecordFormView): Card {
   const values = input.values ?? input.record.values;
   const r: FormRender = { withheld: new Set(), values, openActionsShown: MAX_OPEN_ACTIONS_SHOWN };
   let built = buildForm(input, r);
@@ -450,76 +163,59 @@ export function recordFormCard(input: RecordFormCardInput): AdaptiveCard {
 
 // ---------- countersign ----------
 
-function readOnlyBody(input: CountersignCardInput, cap: number, zone: string): { items: unknown[]; shortened: boolean } {
-  const items: unknown[] = [];
+function readOnlyBody(input: CountersignView, cap: number, zone: string): { items: CardElement[]; shortened: boolean } {
+  const items: CardElement[] = [];
   let shortened = false;
   const short = (s: string, max = cap) => {
     if (s.length > max) shortened = true;
     return plainText(truncate(s, max));
   };
+  const ctx = { zone, cap, short, names: input.names, supervisorName: input.supervisorName, superviseeNames: input.superviseeNames };
   let pendingFacts: [string, string][] = [];
   const flush = () => {
-    if (pendingFacts.length) items.push({ ...facts(pendingFacts), spacing: 'Medium' });
+    if (pendingFacts.length) items.push(facts(pendingFacts).withSpacing('Medium'));
     pendingFacts = [];
   };
-  const values = input.record.values;
   for (const field of input.template.fields) {
-    if (field.type === 'info') continue;
-    const raw = values[field.id];
-    if (field.type === 'actions') {
-      const rows = actionRowsOf(values, field.id);
-      flush();
-      items.push(label(field.label));
-      if (!rows.length) items.push(subtle('None agreed.'));
-      rows.forEach((row, i) => {
-        const owner = row.ownerRole === 'supervisor' ? input.supervisorName : row.ownerRole === 'supervisee' ? joinNames(input.superviseeNames) : row.ownerId ? (input.names?.[row.ownerId] ?? 'Someone else') : 'No owner yet';
-        items.push(para(`${i + 1}. ${short(row.text ?? '', Math.min(cap, ACTION_TEXT_MAX))}`, { spacing: 'Small' }));
-        items.push(subtle(`${owner} · by ${row.dueOn ? displayDate(row.dueOn, zone) : 'no date yet'}`, { spacing: 'None' }));
-        if (row.outcomeForChild) items.push(subtle(`Outcome for the child: ${short(row.outcomeForChild, Math.min(cap, ACTION_OUTCOME_MAX))}`, { spacing: 'None' }));
-      });
-      continue;
-    }
-    const value = str(raw);
-    if (value === undefined) continue;
-    if (field.type === 'multiline') {
-      flush();
-      items.push(label(field.label), para(short(value)));
+    const piece = CARD_FIELDS[field.type].view(field, input.record.values[field.id], ctx);
+    if (!piece) continue;
+    if ('fact' in piece) {
+      pendingFacts.push([field.label, piece.fact]);
     } else {
-      const shown = field.type === 'date' ? displayDate(value, zone) : field.type === 'datetime' ? displayDateTime(value, zone) : field.type === 'choice' || field.type === 'yesno' ? choiceTitle(field, value) : value;
-      pendingFacts.push([field.label, short(shown, Math.min(cap, 500))]);
+      flush();
+      items.push(...piece.blocks);
     }
   }
   flush();
   return { items, shortened };
 }
 
-function buildCountersign(input: CountersignCardInput, cap: number): AdaptiveCard {
+function buildCountersign(input: CountersignView, cap: number): Card {
   const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
   const { record, template } = input;
   const { items, shortened } = readOnlyBody(input, cap, zone);
   const signedBy = record.signatures.filter((s) => s.personId !== record.authorId).map((s) => input.names?.[s.personId] ?? s.role);
-  const body: unknown[] = [
+  const body: CardElement[] = [
     heading(`Please countersign: ${template.name}`),
     sessionLine(input, zone),
     subtle(`Written by ${input.authorName ?? input.names?.[record.authorId] ?? 'the recorder'}${record.submittedAt ? `, submitted ${displayDateTime(record.submittedAt, zone)}` : ''}${record.version > 1 ? ` (version ${record.version})` : ''}.`),
     ...(signedBy.length ? [subtle(`Countersigned so far by ${joinNames(signedBy)}.`)] : []),
     ...noticeContainer(input.notice),
     ...errorContainer(input.errors),
-    ...(shortened ? [{ type: 'Container', style: 'warning', items: [para('Long answers are shortened here (…). Read the full record in Protected Time before you sign.', { size: 'Small' })] }] : []),
+    ...(shortened ? [new Container(para('Long answers are shortened here (…). Read the full record in Protected Time before you sign.', { size: 'Small' })).withStyle('warning')] : []),
     ...items,
-    {
-      type: 'Input.Text',
+    new TextInput({
       id: COMMENT_INPUT_ID,
       label: 'Comment (needed to ask for changes or to record a disagreement)',
       isMultiline: true,
       maxLength: 4000,
       ...(input.comment ? { value: input.comment } : {}),
-    },
-    ...fieldErrorBlocks([COMMENT_INPUT_ID], input.errors),
+    }),
+    ...fieldErrorBlocks(template, [COMMENT_INPUT_ID], input.errors),
     subtle(`Recording a disagreement makes the record final with your disagreement on it, and tells ${input.escalatesTo ?? 'the manager your policy names'}.`),
   ];
   const data = { recordId: record.id, etag: record.etag };
-  const actions: unknown[] = [
+  const actions: CardAction[] = [
     execute('Countersign', RECORD_VERBS.countersign, data, { style: 'positive', associatedInputs: 'none' }),
     execute('Ask for changes', RECORD_VERBS.requestChanges, data, { associatedInputs: 'auto' }),
     execute('Record disagreement', RECORD_VERBS.disagree, data, { style: 'destructive', associatedInputs: 'auto' }),
@@ -529,7 +225,7 @@ function buildCountersign(input: CountersignCardInput, cap: number): AdaptiveCar
 }
 
 /** The other party's view of a submitted record: read it, then countersign, ask for changes or disagree. */
-export function countersignCard(input: CountersignCardInput): AdaptiveCard {
+export function countersignCard(input: CountersignView): Card {
   let cap = 4000;
   let built = buildCountersign(input, cap);
   while (cardBytes(built) > CARD_BYTE_BUDGET && cap > 80) {
@@ -540,17 +236,6 @@ export function countersignCard(input: CountersignCardInput): AdaptiveCard {
 }
 
 // ---------- no-detail cards ----------
-
-export interface RecordSummaryCardInput {
-  record: SupervisionRecord;
-  sessionStart: string;
-  /** Overrides the status words worked out from the record. */
-  statusLine?: string;
-  tabUrl: string;
-  /** Person id → display name (for "signed by"). */
-  names?: Record<string, string>;
-  timeZone?: string;
-}
 
 /** Status words for a record, with no case detail. */
 export function recordStatusLine(record: SupervisionRecord, names: Record<string, string> = {}, zone = DEFAULT_TIME_ZONE): string {
@@ -573,7 +258,7 @@ export function recordStatusLine(record: SupervisionRecord, names: Record<string
 }
 
 /** Replaces the working cards in chat: date and status only, never what was discussed. */
-export function recordSummaryCard(input: RecordSummaryCardInput): AdaptiveCard {
+export function recordSummaryCard(input: RecordSummaryView): Card {
   const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
   const status = input.statusLine ?? recordStatusLine(input.record, input.names, zone);
   return card(
@@ -587,7 +272,7 @@ export function recordSummaryCard(input: RecordSummaryCardInput): AdaptiveCard {
 }
 
 /** Tells the supervisee their signed copy is ready; the content stays in the app. */
-export function signedCopyCard(input: { sessionStart: string; tabUrl: string; timeZone?: string }): AdaptiveCard {
+export function signedCopyCard(input: { sessionStart: string; tabUrl: string; timeZone?: string }): Card {
   const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
   return card(
     [
@@ -600,7 +285,7 @@ export function signedCopyCard(input: { sessionStart: string; tabUrl: string; ti
 }
 
 /** For the line manager (or whoever the policy names) when a record is signed with a disagreement. */
-export function disagreementNoticeCard(input: { sessionStart: string; superviseeName: string; supervisorName: string; tabUrl: string; timeZone?: string }): AdaptiveCard {
+export function disagreementNoticeCard(input: { sessionStart: string; superviseeName: string; supervisorName: string; tabUrl: string; timeZone?: string }): Card {
   const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
   return card(
     [
@@ -613,25 +298,16 @@ export function disagreementNoticeCard(input: { sessionStart: string; supervisee
   );
 }
 
-export interface ActionItemView {
-  id: string;
-  text: string;
-  /** YYYY-MM-DD */
-  dueOn: string;
-  outcomeForChild?: string;
-  status?: 'open' | 'done' | 'dropped';
-}
-
 /**
  * One agreed action for its owner (their own action, so its words are shown), with
  * "Mark done". Use RECORD_CARD_SUMMARIES.action as the notification text.
  */
-export function actionItemCard(input: { action: ActionItemView; tabUrl: string; timeZone?: string; today?: string }): AdaptiveCard {
+export function actionItemCard(input: ActionItemMessage): Card {
   const { action } = input;
   const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
   const overdue = action.status !== 'done' && input.today !== undefined && action.dueOn < input.today;
   const status = action.status === 'done' ? 'Done' : action.status === 'dropped' ? 'Dropped' : overdue ? 'Overdue' : 'Open';
-  const body: unknown[] = [
+  const body: CardElement[] = [
     heading('Your action from supervision'),
     para(plainText(truncate(action.text, ACTION_TEXT_MAX))),
     facts([
@@ -640,11 +316,20 @@ export function actionItemCard(input: { action: ActionItemView; tabUrl: string; 
       ...(action.outcomeForChild ? [['Outcome for the child', plainText(truncate(action.outcomeForChild, ACTION_OUTCOME_MAX))] as [string, string]] : []),
     ]),
   ];
-  const actions: unknown[] = [];
+  const actions: CardAction[] = [];
   if (!action.status || action.status === 'open') actions.push(execute('Mark done', RECORD_VERBS.actionDone, { actionId: action.id }, { style: 'positive', associatedInputs: 'none' }));
   actions.push(openUrl('Open in Protected Time', input.tabUrl));
   return card(body, actions);
 }
 
+/** The card for a record view (what a record action or a refresh answers with). */
+export function recordViewCard(view: RecordView): Card {
+  const built = view.kind === 'form' ? recordFormCard(view) : view.kind === 'countersign' ? countersignCard(view) : recordSummaryCard(view);
+  if (!view.banner) return built;
+  const banner = para(view.banner, { weight: 'Bolder', color: 'Warning' });
+  return { ...built, body: [plain(banner), ...(built.body ?? [])] };
+}
+
 /** Keys in record values that are the app's own, not answers (never rendered as fields). */
 export const RESERVED_VALUE_KEYS = [CHANGE_REQUEST_KEY] as const;
+

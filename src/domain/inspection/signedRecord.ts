@@ -9,6 +9,7 @@
 import { DateTime } from 'luxon';
 import type { SupervisionRecord } from '../model';
 import type { RecordTemplate, TemplateField } from '../policy/schema';
+import { displayAnswer } from '../records/fieldTypes';
 import { MARKING, type ReportDoc } from './document';
 
 export interface SignedRecordInput {
@@ -21,19 +22,13 @@ export interface SignedRecordInput {
   fingerprint: string;
 }
 
-/** A field's entry as words: choices by their title, yes/no, action rows one per line. */
-export function entryText(field: TemplateField, value: unknown, names: Record<string, string>): string {
+/**
+ * A field's entry as words, through its type's handler (records/fieldTypes): choices by
+ * their title, yes/no, dates as days, action rows one per line with owner and due date.
+ */
+export function entryText(field: TemplateField, value: unknown, names: Record<string, string>, zone: string): string {
   if (value === undefined || value === null || value === '') return '';
-  if (field.type === 'actions' && Array.isArray(value)) {
-    return value
-      .filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object')
-      .map((r) => [r.text, r.owner ? `owner ${names[String(r.owner)] ?? String(r.owner)}` : '', r.due ? `due ${String(r.due)}` : '', r.outcome ? `outcome for the child: ${String(r.outcome)}` : ''].filter(Boolean).join(', '))
-      .join('\n');
-  }
-  if (field.type === 'choice') return field.choices?.find((c) => c.value === value)?.title ?? String(value);
-  if (field.type === 'yesno') return value === true || value === 'true' ? 'Yes' : value === false || value === 'false' ? 'No' : String(value);
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return displayAnswer(field, value, { zone, names });
 }
 
 export function signedRecordDoc(input: SignedRecordInput): ReportDoc {
@@ -59,7 +54,7 @@ export function signedRecordDoc(input: SignedRecordInput): ReportDoc {
       {
         title: 'Record',
         columns: ['Field', 'Entry'],
-        rows: template.fields.filter((f) => f.type !== 'info').map((f) => [f.label, entryText(f, record.values[f.id], names)]),
+        rows: template.fields.filter((f) => f.type !== 'info').map((f) => [f.label, entryText(f, record.values[f.id], names, timeZone)]),
       },
       {
         title: 'Signatures',

@@ -88,7 +88,7 @@ export function subjectAccessDoc(input: SubjectAccessInput): ReportDoc {
     const label = recordLabel.get(r.id)!;
     const fields = template?.fields.filter((f) => f.type !== 'info') ?? Object.keys(r.values).map((id) => ({ id, label: id, type: 'text' as const, required: false }));
     for (const f of fields) {
-      const text = template ? entryText(f, r.values[f.id], names) : String(r.values[f.id] ?? '');
+      const text = template ? entryText(f, r.values[f.id], names, zone) : String(r.values[f.id] ?? '');
       if (text) recordRows.push([label, r.version, r.status, f.label, mark(text)]);
     }
     for (const s of r.signatures) recordRows.push([label, r.version, r.status, `Signed by (${s.role})`, `${who(s.personId)} on ${when(s.at)}`]);

@@ -279,8 +279,7 @@ function ownerProblems(template: RecordTemplate, values: Record<string, unknown>
   for (const field of template.fields.filter((f) => f.type === 'actions')) {
     actionRowsOf(values, field.id).forEach((row, i) => {
       if (row.ownerId && !partyRole(relationship, row.ownerId)) {
-        const first = template.fields.find((f) => f.type === 'actions')?.id === field.id;
-        problems.push({ fieldId: first ? `action_${i}_owner` : `${field.id}_${i}_owner`, message: `Action ${i + 1}: the owner must be someone in this supervision` });
+        problems.push({ fieldId: field.id, row: i, part: 'owner', message: `Action ${i + 1}: the owner must be someone in this supervision` });
       }
     });
   }

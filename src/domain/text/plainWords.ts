@@ -3,6 +3,7 @@
  * Pure: no clock; callers pass the dates. ISO strings never reach a person.
  */
 import { DateTime, Duration } from 'luxon';
+import { FALLBACK_ZONE } from '../time/zones';
 
 const UNITS: [keyof ReturnType<Duration['toObject']>, string][] = [
   ['years', 'year'],
@@ -30,7 +31,7 @@ export function everyWords(iso: string): string {
 }
 
 /** "2026-12-09" or an instant → "Wed 9 Dec" (with the year when it is not `yearOf`'s year). */
-export function dayWords(value: string | number, zone = 'Europe/London', referenceYear?: number): string {
+export function dayWords(value: string | number, zone = FALLBACK_ZONE, referenceYear?: number): string {
   const dt = typeof value === 'number' ? DateTime.fromMillis(value, { zone }) : /^\d{4}-\d{2}-\d{2}$/.test(value) ? DateTime.fromISO(value, { zone }) : DateTime.fromISO(value, { zone });
   if (!dt.isValid) return String(value);
   const en = dt.setLocale('en-GB');
@@ -38,12 +39,12 @@ export function dayWords(value: string | number, zone = 'Europe/London', referen
 }
 
 /** "14:00" in the zone. */
-export function timeWords(value: string, zone = 'Europe/London'): string {
+export function timeWords(value: string, zone = FALLBACK_ZONE): string {
   return DateTime.fromISO(value, { zone }).setLocale('en-GB').toFormat('HH:mm');
 }
 
 /** Any ISO dates or durations left in a sentence, in words. */
-export function plainSentence(text: string, zone = 'Europe/London'): string {
+export function plainSentence(text: string, zone = FALLBACK_ZONE): string {
   return text
     .replace(/\b(\d{4}-\d{2}-\d{2})(T[\d:.]+Z?)?\b/g, (_m, d: string, t?: string) => dayWords(t ? `${d}${t}` : d, zone))
     .replace(/\bP(?:\d+[YMWD])+(?:T(?:\d+[HMS])+)?\b/g, (m) => durationWords(m));

@@ -8,7 +8,11 @@
 import { Router } from 'express';
 import { Duration } from 'luxon';
 import { z } from 'zod';
-import type { Services } from '../../runtime/services';
+import type { CalendarPort } from '../../ports/calendar';
+import type { Clock } from '../../ports/clock';
+import type { Log } from '../../ports/log';
+import type { LocalStandIns } from '../../ports/standIns';
+import type { RecordStore } from '../../ports/store';
 import { badRequest, notFound } from '../../usecases/errors';
 import { wrap } from '../asyncHandler';
 import { isRealInstant, RealInstant } from '../../domain/time/dates';
@@ -33,9 +37,16 @@ const ClockBody = z.union([
 ]);
 const SessionAction = z.object({ sessionId: z.string().min(1).max(200), personId: z.string().min(1).max(200).optional() }).strict();
 
-export function devRoutes(services: Services, runJobs: () => Promise<void>): Router {
+export interface DevDeps {
+  clock: Clock;
+  log: Log;
+  store: RecordStore;
+  calendar: CalendarPort;
+}
+
+export function devRoutes(services: DevDeps, standIns: LocalStandIns, runJobs: () => Promise<void>): Router {
   const router = Router();
-  const clock = services.embedded?.clock;
+  const clock = standIns.clock;
 
   router.get('/clock', (_req, res) => {
     res.json({ now: services.clock.now().toISOString(), offsetMs: clock?.offset() ?? 0, adjustable: Boolean(clock) });
@@ -65,11 +76,10 @@ export function devRoutes(services: Services, runJobs: () => Promise<void>): Rou
   );
 
   async function sessionFor(sessionId: string) {
-    for (const rel of await services.store.listRelationships({})) {
-      const s = (await services.store.listSessions({ relationshipIds: [rel.id] })).find((x) => x.id === sessionId);
-      if (s) return { s, rel };
-    }
-    throw notFound('No such session');
+    const s = await services.store.getSession(sessionId);
+    const rel = s && (await services.store.getRelationship(s.relationshipId));
+    if (!s || !rel) throw notFound('No such session');
+    return { s, rel };
   }
   router.post(
     '/calendar/cancel',
@@ -85,7 +95,7 @@ export function devRoutes(services: Services, runJobs: () => Promise<void>): Rou
     wrap(async (req, res) => {
       const { sessionId, personId } = SessionAction.parse(req.body);
       const { s, rel } = await sessionFor(sessionId);
-      await services.embedded!.calendar.respond(personId ?? rel.superviseeIds[0]!, s.calendarEventId!, 'declined');
+      await standIns.attendees.respond(personId ?? rel.superviseeIds[0]!, s.calendarEventId!, 'declined');
       res.json({ ok: true });
     }),
   );

@@ -8,7 +8,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../runtime/services';
 import type { NotifyContext } from '../../usecases/rebooking';
-import { handleRecordAction } from '../../usecases/records';
+import { recordCardAction } from '../../bot/recordCards';
 import { AppError } from '../../usecases/errors';
 import { wrap } from '../asyncHandler';
 
@@ -25,7 +25,7 @@ export function recordCardRoutes(services: Services, notify: () => NotifyContext
   router.get(
     '/records/:id/card',
     wrap(async (req, res) => {
-      const card = await handleRecordAction(services, ctx(), req.person!, 'record.refresh', { recordId: String(req.params.id) });
+      const card = await recordCardAction(services, ctx(), req.person!, 'record.refresh', { recordId: String(req.params.id) });
       res.json({ card });
     }),
   );
@@ -33,7 +33,7 @@ export function recordCardRoutes(services: Services, notify: () => NotifyContext
     '/records/:id/card',
     wrap(async (req, res) => {
       const { verb, data } = Body.parse(req.body);
-      const card = await handleRecordAction(services, ctx(), req.person!, verb, { ...data, recordId: String(req.params.id) });
+      const card = await recordCardAction(services, ctx(), req.person!, verb, { ...data, recordId: String(req.params.id) });
       res.json({ card });
     }),
   );

@@ -36,10 +36,10 @@ export function recordRoutes(services: Services): Router {
   router.get(
     '/records/:id',
     wrap(async (req, res) => {
-      const { record, versions, actions, template, session, names, access } = await readRecord(services, req.person!, String(req.params.id));
+      const { record, versions, actions, template, session, names, access, answers } = await readRecord(services, req.person!, String(req.params.id));
       res.json({ record, // Each version with the comment that moved it on (a change request or a disagreement).
         versions: versions.map((v) => ({ version: v.version, status: v.status, updatedAt: v.updatedAt, comment: changeRequestOf(v)?.comment ?? v.disagreement?.text })),
-        actions, template, session: { start: session.start, end: session.end }, names, access });
+        actions, template, session: { start: session.start, end: session.end }, names, access, answers });
     }),
   );
   return router;

@@ -14,6 +14,8 @@ export interface RecordDetail {
   names: Record<string, string>;
   session: { start: string };
   access?: 'party' | 'auditor' | 'asked-to-resolve';
+  /** Each answer as words (choices by title, dates as days), worked out by the server from the field's type. */
+  answers?: { fieldId: string; text: string }[];
 }
 
 export const RECORD_STATUS: Record<string, ['success' | 'warning' | 'danger' | 'informative', string]> = {
@@ -79,7 +81,7 @@ export function ReadOnlyRecord({ detail: open }: { detail: RecordDetail }) {
         {open.template.fields.filter((f) => f.type !== 'info' && f.type !== 'actions').map((f) => (
           <div key={f.id} style={{ marginBottom: 8 }}>
             <Text as="h3" weight="semibold" size={300} style={{ display: 'block', margin: 0 }}>{f.label}</Text>
-            <Text as="p" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', margin: 0 }}>{show(open.record.values[f.id])}</Text>
+            <Text as="p" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', margin: 0 }}>{show(open.answers?.find((a) => a.fieldId === f.id)?.text ?? open.record.values[f.id])}</Text>
           </div>
         ))}
       </div>

@@ -75,6 +75,7 @@ function MonthView({ relationshipId, month }: { relationshipId?: string; month?:
 interface SessionView {
   id: string; relationshipId: string; start: string; end: string; status: string; kind: string; seriesId?: string;
   with: string[]; supervisor: string; supervisees: string[];
+  noMeetingLink?: boolean;
   can: { reschedule: boolean; cancel: boolean; endSeries: boolean };
   cancelRule: string;
 }
@@ -143,6 +144,9 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
             <Text>With {view.with.join(', ')}{view.seriesId ? ' · part of a series' : ''}</Text>
             <Link href={href(`/agenda/${encodeURIComponent(view.id)}`)}>Agenda and my private note</Link>
             <div><Badge appearance="tint" color={view.status === 'planned' ? 'brand' : 'danger'}>{view.status === 'planned' ? 'Booked' : view.status[0]!.toUpperCase() + view.status.slice(1)}</Badge></div>
+            {view.noMeetingLink && (
+              <MessageBar intent="warning" data-testid="no-meeting-link"><MessageBarBody>No Teams meeting link: the organiser's calendar does not allow Teams meetings. Add a location or a link in Outlook.</MessageBarBody></MessageBar>
+            )}
           </Card>
           {view.can.reschedule && (
             <Card>

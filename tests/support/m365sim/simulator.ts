@@ -26,7 +26,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { FakeGraph, type RecordedRequest, type Reply } from '../fakeGraph';
-import { FakeSharePoint } from '../fakeSharePoint';
+import { FakeSharePoint, versioningOf } from '../fakeSharePoint';
 import { CalendarError, SimCalendars, eventJson, type EventView, type SimUserRef } from './calendar';
 import { makeLocalCertificate, type SimTls } from './tls';
 import { SimTokens } from './tokens';
@@ -181,6 +181,8 @@ export class M365Sim {
       PT_BOT_SERVICE_URL_HOSTS: new URL(this.botServiceUrl).host,
       PT_BOT_OPENID_METADATA_URL: this.botOpenIdMetadataUrl,
       PT_BOT_TOKEN_ISSUER: 'https://api.botframework.com',
+      // SharePoint's REST API (list versioning), as if at the site's host.
+      PT_SHAREPOINT_REST_BASE_URL: `${this.origin}/sp`,
       NODE_EXTRA_CA_CERTS: this.tlsFiles.certFile,
       TENANT_ID: this.options.tenantId,
       CLIENT_ID: this.options.clientId,
@@ -237,7 +239,7 @@ export class M365Sim {
   }
 
   private surfaceOf(path: string): Surface {
-    if (path.startsWith('/sites/')) return 'sharepoint';
+    if (path.startsWith('/sites/') || path.startsWith('/sp/')) return 'sharepoint';
     if (path.startsWith('/teams/')) return 'teams';
     if (/^\/[^/]+\/(oauth2|v2\.0|discovery)\//.test(path) || path.startsWith('/botframework/')) return 'login';
     return 'graph';
@@ -426,6 +428,30 @@ export class M365Sim {
       return s ? { body: subscriptionJson(s) } : graphError(404, 'ResourceNotFound', 'The object was not found.');
     });
 
+    // SharePoint's REST API on the site, for what Graph cannot do: a list's item versioning (SP.List
+    // EnableVersioning, MajorVersionLimit), read with GET and changed with POST + X-HTTP-Method: MERGE.
+    const spList = /^\/sp(\/sites\/[^/]+)\/_api\/web\/lists\/getbytitle\((?:'|%27)([^'%]+)(?:'|%27)\)$/;
+    const listOf = (m: RegExpExecArray) => (m[1]!.toLowerCase() === this.sp.sitePath.toLowerCase() ? this.sp.list(decodeURIComponent(m[2]!)) : undefined);
+    const spNotFound = (name: string): Reply => ({ status: 404, body: { 'odata.error': { code: '-1, System.ArgumentException', message: { lang: 'en-US', value: `List '${name}' does not exist at site with URL '${this.sp.siteUrl}'.` } } } });
+    on('GET', spList, (_req, m) => {
+      const list = listOf(m);
+      if (!list) return spNotFound(m[2]!);
+      const v = versioningOf(list);
+      return { body: { EnableVersioning: v.enabled, MajorVersionLimit: v.majorVersionLimit } };
+    });
+    on('POST', spList, (req, m) => {
+      const list = listOf(m);
+      if (!list) return spNotFound(m[2]!);
+      if ((req.headers['x-http-method'] ?? '').toUpperCase() !== 'MERGE') return { status: 400, body: { 'odata.error': { code: '-1, Microsoft.SharePoint.Client.InvalidClientQueryException', message: { lang: 'en-US', value: 'The list can only be changed with MERGE.' } } } };
+      const b = (req.body ?? {}) as { EnableVersioning?: unknown; MajorVersionLimit?: unknown };
+      const now = versioningOf(list);
+      if (b.EnableVersioning !== undefined && typeof b.EnableVersioning !== 'boolean') return { status: 400, body: { 'odata.error': { code: '-1, Microsoft.SharePoint.Client.InvalidClientQueryException', message: { lang: 'en-US', value: 'EnableVersioning must be a boolean.' } } } };
+      const limit = b.MajorVersionLimit === undefined ? now.majorVersionLimit : Number(b.MajorVersionLimit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50_000) return { status: 400, body: { 'odata.error': { code: '-2146232832, Microsoft.SharePoint.SPException', message: { lang: 'en-US', value: 'The major version limit must be between 1 and 50000.' } } } };
+      list.versioning = { enabled: (b.EnableVersioning as boolean | undefined) ?? now.enabled, majorVersionLimit: limit };
+      return { status: 204 };
+    });
+
     // Teams: the app installed for a user (personal scope), and its chat with them
     on('POST', /^\/users\/([^/]+)\/teamwork\/installedApps$/, (req, m) => {
       const u = this.findUser(m[1]!);
@@ -476,7 +502,8 @@ export class M365Sim {
     const surface = this.surfaceOf(req.path);
     if (surface === 'login' || req.viaBatch) return undefined;
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const audience = surface === 'teams' ? BOT_CONNECTOR_AUDIENCE : 'https://graph.microsoft.com';
+    // SharePoint's own REST API (under /sp) takes tokens for the SharePoint host, not Graph's.
+    const audience = surface === 'teams' ? BOT_CONNECTOR_AUDIENCE : req.path.startsWith('/sp/') ? `https://${this.sp.hostname}` : 'https://graph.microsoft.com';
     const claims = token ? await this.tokens.verify(token, audience) : undefined;
     if (!claims) return { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure. Invalid audience.' } } };
     // The permission each surface needs (only what the app is expected to do without): a missing role is 403, as Graph answers.
@@ -731,19 +758,46 @@ export class M365Sim {
 
   // ---- Teams: the connector calling the bot ----------------------------------------------
 
-  /** An https front door for the app (TLS ends here, as at a reverse proxy), forwarding to its http port. */
-  async frontDoor(target: string): Promise<string> {
-    const t = new URL(target);
+  /**
+   * An https front door for the app (TLS ends here, as at a reverse proxy), forwarding to its http port.
+   * With several instances `target` picks one per request (a load balancer); a refused connection
+   * (an instance that is down) is tried on the next pick, as a balancer's health check would, while
+   * an instance dying mid-request answers 502 to that caller.
+   */
+  async frontDoor(target: string | (() => string | undefined), onForward?: (target: string, path: string) => void): Promise<string> {
+    const pick = typeof target === 'string' ? () => target : target;
     const server = https.createServer({ key: this.tlsFiles.key, cert: this.tlsFiles.cert }, (req, res) => {
-      const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, host: t.host } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const attempt = (left: number) => {
+          const chosen = pick();
+          if (!chosen) {
+            res.writeHead(503).end();
+            return;
+          }
+          const t = new URL(chosen);
+          let connected = false;
+          // A fresh connection each time (agent: false), so 'connect' tells a live instance from a dead one.
+          const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, host: t.host }, agent: false }, (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+            r.on('error', () => res.destroy());
+          });
+          up.on('socket', (sock) => sock.once('connect', () => {
+            connected = true;
+            onForward?.(chosen, req.url ?? '');
+          }));
+          up.on('error', () => {
+            if (!connected && left > 0) return attempt(left - 1);
+            if (!res.headersSent) res.writeHead(502);
+            res.end();
+          });
+          up.end(body);
+        };
+        attempt(5);
       });
-      up.on('error', () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      req.pipe(up);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     this.frontDoors.push(server);

@@ -50,6 +50,10 @@ export interface World {
   /** The app's https address (PT_PUBLIC_URL): what Graph and the connector call. */
   publicUrl: string;
   env: Record<string, string>;
+  /** The app's SharePoint data, read as the app reads it (for assertions on stored state). */
+  store: SharePointStore;
+  /** The app's PT_DATA_DIR (also where the clock offset is written). */
+  dataDir: string;
   /** Requests `pt provision` made, per surface. */
   provisionCounts: Record<string, number>;
   /** Moves the app's and the simulator's clocks to `offsetMs` ahead of real time. */
@@ -69,11 +73,40 @@ export interface WorldOptions {
   env?: Record<string, string>;
   /** Called between provisioning and starting the app (faults, calendar settings). */
   beforeStart?: (sim: M365Sim) => void | Promise<void>;
+  /** The data directory (made when not given); its `clock-offset` file holds the moved clock. */
+  dataDir?: string;
 }
 
+/** The file the clock shim (timeShift.cjs) reads the offset from, in a world's data directory. */
+export const clockFileIn = (dataDir: string) => path.join(dataDir, 'clock-offset');
+/** Node options that preload the clock shim: the app's processes and Azurite's run on the moved clock. */
+export const CLOCK_SHIM = SHIFT;
+
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-tenant-'));
-  const clockFile = path.join(dataDir, 'clock-offset');
+  const port = opts.port ?? (await freePort());
+  const base = await prepareWorld(opts, (sim) => sim.frontDoor(`http://127.0.0.1:${port}`));
+  const app = await runApp({ env: { ...base.env, PT_PORT: String(port) }, dataDir: base.dataDir, playground: false, timeoutMs: 60_000 });
+  return {
+    ...base,
+    app,
+    async stop() {
+      await app.stop();
+      await base.stop();
+    },
+  };
+}
+
+/** Everything but the app process: the simulator, its front door, `pt provision`, the admin's entries. */
+export type PreparedWorld = Omit<World, 'app'>;
+
+/**
+ * The simulated tenant, provisioned and seeded, with the environment an app
+ * process needs (add PT_PORT); `frontDoor` makes the https address Graph and
+ * the connector call (one app behind it, or several: tests/support/m365sim/cluster.ts).
+ */
+export async function prepareWorld(opts: WorldOptions, frontDoor: (sim: M365Sim) => Promise<string>): Promise<PreparedWorld> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pt-tenant-'));
+  const clockFile = clockFileIn(dataDir);
   let offset = 0;
   fs.writeFileSync(clockFile, '0');
   const now = () => Date.now() + offset;
@@ -100,8 +133,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   }
   sim.addGroup(PEOPLE_GROUP_ID, Object.values(PEOPLE));
 
-  const port = opts.port ?? (await freePort());
-  const publicUrl = await sim.frontDoor(`http://127.0.0.1:${port}`);
+  const publicUrl = await frontDoor(sim);
   const env: Record<string, string> = {
     ...sim.appEnv(),
     PT_MODE: 'tenant',
@@ -151,14 +183,13 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   await opts.beforeStart?.(sim);
   sim.takeCounts();
 
-  const app = await runApp({ env: { ...env, PT_PORT: String(port) }, dataDir, playground: false, timeoutMs: 60_000 });
-
   const userToken = (userId: string) => sim.tokens.userToken(TENANT_ID, CLIENT_ID, sim.users.get(userId)!);
   return {
     sim,
-    app,
     publicUrl,
     env,
+    store,
+    dataDir,
     provisionCounts,
     now,
     setClock(ms: number) {
@@ -183,7 +214,6 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       return { status: res.status, body: parsed };
     },
     async stop() {
-      await app.stop();
       await sim.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -3,8 +3,8 @@
  * (as Graph change notifications and delta queries do in a tenant); this reads
  * it from a durable cursor and returns the people whose calendars changed.
  */
-import type { Db } from '../adapters/embedded/db';
-import type { CalendarChangeFeed } from '../ports/changeFeed';
+import type { Db } from './db';
+import type { CalendarChangeFeed } from '../../ports/changeFeed';
 
 const CURSOR_KEY = 'calendar-changes.cursor';
 

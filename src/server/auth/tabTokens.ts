@@ -4,10 +4,10 @@
  * id in v2.0 tokens, the Application ID URI in v1.0 tokens from Teams SSO).
  * The composition root passes this to createHttpApp as tokenOptions.
  */
-import type { TenantEnv } from '../config/env';
+import type { TenantEnv } from '../../config/env';
 import { createRemoteJWKSet } from 'jose';
-import type { EntraTokenOptions } from '../server/auth/entraToken';
-import { ENTRA_LOGIN } from './appToken';
+import type { EntraTokenOptions } from './entraToken';
+import { ENTRA_LOGIN } from '../../tenant/appToken';
 
 /**
  * The Microsoft 365 hosts pre-authorised for access_as_user (aad.manifest.json,
