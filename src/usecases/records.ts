@@ -142,7 +142,13 @@ async function formView(services: RecordsDeps, ctx: NotifyContext, l: Loaded, re
     countersign: l.policy.records.countersign,
     otherForms: otherForms(l, record),
     // The form starts from the session's agenda and agreement check (issue 18), reusing what the form already read.
-    agenda: services.agenda ? await agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions, { openActions: open, recordId: record.id, names: new Map([...l.people.values()].map((p) => [p.id, p.displayName])) }) : undefined,
+    agenda: services.agenda
+      ? await agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions, {
+          openActions: open,
+          recordId: record.id,
+          names: new Map([...l.people.values()].map((p) => [p.id, p.displayName])),
+        })
+      : undefined,
   };
 }
 
