@@ -1,5 +1,5 @@
 /**
- * The house's layering rules (docs: /work/shared/design/HOUSE.md is the design; this file enforces
+ * The house's layering rules (the design notes' HOUSE.md is the design; this file enforces
  * its "never" list). `npm run lint:layers` runs it; `npm test` runs that right after the typecheck.
  *
  * Exceptions are exact file pairs, each with why and who removes it. Never widen one into a folder.
