@@ -76,6 +76,35 @@ describe('sessions', () => {
   });
 });
 
+describe('a rebooked session', () => {
+  it('"Keep this time" takes it off that person\'s to-do list only, once, audited; nobody else may', async () => {
+    const rebooked = {
+      id: 'sess-rebooked-keep', relationshipId: 'rel-daniel-sam', start: '2026-12-02T10:00:00.000Z', end: '2026-12-02T11:00:00.000Z',
+      status: 'planned' as const, kind: 'rebooked' as const, replacesSessionId: 'sess-gone',
+    };
+    await ctx.services.store.saveSessions([rebooked]);
+    const todoIds = async (user: string) => ((await (await call('/todo', user)).json()).items as { id: string }[]).map((i) => i.id);
+    expect(await todoIds('sam-patel')).toContain('rebooked:sess-rebooked-keep');
+    expect(await todoIds('daniel-okafor')).toContain('rebooked:sess-rebooked-keep');
+    expect((await (await call('/sessions/sess-rebooked-keep', 'sam-patel')).json()).session.can.keepRebookedTime).toBe(true);
+
+    expect((await call('/sessions/sess-rebooked-keep/keep-time', 'grace-whitfield', {})).status).toBe(404);
+    const kept = await call('/sessions/sess-rebooked-keep/keep-time', 'sam-patel', {});
+    expect(kept.status).toBe(200);
+    expect((await kept.json()).session.can.keepRebookedTime).toBe(false);
+    expect((await call('/sessions/sess-rebooked-keep/keep-time', 'sam-patel', {})).status).toBe(200);
+
+    expect(await todoIds('sam-patel')).not.toContain('rebooked:sess-rebooked-keep');
+    expect(await todoIds('daniel-okafor')).toContain('rebooked:sess-rebooked-keep');
+    const audit = (await ctx.services.store.listAudit({ subjectId: 'sess-rebooked-keep' })).filter((a) => a.action === 'rebooked-time-kept');
+    expect(audit.map((a) => a.actorId)).toEqual(['sam-patel']);
+
+    const plain = (await ctx.services.store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['planned'], from: '2026-11-23T09:00:00.000Z' })).find((x) => x.kind === 'planned');
+    expect(plain?.kind).toBe('planned');
+    expect((await call(`/sessions/${encodeURIComponent(plain!.id)}/keep-time`, 'sam-patel', {})).status).toBe(400);
+  });
+});
+
 describe('bot commands', () => {
   it('understands what people type', () => {
     expect(parseCommand('What do I owe?')).toBe('owe');

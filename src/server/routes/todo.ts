@@ -10,7 +10,7 @@ import type { RebookingDeps } from '../../usecases/rebooking';
 import { completeAction } from '../../usecases/actionItems';
 import { startRecordInTab } from '../../usecases/recordsInTab';
 import { standingFor } from '../../usecases/standing';
-import { cancelOccurrence, endSeriesFrom, rescheduleOccurrence, rescheduleOptions, sessionView } from '../../usecases/sessions';
+import { cancelOccurrence, endSeriesFrom, keepRebookedTime, rescheduleOccurrence, rescheduleOptions, sessionView } from '../../usecases/sessions';
 import type { NotifyContext } from '../../usecases/rebooking';
 import { todoFor } from '../../usecases/todo';
 import { wrap } from '../asyncHandler';
@@ -75,6 +75,12 @@ export function todoRoutes(services: TodoRoutesDeps, notify: () => NotifyContext
     '/sessions/:id/cancel',
     wrap(async (req, res) => {
       res.json({ session: await cancelOccurrence(services, notify(), req.person!, Id.parse(req.params.id), Cancel.parse(req.body).reason) });
+    }),
+  );
+  router.post(
+    '/sessions/:id/keep-time',
+    wrap(async (req, res) => {
+      res.json({ session: await keepRebookedTime(services, req.person!, Id.parse(req.params.id)) });
     }),
   );
   router.post(
