@@ -43,6 +43,7 @@ export function recordRequestFromCard(verb: string, data: Record<string, unknown
     ...(data.etag !== undefined ? { etag: String(data.etag) } : {}),
     rows,
     ...(data.templateId !== undefined ? { templateId: String(data.templateId) } : {}),
+    ...(typeof data.relationshipId === 'string' && data.relationshipId ? { relationshipId: data.relationshipId } : {}),
     ...(data[COMMENT_INPUT_ID] !== undefined ? { comment: String(data[COMMENT_INPUT_ID]) } : {}),
     answers: (template, stored, count) => valuesFromCardInputs(template, data, count, stored),
   };

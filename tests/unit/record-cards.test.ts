@@ -239,10 +239,10 @@ describe('the form card', () => {
     const c = form(t, typicalValues(t));
     expect(executes(c).map((a) => a.verb)).toEqual(['record.save', 'record.submit', 'record.addAction', 'record.removeAction']);
     for (const a of executes(c)) {
-      expect(a.data).toEqual({ recordId: 'rec-1', etag: 'etag-1', rows: 1 });
+      expect(a.data).toEqual({ recordId: 'rec-1', relationshipId: 'rel-1', etag: 'etag-1', rows: 1 });
       expect(a.associatedInputs).toBe('auto');
     }
-    expect(c.refresh).toEqual({ action: { type: 'Action.Execute', verb: 'record.refresh', data: { recordId: 'rec-1' } }, userIds: USERS });
+    expect(c.refresh).toEqual({ action: { type: 'Action.Execute', verb: 'record.refresh', data: { recordId: 'rec-1', relationshipId: 'rel-1' } }, userIds: USERS });
   });
 
   it('offers "remove" only with rows, "add" only below 20', () => {
@@ -354,7 +354,7 @@ describe('the countersign card', () => {
     const c = countersign(t, typicalValues(t));
     expect(inputsOf(c).map((i) => i.id)).toEqual([COMMENT_INPUT_ID]);
     expect(executes(c).map((a) => a.verb)).toEqual(['record.countersign', 'record.requestChanges', 'record.disagree']);
-    for (const a of executes(c)) expect(a.data).toEqual({ recordId: 'rec-1', etag: 'etag-1' });
+    for (const a of executes(c)) expect(a.data).toEqual({ recordId: 'rec-1', relationshipId: 'rel-1', etag: 'etag-1' });
     const text = JSON.stringify(c);
     expect(text).toContain(`${MARKER} a few sentences`);
     expect(text).toContain('Escalated'); // the choice shown by its title, not its value

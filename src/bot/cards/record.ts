@@ -68,8 +68,8 @@ export function cardBytes(c: unknown): number {
   return Buffer.byteLength(JSON.stringify(c));
 }
 
-function withRefresh(c: Card, recordId: string, userIds: string[]): Card {
-  return { ...c, refresh: { action: plain(new ExecuteAction({ verb: RECORD_VERBS.refresh, data: { recordId } })), userIds: [...new Set(userIds)] } };
+function withRefresh(c: Card, record: Pick<SupervisionRecord, 'id' | 'relationshipId'>, userIds: string[]): Card {
+  return { ...c, refresh: { action: plain(new ExecuteAction({ verb: RECORD_VERBS.refresh, data: { recordId: record.id, relationshipId: record.relationshipId } })), userIds: [...new Set(userIds)] } };
 }
 
 const MAX_ERRORS_LISTED = 8;
@@ -114,10 +114,10 @@ function buildForm(input: RecordFormView, r: FormRender): Card {
   body.push(subtle('Only you and the people in this supervision can see this record.', { spacing: 'Medium' }));
   // The policy's other forms (Lingfield's two), while the record is being written.
   if (input.otherForms?.length) {
-    body.push(new ActionSet(...input.otherForms.map((f) => execute(`Use the ${f.name} instead`, RECORD_VERBS.useForm, { recordId: record.id, etag: record.etag, templateId: f.templateId }))));
+    body.push(new ActionSet(...input.otherForms.map((f) => execute(`Use the ${f.name} instead`, RECORD_VERBS.useForm, { recordId: record.id, relationshipId: record.relationshipId, etag: record.etag, templateId: f.templateId }))));
   }
 
-  const data = { recordId: record.id, etag: record.etag, rows, ...(r.withheld.size ? { keep: encodeKeep(r.withheld) } : {}) };
+  const data = { recordId: record.id, relationshipId: record.relationshipId, etag: record.etag, rows, ...(r.withheld.size ? { keep: encodeKeep(r.withheld) } : {}) };
   const countersign = input.countersign ?? true;
   const actions: CardAction[] = [
     execute('Save draft', RECORD_VERBS.save, data, { associatedInputs: 'auto' }),
@@ -126,7 +126,7 @@ function buildForm(input: RecordFormView, r: FormRender): Card {
   if (hasActions && rows < MAX_ACTION_ROWS) actions.push(execute('Add action', RECORD_VERBS.addAction, data, { associatedInputs: 'auto' }));
   if (hasActions && rows > 0) actions.push(execute('Remove last action', RECORD_VERBS.removeAction, data, { associatedInputs: 'auto' }));
   if (input.tabUrl) actions.push(openUrl('Open in Protected Time', input.tabUrl));
-  return withRefresh(card(body, actions), record.id, input.userIds);
+  return withRefresh(card(body, actions), record, input.userIds);
 }
 
 /** The inputs that could be withheld, longest first. */
@@ -214,14 +214,14 @@ function buildCountersign(input: CountersignView, cap: number): Card {
     ...fieldErrorBlocks(template, [COMMENT_INPUT_ID], input.errors),
     subtle(`Recording a disagreement makes the record final with your disagreement on it, and tells ${input.escalatesTo ?? 'the manager your policy names'}.`),
   ];
-  const data = { recordId: record.id, etag: record.etag };
+  const data = { recordId: record.id, relationshipId: record.relationshipId, etag: record.etag };
   const actions: CardAction[] = [
     execute('Countersign', RECORD_VERBS.countersign, data, { style: 'positive', associatedInputs: 'none' }),
     execute('Ask for changes', RECORD_VERBS.requestChanges, data, { associatedInputs: 'auto' }),
     execute('Record disagreement', RECORD_VERBS.disagree, data, { style: 'destructive', associatedInputs: 'auto' }),
   ];
   if (input.tabUrl) actions.push(openUrl('Open in Protected Time', input.tabUrl));
-  return withRefresh(card(body, actions), record.id, input.userIds);
+  return withRefresh(card(body, actions), record, input.userIds);
 }
 
 /** The other party's view of a submitted record: read it, then countersign, ask for changes or disagree. */
