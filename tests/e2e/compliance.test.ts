@@ -15,9 +15,9 @@ import type { Browser, Download, Page } from 'playwright-core';
 import { openDatabase, type Db } from '../../src/adapters/embedded/db';
 import { EmbeddedStore } from '../../src/adapters/embedded/store';
 import { EXPORT_ID_COLUMNS, FIGURES } from '../../src/domain/compliance';
-import type { Session } from '../../src/domain/model';
 import { SEED_AGREEMENTS } from '../../src/seed/organisation';
 import { launchBrowser } from '../support/browser';
+import { aSession } from '../support/builders';
 import { parseCsv } from '../support/csv';
 import { pdfText, valueAfter } from '../support/pdf';
 import { runApp, type AppProcess } from '../support/runApp';
@@ -39,17 +39,14 @@ function daysAgo(n: number, time = '10:00'): string {
   while (d.weekday > 5) d = d.minus({ days: 1 });
   return d.toUTC().toISO()!;
 }
-function session(id: string, relationshipId: string, start: string, status: Session['status'], extra: Partial<Session> = {}): Session {
-  return { id, relationshipId, start, end: new Date(Date.parse(start) + 3_600_000).toISOString(), status, kind: 'planned', ...extra };
-}
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([runApp({ playground: false, env: { PT_JOB_INTERVAL_SECONDS: '600' } }), launchBrowser()]);
   // The app's own database file (WAL): what is written here is read by the app on its next request.
   db = openDatabase(path.join(app.dataDir, 'protected-time.sqlite'));
   store = new EmbeddedStore(db);
-  const cancelled = session('e2e-joe-cancelled', 'rel-daniel-joe', daysAgo(40), 'cancelled');
-  const rebooked = session('e2e-joe-rebooked', 'rel-daniel-joe', daysAgo(33), 'held', { kind: 'rebooked', replacesSessionId: cancelled.id });
+  const cancelled = aSession({ id: 'e2e-joe-cancelled', relationshipId: 'rel-daniel-joe', start: daysAgo(40), status: 'cancelled' });
+  const rebooked = aSession({ id: 'e2e-joe-rebooked', relationshipId: 'rel-daniel-joe', start: daysAgo(33), status: 'held', kind: 'rebooked', replacesSessionId: cancelled.id });
   const signedAt = new Date(Date.parse(rebooked.end) + 3_600_000).toISOString();
   // The record first: the app's record job never starts a second one for the session.
   await store.saveRecord({
@@ -62,8 +59,8 @@ beforeAll(async () => {
   await store.saveSessions([
     cancelled,
     rebooked,
-    session('e2e-amira-held', 'rel-daniel-amira', daysAgo(20, '11:00'), 'held'), // no record: outstanding and overdue
-    session('e2e-tom-missed', 'rel-grace-tom', daysAgo(50, '14:00'), 'missed'),
+    aSession({ id: 'e2e-amira-held', relationshipId: 'rel-daniel-amira', start: daysAgo(20, '11:00'), status: 'held' }), // no record: outstanding and overdue
+    aSession({ id: 'e2e-tom-missed', relationshipId: 'rel-grace-tom', start: daysAgo(50, '14:00'), status: 'missed' }),
   ]);
 });
 

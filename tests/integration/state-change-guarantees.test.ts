@@ -10,15 +10,44 @@ import { CardActionRouter } from '../../src/bot/cardActions';
 import { registerRecordActions } from '../../src/bot/actions/records';
 import type { Message } from '../../src/ports/messages';
 import type { AdaptiveCard } from '../support/fakeNotifier';
-import { SEED_PEOPLE } from '../../src/seed/organisation';
 import { recordAgreement, signAgreement } from '../../src/usecases/agreements';
 import { bookUrgent, proposeSeries } from '../../src/usecases/booking';
 import { reconcile } from '../../src/usecases/reconcile';
 import { deliverRecordMessages, RECORD_MESSAGES_KIND, recordIdFor, startRecordsForHeldSessions } from '../../src/usecases/records';
 import { FakeNotifier } from '../support/fakeNotifier';
-import { testServices } from '../support/services';
+import { scenario } from '../support/scenario';
 
-const aad = (id: string) => SEED_PEOPLE.find((p) => p.id === id)!.aadObjectId;
+/** Cards are addressed by Entra object id; the scenario's people have their id as that. */
+const aad = (id: string) => id;
+
+const WF = { policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners' };
+/**
+ * Daniel supervises Sam monthly under Westmorland & Furness (either party records; the copy goes to the
+ * supervisee), Grace supervises Tom under Staffordshire; Priya is the safeguarding lead. Daniel also supervises
+ * Joe and Amira, with nothing booked (a group needs each member's own arrangement first).
+ */
+const world = () =>
+  scenario({
+    now: '2026-11-23T09:00:00.000Z',
+    people: [
+      { id: 'helen-carter', displayName: 'Helen Carter', roles: ['line-manager'] },
+      { id: 'priya-shah', displayName: 'Priya Shah', roles: ['safeguarding-lead', 'auditor'], lineManagerId: 'helen-carter' },
+      { id: 'daniel-okafor', displayName: 'Daniel Okafor', roles: ['supervisor', 'line-manager'], lineManagerId: 'helen-carter' },
+      { id: 'grace-whitfield', displayName: 'Grace Whitfield', roles: ['supervisor'], lineManagerId: 'helen-carter' },
+      { id: 'sam-patel', displayName: 'Sam Patel', lineManagerId: 'daniel-okafor', ...WF },
+      { id: 'joe-bennett', displayName: 'Joe Bennett', lineManagerId: 'daniel-okafor', ...WF },
+      { id: 'amira-hussain', displayName: 'Amira Hussain', lineManagerId: 'daniel-okafor', ...WF },
+      { id: 'tom-reynolds', displayName: 'Tom Reynolds', lineManagerId: 'helen-carter', policyId: 'staffordshire-stoke-icb', staffGroupId: 'clinical' },
+    ],
+    relationships: [
+      { id: 'rel-daniel-sam', supervisorId: 'daniel-okafor', superviseeIds: ['sam-patel'], ...WF, startedOn: '2023-09-04' },
+      { id: 'rel-daniel-joe', supervisorId: 'daniel-okafor', superviseeIds: ['joe-bennett'], ...WF, startedOn: '2026-11-02' },
+      { id: 'rel-daniel-amira', supervisorId: 'daniel-okafor', superviseeIds: ['amira-hussain'], ...WF, startedOn: '2026-09-07' },
+      { id: 'rel-grace-tom', supervisorId: 'grace-whitfield', superviseeIds: ['tom-reynolds'], policyId: 'staffordshire-stoke-icb', staffGroupId: 'clinical', startedOn: '2022-02-14' },
+    ],
+    series: [{ relationshipId: 'rel-daniel-sam', rrule: 'FREQ=MONTHLY;BYDAY=+2WE', firstStart: '2026-12-09T14:00:00.000Z', minutes: 90 }],
+    agreements: [{ relationshipId: 'rel-daniel-sam', createdAt: '2026-03-02T10:00:00.000Z', reviewOn: '2027-03-02' }],
+  });
 const W = 'worker-test';
 
 function dataOf(card: AdaptiveCard, verb: string): Record<string, unknown> {
@@ -61,7 +90,7 @@ class FlakyNotifier extends FakeNotifier {
 
 describe('a message that fails after a state change', () => {
   it('is kept and sent later; the signer is told their change stands, not that nothing changed', async () => {
-    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
+    const c = await world();
     const notifier = new FlakyNotifier();
     const notify = { notifier, tabUrl: 'http://localhost:3978/tab/' };
     const router = new CardActionRouter();
@@ -103,7 +132,7 @@ describe('a message that fails after a state change', () => {
 
 describe('request keys', () => {
   it('are scoped by arrangement and caller: the same key never returns or moves another booking', async () => {
-    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
+    const c = await world();
     const daniel = (await c.services.directory.getPerson('daniel-okafor'))!;
     const grace = (await c.services.directory.getPerson('grace-whitfield'))!;
     const priya = (await c.services.directory.getPerson('priya-shah'))!;
@@ -124,7 +153,7 @@ describe('request keys', () => {
 
 describe('agreement signing', () => {
   it('signs the agreement that was shown, and refuses when a newer one was recorded meanwhile', async () => {
-    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
+    const c = await world();
     const daniel = (await c.services.directory.getPerson('daniel-okafor'))!;
     const sam = (await c.services.directory.getPerson('sam-patel'))!;
     const shown = await recordAgreement(c.services, daniel, 'rel-daniel-sam', { frequency: 'Monthly', durationMinutes: 90, venue: 'Room 2', type: 'individual' });
@@ -142,7 +171,7 @@ describe('agreement signing', () => {
 
 describe('a /plan preview', () => {
   it('stores nothing, even for a group that does not exist yet', async () => {
-    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
+    const c = await world();
     const daniel = (await c.services.directory.getPerson('daniel-okafor'))!;
     const before = await c.store.listRelationships({});
     const { target } = await proposeSeries(c.services, daniel, { superviseeIds: ['joe-bennett', 'amira-hussain'] });

@@ -15,6 +15,7 @@ import { createLogger } from '../../src/logging';
 import { systemClock } from '../../src/ports/clock';
 import { DirectoryAddresses } from '../../src/adapters/graph/directoryAddresses';
 import { createServices, type Services } from '../../src/runtime/services';
+import { aPerson } from '../support/builders';
 import { FakeGraph, fixture } from '../support/fakeGraph';
 import { type FakeSharePoint, sharePointViolations } from '../support/fakeSharePoint';
 import { PEOPLE_GROUP as GROUP, provisionedTenantSite, tenantEnvFor } from '../support/tenantServices';
@@ -202,8 +203,6 @@ describe('tenant mode: round trips through the fakes', () => {
 });
 
 describe('DirectoryAddresses', () => {
-  const person = (id: string, email: string): Person => ({ id, aadObjectId: id, displayName: id, email, jobTitle: '', team: '', roles: [] });
-
   it('reuses one listing until it is stale, and does not keep a failed one', async () => {
     let t = 0;
     let listings = 0;
@@ -212,7 +211,7 @@ describe('DirectoryAddresses', () => {
       listPeople: async () => {
         listings += 1;
         if (fail) throw new Error('Graph is down');
-        return [person(RIA, 'Ria.Shah@contoso.example')];
+        return [aPerson({ id: RIA, email: 'Ria.Shah@contoso.example' })];
       },
       getPerson: async () => undefined,
       findByAadObjectId: async () => undefined,
