@@ -21,6 +21,7 @@ import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
+import { localDate, zoneOf } from '../domain/time/zones';
 import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden, notFound } from './errors';
 import { retryDelayMs } from './workRetry';
@@ -547,7 +548,10 @@ export async function markActionDoneFromCard(services: RecordsDeps, ctx: NotifyC
     await services.store.saveActions([result.action]);
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'action-done', subjectType: 'action', subjectId: action.id });
   }
-  return { action: result.action, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()), today: now.slice(0, 10) };
+  // Dates on the card (and "today", for Overdue) are read in the zone of the action's arrangement's pack.
+  const rel = await services.store.getRelationship(action.relationshipId);
+  const timeZone = zoneOf(rel ? services.policies.get(rel.policyId) : undefined);
+  return { action: result.action, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()), today: localDate(now, timeZone), timeZone };
 }
 
 /** Records a person may see: their own relationships' (auditors see all; whoever a disagreement asks to help resolve sees that record). */
