@@ -5,6 +5,7 @@ import { viewpointOn } from '../domain/access';
 import type { Person, Relationship } from '../domain/model';
 import type { Services } from '../runtime/services';
 import { HttpError } from './auth/identify';
+import { zoneOf } from '../domain/time/zones';
 import { wrap } from './asyncHandler';
 
 export const UPCOMING_DAYS = 90;
@@ -53,6 +54,8 @@ export function privateApi(services: Services): Router {
       await store.appendAudit({ at: now.toISOString(), actorId: me.id, action: 'read', subjectType: 'upcoming-sessions', subjectId: me.id, detail: { count: sessions.length } });
       res.json({
         person: publicPerson(me),
+        /** The zone of the viewer's own pack: for what belongs to no one arrangement (this month, today). */
+        timeZone: zoneOf(me.policyId ? policies.get(me.policyId) : undefined),
         lineManager: me.lineManagerId ? name(me.lineManagerId) : null,
         relationships: relationships.map(({ rel, view }) => ({
           id: rel.id,
@@ -66,7 +69,7 @@ export function privateApi(services: Services): Router {
         upcoming: sessions.map((s) => {
           const r = relById.get(s.relationshipId)!;
           const others = [r.rel.supervisorId, ...r.rel.superviseeIds].filter((id) => id !== me.id).map(name);
-          return { id: s.id, start: s.start, end: s.end, kind: s.kind, with: others, viewpoint: r.view, relationshipId: s.relationshipId };
+          return { id: s.id, start: s.start, end: s.end, kind: s.kind, with: others, viewpoint: r.view, relationshipId: s.relationshipId, timeZone: zoneOf(policies.get(r.rel.policyId)) };
         }),
       });
     }),

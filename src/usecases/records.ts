@@ -599,5 +599,5 @@ export async function readRecord(services: RecordsDeps, actor: Person, recordId:
   // Each answer as words (a choice by its title, a date as a day), by its field type's handler: the tab shows these.
   const words = { zone: l.policy.timeZone, names, supervisorName: nameOf(l, l.rel.supervisorId), superviseeNames: l.rel.superviseeIds.map((id) => nameOf(l, id)) };
   const answers = l.template.fields.filter((f) => FIELD_TYPES[f.type].editable).map((f) => ({ fieldId: f.id, text: displayAnswer(f, record.values[f.id], words) }));
-  return { record, versions, actions, template: l.template, session: l.session, names, access, answers };
+  return { record, versions, actions, template: l.template, session: l.session, names, access, answers, timeZone: l.policy.timeZone };
 }

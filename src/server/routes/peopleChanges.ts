@@ -10,6 +10,7 @@ import { dismissFlag, listFlags, setUpArrangement } from '../../usecases/directo
 import { endArrangement, listCovers, manageableArrangements, NOTE_MAX, readHandoverNotes, requestCover, requestHandover } from '../../usecases/handover';
 import type { Teller } from '../../usecases/transfer';
 import { wrap } from '../asyncHandler';
+import { zoneOf } from '../../domain/time/zones';
 
 const Id = z.string().min(1).max(200);
 const RequestKey = z.string().min(8).max(100);
@@ -45,7 +46,10 @@ export function peopleChangeRoutes(services: Services, opts: { tell: Teller; wor
   router.get(
     '/relationships/:id/handover-notes',
     wrap(async (req, res) => {
-      res.json({ notes: await readHandoverNotes(services, req.person!, String(req.params.id)) });
+      const notes = await readHandoverNotes(services, req.person!, String(req.params.id));
+      // The arrangement's pack's zone, for when each note was written (read after the notes: they authorise).
+      const rel = await services.store.getRelationship(String(req.params.id));
+      res.json({ notes, timeZone: zoneOf(rel ? services.policies.get(rel.policyId) : undefined) });
     }),
   );
   router.post(

@@ -52,8 +52,8 @@ export function Home({ personId }: { personId: string }) {
             <TableBody>
               {me.upcoming.map((s) => (
                 <TableRow key={s.id}>
-                  <TableCell data-label="Date">{formatDay(s.start)}</TableCell>
-                  <TableCell data-label="Time">{formatTimeRange(s.start, s.end)}</TableCell>
+                  <TableCell data-label="Date">{formatDay(s.start, s.timeZone)}</TableCell>
+                  <TableCell data-label="Time">{formatTimeRange(s.start, s.end, s.timeZone)}</TableCell>
                   <TableCell data-label="With">{s.with.join(', ')}</TableCell>
                   <TableCell data-label="You are">{s.viewpoint === 'supervisor' ? 'Supervisor' : 'Supervisee'}</TableCell>
                 </TableRow>
