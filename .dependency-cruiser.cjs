@@ -1,5 +1,5 @@
 /**
- * The house's layering rules (docs: /work/shared/design/HOUSE.md is the design; this file enforces
+ * The house's layering rules (the design notes' HOUSE.md is the design; this file enforces
  * its "never" list). `npm run lint:layers` runs it; `npm test` runs that right after the typecheck.
  *
  * Exceptions are exact file pairs, each with why and who removes it. Never widen one into a folder.
@@ -47,6 +47,12 @@ module.exports = {
       '^src/(bot|usecases|tenant|server|runtime)/',
     ),
     ...forbid('ports-are-contracts', 'Ports name what the app needs; they import only domain types and each other.', '^src/ports/', '^src/(?!(domain|ports)/)'),
+    ...forbid(
+      'edges-do-not-reach-the-composition-root',
+      'The HTTP server, the bot and the jobs take the ports they name; only the composition root (runtime/, main, the pt command) picks adapters.',
+      '^src/(server|bot|jobs)/',
+      '^src/runtime/',
+    ),
     ...forbid('config-before-composition', 'Configuration is read before anything is composed.', '^src/config/', '^src/runtime/'),
     ...forbid('tenant-setup-not-http', 'Tenant setup code does not reach into the HTTP edges.', '^src/tenant/', '^src/server/'),
     ...forbid('tab-speaks-http-only', 'The tab runs in a browser and reaches the app over HTTP only.', '^src/tab/', '^src/(?!tab/)'),

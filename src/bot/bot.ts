@@ -5,7 +5,8 @@
  */
 import type { App } from '@microsoft/teams.apps';
 import { stripMentionsText, type Activity } from '@microsoft/teams.api';
-import type { Services } from '../runtime/services';
+import type { CommandDeps } from './commands';
+import type { CardActionDeps } from './cardActions';
 import type { NotifyContext } from '../usecases/rebooking';
 import type { AdaptiveCardActionCardResponse } from '@microsoft/teams.api';
 import { ADAPTIVE_CARD_RESPONSE, errorCard, type CardActionRouter } from './cardActions';
@@ -13,8 +14,11 @@ import { cardActivity, type Card } from './cards/common';
 import { helpCard, notUnderstoodCard, welcomeCard } from './cards/welcome';
 import { replyToCommand } from './commands';
 
+/** What the bot reaches: the ports of the commands and card actions it runs. */
+export type BotServices = CommandDeps & CardActionDeps;
+
 export interface BotDeps {
-  services: Services;
+  services: BotServices;
   /** Handlers for Action.Execute verbs. */
   actions: CardActionRouter;
   notify: NotifyContext;

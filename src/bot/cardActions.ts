@@ -6,13 +6,19 @@
  */
 import { z } from 'zod';
 import type { Person } from '../domain/model';
-import type { Services } from '../runtime/services';
+import type { ActionItemsDeps } from '../usecases/actionItems';
+import type { RebookingDeps } from '../usecases/rebooking';
+import type { RecordsDeps } from '../usecases/records';
+import type { RemindersDeps } from '../usecases/reminders';
 import { AppError } from '../usecases/errors';
 import type { NotifyContext } from '../usecases/rebooking';
 import { card, para, type Card } from './cards/common';
 
+/** The ports of the use cases card actions call (digest snoozes, rebook choices, record verbs). */
+export type CardActionDeps = RemindersDeps & RebookingDeps & RecordsDeps & ActionItemsDeps;
+
 export interface ActionContext {
-  services: Services;
+  services: CardActionDeps;
   notify: NotifyContext;
   actor: Person;
   /** Card data merged with the card's inputs (Teams sends them together). */

@@ -1,7 +1,8 @@
 /** Typed commands beyond help: what I owe, my next session, open my record form. Renders the use cases' view models. */
 import type { Person } from '../domain/model';
 import { Container, OpenUrlAction } from '@microsoft/teams.cards';
-import type { Services } from '../runtime/services';
+import type { ChatCommandsDeps } from '../usecases/chatCommands';
+import type { RecordsDeps } from '../usecases/records';
 import { myNextSession, myRecordForm, parseCommand, whatIOwe } from '../usecases/chatCommands';
 import type { NotifyContext } from '../usecases/rebooking';
 import { tabLink } from '../usecases/tabLinks';
@@ -9,10 +10,13 @@ import { card, facts, heading, openUrl, para, type Card } from './cards/common';
 import { RECORD_VERBS } from './cards/record';
 import { recordCardAction } from './recordCards';
 
+/** The ports of the use cases chat commands call. */
+export type CommandDeps = ChatCommandsDeps & RecordsDeps;
+
 
 const STATE_WORDS = { overdue: 'Overdue', 'due-soon': 'Due soon', upcoming: 'Coming up' } as const;
 
-export async function replyToCommand(services: Services, notify: NotifyContext, person: Person, text: string): Promise<{ card: Card; summary: string } | undefined> {
+export async function replyToCommand(services: CommandDeps, notify: NotifyContext, person: Person, text: string): Promise<{ card: Card; summary: string } | undefined> {
   const command = parseCommand(text);
   if (!command) return undefined;
   if (command === 'owe') {

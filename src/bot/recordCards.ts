@@ -6,10 +6,9 @@
  * the card (the tab hosts the same Adaptive Card).
  */
 import type { Person } from '../domain/model';
-import type { Services } from '../runtime/services';
 import { badRequest } from '../usecases/errors';
 import type { NotifyContext } from '../usecases/rebooking';
-import { handleRecordAction, type RecordOp, type RecordRequest } from '../usecases/records';
+import { handleRecordAction, type RecordOp, type RecordRequest, type RecordsDeps } from '../usecases/records';
 import type { Card } from './cards/common';
 import { COMMENT_INPUT_ID, RECORD_VERBS, recordViewCard } from './cards/record';
 import { valuesFromCardInputs } from './cards/recordFields';
@@ -50,6 +49,6 @@ export function recordRequestFromCard(verb: string, data: Record<string, unknown
 }
 
 /** Runs a record card's verb for `actor` and answers with the card to show them. */
-export async function recordCardAction(services: Services, notify: NotifyContext, actor: Person, verb: string, data: Record<string, unknown>): Promise<Card> {
+export async function recordCardAction(services: RecordsDeps, notify: NotifyContext, actor: Person, verb: string, data: Record<string, unknown>): Promise<Card> {
   return recordViewCard(await handleRecordAction(services, notify, actor, recordRequestFromCard(verb, data)));
 }

@@ -95,7 +95,17 @@ export function createJobs(services: JobsDeps, notify: NotifyContext, options: J
           // Graph or SharePoint unavailable: the feed tries again next run; rebooks and records still go ahead.
           services.log.warn({ event: 'change-feed', error: err instanceof Error ? err.message : String(err) }, 'could not read calendar changes');
         }
-        if (changed.length) await reconcile(services, workerId, changed);
+        if (changed.length) {
+          const outcomes = await reconcile(services, workerId, changed);
+          // A relationship another instance held (perhaps one that died holding it) was not reconciled:
+          // its people are reported again next run, not acknowledged as dealt with (at least once).
+          const skipped = outcomes.filter((o) => o.skipped);
+          const again = feed.notDone?.bind(feed);
+          if (skipped.length && again) {
+            const rels = await Promise.all(skipped.map((o) => services.store.getRelationship(o.relationshipId)));
+            again(rels.flatMap((r) => (r ? [r.supervisorId, ...r.superviseeIds] : [])).filter((p) => changed.includes(p)));
+          }
+        }
       }
       if (!sweep) await reconcile(services, workerId);
       else await sweep.runIfDue(now, () => reconcile(services, workerId));

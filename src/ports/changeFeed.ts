@@ -1,7 +1,7 @@
 /**
  * Change detection, as the reconcile job sees it: which people's calendars
  * changed since it last asked. Local mode reads the embedded calendar's change
- * table (src/jobs/calendarChanges.ts); tenant mode reads Graph change
+ * table (src/adapters/embedded/changeFeed.ts); tenant mode reads Graph change
  * notifications and calendarView delta queries (src/adapters/graph/graphChangeFeed.ts).
  *
  * The answer is a hint, not the truth: the reconciler is level-triggered and
@@ -16,4 +16,10 @@ export interface CalendarChangeFeed {
    * before the changed people were reconciled reports them again) say so.
    */
   changedPeople(now: string): Promise<string[]>;
+  /**
+   * Some of the last answer's people could not be reconciled (another instance held the
+   * relationship's lease, perhaps one that died): report them again next call, instead of taking
+   * the next call as the acknowledgement of them. Feeds without acknowledgement need not have it.
+   */
+  notDone?(personIds: string[]): void;
 }

@@ -3,14 +3,27 @@ import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { viewpointOn } from '../domain/access';
 import type { Person, Relationship } from '../domain/model';
-import type { Services } from '../runtime/services';
+import type { AppConfig } from '../config/env';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { Policies } from '../ports/policies';
+import type { RecordStore } from '../ports/store';
 import { HttpError } from './auth/identify';
 import { zoneOf } from '../domain/time/zones';
 import { wrap } from './asyncHandler';
 
+/** What the session and people endpoints read. */
+export interface ApiDeps {
+  config: AppConfig;
+  clock: Clock;
+  directory: DirectoryPort;
+  policies: Policies;
+  store: RecordStore;
+}
+
 export const UPCOMING_DAYS = 90;
 
-export function publicApi(services: Services): Router {
+export function publicApi(services: ApiDeps): Router {
   const router = Router();
   /** The "sign in as" picker (local mode only: a tenant signs in with Entra ID). */
   router.get(
@@ -33,7 +46,7 @@ export function publicApi(services: Services): Router {
   return router;
 }
 
-export function privateApi(services: Services): Router {
+export function privateApi(services: ApiDeps): Router {
   const router = Router();
   const { store, directory, policies, clock } = services;
 

@@ -8,7 +8,20 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ZodError } from 'zod';
 import { formatZodError } from '../domain/policy/validate';
-import type { Services } from '../runtime/services';
+import type { AppConfig } from '../config/env';
+import type { Log } from '../ports/log';
+import type { LocalStandIns } from '../ports/standIns';
+import type { RecordsDeps } from '../usecases/records';
+import type { ComplianceDeps } from '../usecases/compliance';
+import type { InspectionDeps } from '../usecases/inspection';
+import type { IdentifyDeps } from './auth/identify';
+import type { ApiDeps } from './api';
+import type { BookingRoutesDeps } from './routes/booking';
+import type { TodoRoutesDeps } from './routes/todo';
+import type { RecordCardRoutesDeps } from './routes/recordCards';
+import type { PeopleChangeRoutesDeps } from './routes/peopleChanges';
+import type { DevDeps } from './routes/dev';
+import type { DevDirectoryDeps } from './routes/devDirectory';
 import { AppError } from '../usecases/errors';
 import { identify } from './auth/identify';
 import type { EntraTokenOptions } from './auth/entraToken';
@@ -23,7 +36,7 @@ import type { Teller } from '../usecases/transfer';
 import type { GraphNotificationReceiver } from '../adapters/graph/notificationReceiver';
 import { graphNotificationRoutes } from './routes/graphNotifications';
 import { recordRoutes } from './routes/records';
-import { agendaRoutes } from './routes/agenda';
+import { agendaRoutes, type AgendaRoutesDeps } from './routes/agenda';
 import { todoRoutes } from './routes/todo';
 import { staticTab } from './staticTab';
 import { recordCardRoutes } from './routes/recordCards';
@@ -32,6 +45,25 @@ import type { BotTokenOptions } from './auth/botFrameworkToken';
 import { botEndpointGuard } from './botGuard';
 import { describeRequestError, jsonBody } from './jsonBody';
 import { botSenderKey, rateLimit, scaledLimits, type RateLimitSettings } from './rateLimit';
+
+/** What the HTTP app reaches: the ports of every route it mounts, and its own settings and log. */
+export type HttpDeps = IdentifyDeps &
+  ApiDeps &
+  BookingRoutesDeps &
+  RecordsDeps &
+  ComplianceDeps &
+  InspectionDeps &
+  TodoRoutesDeps &
+  RecordCardRoutesDeps &
+  PeopleChangeRoutesDeps &
+  DevDeps &
+  DevDirectoryDeps &
+  AgendaRoutesDeps & {
+    config: AppConfig;
+    log: Log;
+    /** Local mode: stand-ins for Outlook and the passing of time (/api/dev). */
+    standIns?: LocalStandIns;
+  };
 
 export const TAB_DIR = path.resolve(__dirname, '..', 'tab');
 
@@ -57,7 +89,7 @@ export interface HttpAppOptions {
   notify?: () => NotifyContext | undefined;
 }
 
-export function createHttpApp(services: Services, opts: HttpAppOptions): express.Express {
+export function createHttpApp(services: HttpDeps, opts: HttpAppOptions): express.Express {
   const app = express();
   const limits = { ...scaledLimits(services.config.env.PT_RATE_LIMIT_MULTIPLIER), ...opts.rateLimits };
   app.disable('x-powered-by');

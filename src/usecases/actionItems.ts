@@ -2,13 +2,13 @@
 import type { ActionItem, Person } from '../domain/model';
 import { markActionDone } from '../domain/records/workflow';
 import type { Clock } from '../ports/clock';
-import type { RecordStore } from '../ports/store';
+import type { ActionStore, AuditLog } from '../ports/store';
 import { forbidden, notFound } from './errors';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface ActionItemsDeps {
   clock: Clock;
-  store: RecordStore;
+  store: ActionStore & AuditLog;
 }
 
 export async function completeAction(services: ActionItemsDeps, actor: Person, actionId: string): Promise<ActionItem> {

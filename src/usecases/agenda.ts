@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import {
   type AgendaItem, agreementOnDay, agreementWords, buildAgenda, MAX_AGENDA_TEXT, MAX_ITEMS_PER_SESSION, MAX_NOTE_TEXT, standingTickId,
 } from '../domain/agenda';
-import type { Person, Relationship, Session } from '../domain/model';
+import type { ActionItem, Person, Relationship, Session } from '../domain/model';
 import type { PolicyPack } from '../domain/policy/schema';
 import { partiesOf } from '../domain/records/workflow';
 import type { AgendaStore } from '../ports/agendaStore';
@@ -88,15 +88,24 @@ function agreementCheck(l: Loaded, agreements: Awaited<ReturnType<AgendaDeps['re
   return { ...found, words: agreementWords(found), checkedEachSession: l.policy.agreements.checkedEachSession };
 }
 
-async function view(deps: AgendaDeps, l: Loaded, viewerId: string): Promise<AgendaView> {
+/** What a caller has already read (the record form has): not read again. */
+interface Known {
+  /** The arrangement's open actions (the agenda shows open ones only). */
+  openActions?: ActionItem[];
+  recordId?: string;
+  names?: Map<string, string>;
+}
+
+async function view(deps: AgendaDeps, l: Loaded, viewerId: string, known: Known = {}): Promise<AgendaView> {
   const [items, actions, agreements, record] = await Promise.all([
     deps.agenda.listAgendaItems(l.rel.id),
-    deps.records.listActions({ relationshipIds: [l.rel.id] }),
+    known.openActions ?? deps.records.listActions({ relationshipIds: [l.rel.id], status: ['open'] }),
     deps.records.listAgreements([l.rel.id]),
-    deps.records.getRecordForSession(l.session.id),
+    known.recordId ? { id: known.recordId } : deps.records.getRecordForSession(l.session.id),
   ]);
   const lines = buildAgenda({ session: l.session, sessions: l.sessions, items, actions, settings: l.policy.agenda, now: deps.clock.now().toISOString() });
-  const who = await names(deps, [...partiesOf(l.rel), ...lines.flatMap((x) => [x.addedBy, x.ownerId].filter((v): v is string => Boolean(v)))]);
+  const ids = [...partiesOf(l.rel), ...lines.flatMap((x) => [x.addedBy, x.ownerId].filter((v): v is string => Boolean(v)))];
+  const who = known.names && ids.every((id) => known.names!.has(id)) ? known.names : await names(deps, ids);
   return {
     session: { id: l.session.id, start: l.session.start, end: l.session.end, status: l.session.status },
     relationshipId: l.rel.id,
@@ -123,14 +132,20 @@ export async function readAgenda(deps: AgendaDeps, actor: Person, sessionId: str
  * The agenda lines and agreement check the record form starts from, for the
  * record's parties (the form goes only to them). Audited as a read by the form.
  */
-export async function agendaForRecordForm(deps: AgendaDeps, rel: Relationship, sessionId: string, known?: Session[]): Promise<Pick<AgendaView, 'lines' | 'agreement'> | undefined> {
+export async function agendaForRecordForm(
+  deps: AgendaDeps,
+  rel: Relationship,
+  sessionId: string,
+  knownSessions?: Session[],
+  known: Known = {},
+): Promise<Pick<AgendaView, 'lines' | 'agreement'> | undefined> {
   const policy = deps.policies.get(rel.policyId);
   if (!policy) return undefined;
   // The arrangement's sessions, when the caller has just read them (a card action must answer quickly).
-  const sessions = known ?? (await deps.records.listSessions({ relationshipIds: [rel.id] }));
+  const sessions = knownSessions ?? (await deps.records.listSessions({ relationshipIds: [rel.id] }));
   const session = sessions.find((s) => s.id === sessionId);
   if (!session) return undefined;
-  const v = await view(deps, { rel, policy, session, sessions }, '');
+  const v = await view(deps, { rel, policy, session, sessions }, '', known);
   await audit(deps, 'system:record-form', 'agenda-read', sessionId, { items: v.lines.length });
   return { lines: v.lines, agreement: v.agreement };
 }

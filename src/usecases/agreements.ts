@@ -9,7 +9,7 @@ import type { Agreement, Person } from '../domain/model';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { Policies } from '../ports/policies';
-import type { RecordStore } from '../ports/store';
+import type { RelationshipStore, AgreementStore, AuditLog } from '../ports/store';
 import { badRequest, conflict, forbidden, notFound } from './errors';
 import { ids } from './ids';
 
@@ -17,7 +17,7 @@ import { ids } from './ids';
 export interface AgreementsDeps {
   clock: Clock;
   policies: Policies;
-  store: RecordStore;
+  store: RelationshipStore & AgreementStore & AuditLog;
   directory: DirectoryPort;
 }
 

@@ -17,6 +17,7 @@ import type { PolicyPack, StaffGroup, Weekday } from '../domain/policy/schema';
 import { findStaffGroup } from '../domain/policy/validate';
 import { occurrenceSessionId } from '../domain/sessions';
 import { occurrencesBetween } from '../domain/time/recurrence';
+import { localDate, zoneOf } from '../domain/time/zones';
 import type { CalendarPort } from '../ports/calendar';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
@@ -121,7 +122,7 @@ async function findOrCreateGroup(services: BookingDeps, actor: Person, supervise
     superviseeIds: members,
     policyId: rels[0]!.policyId,
     staffGroupId: rels[0]!.staffGroupId,
-    startedOn: DateTime.fromJSDate(services.clock.now()).toISODate()!,
+    startedOn: localDate(services.clock.now(), zoneOf(services.policies.get(rels[0]!.policyId))),
     active: true,
   };
   if (!mayBookFor(actor, group_)) throw forbidden('Only their supervisor or a safeguarding lead can set up group supervision');

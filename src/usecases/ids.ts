@@ -85,7 +85,17 @@ export interface DigestDayKey {
   day: string;
 }
 
+/** "This party kept the rebooked time" (kind 'rebook-confirmed'): the rebooked session leaves their to-do list. */
+export interface RebookConfirmedKey {
+  sessionId: string;
+  personId: string;
+}
+
 export const ledgerKeys = {
+  rebookConfirmed: {
+    kind: 'rebook-confirmed',
+    format: (k: RebookConfirmedKey) => `${k.sessionId}|${k.personId}`,
+  },
   reminder: {
     format: (k: ReminderKey) => `${k.obligationId}|s${k.step}|${k.personId}|${k.bucket}`,
     parse(key: string): ReminderKey | undefined {

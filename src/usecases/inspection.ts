@@ -14,7 +14,6 @@
  *     safeguarding leads only (and the admin command line).
  */
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { viewpointOn } from '../domain/access';
 import { DEFAULT_REPORT_ZONE, teamOf, type QaGrade } from '../domain/compliance';
 import { type ReportDoc } from '../domain/inspection/document';
@@ -24,6 +23,7 @@ import { holdsCovering, retentionReview, type DisposalCandidate, type LegalHold,
 import { signedRecordDoc } from '../domain/inspection/signedRecord';
 import { subjectAccessDoc } from '../domain/inspection/subjectAccess';
 import type { Person, Relationship, SupervisionRecord } from '../domain/model';
+import { isRealDate } from '../domain/time/dates';
 import { templatesFor } from '../domain/policy/validate';
 import type { AgendaStore } from '../ports/agendaStore';
 import type { Clock } from '../ports/clock';
@@ -301,7 +301,7 @@ export async function liftLegalHold(services: InspectionDeps, actor: Person, hol
 /** Records that a person left (the anchor of "leaving-organisation" retention). Once per person. */
 export async function recordLeaver(services: InspectionDeps, actor: Person, personId: string, leftOn: string): Promise<void> {
   await requireLead(services, actor, 'leaver-refused', 'person', personId);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(leftOn) || !DateTime.fromISO(leftOn).isValid) throw badRequest('Give the leaving date', ['leftOn: must be a real date YYYY-MM-DD']);
+  if (!isRealDate(leftOn)) throw badRequest('Give the leaving date', ['leftOn: must be a real date YYYY-MM-DD']);
   if (!(await services.store.claim(LEFT_CLAIM, personId, services.clock.now().toISOString(), { leftOn }))) throw conflict('That person is already recorded as having left');
   await audit(services, actor.id, 'leaver-recorded', 'person', personId, { leftOn });
 }

@@ -42,7 +42,7 @@ export interface Slot {
 export interface MoveDeps {
   calendar: Pick<CalendarPort, 'createEvent' | 'cancelOccurrence' | 'listEvents'>;
   work: Pick<WorkQueue, 'enqueue' | 'lease' | 'complete' | 'retry'>;
-  store: Pick<RecordStore, 'claim' | 'listClaims' | 'listSessions' | 'saveSessions' | 'appendAudit' | 'getRelationship'>;
+  store: Pick<RecordStore, 'claim' | 'listClaims' | 'getSession' | 'listSessions' | 'saveSessions' | 'appendAudit' | 'getRelationship'>;
   directory: Pick<DirectoryPort, 'getPerson'>;
   policies: ReadonlyMap<string, PolicyPack>;
   clock: Clock;
@@ -159,8 +159,7 @@ async function finish(deps: MoveDeps, tell: MoveTeller, proposal: Proposal, s: S
   const people = await names(deps, [rel.supervisorId, ...rel.superviseeIds]);
   const byName = s.by ? people.find((p) => p.id === s.by)?.displayName : undefined;
   const notice = (p?: Person): MoveNotice => ({ kind: 'booked', how: s.how, ...(byName ? { byName } : {}), withNames: people.filter((x) => x.id !== p?.id).map((x) => x.displayName), booked: s.slot, answerBy: proposal.answerBy, replacementId: proposal.replacementId, timeZone: policy.timeZone });
-  const existing = (await deps.store.listSessions({ relationshipIds: [rel.id] })).find((x) => x.id === proposal.replacementId);
-  if (existing) return notice();
+  if ((await deps.store.getSession(proposal.replacementId))?.relationshipId === rel.id) return notice();
   const now = deps.clock.now().toISOString();
   try {
     await deps.calendar.cancelOccurrence(rel.supervisorId, proposal.holdEventId, undefined, 'The held time is replaced by the booked session');

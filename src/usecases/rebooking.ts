@@ -102,7 +102,7 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
   const now = clock.now().toISOString();
   const id = replacementId(sessionId);
   const existing = await findSession(services, relationshipId, id);
-  const windowEnd = DateTime.fromISO(cancelled.start).plus(Duration.fromISO(policy.rebooking.window)).plus({ days: 3 });
+  const windowEnd = DateTime.fromISO(cancelled.start, { zone: policy.timeZone }).plus(Duration.fromISO(policy.rebooking.window)).plus({ days: 3 });
   const horizon = { start: now, end: DateTime.max(windowEnd, DateTime.fromISO(now).plus({ days: 3 })).toUTC().toISO()! };
   const participants = await gatherParticipants(calendar, policy, [rel.supervisorId, ...rel.superviseeIds], horizon, (tag) => tag === id);
   const planned = await store.listSessions({ relationshipIds: [rel.id], from: now, status: ['planned'] });

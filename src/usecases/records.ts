@@ -59,6 +59,8 @@ interface Loaded {
   teamsUserIds: string[];
   /** The arrangement's open actions, when already being read (a card action starts the read early). */
   openActions?: Promise<ActionItem[]>;
+  /** The form's agenda, when already being read (a draft save reads it beside the write). */
+  agendaRead?: Promise<RecordFormView['agenda']>;
   /** All the arrangement's sessions, as read with `session`. */
   sessions?: Session[];
 }
@@ -143,8 +145,19 @@ async function formView(services: RecordsDeps, ctx: NotifyContext, l: Loaded, re
     countersign: l.policy.records.countersign,
     otherForms: otherForms(l, record),
     // The form starts from the session's agenda and agreement check (issue 18).
-    agenda: services.agenda ? await agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions) : undefined,
+    agenda: l.agendaRead ? await l.agendaRead : await formAgenda(services, { ...l, openActions: Promise.resolve(open) }, record.id),
   };
+}
+
+/** The session's agenda for the form, reusing what the form has read (open actions, the record, the people's names). */
+async function formAgenda(services: RecordsDeps, l: Pick<Loaded, 'rel' | 'session' | 'sessions' | 'people' | 'openActions'>, recordId: string): Promise<RecordFormView['agenda']> {
+  if (!services.agenda) return undefined;
+  const openActions = l.openActions ? await l.openActions : undefined;
+  return agendaForRecordForm({ agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock }, l.rel, l.session.id, l.sessions, {
+    ...(openActions ? { openActions } : {}),
+    recordId,
+    names: new Map([...l.people.values()].map((p) => [p.id, p.displayName])),
+  });
 }
 
 /** Where the policy offers other record forms (Lingfield), the writer can switch to one while the record is a draft. */
@@ -324,7 +337,15 @@ export async function handleRecordAction(services: RecordsDeps, ctx: NotifyConte
   }
   // The parties and their conversation references (for the card's refresh list) load while a change is
   // judged and saved: the change itself needs only the arrangement, its policy and template, and its session.
-  const restRead = loadRest(services, record, base, sessionsRead).then((rest): Loaded => ({ ...rest, openActions }));
+  // A draft save, and a refresh by whoever may write the record, answer with the form, which starts from the
+  // session's agenda: read beside the write (or the read's audit entry) too.
+  const answersWithForm = verb === 'save' || (verb === 'view' && (record.status === 'draft' || record.status === 'changes-requested') && (record.authorId === actor.id || recorderIds(base.policy, base.rel).includes(actor.id)));
+  const restRead = loadRest(services, record, base, sessionsRead).then((rest): Loaded => {
+    if (!answersWithForm) return { ...rest, openActions };
+    const agendaRead = formAgenda(services, { ...rest, openActions }, record.id);
+    agendaRead.catch(() => undefined);
+    return { ...rest, openActions, agendaRead };
+  });
   restRead.catch(() => undefined);
   const now = services.clock.now().toISOString();
   const rows = request.rows ?? 0;

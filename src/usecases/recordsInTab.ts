@@ -7,7 +7,7 @@
  */
 import type { Person } from '../domain/model';
 import { draftRecord, partiesOf } from '../domain/records/workflow';
-import { ConcurrencyError, type RecordStore } from '../ports/store';
+import { ConcurrencyError, type RelationshipStore, type SessionStore, type SupervisionRecordStore, type AuditLog } from '../ports/store';
 import type { Clock } from '../ports/clock';
 import type { Policies } from '../ports/policies';
 import { badRequest, forbidden, notFound } from './errors';
@@ -17,7 +17,7 @@ import { recordIdFor } from './records';
 export interface RecordsInTabDeps {
   clock: Clock;
   policies: Policies;
-  store: RecordStore;
+  store: RelationshipStore & SessionStore & SupervisionRecordStore & AuditLog;
 }
 
 export async function startRecordInTab(services: RecordsInTabDeps, actor: Person, sessionId: string): Promise<{ id: string }> {

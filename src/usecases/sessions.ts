@@ -21,6 +21,7 @@ import { gatherParticipants } from './participants';
 import { escalationRecipients, type NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 import { missingMeetingLink } from './meetingLinks';
+import { ledgerKeys } from './ids';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface SessionsDeps {
@@ -45,7 +46,7 @@ export interface SessionView {
   /** Booked without a Teams meeting link (the organiser's calendar does not allow Teams meetings): add a location or a link. */
   noMeetingLink: boolean;
   /** What the caller may do here, under the pack. */
-  can: { reschedule: boolean; cancel: boolean; endSeries: boolean };
+  can: { reschedule: boolean; cancel: boolean; endSeries: boolean; keepRebookedTime: boolean };
   cancelRule: string;
   /** The pack's zone: the times shown (and offered to move to) are read in it. */
   timeZone: string;
@@ -90,8 +91,10 @@ export async function sessionView(services: SessionsDeps, actor: Person, session
   const name = (id: string) => people.find((p) => p.id === id)?.displayName ?? 'a colleague';
   const planned = session.status === 'planned' && session.start > services.clock.now().toISOString();
   const rule = cancelRuleOf(policy);
-  const [noMeetingLink] = await Promise.all([
+  const keptKey = ledgerKeys.rebookConfirmed.format({ sessionId: session.id, personId: actor.id });
+  const [noMeetingLink, kept] = await Promise.all([
     missingMeetingLink(services.store, session),
+    session.kind === 'rebooked' && planned ? services.store.listClaims(ledgerKeys.rebookConfirmed.kind, keptKey).then((cs) => cs.some((c) => c.key === keptKey)) : Promise.resolve(true),
     services.store.appendAudit({ at: services.clock.now().toISOString(), actorId: actor.id, action: 'read', subjectType: 'session', subjectId: session.id }),
   ]);
   return {
@@ -106,10 +109,25 @@ export async function sessionView(services: SessionsDeps, actor: Person, session
     supervisor: name(rel.supervisorId),
     supervisees: rel.superviseeIds.map(name),
     noMeetingLink,
-    can: { reschedule: planned, cancel: planned && mayCancel(policy, rel, actor), endSeries: planned && Boolean(session.seriesId) && rel.supervisorId === actor.id },
+    can: { reschedule: planned, cancel: planned && mayCancel(policy, rel, actor), endSeries: planned && Boolean(session.seriesId) && rel.supervisorId === actor.id, keepRebookedTime: !kept },
     cancelRule: `Under ${policy.name}, ${rule.allowedBy === 'either' ? 'either of you' : `the ${rule.allowedBy}`} may cancel a session without rebooking it; ${rule.notify.join(', ').replace(/-/g, ' ')} are told.`,
     timeZone: policy.timeZone,
   };
+}
+
+/**
+ * "Keep this time" for a session the app rebooked: the party accepts the new time, so it leaves
+ * their to-do list (the other choices, another time or keeping it cancelled, stay on the page).
+ * Once per person; audited.
+ */
+export async function keepRebookedTime(services: SessionsDeps, actor: Person, sessionId: string): Promise<SessionView> {
+  const { session } = await load(services, actor, sessionId);
+  const now = services.clock.now().toISOString();
+  if (session.kind !== 'rebooked') throw badRequest('Only a rebooked session asks you to keep its time');
+  if (session.status !== 'planned' || session.start <= now) throw badRequest('That session is no longer planned');
+  const first = await services.store.claim(ledgerKeys.rebookConfirmed.kind, ledgerKeys.rebookConfirmed.format({ sessionId, personId: actor.id }), now);
+  if (first) await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebooked-time-kept', subjectType: 'session', subjectId: sessionId });
+  return sessionView(services, actor, sessionId);
 }
 
 /** Common free times for one occurrence, inside the policy's rebook window around it. */
@@ -119,7 +137,7 @@ export async function rescheduleOptions(services: SessionsDeps, actor: Person, s
   const group = findStaffGroup(policy, rel.staffGroupId);
   if (!group) throw notFound('Staff group not in the policy');
   const now = services.clock.now().toISOString();
-  const windowEnd = DateTime.fromISO(session.start).plus(Duration.fromISO(policy.rebooking.window)).plus({ days: 3 });
+  const windowEnd = DateTime.fromISO(session.start, { zone: policy.timeZone }).plus(Duration.fromISO(policy.rebooking.window)).plus({ days: 3 });
   const window = { start: now, end: DateTime.max(windowEnd, DateTime.fromISO(now).plus({ days: 7 })).toUTC().toISO()! };
   // This occurrence's own time is not "busy" for the search (it is the one moving).
   const participants = await gatherParticipants(services.calendar, policy, [rel.supervisorId, ...rel.superviseeIds], window, (tag) => tag === session.id || tag === session.seriesId);

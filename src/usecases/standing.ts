@@ -9,14 +9,14 @@ import type { Person } from '../domain/model';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { Policies } from '../ports/policies';
-import type { RecordStore } from '../ports/store';
+import type { RelationshipStore, SessionStore, SupervisionRecordStore, ActionStore, AgreementStore } from '../ports/store';
 import { describeObligation } from './obligationWords';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface StandingDeps {
   clock: Clock;
   policies: Policies;
-  store: RecordStore;
+  store: RelationshipStore & SessionStore & SupervisionRecordStore & ActionStore & AgreementStore;
   directory: DirectoryPort;
 }
 

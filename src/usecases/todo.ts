@@ -150,7 +150,9 @@ export async function todoFor(services: TodoDeps, me: Person): Promise<TodoView>
     if (!rel || ![rel.supervisorId, ...rel.superviseeIds].includes(me.id)) continue;
     const others = [rel.supervisorId, ...rel.superviseeIds].filter((id) => id !== me.id).map((id) => names.get(id) ?? 'a colleague');
     const zone = zoneOf(policies.get(rel.policyId));
-    const confirmed = (await store.listClaims('rebook-confirmed', `${s.id}|`)).length > 0;
+    // Kept by this person ("Keep this time" on the session page): no longer theirs to do.
+    const mine = ledgerKeys.rebookConfirmed.format({ sessionId: s.id, personId: me.id });
+    const confirmed = (await store.listClaims(ledgerKeys.rebookConfirmed.kind, mine)).some((c) => c.key === mine);
     if (confirmed) continue;
     items.push({
       id: `rebooked:${s.id}`,

@@ -474,6 +474,18 @@ describe('the change feed', () => {
     expect(await f2.changedPeople(at(3))).toEqual([]);
   });
 
+  it('people not dealt with (their relationship leased elsewhere) are reported again, not acknowledged', async () => {
+    const f = feed();
+    await f.changedPeople(at(0));
+    await registry.markNotified('p-ola', at(1));
+    await registry.markNotified('p-ria', at(1));
+    expect((await f.changedPeople(at(1))).sort()).toEqual(['p-ola', 'p-ria']);
+    f.notDone(['p-ola']);
+    // p-ria was dealt with and is acknowledged; p-ola's mark stays, so this call (or another instance) reports her again.
+    expect(await f.changedPeople(at(2))).toEqual(['p-ola']);
+    expect(await f.changedPeople(at(3))).toEqual([]);
+  });
+
   it('keeps a notification that arrives while a cycle runs for the next cycle', async () => {
     const f = feed();
     await f.changedPeople(at(0));

@@ -7,8 +7,9 @@
  * Each test gets a fresh, empty store with the people below known to it (the
  * embedded store's foreign keys need them).
  */
-import type { ActionItem, Agreement, AuditEntry, Person, Relationship, Series, Session, SupervisionRecord } from '../../src/domain/model';
+import type { ActionItem, Agreement, AuditEntry, Person, Relationship, Series, SupervisionRecord } from '../../src/domain/model';
 import { ConcurrencyError, type CardMessage, type RecordStore } from '../../src/ports/store';
+import { aSession } from '../support/builders';
 
 export interface StoreUnderTest {
   store: RecordStore;
@@ -62,8 +63,6 @@ const series = (id: string, firstStart: string, requestKey: string, relationship
   createdAt: '2026-11-20T09:00:00.000Z',
   createdBy: 'p-sup',
 });
-
-const session = (id: string, relationshipId: string, start: string, end: string, status: Session['status'], extra: Partial<Session> = {}): Session => ({ id, relationshipId, start, end, status, kind: 'planned', ...extra });
 
 const agreement = (id: string, relationshipId: string, createdAt: string, extra: Partial<Agreement> = {}): Agreement => ({
   id,
@@ -175,10 +174,10 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
     it('sessions: filtered by relationships, window and status, ordered by start; a second save keeps relationship and series', async () => {
       await withRelationships();
       await store.saveSeries(series('ser-1', '2026-12-01T10:00:00.000Z', 'k1'));
-      const a = session('s-a', 'r1', '2026-12-01T10:00:00.000Z', '2026-12-01T11:00:00.000Z', 'planned', { seriesId: 'ser-1', occurrenceStart: '2026-12-01T10:00:00.000Z', calendarEventId: 'evt-1' });
-      const b = session('s-b', 'r1', '2026-12-08T10:00:00.000Z', '2026-12-08T11:00:00.000Z', 'held');
-      const c = session('s-c', 'r2', '2026-12-03T09:00:00.000Z', '2026-12-03T10:00:00.000Z', 'cancelled');
-      const d = session('s-d', 'r2', '2026-11-30T14:00:00.000Z', '2026-11-30T15:00:00.000Z', 'planned', { kind: 'rebooked', replacesSessionId: 's-c' });
+      const a = aSession({ id: 's-a', relationshipId: 'r1', start: '2026-12-01T10:00:00.000Z', end: '2026-12-01T11:00:00.000Z', status: 'planned', seriesId: 'ser-1', occurrenceStart: '2026-12-01T10:00:00.000Z', calendarEventId: 'evt-1' });
+      const b = aSession({ id: 's-b', relationshipId: 'r1', start: '2026-12-08T10:00:00.000Z', end: '2026-12-08T11:00:00.000Z', status: 'held' });
+      const c = aSession({ id: 's-c', relationshipId: 'r2', start: '2026-12-03T09:00:00.000Z', end: '2026-12-03T10:00:00.000Z', status: 'cancelled' });
+      const d = aSession({ id: 's-d', relationshipId: 'r2', start: '2026-11-30T14:00:00.000Z', end: '2026-11-30T15:00:00.000Z', status: 'planned', kind: 'rebooked', replacesSessionId: 's-c' });
       await store.saveSessions([a, b, c, d]);
 
       expect(await store.listSessions({})).toEqual([
@@ -198,7 +197,7 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       expect(ids(await store.listSessions({ relationshipIds: ['r2'], status: ['cancelled'] }))).toEqual(['s-c']);
 
       // Instants are compared exactly, to the millisecond.
-      const e = session('s-e', 'r1', '2026-12-10T10:00:00.500Z', '2026-12-10T10:30:00.500Z', 'planned');
+      const e = aSession({ id: 's-e', relationshipId: 'r1', start: '2026-12-10T10:00:00.500Z', end: '2026-12-10T10:30:00.500Z', status: 'planned' });
       await store.saveSessions([e]);
       expect(ids(await store.listSessions({ from: '2026-12-10T10:30:00.400Z' }))).toEqual(['s-e']);
       expect(ids(await store.listSessions({ from: '2026-12-10T10:30:00.500Z' }))).toEqual([]);
@@ -221,8 +220,8 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
     it('sessions: one by id, whatever its relationship, as listSessions has it; undefined when there is none', async () => {
       await withRelationships();
       await store.saveSeries(series('ser-1', '2026-12-01T10:00:00.000Z', 'k1'));
-      const a = session('s-a', 'r1', '2026-12-01T10:00:00.000Z', '2026-12-01T11:00:00.000Z', 'planned', { seriesId: 'ser-1', occurrenceStart: '2026-12-01T10:00:00.000Z', calendarEventId: 'evt-1' });
-      const d = session('s-d', 'r2', '2026-11-30T14:00:00.000Z', '2026-11-30T15:00:00.000Z', 'planned', { kind: 'rebooked', replacesSessionId: 's-c' });
+      const a = aSession({ id: 's-a', relationshipId: 'r1', start: '2026-12-01T10:00:00.000Z', end: '2026-12-01T11:00:00.000Z', status: 'planned', seriesId: 'ser-1', occurrenceStart: '2026-12-01T10:00:00.000Z', calendarEventId: 'evt-1' });
+      const d = aSession({ id: 's-d', relationshipId: 'r2', start: '2026-11-30T14:00:00.000Z', end: '2026-11-30T15:00:00.000Z', status: 'planned', kind: 'rebooked', replacesSessionId: 's-c' });
       expect(await store.getSession('s-a')).toBeUndefined();
       await store.saveSessions([a, d]);
       expect(await store.getSession('s-a')).toEqual((await store.listSessions({ relationshipIds: ['r1'] }))[0]);
@@ -237,7 +236,7 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
 
     it('sessions: keep when they were cancelled (the first time seen), and drop it once no longer cancelled', async () => {
       await withRelationships();
-      const s = session('s-x', 'r1', '2026-12-01T10:00:00.000Z', '2026-12-01T11:00:00.000Z', 'planned');
+      const s = aSession({ id: 's-x', relationshipId: 'r1', start: '2026-12-01T10:00:00.000Z', end: '2026-12-01T11:00:00.000Z', status: 'planned' });
       await store.saveSessions([s]);
       expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]!.cancelledAt).toBeUndefined();
       await store.saveSessions([{ ...s, status: 'cancelled', cancelledAt: '2026-11-20T08:15:00.000Z' }]);
@@ -247,7 +246,7 @@ export function recordStoreBehaviour(name: string, makeStore: (people: Person[])
       await store.saveSessions([{ ...s, status: 'cancelled' }]);
       expect((await store.listSessions({ relationshipIds: ['r1'] }))[0]!.cancelledAt).toBe('2026-11-20T08:15:00.000Z');
       // A missed session records when it was found missed, the same way.
-      await store.saveSessions([{ ...session('s-y', 'r1', '2026-12-02T10:00:00.000Z', '2026-12-02T11:00:00.000Z', 'missed'), cancelledAt: '2026-12-02T12:00:00.000Z' }]);
+      await store.saveSessions([{ ...aSession({ id: 's-y', relationshipId: 'r1', start: '2026-12-02T10:00:00.000Z', end: '2026-12-02T11:00:00.000Z', status: 'missed' }), cancelledAt: '2026-12-02T12:00:00.000Z' }]);
       expect((await store.listSessions({ relationshipIds: ['r1'], status: ['missed'] }))[0]!.cancelledAt).toBe('2026-12-02T12:00:00.000Z');
       // Back to planned (a cancellation undone): no cancellation time.
       await store.saveSessions([{ ...s, status: 'planned', cancelledAt: '2026-11-20T08:15:00.000Z' }]);

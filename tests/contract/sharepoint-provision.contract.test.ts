@@ -151,7 +151,7 @@ describe('provisionSite', () => {
     expect(lines).toContain('created list pt-records (ptKey (indexed, unique), sessionId (indexed), relationshipId (indexed), status (indexed), version, updatedAt, ptBody, ptWriteId)');
     expect(lines.at(-1)).toBe(`Created ${LIST_SCHEMA.length} lists, added 0 columns to existing lists, indexed 0 existing columns.`);
     // The site's own lists are left alone.
-    expect(sp.list('Documents')).toBeDefined();
+    expect(sp.list('Documents')).toMatchObject({ name: 'Shared Documents', displayName: 'Documents' });
   });
 
   it('a second run changes nothing and says so: 3 reads, zero writes', async () => {
@@ -186,7 +186,7 @@ describe('provisionSite', () => {
     expect(summary.lists.find((l) => l.name === 'pt-records')).toMatchObject({ outcome: 'updated', addedColumns: ['status'], indexedColumns: ['sessionId'] });
     expect(writes().map((r) => `${r.method} ${r.path.split('/').slice(-2).join('/')}`)).toEqual([expect.stringMatching(/^PATCH columns\//), `POST ${records.id}/columns`]);
     expect(fake.to('PATCH', /\/columns\//)[0]!.body).toEqual({ indexed: true });
-    expect(records.columns.find((c) => c.name === 'Notes')).toBeDefined();
+    expect(records.columns.find((c) => c.name === 'Notes')).toMatchObject({ id: 'custom-1', type: 'note', indexed: false, enforceUniqueValues: false });
     expect(records.columns.find((c) => c.name === 'status')).toMatchObject({ indexed: true });
   });
 

@@ -14,11 +14,12 @@
  */
 import { filterText, hashKey } from '../../src/adapters/sharepoint/listItems';
 import { SharePointStore } from '../../src/adapters/sharepoint/sharepointStore';
-import type { Relationship, Session, SupervisionRecord } from '../../src/domain/model';
+import type { Relationship, SupervisionRecord } from '../../src/domain/model';
 import { ConcurrencyError } from '../../src/ports/store';
 import { fixture, type RecordedRequest } from '../support/fakeGraph';
 import { fake, freshSharePoint, http, provisionedSite, sp, takeCalls, useSharePointHarness } from '../support/sharePointHarness';
 import { recordStoreBehaviour } from './recordStoreBehaviour';
+import { aSession } from '../support/builders';
 
 useSharePointHarness();
 
@@ -48,7 +49,6 @@ const draft: SupervisionRecord = {
   updatedAt: '2026-12-01T12:00:00.000Z',
   etag: '',
 };
-const session = (id: string, relationshipId: string, start: string): Session => ({ id, relationshipId, start, end: new Date(Date.parse(start) + 3_600_000).toISOString(), status: 'planned', kind: 'planned' });
 
 
 describe('SharePointStore: requests', () => {
@@ -78,9 +78,9 @@ describe('SharePointStore: requests', () => {
     expect(takeCalls()).toEqual(['POST /sites/{site}/lists/pt-audit/items']);
 
     // Several sessions: one $batch of lookups, one of creates.
-    await store.saveSessions([session('s-1', 'r1', '2026-12-01T10:00:00.000Z'), session('s-2', 'r1', '2026-12-08T10:00:00.000Z'), session('s-3', 'r2', '2026-12-03T10:00:00.000Z')]);
+    await store.saveSessions([aSession({ id: 's-1', relationshipId: 'r1', start: '2026-12-01T10:00:00.000Z' }), aSession({ id: 's-2', relationshipId: 'r1', start: '2026-12-08T10:00:00.000Z' }), aSession({ id: 's-3', relationshipId: 'r2', start: '2026-12-03T10:00:00.000Z' })]);
     expect(takeCalls()).toEqual(['POST /$batch', 'POST /$batch']);
-    await store.saveSessions([{ ...session('s-1', 'r1', '2026-12-01T10:00:00.000Z'), status: 'held' }]);
+    await store.saveSessions([{ ...aSession({ id: 's-1', relationshipId: 'r1', start: '2026-12-01T10:00:00.000Z' }), status: 'held' }]);
     expect(takeCalls()).toEqual(['GET /sites/{site}/lists/pt-sessions/items', 'PATCH /sites/{site}/lists/pt-sessions/items/1/fields']);
     // Two relationships: one filtered request each, in one $batch.
     expect(await store.listSessions({ relationshipIds: ['r1', 'r2'] })).toHaveLength(3);
@@ -215,12 +215,12 @@ describe('SharePointStore: concurrency', () => {
     const store = await provisioned();
     await store.saveRelationship(rel);
     sp.inject('POST', /\/items$/, { status: 503, body: { error: { code: 'serviceNotAvailable', message: 'try later' } } }, { afterApplying: true });
-    await store.saveSessions([session('s-1', 'r1', '2026-12-01T10:00:00.000Z')]);
+    await store.saveSessions([aSession({ id: 's-1', relationshipId: 'r1', start: '2026-12-01T10:00:00.000Z' })]);
     expect(sp.items('pt-sessions')).toHaveLength(1);
     expect((await store.listSessions({ relationshipIds: ['r1'] })).map((s) => s.id)).toEqual(['s-1']);
     // In a $batch: the failed create inside it is redone on its own.
     sp.inject('POST', /\/items$/, { status: 504, body: { error: { code: 'gatewayTimeout', message: 'timed out' } } }, { afterApplying: true });
-    await store.saveSessions([session('s-2', 'r1', '2026-12-08T10:00:00.000Z'), session('s-3', 'r1', '2026-12-15T10:00:00.000Z')]);
+    await store.saveSessions([aSession({ id: 's-2', relationshipId: 'r1', start: '2026-12-08T10:00:00.000Z' }), aSession({ id: 's-3', relationshipId: 'r1', start: '2026-12-15T10:00:00.000Z' })]);
     expect(sp.items('pt-sessions')).toHaveLength(3);
     expect((await store.listSessions({ relationshipIds: ['r1'] })).map((s) => s.id)).toEqual(['s-1', 's-2', 's-3']);
   });
@@ -239,7 +239,7 @@ describe('SharePointStore: concurrency', () => {
     sp.inject('GET', /\/items$/, { status: 429, headers: { 'Retry-After': '0' }, body: fixture('error-throttled') });
     expect(await store.listRelationships()).toHaveLength(1);
     sp.inject('POST', /\/items$/, { status: 429, headers: { 'Retry-After': '0' }, body: fixture('error-throttled') });
-    await store.saveSessions([session('s-1', 'r1', '2026-12-01T10:00:00.000Z'), session('s-2', 'r1', '2026-12-08T10:00:00.000Z')]);
+    await store.saveSessions([aSession({ id: 's-1', relationshipId: 'r1', start: '2026-12-01T10:00:00.000Z' }), aSession({ id: 's-2', relationshipId: 'r1', start: '2026-12-08T10:00:00.000Z' })]);
     expect(sp.items('pt-sessions')).toHaveLength(2);
   });
 });

@@ -92,7 +92,7 @@ export function timelineBehaviour(name: string, make: () => Promise<TimelineUnde
     it('a crashed holder’s wake-up is taken again once its lease runs out, not before', async () => {
       await timeline.wake('r1', iso(), 'changed', iso());
       const [first] = await takeWhenDue(timeline, 'w1', 1500);
-      expect(first).toBeDefined();
+      expect(first).toMatchObject({ relationshipId: 'r1' });
       expect(await peer.take(iso(), 'w2', MIN, 10)).toEqual([]);
       const taken = Date.now();
       const again = await takeWhenDue(peer, 'w2');

@@ -49,6 +49,11 @@ async function settled(page: Page) {
 
 async function axeSerious(page: Page): Promise<{ id: string; impact: string; nodes: number; help: string }[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  // Contrast is judged on the settled page, not halfway through a fade-in (Fluent's badges, bars and charts animate in;
+  // on a busy machine axe once caught one mid-fade): transitions and animations jump to their end first.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.addStyleTag({ content: '*, *::before, *::after { transition-duration: 0s !important; transition-delay: 0s !important; animation-duration: 0s !important; animation-delay: 0s !important; }' });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[]; help: string }[] }> } }).axe;
     return axe.run(document, { resultTypes: ['violations'] });

@@ -16,6 +16,7 @@ import { SharePointWorkQueue } from '../../src/adapters/sharepoint/sharepointWor
 import { createLogger } from '../../src/logging';
 import { createServices } from '../../src/runtime/services';
 import { useAzurite } from '../support/azurite';
+import { AzureDurableParts } from '../../src/adapters/azure/azureDurableStore';
 
 const azurite = useAzurite();
 
@@ -81,7 +82,7 @@ describe('tenant mode composed with Azure Storage', () => {
     expect(withAzure.graph!.registry).toBeInstanceOf(AzureSubscriptionRegistry);
     expect(withAzure.timeline).toBeInstanceOf(AzureTimeline);
     expect(withAzure.sendBudget).toBeInstanceOf(AzureTokenBucket);
-    expect(withAzure.pruning).toBeDefined();
+    expect(withAzure.pruning).toBeInstanceOf(AzureDurableParts);
     // The ledger is on Azure: a claim works with SharePoint unreachable (the Graph URL above is a closed port).
     expect(await withAzure.store.claim('reminder', 'k', '2026-12-01T09:00:00.000Z')).toBe(true);
     expect((await withAzure.store.listClaims('reminder')).map((c) => c.key)).toEqual(['k']);

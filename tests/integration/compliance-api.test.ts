@@ -11,6 +11,7 @@ import type { Session, SupervisionRecord } from '../../src/domain/model';
 import { createHttpApp } from '../../src/server/http';
 import { parseCsv } from '../support/csv';
 import { testServices } from '../support/services';
+import { aSession } from '../support/builders';
 
 let server: http.Server;
 let url: string;
@@ -19,9 +20,6 @@ let ctx: Awaited<ReturnType<typeof testServices>>;
 const CSC = "Children's Social Care";
 const HEALTH = 'Health Safeguarding';
 
-function session(id: string, relationshipId: string, start: string, status: Session['status'], extra: Partial<Session> = {}): Session {
-  return { id, relationshipId, start, end: new Date(Date.parse(start) + 3_600_000).toISOString(), status, kind: 'planned', ...extra };
-}
 function signed(id: string, s: Session, signedAt: string, supervisorId: string, superviseeId: string, templateId: string, status: SupervisionRecord['status'] = 'signed'): SupervisionRecord {
   const done = status === 'signed';
   return {
@@ -46,12 +44,12 @@ beforeAll(async () => {
   await store.saveRelationship({ id: 'rel-ava-ned', kind: 'individual', supervisorId: 'ava-auditor', superviseeIds: ['ned-nolan'], policyId: 'westmorland-furness-scp', staffGroupId: 'practitioners', startedOn: '2025-01-01', active: true });
 
   const WF = 'westmorland-4x4x4-record';
-  const cancelled = session('h-cancel', 'rel-daniel-sam', '2026-09-09T13:00:00.000Z', 'cancelled');
-  const rebooked = session('h-rebook', 'rel-daniel-sam', '2026-09-16T13:00:00.000Z', 'held', { kind: 'rebooked', replacesSessionId: 'h-cancel' });
-  const onTime = session('h-ontime', 'rel-daniel-sam', '2026-10-14T13:00:00.000Z', 'held');
-  const tom = session('h-tom', 'rel-grace-tom', '2026-10-06T13:00:00.000Z', 'held');
-  const amira = session('h-amira', 'rel-daniel-amira', '2026-11-18T10:00:00.000Z', 'held');
-  const ned = session('h-ned', 'rel-ava-ned', '2026-10-07T10:00:00.000Z', 'held');
+  const cancelled = aSession({ id: 'h-cancel', relationshipId: 'rel-daniel-sam', start: '2026-09-09T13:00:00.000Z', status: 'cancelled' });
+  const rebooked = aSession({ id: 'h-rebook', relationshipId: 'rel-daniel-sam', start: '2026-09-16T13:00:00.000Z', status: 'held', kind: 'rebooked', replacesSessionId: 'h-cancel' });
+  const onTime = aSession({ id: 'h-ontime', relationshipId: 'rel-daniel-sam', start: '2026-10-14T13:00:00.000Z', status: 'held' });
+  const tom = aSession({ id: 'h-tom', relationshipId: 'rel-grace-tom', start: '2026-10-06T13:00:00.000Z', status: 'held' });
+  const amira = aSession({ id: 'h-amira', relationshipId: 'rel-daniel-amira', start: '2026-11-18T10:00:00.000Z', status: 'held' });
+  const ned = aSession({ id: 'h-ned', relationshipId: 'rel-ava-ned', start: '2026-10-07T10:00:00.000Z', status: 'held' });
   await store.saveSessions([cancelled, rebooked, onTime, tom, amira, ned]);
   await store.saveRecord(signed('rec-late', rebooked, '2026-09-25T10:00:00.000Z', 'daniel-okafor', 'sam-patel', WF));
   await store.saveRecord(signed('rec-ontime', onTime, '2026-10-15T10:00:00.000Z', 'daniel-okafor', 'sam-patel', WF));

@@ -49,7 +49,7 @@ describe('field-level reasons', () => {
 describe('Urgent', () => {
   it('shows the slot first; one confirmation books once, however often it is sent', async () => {
     const { slot } = await (await call('/urgent/preview', 'daniel-okafor', { relationshipId: 'rel-daniel-joe' })).json();
-    expect(slot.start).toBeDefined();
+    expect(slot.start).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
     const confirm = { relationshipId: 'rel-daniel-joe', requestKey: 'confirm-key-1', start: slot.start };
     const [a, b] = await Promise.all([call('/urgent', 'daniel-okafor', confirm), call('/urgent', 'daniel-okafor', confirm)]);
     const ids = [(await a.json()).session.id, (await b.json()).session.id];
@@ -73,6 +73,35 @@ describe('sessions', () => {
     expect((await noReason.json()).details.fields[0].field).toBe('reason');
     expect((await call(`/sessions/${encodeURIComponent(second!.id)}/cancel`, 'daniel-okafor', { reason: 'Both on leave' })).status).toBe(200);
     expect((await call(`/sessions/${encodeURIComponent(second!.id)}`, 'grace-whitfield')).status).toBe(404);
+  });
+});
+
+describe('a rebooked session', () => {
+  it('"Keep this time" takes it off that person\'s to-do list only, once, audited; nobody else may', async () => {
+    const rebooked = {
+      id: 'sess-rebooked-keep', relationshipId: 'rel-daniel-sam', start: '2026-12-02T10:00:00.000Z', end: '2026-12-02T11:00:00.000Z',
+      status: 'planned' as const, kind: 'rebooked' as const, replacesSessionId: 'sess-gone',
+    };
+    await ctx.services.store.saveSessions([rebooked]);
+    const todoIds = async (user: string) => ((await (await call('/todo', user)).json()).items as { id: string }[]).map((i) => i.id);
+    expect(await todoIds('sam-patel')).toContain('rebooked:sess-rebooked-keep');
+    expect(await todoIds('daniel-okafor')).toContain('rebooked:sess-rebooked-keep');
+    expect((await (await call('/sessions/sess-rebooked-keep', 'sam-patel')).json()).session.can.keepRebookedTime).toBe(true);
+
+    expect((await call('/sessions/sess-rebooked-keep/keep-time', 'grace-whitfield', {})).status).toBe(404);
+    const kept = await call('/sessions/sess-rebooked-keep/keep-time', 'sam-patel', {});
+    expect(kept.status).toBe(200);
+    expect((await kept.json()).session.can.keepRebookedTime).toBe(false);
+    expect((await call('/sessions/sess-rebooked-keep/keep-time', 'sam-patel', {})).status).toBe(200);
+
+    expect(await todoIds('sam-patel')).not.toContain('rebooked:sess-rebooked-keep');
+    expect(await todoIds('daniel-okafor')).toContain('rebooked:sess-rebooked-keep');
+    const audit = (await ctx.services.store.listAudit({ subjectId: 'sess-rebooked-keep' })).filter((a) => a.action === 'rebooked-time-kept');
+    expect(audit.map((a) => a.actorId)).toEqual(['sam-patel']);
+
+    const plain = (await ctx.services.store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['planned'], from: '2026-11-23T09:00:00.000Z' })).find((x) => x.kind === 'planned');
+    expect(plain?.kind).toBe('planned');
+    expect((await call(`/sessions/${encodeURIComponent(plain!.id)}/keep-time`, 'sam-patel', {})).status).toBe(400);
   });
 });
 

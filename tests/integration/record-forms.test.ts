@@ -8,14 +8,12 @@
 import { CardActionRouter } from '../../src/bot/cardActions';
 import { registerRecordActions } from '../../src/bot/actions/records';
 import type { AdaptiveCard } from '../support/fakeNotifier';
-import { SEED_PEOPLE } from '../../src/seed/organisation';
 import { reconcile } from '../../src/usecases/reconcile';
 import { recordIdFor, startRecordsForHeldSessions } from '../../src/usecases/records';
 import { cardProblems } from '../support/adaptiveCards';
 import { FakeNotifier } from '../support/fakeNotifier';
-import { testServices } from '../support/services';
+import { scenario } from '../support/scenario';
 
-const aad = (id: string) => SEED_PEOPLE.find((p) => p.id === id)!.aadObjectId;
 const W = 'worker-test';
 
 function useFormButtons(card: AdaptiveCard): Record<string, unknown>[] {
@@ -34,15 +32,24 @@ function useFormButtons(card: AdaptiveCard): Record<string, unknown>[] {
 
 describe('choosing the record form (Lingfield)', () => {
   it('the supervisor switches the draft to the staff/incident form; nobody else, and not after submission', async () => {
-    const c = await testServices({ now: '2026-11-23T09:00:00.000Z' });
-    // Daniel supervises Sam under the Lingfield policy for this test (a DSL and a headteacher).
-    const rel = (await c.store.getRelationship('rel-daniel-sam'))!;
-    await c.store.saveRelationship({ ...rel, policyId: 'lingfield-education-trust', staffGroupId: 'dsl-deputies', unit: 'st-marys' });
+    // A headteacher supervises the school's designated safeguarding lead under the Lingfield policy; one session is booked.
+    const c = await scenario({
+      now: '2026-11-23T09:00:00.000Z',
+      people: [
+        { id: 'head', displayName: 'Headteacher', roles: ['supervisor'] },
+        { id: 'dsl', displayName: 'Designated Safeguarding Lead', lineManagerId: 'head' },
+      ],
+      relationships: [{ id: 'r-head-dsl', supervisorId: 'head', superviseeIds: ['dsl'], policyId: 'lingfield-education-trust', staffGroupId: 'dsl-deputies', unit: 'st-marys' }],
+      sessions: [{ id: 's-dec', relationshipId: 'r-head-dsl', start: '2026-12-09T14:00:00.000Z', minutes: 90, inCalendar: true }],
+    });
+    const aad = (id: string) => c.people.get(id)!.aadObjectId;
+    const rel = (await c.store.getRelationship('r-head-dsl'))!;
     const notifier = new FakeNotifier();
     const notify = { notifier, tabUrl: 'http://localhost:3978/tab/' };
     const router = new CardActionRouter();
     registerRecordActions(router);
-    const session = (await c.store.listSessions({ relationshipIds: [rel.id], status: ['planned'] }))[0]!;
+    const [session] = await c.store.listSessions({ relationshipIds: [rel.id], status: ['planned'] });
+    if (session?.id !== 's-dec') throw new Error('the booked session is not planned');
     c.clock.set(new Date(Date.parse(session.end) + 5 * 60_000).toISOString());
     await reconcile(c.services, W);
     await startRecordsForHeldSessions(c.services, notify, W);
@@ -51,18 +58,18 @@ describe('choosing the record form (Lingfield)', () => {
 
     const recordId = recordIdFor(session.id);
     expect((await c.store.getRecord(recordId))!.templateId).toBe('lingfield-safeguarding-record');
-    // Lingfield: the supervisor records, so only Daniel gets the form, with the other form offered.
-    const form = notifier.to(aad('daniel-okafor'))[0]!.card;
-    expect(notifier.to(aad('sam-patel'))).toHaveLength(0);
+    // Lingfield: the supervisor records, so only the head gets the form, with the other form offered.
+    const form = notifier.to(aad('head'))[0]!.card;
+    expect(notifier.to(aad('dsl'))).toHaveLength(0);
     expect(cardProblems(form)).toEqual([]);
     const [button] = useFormButtons(form);
     expect(button).toMatchObject({ recordId, templateId: 'lingfield-staff-incident-record' });
 
     // The supervisee cannot choose the form.
-    const refused = await click('sam-patel', 'record.useForm', button!);
+    const refused = await click('dsl', 'record.useForm', button!);
     expect(refused.ok).toBe(false);
     expect(JSON.stringify(refused.card)).toContain('Only the person who writes the record can choose its form');
-    const switched = await click('daniel-okafor', 'record.useForm', button!);
+    const switched = await click('head', 'record.useForm', button!);
     expect(switched.ok).toBe(true);
     const record = (await c.store.getRecord(recordId))!;
     expect(record).toMatchObject({ templateId: 'lingfield-staff-incident-record', status: 'draft' });
@@ -76,7 +83,7 @@ describe('choosing the record form (Lingfield)', () => {
     // Submitted: the form is fixed.
     await c.store.saveRecord({ ...record, status: 'submitted', submittedAt: c.clock.now().toISOString() }, record.etag);
     const after = (await c.store.getRecord(recordId))!;
-    const late = await click('daniel-okafor', 'record.useForm', { recordId, etag: after.etag, templateId: 'lingfield-safeguarding-record' });
+    const late = await click('head', 'record.useForm', { recordId, etag: after.etag, templateId: 'lingfield-safeguarding-record' });
     expect(late.ok).toBe(false);
     expect(JSON.stringify(late.card)).toContain('The form can only be changed while the record is being written');
     expect((await c.store.getRecord(recordId))!.templateId).toBe('lingfield-staff-incident-record');

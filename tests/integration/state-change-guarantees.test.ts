@@ -96,7 +96,7 @@ describe('a message that fails after a state change', () => {
     expect(copies().map((s) => s.aadObjectId)).toEqual([aad('sam-patel')]);
     await deliverRecordMessages(c.services, notify, W);
     expect(copies()).toHaveLength(1);
-    expect(await c.services.work.result(RECORD_MESSAGES_KIND, [...done][0]!)).toBeDefined();
+    expect(await c.services.work.result(RECORD_MESSAGES_KIND, [...done][0]!)).toEqual({ sent: true });
     await c.services.close();
   });
 });

@@ -40,6 +40,7 @@ import { type FakeSharePoint, sharePointViolations } from '../support/fakeShareP
 import { freePort } from '../support/ports';
 import { testServices } from '../support/services';
 import { provisionedTenantSite, tenantEnvFor } from '../support/tenantServices';
+import { SharePointQualityStore } from '../../src/adapters/sharepoint/sharepointQualityStore';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SUP_A = 'a0000000-0000-4000-8000-00000000000a';
@@ -130,7 +131,7 @@ describe('tenant services for the jobs', () => {
     expect(services.changeFeed).toBeInstanceOf(GraphChangeFeed);
     expect(services.graph?.subscriptions.notificationUrl).toBe('https://pt.contoso.example/api/graph/notifications');
     expect(services.graph?.notifications.maxBodyBytes).toBeGreaterThan(0);
-    expect(services.quality).toBeDefined();
+    expect(services.quality).toBeInstanceOf(SharePointQualityStore);
     expect(fake.httpRequests).toEqual([]);
     // A test token source: no MSAL client of the app's own to lend the bot.
     expect(services.appToken).toBeUndefined();
@@ -316,7 +317,7 @@ describe('tenant change detection end to end', () => {
     // Nothing reaches Graph or Entra: no job runs within the hour, and the handshake touches nothing.
     const app = await startApp(loadConfig(raw, ROOT), { log });
     try {
-      expect(app.services.graph).toBeDefined();
+      expect(app.services.graph?.subscriptions.notificationUrl).toBe('https://pt.contoso.example/api/graph/notifications');
       const res = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/graph/notifications?validationToken=${encodeURIComponent('Validation: ok')}`, { method: 'POST' });
       expect(res.status).toBe(200);
       expect(await res.text()).toBe('Validation: ok');
@@ -378,7 +379,7 @@ describe("the bot's credentials in a tenant", () => {
     delete raw.CLIENT_SECRET;
     const config = loadConfig(raw, ROOT);
     const services = await createServices(config, log, clock, { graphBaseUrl: fake.baseUrl });
-    expect(services.appToken).toBeDefined();
+    expect(typeof services.appToken?.getToken).toBe('function');
     expect(typeof tenantBotCredentials(config.env as TenantEnv, services).token).toBe('function');
     expect(fake.httpRequests).toEqual([]);
     await services.close();

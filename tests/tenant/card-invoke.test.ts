@@ -46,11 +46,14 @@ test('record card actions answer without waiting on message delivery (p99 printe
 
   const latency = w.sim.fault({ surface: 'sharepoint', kind: 'latency', latencyMs: 1000 });
   const ms: number[] = [];
+  const arrived = new WeakMap<object, number>();
+  if (process.env.DEBUG_INVOKE) w.sim.graph.interceptors.unshift((req) => void arrived.set(req, performance.now()));
   const act = async (userId: string, activityId: string, verb: string, data: Record<string, unknown>) => {
     const before = w.sim.graph.requests.length;
+    const t0 = performance.now();
     const answer = await invoke(w, userId, activityId, verb, data);
     // DEBUG_INVOKE=1 lists each answer's requests (where its round trips go).
-    if (process.env.DEBUG_INVOKE) console.log(verb, Math.round(answer.ms), '\n' + w.sim.graph.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/^\/sites\/[^/]+/, '').replace(/lists\/[0-9a-f-]{36}/, (m) => 'L' + m.slice(-4))} ${r.query.$filter ?? ''}`).join('\n'));
+    if (process.env.DEBUG_INVOKE) console.log(verb, Math.round(answer.ms), '\n' + w.sim.graph.requests.slice(before).map((r) => `+${Math.round((arrived.get(r) ?? t0) - t0)} ${r.method} ${r.path.replace(/^\/sites\/[^/]+/, '').replace(/lists\/[0-9a-f-]{36}/, (m) => 'L' + m.slice(-4))} ${r.query.$filter ?? ''}`).join('\n'));
     expect([verb, answer.status, answer.status === 200 ? null : answer.body]).toEqual([verb, 200, null]);
     ms.push(answer.ms);
     return (answer.body as { value?: unknown }).value;

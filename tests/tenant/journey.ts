@@ -51,7 +51,8 @@ export async function runJourney(w: World, expectations: { expect: jest.Expect }
 
   await step('pt doctor', async () => {
     const doctor = await w.runPt(['doctor', '--json']);
-    expect(doctor.code).toBe(0);
+    // On a failure, the report says which check failed and why.
+    expect([doctor.code, doctor.code === 0 ? '' : `${doctor.stdout}\n${doctor.stderr}`.slice(0, 4000)]).toEqual([0, '']);
     const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: { id: string; status: string }[] };
     expect(report.ok).toBe(true);
     // Nobody has opened the bot yet: the only warning is that list.

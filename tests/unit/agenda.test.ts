@@ -5,17 +5,17 @@
  * deadline (src/domain/moves.ts); and finding a meeting's thread.
  */
 import { type AgendaItem, agreementOnDay, buildAgenda, standingTickId } from '../../src/domain/agenda';
-import type { ActionItem, Agreement, Session } from '../../src/domain/model';
+import type { ActionItem, Agreement } from '../../src/domain/model';
+import { aSession } from '../support/builders';
 import { answerBy, earliestMoveStart, moveRefusal } from '../../src/domain/moves';
 import { PolicyPack } from '../../src/domain/policy/schema';
 import { joinUrlIsFor, meetingThreadId } from '../../src/usecases/agenda';
 import { loadPolicies } from '../../src/config/policies';
 import path from 'node:path';
 
-const session = (id: string, start: string, status: Session['status'] = 'planned'): Session => ({ id, relationshipId: 'r1', start, end: start.replace('T10', 'T11'), status, kind: 'planned' });
-const S1 = session('s1', '2026-11-03T10:00:00.000Z', 'held');
-const S2 = session('s2', '2026-12-01T10:00:00.000Z');
-const S3 = session('s3', '2027-01-05T10:00:00.000Z');
+const S1 = aSession({ id: 's1', relationshipId: 'r1', start: '2026-11-03T10:00:00.000Z', status: 'held' });
+const S2 = aSession({ id: 's2', relationshipId: 'r1', start: '2026-12-01T10:00:00.000Z' });
+const S3 = aSession({ id: 's3', relationshipId: 'r1', start: '2027-01-05T10:00:00.000Z' });
 const sessions = [S1, S2, S3];
 const item = (id: string, sessionId: string, o: Partial<AgendaItem> = {}): AgendaItem => ({ id, relationshipId: 'r1', sessionId, kind: 'added', text: `topic ${id}`, addedBy: 'sam', addedAt: '2026-11-01T09:00:00.000Z', ...o });
 const action = (id: string, sessionId: string, status: ActionItem['status'] = 'open'): ActionItem => ({ id, relationshipId: 'r1', sessionId, recordId: 'rec', text: `action ${id}`, ownerId: 'sam', dueOn: '2026-11-20', status });

@@ -2,8 +2,8 @@
 import { BriefPeopleCache } from '../../src/adapters/briefPeopleCache';
 import type { Person } from '../../src/domain/model';
 import type { DirectoryPort } from '../../src/ports/directory';
+import { aPerson } from '../support/builders';
 
-const person = (id: string, roles: Person['roles'] = []): Person => ({ id, aadObjectId: id, displayName: id, email: `${id}@x.example`, jobTitle: '', team: '', roles });
 
 function counting(answer: (id: string) => Promise<Person | undefined>) {
   const asked: string[] = [];
@@ -18,10 +18,10 @@ function counting(answer: (id: string) => Promise<Person | undefined>) {
 
 test('concurrent and repeated lookups within the minute share one; after it, asked again', async () => {
   let t = 1_000_000;
-  const { inner, asked } = counting(async (id) => person(id));
+  const { inner, asked } = counting(async (id) => aPerson({ id }));
   const cache = new BriefPeopleCache(inner, 60_000, () => t);
   const [a, b] = await Promise.all([cache.getPerson('p1'), cache.findByAadObjectId('p1')]);
-  expect(a).toEqual(person('p1'));
+  expect(a).toEqual(aPerson({ id: 'p1' }));
   expect(b).toBe(a);
   t += 59_000;
   await cache.getPerson('p1');
@@ -35,12 +35,12 @@ test('a failed lookup is not kept; "not found" is an answer', async () => {
   let fail = true;
   const { inner, asked } = counting(async (id) => {
     if (fail) throw new Error('throttled');
-    return id === 'gone' ? undefined : person(id);
+    return id === 'gone' ? undefined : aPerson({ id });
   });
   const cache = new BriefPeopleCache(inner, 60_000, () => 0);
   await expect(cache.getPerson('p1')).rejects.toThrow('throttled');
   fail = false;
-  expect(await cache.getPerson('p1')).toEqual(person('p1'));
+  expect(await cache.getPerson('p1')).toEqual(aPerson({ id: 'p1' }));
   expect(await cache.getPerson('gone')).toBeUndefined();
   expect(await cache.getPerson('gone')).toBeUndefined();
   expect(asked).toEqual(['p1', 'p1', 'gone']);
@@ -48,7 +48,7 @@ test('a failed lookup is not kept; "not found" is an answer', async () => {
 
 test('a clock moved backwards does not keep an entry for ever; ttl 0 keeps nothing', async () => {
   let t = 100_000;
-  const { inner, asked } = counting(async (id) => person(id));
+  const { inner, asked } = counting(async (id) => aPerson({ id }));
   const cache = new BriefPeopleCache(inner, 60_000, () => t);
   await cache.getPerson('p1');
   t = 0;
@@ -65,12 +65,12 @@ test('the listing of everyone is reused for the minute too, and not kept when it
   let listings = 0;
   let fail = false;
   const inner: DirectoryPort = {
-    getPerson: async (id) => person(id),
-    findByAadObjectId: async (id) => person(id),
+    getPerson: async (id) => aPerson({ id }),
+    findByAadObjectId: async (id) => aPerson({ id }),
     listPeople: async () => {
       listings += 1;
       if (fail) throw new Error('throttled');
-      return [person('p1'), person('p2')];
+      return [aPerson({ id: 'p1' }), aPerson({ id: 'p2' })];
     },
     getLineManager: async () => undefined,
   };

@@ -134,6 +134,19 @@ describe('pt doctor: list item versioning (#21)', () => {
     expect(byId(report, 'lists:versioning')!.detail).toContain('pt-audit is off, should be on, 50 major versions');
   });
 
+  it('throttling (429 with Retry-After) is waited out and asked again, not reported', async () => {
+    let throttled = 0;
+    const report = await runDoctor(ENV, deps({
+      versioning: (l) => {
+        if (l !== 'pt-records' || throttled++ > 0) return { EnableVersioning: false, MajorVersionLimit: 500 };
+        return new Response(JSON.stringify({ error: { code: 'TooManyRequests' } }), { status: 429, headers: { 'retry-after': '1' } });
+      },
+    }));
+    expect(throttled).toBe(2);
+    expect(byId(report, 'lists:versioning')).toMatchObject({ status: expect.stringMatching(/ok|warn/) });
+    expect(byId(report, 'lists:versioning')!.detail).not.toContain('429');
+  });
+
   it('a SharePoint refusal (app-only token from a client secret) is a warning with the fix', async () => {
     const report = await runDoctor(ENV, deps({ versioning: () => json(401, { error_description: 'Unsupported app only token.' }) }));
     expect(byId(report, 'lists:versioning')).toMatchObject({ status: 'warn', fix: expect.stringContaining('certificate') });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { migrate, openDatabase, schemaVersion } from '../../src/adapters/embedded/db';
 import { MIGRATIONS } from '../../src/adapters/embedded/migrations';
 import { EmbeddedStore } from '../../src/adapters/embedded/store';
-import { SEED_PEOPLE } from '../../src/seed/organisation';
+import { aPerson } from '../support/builders';
 import { seedOrganisation } from '../../src/seed/seed';
 import { embedded } from '../support/embedded';
 
@@ -30,8 +30,9 @@ describe('embedded store', () => {
 
   it('round-trips people, relationships, sessions, conversation refs and audit', async () => {
     const { store } = embedded();
-    const [sam, daniel] = [SEED_PEOPLE.find((p) => p.id === 'sam-patel')!, SEED_PEOPLE.find((p) => p.id === 'daniel-okafor')!];
-    store.upsertPerson({ ...daniel, lineManagerId: undefined });
+    const daniel = aPerson({ id: 'daniel-okafor', aadObjectId: 'aad-daniel', roles: ['supervisor', 'line-manager'] });
+    const sam = aPerson({ id: 'sam-patel', aadObjectId: 'aad-sam', lineManagerId: 'daniel-okafor' });
+    store.upsertPerson(daniel);
     store.upsertPerson(sam);
     expect(await store.getLineManager('sam-patel')).toMatchObject({ id: 'daniel-okafor' });
     expect(await store.findByAadObjectId(sam.aadObjectId)).toMatchObject({ id: 'sam-patel', roles: ['practitioner'] });

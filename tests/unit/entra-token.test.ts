@@ -86,8 +86,8 @@ describe('verifyEntraToken accepts', () => {
   });
 
   it('access_as_user among other scopes, and a token just past expiry inside the clock tolerance', async () => {
-    await expect(verifyEntraToken(await sign(claims({ scp: 'User.Read access_as_user' })), options)).resolves.toBeTruthy();
-    await expect(verifyEntraToken(await sign(claims({ exp: now() - 30 })), options)).resolves.toBeTruthy();
+    await expect(verifyEntraToken(await sign(claims({ scp: 'User.Read access_as_user' })), options)).resolves.toMatchObject({ aadObjectId: USER_OID, scopes: ['User.Read', 'access_as_user'] });
+    await expect(verifyEntraToken(await sign(claims({ exp: now() - 30 })), options)).resolves.toMatchObject({ aadObjectId: USER_OID });
   });
 });
 

@@ -3,12 +3,9 @@
  * cancellations and the reminder ladder (it used to be two copies that disagreed on
  * what happens when the policy's targets reach nobody).
  */
-import type { Person, Role } from '../../src/domain/model';
+import type { Person } from '../../src/domain/model';
 import { escalationRecipients } from '../../src/usecases/escalation';
-
-function person(id: string, over: { lineManagerId?: string; roles?: Role[] } = {}): Person {
-  return { id, displayName: id, email: `${id}@example.org`, aadObjectId: `aad-${id}`, jobTitle: '', team: '', roles: over.roles ?? ['practitioner'], ...(over.lineManagerId ? { lineManagerId: over.lineManagerId } : {}) };
-}
+import { aPerson } from '../support/builders';
 
 function directory(people: Person[]) {
   const calls: string[] = [];
@@ -31,11 +28,11 @@ const rel = { supervisorId: 'sup', superviseeIds: ['sam', 'amira'] };
 
 describe('escalation recipients', () => {
   const people = [
-    person('sup', { lineManagerId: 'helen', roles: ['supervisor'] }),
-    person('sam', { lineManagerId: 'sup' }),
-    person('amira', { lineManagerId: 'sup' }),
-    person('helen', { roles: ['line-manager'] }),
-    person('priya', { roles: ['safeguarding-lead'] }),
+    aPerson({ id: 'sup', lineManagerId: 'helen', roles: ['supervisor'] }),
+    aPerson({ id: 'sam', lineManagerId: 'sup' }),
+    aPerson({ id: 'amira', lineManagerId: 'sup' }),
+    aPerson({ id: 'helen', roles: ['line-manager'] }),
+    aPerson({ id: 'priya', roles: ['safeguarding-lead'] }),
   ];
 
   it('names each target once, in the order the policy gives them', async () => {
@@ -56,7 +53,7 @@ describe('escalation recipients', () => {
   });
 
   it('returns nobody when even the fallback is missing (no line manager set)', async () => {
-    const { directory: d } = directory([person('sup')]);
+    const { directory: d } = directory([aPerson({ id: 'sup' })]);
     expect(await escalationRecipients({ directory: d }, rel, ['supervisee-line-manager'])).toEqual([]);
   });
 

@@ -13,16 +13,16 @@ import { organisationReport } from '../../src/domain/inspection/orgReports';
 import { holdsCovering, retentionReview, type LegalHold } from '../../src/domain/inspection/retention';
 import { nameMarker, subjectAccessDoc } from '../../src/domain/inspection/subjectAccess';
 import { templatesFor } from '../../src/domain/policy/validate';
-import type { ActionItem, Person, Relationship, Session, SupervisionRecord } from '../../src/domain/model';
+import type { ActionItem, Relationship, Session, SupervisionRecord } from '../../src/domain/model';
 import { PolicyPack } from '../../src/domain/policy/schema';
 import { pdfSafe, renderPdf } from '../../src/render/pdf';
 import { pdfText } from '../support/pdf';
+import { aPerson } from '../support/builders';
 
 const POLICIES = loadPolicies(path.resolve(__dirname, '..', '..', 'policies'));
 const WF = 'westmorland-furness-scp';
 const rel: Relationship = { id: 'r1', kind: 'individual', supervisorId: 'dan', superviseeIds: ['sam'], policyId: WF, staffGroupId: 'practitioners', startedOn: '2026-01-01', active: true };
-const person = (id: string, displayName: string, extra: Partial<Person> = {}): Person => ({ id, displayName, email: `${id}@x.example`, aadObjectId: id, jobTitle: 'x', team: 'CSC', roles: ['practitioner'], ...extra });
-const PEOPLE = [person('sam', 'Sam Patel', { lineManagerId: 'dan' }), person('dan', 'Daniel Okafor', { lineManagerId: 'helen', roles: ['supervisor'] }), person('helen', 'Helen Carter', { roles: ['line-manager'] })];
+const PEOPLE = [aPerson({ id: 'sam', displayName: 'Sam Patel', team: 'CSC', lineManagerId: 'dan' }), aPerson({ id: 'dan', displayName: 'Daniel Okafor', team: 'CSC', lineManagerId: 'helen', roles: ['supervisor'] }), aPerson({ id: 'helen', displayName: 'Helen Carter', team: 'CSC', roles: ['line-manager'] })];
 const held = (id: string, start: string, status: Session['status'] = 'held', extra: Partial<Session> = {}): Session => ({ id, relationshipId: 'r1', start, end: new Date(Date.parse(start) + 3_600_000).toISOString(), status, kind: 'planned', ...extra });
 const action = (status: ActionItem['status'] = 'open', completedAt?: string): ActionItem => ({ id: 'a1', relationshipId: 'r1', sessionId: 's1', recordId: 'rec-s1', text: 'Chase the referral', ownerId: 'sam', dueOn: '2026-12-31', status, ...(completedAt ? { completedAt } : {}) });
 const SESSIONS = [held('s1', '2026-03-02T10:00:00Z'), held('s2', '2026-04-01T10:00:00Z'), held('s3', '2026-05-01T10:00:00Z'), held('s4', '2026-06-01T10:00:00Z'), held('s5', '2026-07-01T10:00:00Z', 'planned')];
@@ -81,7 +81,7 @@ describe('evidence pack lists', () => {
 });
 
 describe('subject access: marking other people', () => {
-  const mark = nameMarker([...PEOPLE, person('amy', 'Amy Li')], 'sam');
+  const mark = nameMarker([...PEOPLE, aPerson({ id: 'amy', displayName: 'Amy Li', team: 'CSC' })], 'sam');
   it("marks others' full and first names, not the subject's, and never twice", () => {
     expect(mark('Daniel Okafor and Helen discussed it with Sam Patel')).toBe('[REVIEW: Daniel Okafor] and [REVIEW: Helen Carter] discussed it with Sam Patel');
     expect(mark('[REVIEW: Daniel Okafor] again: Daniel')).toBe('[REVIEW: Daniel Okafor] again: [REVIEW: Daniel Okafor]');
@@ -96,7 +96,7 @@ describe('subject access export', () => {
       id, sessionId: 's1', relationshipId, templateId: 'westmorland-4x4x4-record', version: 1, status: 'changes-requested', authorId: 'sam', values, signatures: [], createdAt: '2026-03-02T12:00:00Z', updatedAt: '2026-03-02T12:00:00Z', etag: '', ...extra,
     });
     const doc = subjectAccessDoc({
-      subjectId: 'sam', now: '2026-07-01T09:00:00Z', timeZone: 'Europe/London', people: [...PEOPLE, person('amy', 'Amy Li')], relationships: [rel, other], sessions: SESSIONS,
+      subjectId: 'sam', now: '2026-07-01T09:00:00Z', timeZone: 'Europe/London', people: [...PEOPLE, aPerson({ id: 'amy', displayName: 'Amy Li', team: 'CSC' })], relationships: [rel, other], sessions: SESSIONS,
       records: [
         rec('rec-1', 'r1', { experience: 'Talked with Helen about the family', _changeRequest: { byId: 'dan', at: '2026-03-03T09:00:00Z', comment: 'Daniel asks: add the plan' } }),
         rec('rec-amy', 'r2', { experience: 'AMY-ONLY' }),

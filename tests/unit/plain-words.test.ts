@@ -1,8 +1,9 @@
 import { recordAccess } from '../../src/domain/access';
-import type { Person, Relationship } from '../../src/domain/model';
+import type { Relationship } from '../../src/domain/model';
 import { dayWords, durationWords, everyWords, plainSentence } from '../../src/domain/text/plainWords';
 import { describeObligation, plainExplanation } from '../../src/usecases/obligationWords';
 import { tabLink, TAB_ROUTES } from '../../src/usecases/tabLinks';
+import { aPerson } from '../support/builders';
 
 describe('plain words', () => {
   it('durations and dates in en-GB words', () => {
@@ -37,13 +38,12 @@ describe('plain words', () => {
 });
 
 describe('record access', () => {
-  const person = (id: string, extra: Partial<Person> = {}): Person => ({ id, displayName: id, email: '', aadObjectId: id, jobTitle: '', team: '', roles: [], ...extra });
   const people = new Map([
-    ['dan', person('dan', { lineManagerId: 'helen' })],
-    ['sam', person('sam', { lineManagerId: 'dan' })],
-    ['helen', person('helen', { roles: ['line-manager'] })],
-    ['grace', person('grace', { lineManagerId: 'helen' })],
-    ['audrey', person('audrey', { roles: ['auditor'] })],
+    ['dan', aPerson({ id: 'dan', roles: [], lineManagerId: 'helen' })],
+    ['sam', aPerson({ id: 'sam', roles: [], lineManagerId: 'dan' })],
+    ['helen', aPerson({ id: 'helen', roles: ['line-manager'] })],
+    ['grace', aPerson({ id: 'grace', roles: [], lineManagerId: 'helen' })],
+    ['audrey', aPerson({ id: 'audrey', roles: ['auditor'] })],
   ]);
   const rel: Relationship = { id: 'r1', kind: 'individual', supervisorId: 'dan', superviseeIds: ['sam'], policyId: 'p', staffGroupId: 'g', startedOn: '2026-01-01', active: true };
 

@@ -176,7 +176,7 @@ describe.each([
       expect(r.events).toEqual([{ kind: 'changes-requested', notify: [writer] }]);
       // a draft save keeps the comment on view; the resubmission drops it
       const saved = ok(run(ctx(r.record), writer, { kind: 'save-draft', values: VALUES })).record;
-      expect(changeRequestOf(saved)).toBeDefined();
+      expect(changeRequestOf(saved)).toEqual({ byId: other, at: T1, comment: `${MARKER} please add the date` });
       const again = ok(run(ctx(saved), writer, submit, T2));
       expect(again.record.status).toBe('submitted');
       expect(again.record.values[CHANGE_REQUEST_KEY]).toBeUndefined();

@@ -253,6 +253,17 @@ export class GraphChangeFeed implements CalendarChangeFeed {
     return [...changed];
   }
 
+  /**
+   * People of the last answer not dealt with: their delta cursors are not saved and their marks
+   * not cleared, so the next call (here or on another instance) reports them again.
+   */
+  notDone(personIds: string[]): void {
+    const done = this.unacknowledged;
+    if (!done || personIds.length === 0) return;
+    const again = new Set(personIds);
+    this.unacknowledged = { ...done, marked: done.marked.filter((p) => !again.has(p)), cursors: done.cursors.filter((c) => !again.has(c.personId)) };
+  }
+
   /** Saves what the previous call fetched and clears what it took: that answer has been dealt with. */
   async acknowledge(): Promise<void> {
     const done = this.unacknowledged;

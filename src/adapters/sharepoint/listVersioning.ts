@@ -87,18 +87,39 @@ export class ListVersioningClient {
     return `${base}${site.pathname.replace(/\/+$/, '')}/_api/web/lists/getbytitle('${encodeURIComponent(name.replace(/'/g, "''"))}')`;
   }
 
+  /**
+   * One request, tried again when SharePoint throttles (429, 503: after its Retry-After, at most 10 s)
+   * or the connection fails, as Microsoft's throttling guidance asks; up to `attempts` in all.
+   * Both calls are safe to repeat (a read, and a MERGE of fixed values).
+   */
+  private async send(url: string, init: () => Promise<RequestInit>, attempts = 5): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      let res: Response | undefined;
+      try {
+        res = await this.fetch(url, { ...(await init()), signal: AbortSignal.timeout(15_000) });
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+      }
+      if (res && !(res.status === 429 || res.status === 503 || res.status === 504)) return res;
+      if (res && attempt >= attempts) return res;
+      const retryAfter = Number(res?.headers.get('retry-after'));
+      await res?.arrayBuffer().catch(() => undefined);
+      const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 10_000) : Math.min(250 * 2 ** attempt, 5_000);
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+
   async get(name: string): Promise<VersioningSetting> {
-    const res = await this.fetch(`${this.listUrl(name)}?$select=EnableVersioning,MajorVersionLimit`, {
+    const res = await this.send(`${this.listUrl(name)}?$select=EnableVersioning,MajorVersionLimit`, async () => ({
       headers: { authorization: `Bearer ${await this.options.token()}`, accept: 'application/json;odata=nometadata' },
-      signal: AbortSignal.timeout(15_000),
-    });
+    }));
     if (!res.ok) throw new SharePointRestError(`GET list ${name}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`, res.status);
     const body = SpList.parse(await res.json());
     return { enabled: body.EnableVersioning, ...(body.EnableVersioning ? { majorVersionLimit: body.MajorVersionLimit } : {}) };
   }
 
   async set(name: string, want: VersioningSetting): Promise<void> {
-    const res = await this.fetch(this.listUrl(name), {
+    const res = await this.send(this.listUrl(name), async () => ({
       method: 'POST',
       headers: {
         authorization: `Bearer ${await this.options.token()}`,
@@ -108,8 +129,7 @@ export class ListVersioningClient {
         'if-match': '*',
       },
       body: JSON.stringify({ EnableVersioning: want.enabled, ...(want.enabled && want.majorVersionLimit !== undefined ? { MajorVersionLimit: want.majorVersionLimit } : {}) }),
-      signal: AbortSignal.timeout(15_000),
-    });
+    }));
     if (!res.ok) throw new SharePointRestError(`MERGE list ${name}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`, res.status);
   }
 }

@@ -5,9 +5,16 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Person } from '../../domain/model';
-import type { Services } from '../../runtime/services';
+import type { AppConfig } from '../../config/env';
+import type { DirectoryPort } from '../../ports/directory';
 import { AppError as HttpError } from '../../usecases/errors';
 import { TokenError, verifyEntraToken, type EntraTokenOptions } from './entraToken';
+
+/** What identifying a caller reads: the mode (local trusts a header) and the directory. */
+export interface IdentifyDeps {
+  config: Pick<AppConfig, 'mode'>;
+  directory: DirectoryPort;
+}
 
 export const LOCAL_USER_HEADER = 'x-pt-local-user';
 
@@ -19,7 +26,7 @@ declare module 'express-serve-static-core' {
 
 export { AppError as HttpError } from '../../usecases/errors';
 
-export function identify(services: Services, tokenOptions?: EntraTokenOptions) {
+export function identify(services: IdentifyDeps, tokenOptions?: EntraTokenOptions) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     // Already identified earlier on this request (the planning routes' rate limit needs the person first).
     if (req.person) return next();

@@ -5,7 +5,8 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../runtime/services';
+import type { AgendaStore } from '../../ports/agendaStore';
+import type { CalendarPort } from '../../ports/calendar';
 import { addAgendaItem, type AgendaDeps, markAgendaLine, readAgenda, readPrivateNote, removeAgendaItem, savePrivateNote, sessionForMeeting } from '../../usecases/agenda';
 import { AppError } from '../../usecases/errors';
 import { MAX_AGENDA_TEXT, MAX_NOTE_TEXT } from '../../domain/agenda';
@@ -17,13 +18,16 @@ const Mark = z.object({ discussed: z.boolean() }).strict();
 const Note = z.object({ text: z.string().max(MAX_NOTE_TEXT * 2) }).strict();
 const Meeting = z.object({ chatId: z.string().max(500).optional(), meetingId: z.string().max(2000).optional() }).strict();
 
-/** The ports the agenda use case takes, from the composition root's services. */
-export function agendaDeps(services: Services): AgendaDeps {
+/** What these routes reach: the agenda store (absent where the deployment has none) and what the agenda use case reads. */
+export type AgendaRoutesDeps = { agenda?: AgendaStore; store: AgendaDeps['records']; calendar: Pick<CalendarPort, 'listEvents'> } & Omit<AgendaDeps, 'agenda' | 'records'>;
+
+/** The ports the agenda use case takes. */
+export function agendaDeps(services: AgendaRoutesDeps): AgendaDeps {
   if (!services.agenda) throw new AppError(503, 'Agendas are not available in this deployment');
   return { agenda: services.agenda, records: services.store, directory: services.directory, policies: services.policies, clock: services.clock };
 }
 
-export function agendaRoutes(services: Services): Router {
+export function agendaRoutes(services: AgendaRoutesDeps): Router {
   const router = Router();
   router.get('/sessions/:id/agenda', wrap(async (req, res) => {
     res.json(await readAgenda(agendaDeps(services), req.person!, Id.parse(req.params.id)));

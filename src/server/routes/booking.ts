@@ -7,13 +7,18 @@ import type { Person, Relationship } from '../../domain/model';
 import { describeGroup } from '../../domain/policy/describe';
 import { Weekday } from '../../domain/policy/schema';
 import { findStaffGroup } from '../../domain/policy/validate';
-import type { Services } from '../../runtime/services';
+import type { BookingDeps } from '../../usecases/booking';
+import type { AgreementsDeps } from '../../usecases/agreements';
+import type { RebookingDeps } from '../../usecases/rebooking';
 import { getAgreement, recordAgreement, signAgreement } from '../../usecases/agreements';
 import { bookSeries, bookUrgent, previewUrgent, proposeSeries, resolveTarget, summariseProposal } from '../../usecases/booking';
 import { wrap } from '../asyncHandler';
 import type { NotifyContext } from '../../usecases/rebooking';
 import { isRealDate, isRealInstant, REAL_DATE_MESSAGE, RealDate } from '../../domain/time/dates';
 import { zoneOf } from '../../domain/time/zones';
+
+/** The ports of the use cases these routes call. */
+export type BookingRoutesDeps = BookingDeps & AgreementsDeps & RebookingDeps;
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm');
 const Choice = z
@@ -31,7 +36,7 @@ const BookBody = Choice.and(z.object({ requestKey: z.string().min(8).max(100), p
 const UrgentBody = z.object({ relationshipId: z.string().min(1).max(200), requestKey: z.string().min(8).max(100), durationMinutes: z.number().int().min(15).max(480).optional(), start: z.iso.datetime({ offset: true }).optional() }).strict();
 const UrgentPreview = z.object({ relationshipId: z.string().min(1).max(200), durationMinutes: z.number().int().min(15).max(480).optional() }).strict();
 
-export function bookingRoutes(services: Services, notify: () => NotifyContext | undefined = () => undefined): Router {
+export function bookingRoutes(services: BookingRoutesDeps, notify: () => NotifyContext | undefined = () => undefined): Router {
   const router = Router();
   const { store, directory, policies, clock } = services;
 
@@ -148,7 +153,7 @@ const AgreementBody = z
 /** Signing names the agreement that was shown (its id), never "whatever is newest". */
 const SignBody = z.object({ agreementId: z.string().min(1).max(200) }).strict();
 
-export function agreementRoutes(services: Services): Router {
+export function agreementRoutes(services: BookingRoutesDeps): Router {
   const router = Router();
   router.get(
     '/relationships/:id/agreement',

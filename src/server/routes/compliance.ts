@@ -11,11 +11,13 @@ import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { complianceExportTable, DEFAULT_REPORT_ZONE, FIGURES, QA_CATEGORIES, type FigureKey, QA_COMMENT_MAX, type ComplianceReport } from '../../domain/compliance';
-import type { Services } from '../../runtime/services';
+import type { ComplianceDeps } from '../../usecases/compliance';
 import { buildComplianceReport, gradeRecord, requireAuditor, sampleForAudit, SAMPLE_PER_TEAM_MAX } from '../../usecases/compliance';
 import { wrap } from '../asyncHandler';
 import { zoneOf } from '../../domain/time/zones';
 import { isRealDate, REAL_DATE_MESSAGE } from '../../domain/time/dates';
+
+
 
 /** The longest period one report covers. */
 export const MAX_PERIOD_DAYS = 5 * 366;
@@ -78,7 +80,7 @@ export function csvFileName(report: Pick<ComplianceReport, 'from' | 'to' | 'team
   return `protected-time-compliance-${report.from}-to-${report.to}${team}.csv`;
 }
 
-export function complianceRoutes(services: Services): Router {
+export function complianceRoutes(services: ComplianceDeps): Router {
   const router = Router();
 
   router.get(

@@ -9,9 +9,18 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { EmbeddedStore } from '../../adapters/embedded/store';
-import type { Services } from '../../runtime/services';
+import type { Db } from '../../adapters/embedded/db';
+import type { Clock } from '../../ports/clock';
+import type { Policies } from '../../ports/policies';
 import { badRequest, notFound } from '../../usecases/errors';
 import { wrap } from '../asyncHandler';
+
+/** The local directory stand-in works on the embedded store itself (local mode only). */
+export interface DevDirectoryDeps {
+  clock: Clock;
+  policies: Policies;
+  embedded?: { db: Db; store: EmbeddedStore };
+}
 
 const PersonId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens').max(100);
 const LocalDate = z
@@ -35,7 +44,7 @@ const NewPerson = z
   .strict();
 const ManagerBody = z.object({ lineManagerId: PersonId.nullable() }).strict();
 
-export function devDirectoryRoutes(services: Services): Router {
+export function devDirectoryRoutes(services: DevDirectoryDeps): Router {
   const router = Router();
   const store = (): EmbeddedStore => {
     if (!services.embedded) throw badRequest('The directory stand-in needs the embedded directory (local mode)');

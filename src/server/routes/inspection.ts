@@ -18,12 +18,14 @@ import type { ReportDoc } from '../../domain/inspection/document';
 import { REPORT_KINDS } from '../../domain/inspection/orgReports';
 import { renderCsv } from '../../render/csv';
 import { renderPdf } from '../../render/pdf';
-import type { Services } from '../../runtime/services';
+import type { InspectionDeps } from '../../usecases/inspection';
 import { buildEvidencePack, buildOrganisationReport, peopleForDataRights, buildSignedRecord, buildSubjectAccess, disposeRecord, liftLegalHold, placeLegalHold, recordLeaver, retentionReviewFor, type ExportFormat } from '../../usecases/inspection';
 import { wrap } from '../asyncHandler';
 import { DEFAULT_REPORT_ZONE } from '../../domain/compliance';
 import { zoneOf } from '../../domain/time/zones';
 import { ComplianceQuery } from './compliance';
+
+
 
 const Format = z.enum(['pdf', 'csv', 'json'], { error: 'must be pdf, csv or json' });
 const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
@@ -58,7 +60,7 @@ export async function sendDoc(res: Response, doc: ReportDoc, format: ExportForma
   else res.type('application/pdf').send(await renderPdf(doc, { createdAt }));
 }
 
-export function inspectionRoutes(services: Services): Router {
+export function inspectionRoutes(services: InspectionDeps): Router {
   const router = Router();
   const now = () => services.clock.now();
 

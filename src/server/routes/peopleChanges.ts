@@ -5,12 +5,17 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../runtime/services';
+import type { DirectoryChangesDeps } from '../../usecases/directoryChanges';
+import type { HandoverDeps } from '../../usecases/handover';
+import type { TransferDeps } from '../../usecases/transfer';
 import { dismissFlag, listFlags, setUpArrangement } from '../../usecases/directoryChanges';
 import { endArrangement, listCovers, manageableArrangements, NOTE_MAX, readHandoverNotes, requestCover, requestHandover } from '../../usecases/handover';
 import type { Teller } from '../../usecases/transfer';
 import { wrap } from '../asyncHandler';
 import { zoneOf } from '../../domain/time/zones';
+
+/** The ports of the use cases these routes call. */
+export type PeopleChangeRoutesDeps = DirectoryChangesDeps & HandoverDeps & TransferDeps;
 
 const Id = z.string().min(1).max(200);
 const RequestKey = z.string().min(8).max(100);
@@ -28,7 +33,7 @@ const CoverBody = z.object({ relationshipIds: z.array(Id).min(1).max(30), coverI
 const EndBody = z.object({ reason: z.string().trim().min(1).max(1000) }).strict();
 const ArrangementBody = z.object({ superviseeId: Id, supervisorId: Id }).strict();
 
-export function peopleChangeRoutes(services: Services, opts: { tell: Teller; workerId: string }): Router {
+export function peopleChangeRoutes(services: PeopleChangeRoutesDeps, opts: { tell: Teller; workerId: string }): Router {
   const router = Router();
   router.get(
     '/arrangements/manageable',

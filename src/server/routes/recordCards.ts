@@ -6,16 +6,20 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../runtime/services';
+import type { RecordsDeps } from '../../usecases/records';
+import type { RebookingDeps } from '../../usecases/rebooking';
 import type { NotifyContext } from '../../usecases/rebooking';
 import { recordCardAction } from '../../bot/recordCards';
 import { AppError } from '../../usecases/errors';
 import { wrap } from '../asyncHandler';
 
+/** The ports of the use cases these routes call. */
+export type RecordCardRoutesDeps = RecordsDeps & RebookingDeps;
+
 const VERBS = ['record.save', 'record.submit', 'record.addAction', 'record.removeAction', 'record.countersign', 'record.requestChanges', 'record.disagree'] as const;
 const Body = z.object({ verb: z.enum(VERBS), data: z.record(z.string().max(200), z.unknown()).default({}) }).strict();
 
-export function recordCardRoutes(services: Services, notify: () => NotifyContext | undefined): Router {
+export function recordCardRoutes(services: RecordCardRoutesDeps, notify: () => NotifyContext | undefined): Router {
   const router = Router();
   const ctx = () => {
     const n = notify();

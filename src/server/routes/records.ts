@@ -1,12 +1,14 @@
 /** Tab API for records: the list a person may see, and one record in full (every read audited). */
 import { Router } from 'express';
-import type { Services } from '../../runtime/services';
+import type { RecordsDeps } from '../../usecases/records';
 import { changeRequestOf } from '../../domain/records/workflow';
 import { readRecord, visibleRecords } from '../../usecases/records';
 import { wrap } from '../asyncHandler';
 import { zoneOf } from '../../domain/time/zones';
 
-export function recordRoutes(services: Services): Router {
+
+
+export function recordRoutes(services: RecordsDeps): Router {
   const router = Router();
   router.get(
     '/records',

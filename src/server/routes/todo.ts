@@ -1,21 +1,29 @@
 /** Tab API for the to-do view: what the caller can act on, and marking their actions done. */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../runtime/services';
+import type { TodoDeps } from '../../usecases/todo';
+import type { ActionItemsDeps } from '../../usecases/actionItems';
+import type { RecordsInTabDeps } from '../../usecases/recordsInTab';
+import type { StandingDeps } from '../../usecases/standing';
+import type { SessionsDeps } from '../../usecases/sessions';
+import type { RebookingDeps } from '../../usecases/rebooking';
 import { completeAction } from '../../usecases/actionItems';
 import { startRecordInTab } from '../../usecases/recordsInTab';
 import { standingFor } from '../../usecases/standing';
-import { cancelOccurrence, endSeriesFrom, rescheduleOccurrence, rescheduleOptions, sessionView } from '../../usecases/sessions';
+import { cancelOccurrence, endSeriesFrom, keepRebookedTime, rescheduleOccurrence, rescheduleOptions, sessionView } from '../../usecases/sessions';
 import type { NotifyContext } from '../../usecases/rebooking';
 import { todoFor } from '../../usecases/todo';
 import { wrap } from '../asyncHandler';
+
+/** The ports of the use cases these routes call. */
+export type TodoRoutesDeps = TodoDeps & ActionItemsDeps & RecordsInTabDeps & StandingDeps & SessionsDeps & RebookingDeps;
 
 const Id = z.string().min(1).max(200);
 
 const Slot = z.object({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) }).strict();
 const Cancel = z.object({ reason: z.string().max(300) }).strict();
 
-export function todoRoutes(services: Services, notify: () => NotifyContext | undefined = () => undefined): Router {
+export function todoRoutes(services: TodoRoutesDeps, notify: () => NotifyContext | undefined = () => undefined): Router {
   const router = Router();
   router.get(
     '/todo',
@@ -67,6 +75,12 @@ export function todoRoutes(services: Services, notify: () => NotifyContext | und
     '/sessions/:id/cancel',
     wrap(async (req, res) => {
       res.json({ session: await cancelOccurrence(services, notify(), req.person!, Id.parse(req.params.id), Cancel.parse(req.body).reason) });
+    }),
+  );
+  router.post(
+    '/sessions/:id/keep-time',
+    wrap(async (req, res) => {
+      res.json({ session: await keepRebookedTime(services, req.person!, Id.parse(req.params.id)) });
     }),
   );
   router.post(

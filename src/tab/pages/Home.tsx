@@ -1,12 +1,13 @@
 /** "My supervision": who I am here, my relationships, and what is coming up. */
 import {
-  Badge, Card, CardHeader, MessageBar, MessageBarBody, Spinner, Table, TableBody, TableCell, TableHeader,
+  Badge, Card, CardHeader, Link, MessageBar, MessageBarBody, Spinner, Table, TableBody, TableCell, TableHeader,
   TableHeaderCell, TableRow, Text, Title2, Title3,
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { api, type Me } from '../api';
 import { AgreementPanel } from '../components/AgreementPanel';
 import { formatDay, formatTimeRange, ROLE_LABELS } from '../format';
+import { href } from '../route';
 
 export function Home({ personId }: { personId: string }) {
   const [me, setMe] = useState<Me>();
@@ -53,7 +54,8 @@ export function Home({ personId }: { personId: string }) {
               {me.upcoming.map((s) => (
                 <TableRow key={s.id}>
                   <TableCell data-label="Date">{formatDay(s.start, s.timeZone)}</TableCell>
-                  <TableCell data-label="Time">{formatTimeRange(s.start, s.end, s.timeZone)}</TableCell>
+                  {/* The time opens the session's shared agenda. */}
+                  <TableCell data-label="Time"><Link href={href(`/agenda/${encodeURIComponent(s.id)}`)}>{formatTimeRange(s.start, s.end, s.timeZone)}</Link></TableCell>
                   <TableCell data-label="With">{s.with.join(', ')}</TableCell>
                   <TableCell data-label="You are">{s.viewpoint === 'supervisor' ? 'Supervisor' : 'Supervisee'}</TableCell>
                 </TableRow>

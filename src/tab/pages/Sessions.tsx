@@ -72,7 +72,7 @@ interface SessionView {
   id: string; relationshipId: string; start: string; end: string; status: string; kind: string; seriesId?: string;
   with: string[]; supervisor: string; supervisees: string[];
   noMeetingLink?: boolean;
-  can: { reschedule: boolean; cancel: boolean; endSeries: boolean };
+  can: { reschedule: boolean; cancel: boolean; endSeries: boolean; keepRebookedTime: boolean };
   cancelRule: string;
   /** The pack's zone: every time on this page is read in it. */
   timeZone: string;
@@ -119,6 +119,11 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
     setView(r.session);
     setNotice('Cancelled in both calendars. It still counts towards how often supervision is due.');
   });
+  const keepTime = () => act(async () => {
+    const r = await api<{ session: SessionView }>(`/sessions/${encodeURIComponent(sessionId)}/keep-time`, { method: 'POST' });
+    setView(r.session);
+    setNotice('Kept. This time stays in both calendars and leaves your to-do list.');
+  });
   const endSeries = () => act(async () => {
     const r = await api<{ ended: number }>(`/sessions/${encodeURIComponent(sessionId)}/end-series`, { method: 'POST' });
     setNotice(`Series ended: ${r.ended} session(s) cancelled in both calendars. Book the new pattern now.`);
@@ -146,6 +151,13 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
               <MessageBar intent="warning" data-testid="no-meeting-link"><MessageBarBody>No Teams meeting link: the organiser's calendar does not allow Teams meetings. Add a location or a link in Outlook.</MessageBarBody></MessageBar>
             )}
           </Card>
+          {view.can.keepRebookedTime && (
+            <Card data-testid="keep-rebooked">
+              <Text as="h2" weight="semibold" size={400} style={{ margin: 0 }}>Rebooked for you</Text>
+              <Text>A cancelled session was rebooked at this time in both calendars. Keep it, move it below, or cancel it with a reason.</Text>
+              <div><Button appearance="primary" onClick={keepTime} disabled={busy}>Keep this time</Button></div>
+            </Card>
+          )}
           {view.can.reschedule && (
             <Card>
               <Text as="h2" weight="semibold" size={400} style={{ margin: 0 }}>Move this session</Text>
