@@ -12,6 +12,7 @@ import { loadConfig } from '../config/env';
 import { loadPolicies } from '../config/policies';
 import type { SupervisionRecord } from '../domain/model';
 import type { RecordTemplate } from '../domain/policy/schema';
+import { FALLBACK_ZONE, isValidTimeZone } from '../domain/time/zones';
 import { builtinTemplates, templatesFor } from '../domain/policy/validate';
 import { FIELD_TYPES } from '../domain/records/fieldTypes';
 import { MAX_ACTION_ROWS, validateSubmission } from '../domain/records/validation';
@@ -43,7 +44,7 @@ export const CardPreviewData = z
     actionRows: z.number().int().min(0).max(MAX_ACTION_ROWS).optional(),
     errors: z.array(z.object({ fieldId: z.string().optional(), message: z.string() })).optional(),
     notice: z.string().optional(),
-    timeZone: z.string().optional(),
+    timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone').optional(),
     tabUrl: z.url().optional(),
   })
   .strict();
@@ -119,8 +120,10 @@ export function previewCard(template: RecordTemplate, kind: CardKind, data: Card
   };
   const names = { 'p-supervisor': supervisorName, 'p-supervisee': superviseeNames.join(', ') };
   const userIds = ['00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002'];
-  const common = { template, record, supervisorName, superviseeNames, sessionStart, userIds, tabUrl, ...(data.timeZone ? { timeZone: data.timeZone } : {}), ...(data.errors ? { errors: data.errors } : {}), ...(data.notice ? { notice: data.notice } : {}) };
-  if (kind === 'summary') return recordSummaryCard({ record, sessionStart, tabUrl, names, ...(data.timeZone ? { timeZone: data.timeZone } : {}) });
+  // A preview has no arrangement, so no pack of its own: the zone given, else the fallback.
+  const timeZone = data.timeZone ?? FALLBACK_ZONE;
+  const common = { template, record, supervisorName, superviseeNames, sessionStart, userIds, tabUrl, timeZone, ...(data.errors ? { errors: data.errors } : {}), ...(data.notice ? { notice: data.notice } : {}) };
+  if (kind === 'summary') return recordSummaryCard({ record, sessionStart, tabUrl, names, timeZone });
   if (kind === 'countersign') return countersignCard({ ...common, names });
   const hasActions = template.fields.some((f) => f.type === 'actions');
   const existingRows = Object.values(checked.values).reduce<number>((n, v) => Math.max(n, Array.isArray(v) ? v.length : 0), 0);

@@ -4,6 +4,8 @@
  * summary), the tab renders record views as pages. Nothing here knows a card's
  * shape, input ids or wording; every message carries names, dates, counts and
  * links only, never case detail (a record's own answers go only to its parties).
+ * Every message that shows a date carries the zone of the pack it concerns
+ * (`timeZone`), set by the use case: renderers have no zone of their own.
  */
 import type { AgendaLine, AgreementFinding } from '../domain/agenda';
 import type { SupervisionRecord } from '../domain/model';
@@ -47,8 +49,8 @@ interface RecordViewBase {
   sessionStart: string;
   /** Teams user ids of the people whose view refreshes itself (Universal Actions). */
   userIds: string[];
-  /** The policy's time zone, for dates shown (default Europe/London). */
-  timeZone?: string;
+  /** The zone of the pack the record is under: every date shown is read in it. */
+  timeZone: string;
   /** The tab's page for this record. */
   tabUrl?: string;
   errors?: FieldProblem[];
@@ -122,7 +124,8 @@ export interface RecordSummaryView {
   tabUrl: string;
   /** Person id → display name (for "signed by"). */
   names?: Record<string, string>;
-  timeZone?: string;
+  /** The pack's zone. */
+  timeZone: string;
 }
 
 /** The view of a record one person should see now, with an optional warning above it. */
@@ -145,7 +148,8 @@ export interface ActionItemView {
 export interface ActionItemMessage {
   action: ActionItemView;
   tabUrl: string;
-  timeZone?: string;
+  /** The pack's zone. */
+  timeZone: string;
   /** YYYY-MM-DD, for "Overdue". */
   today?: string;
 }
@@ -167,6 +171,8 @@ export interface DigestItem {
   state: 'upcoming' | 'due-soon' | 'overdue';
   /** For an action item, so its owner can mark it done from here. */
   actionId?: string;
+  /** The zone of the pack the obligation falls under (a digest can mix packs: each item is shown in its own). */
+  timeZone: string;
 }
 
 // ---------- people changes ----------
@@ -189,8 +195,10 @@ export type PeopleNotice =
       /** Only the new supervisor is told a note exists (never what it says). */
       noteWaiting: boolean;
       notBookedReason?: string;
+      /** The pack's zone (of the arrangement moved). */
+      timeZone: string;
     }
-  | { kind: 'flag'; flagKind: string; personName: string; arrangements: number; agreementDueOn?: string }
+  | { kind: 'flag'; flagKind: string; personName: string; arrangements: number; agreementDueOn?: string; /** The zone agreementDueOn is counted in. */ timeZone: string }
   | { kind: 'ended'; superviseeNames: string[]; supervisorName: string; byName: string; cancelled: number };
 
 // ---------- sessions ----------
@@ -207,16 +215,18 @@ export interface RebookedMessage {
   why: 'cancelled' | 'declined';
   tabUrl: string;
   notice?: string;
+  /** The pack's zone. */
+  timeZone: string;
 }
 
 /** What happened to a session, for the people it concerns (each kind words itself). */
 export type SessionNotice =
   /** A party picked another of the offered times. */
-  | { kind: 'rebook-chosen'; byName: string; slot: Slot; tabUrl: string }
+  | { kind: 'rebook-chosen'; byName: string; slot: Slot; timeZone: string; tabUrl: string }
   /** A party kept the rebooked session cancelled. */
   | { kind: 'rebook-kept-cancelled'; byName: string; tabUrl: string }
   /** Someone the pack names, told that a party kept a session cancelled. */
-  | { kind: 'kept-cancelled-told'; byName: string; supervisorName: string; superviseeNames: string[]; original: Slot; tabUrl: string }
+  | { kind: 'kept-cancelled-told'; byName: string; supervisorName: string; superviseeNames: string[]; original: Slot; timeZone: string; tabUrl: string }
   /** One occurrence cancelled from the tab, for whoever the pack says is told. */
   | { kind: 'session-cancelled'; byName: string; names: string[]; start: string; timeZone: string; tabUrl: string }
   /** Booked without a Teams meeting link (the organiser's calendar does not allow them). */
@@ -231,6 +241,8 @@ export interface RebookEscalation {
   window: Slot;
   tabUrl: string;
   forManager: boolean;
+  /** The pack's zone. */
+  timeZone: string;
 }
 
 /** What a proposal is, as kept in its timeout work item's payload (moves that ask first). */
@@ -247,8 +259,8 @@ export interface Proposal {
 
 /** A move that asks first: the held time to accept or change, or what was booked and why. */
 export type MoveNotice =
-  | { kind: 'proposed'; to: 'supervisee' | 'supervisor'; policyName: string; withNames: string[]; superviseeNames: string[]; why: string; proposal: Proposal }
-  | { kind: 'booked'; how: 'accepted' | 'chose' | 'no-answer'; byName?: string; withNames: string[]; booked: Slot; answerBy: string; replacementId: string };
+  | { kind: 'proposed'; to: 'supervisee' | 'supervisor'; policyName: string; withNames: string[]; superviseeNames: string[]; why: string; proposal: Proposal; timeZone: string }
+  | { kind: 'booked'; how: 'accepted' | 'chose' | 'no-answer'; byName?: string; withNames: string[]; booked: Slot; answerBy: string; replacementId: string; timeZone: string };
 
 /** Before a session: when, with whom (never agenda text). */
 export interface PreSessionNotice {
@@ -256,6 +268,8 @@ export interface PreSessionNotice {
   start: string;
   end: string;
   withNames: string[];
+  /** The pack's zone. */
+  timeZone: string;
 }
 
 // ---------- what the notifier carries ----------
@@ -266,8 +280,8 @@ export type Message =
   | { kind: 'record-changes-requested'; view: RecordFormView }
   | { kind: 'record-countersign'; view: CountersignView }
   | { kind: 'record-summary'; view: RecordSummaryView }
-  | { kind: 'record-signed-copy'; sessionStart: string; tabUrl: string; timeZone?: string }
-  | { kind: 'record-disagreement'; sessionStart: string; superviseeName: string; supervisorName: string; tabUrl: string; timeZone?: string }
+  | { kind: 'record-signed-copy'; sessionStart: string; tabUrl: string; timeZone: string }
+  | { kind: 'record-disagreement'; sessionStart: string; superviseeName: string; supervisorName: string; tabUrl: string; timeZone: string }
   | { kind: 'rebooked'; view: RebookedMessage }
   | { kind: 'rebook-escalation'; view: RebookEscalation }
   | { kind: 'session-notice'; notice: SessionNotice }

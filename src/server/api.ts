@@ -9,6 +9,7 @@ import type { DirectoryPort } from '../ports/directory';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import { HttpError } from './auth/identify';
+import { zoneOf } from '../domain/time/zones';
 import { wrap } from './asyncHandler';
 
 /** What the session and people endpoints read. */
@@ -66,6 +67,8 @@ export function privateApi(services: ApiDeps): Router {
       await store.appendAudit({ at: now.toISOString(), actorId: me.id, action: 'read', subjectType: 'upcoming-sessions', subjectId: me.id, detail: { count: sessions.length } });
       res.json({
         person: publicPerson(me),
+        /** The zone of the viewer's own pack: for what belongs to no one arrangement (this month, today). */
+        timeZone: zoneOf(me.policyId ? policies.get(me.policyId) : undefined),
         lineManager: me.lineManagerId ? name(me.lineManagerId) : null,
         relationships: relationships.map(({ rel, view }) => ({
           id: rel.id,
@@ -79,7 +82,7 @@ export function privateApi(services: ApiDeps): Router {
         upcoming: sessions.map((s) => {
           const r = relById.get(s.relationshipId)!;
           const others = [r.rel.supervisorId, ...r.rel.superviseeIds].filter((id) => id !== me.id).map(name);
-          return { id: s.id, start: s.start, end: s.end, kind: s.kind, with: others, viewpoint: r.view, relationshipId: s.relationshipId };
+          return { id: s.id, start: s.start, end: s.end, kind: s.kind, with: others, viewpoint: r.view, relationshipId: s.relationshipId, timeZone: zoneOf(policies.get(r.rel.policyId)) };
         }),
       });
     }),

@@ -67,7 +67,9 @@ export interface Me {
   person: { id: string; displayName: string; jobTitle: string; team: string; roles: string[] };
   lineManager: string | null;
   relationships: { id: string; kind: string; viewpoint: string; supervisor: string; supervisees: string[]; policy: string; staffGroup: string }[];
-  upcoming: { id: string; start: string; end: string; kind: string; with: string[]; viewpoint: string; relationshipId: string }[];
+  upcoming: { id: string; start: string; end: string; kind: string; with: string[]; viewpoint: string; relationshipId: string; /** The session's pack's zone. */ timeZone: string }[];
+  /** The viewer's own pack's zone (this month, today). */
+  timeZone: string;
 }
 
 export interface SignInOption {

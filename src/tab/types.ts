@@ -25,6 +25,8 @@ export interface RelationshipRow {
   nextSession: { start: string; end: string } | null;
   plannedCount: number;
   canBook: boolean;
+  /** The pack's zone: the row's dates, and what is booked for it, are read in it. */
+  timeZone: string;
 }
 
 export interface ProposalSummary {

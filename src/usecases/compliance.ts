@@ -40,7 +40,7 @@ export interface ComplianceDeps {
 
 export type ComplianceScope = 'all' | 'managed';
 
-/** The default period: the last three months up to today, in Europe/London. */
+/** The default period: the last three months up to today, in the report zone (a report spans packs; see DEFAULT_REPORT_ZONE). */
 export function defaultPeriod(now: Date): { from: string; to: string } {
   const today = DateTime.fromJSDate(now).setZone(DEFAULT_REPORT_ZONE).startOf('day');
   return { from: today.minus({ months: 3 }).toISODate()!, to: today.toISODate()! };

@@ -11,6 +11,7 @@ import { DateTime, Duration } from 'luxon';
 import type { Person, Relationship } from '../domain/model';
 import { flagOpen, flagsFor, type Flag } from '../domain/peopleChanges';
 import { findStaffGroup } from '../domain/policy/validate';
+import { zoneOf } from '../domain/time/zones';
 import { rampOverride } from '../domain/ramp';
 import type { DirectoryChangeFeed } from '../ports/directoryChanges';
 import type { Clock } from '../ports/clock';
@@ -66,7 +67,7 @@ export async function noticeDirectoryChanges(services: DirectoryChangesDeps, fee
           if (!(await services.store.claim('people-flag-told', `${flag.id}:${id}`, now))) continue;
           const asked = await services.directory.getPerson(id);
           if (asked) {
-            await tell(asked, { kind: 'flag', flagKind: flag.kind, personName: person?.displayName ?? 'A colleague', arrangements: flag.relationshipIds.length, ...(flag.agreementDueOn ? { agreementDueOn: flag.agreementDueOn } : {}) }).catch((err: unknown) =>
+            await tell(asked, { kind: 'flag', flagKind: flag.kind, personName: person?.displayName ?? 'A colleague', arrangements: flag.relationshipIds.length, ...(flag.agreementDueOn ? { agreementDueOn: flag.agreementDueOn } : {}), timeZone: zoneOf(person?.policyId ? services.policies.get(person.policyId) : undefined) }).catch((err: unknown) =>
               services.log.warn({ event: 'flag.tell-failed', err: err instanceof Error ? err.message : String(err) }, 'could not tell a person about a directory change'),
             );
           }

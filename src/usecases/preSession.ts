@@ -60,7 +60,8 @@ export async function sendPreSessionCards(deps: PreSessionDeps, tell: PreSession
     try {
       if (!rels.has(s.relationshipId)) rels.set(s.relationshipId, await deps.store.getRelationship(s.relationshipId));
       const rel = rels.get(s.relationshipId);
-      const before = rel?.active ? deps.policies.get(rel.policyId)?.agenda?.preSessionCard?.before : undefined;
+      const policy = rel?.active ? deps.policies.get(rel.policyId) : undefined;
+      const before = policy?.agenda?.preSessionCard?.before;
       if (!rel || !before || Date.parse(s.start) - now.getTime() > Duration.fromISO(before).toMillis()) continue;
       const people = (await Promise.all(partiesOf(rel).map((id) => deps.directory.getPerson(id)))).filter((p): p is Person => Boolean(p));
       for (const p of people) {
@@ -70,7 +71,7 @@ export async function sendPreSessionCards(deps: PreSessionDeps, tell: PreSession
         const mine = await deps.store.claim(PRE_SESSION_KIND, key, nowIso, { sessionId: s.id });
         memo.set(key, Date.parse(s.start));
         if (!mine) continue;
-        await tell(p, notice(s, people.filter((x) => x.id !== p.id)));
+        await tell(p, notice(s, people.filter((x) => x.id !== p.id), policy!.timeZone));
         out.sent += 1;
       }
       memo.set(`${s.id}|*`, Date.parse(s.start));
@@ -83,6 +84,6 @@ export async function sendPreSessionCards(deps: PreSessionDeps, tell: PreSession
   return out;
 }
 
-function notice(s: Session, others: Person[]): PreSessionNotice {
-  return { sessionId: s.id, start: s.start, end: s.end, withNames: others.map((o) => o.displayName) };
+function notice(s: Session, others: Person[], timeZone: string): PreSessionNotice {
+  return { sessionId: s.id, start: s.start, end: s.end, withNames: others.map((o) => o.displayName), timeZone };
 }

@@ -92,7 +92,7 @@ export async function proposeRebook(
   const superviseeNames = people.filter((p) => rel.superviseeIds.includes(p.id)).map((p) => p.displayName);
   for (const p of people) {
     const withNames = people.filter((x) => x.id !== p.id).map((x) => x.displayName);
-    await tell(p, { kind: 'proposed', to: rel.superviseeIds.includes(p.id) ? 'supervisee' : 'supervisor', policyName: policy.name, withNames, superviseeNames, why: input.why, proposal });
+    await tell(p, { kind: 'proposed', to: rel.superviseeIds.includes(p.id) ? 'supervisee' : 'supervisor', policyName: policy.name, withNames, superviseeNames, why: input.why, proposal, timeZone: policy.timeZone });
   }
   return { outcome: 'proposed', replacementId, slot, alternatives: proposal.alternatives, answerBy: proposal.answerBy, holdEventId: hold.id };
 }
@@ -158,7 +158,7 @@ async function finish(deps: MoveDeps, tell: MoveTeller, proposal: Proposal, s: S
   if (!policy) throw notFound('Policy not loaded');
   const people = await names(deps, [rel.supervisorId, ...rel.superviseeIds]);
   const byName = s.by ? people.find((p) => p.id === s.by)?.displayName : undefined;
-  const notice = (p?: Person): MoveNotice => ({ kind: 'booked', how: s.how, ...(byName ? { byName } : {}), withNames: people.filter((x) => x.id !== p?.id).map((x) => x.displayName), booked: s.slot, answerBy: proposal.answerBy, replacementId: proposal.replacementId });
+  const notice = (p?: Person): MoveNotice => ({ kind: 'booked', how: s.how, ...(byName ? { byName } : {}), withNames: people.filter((x) => x.id !== p?.id).map((x) => x.displayName), booked: s.slot, answerBy: proposal.answerBy, replacementId: proposal.replacementId, timeZone: policy.timeZone });
   if ((await deps.store.getSession(proposal.replacementId))?.relationshipId === rel.id) return notice();
   const now = deps.clock.now().toISOString();
   try {

@@ -125,7 +125,7 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
     const superviseeNames = names(rel.superviseeIds);
     const escalation = (forManager: boolean): Message => ({
       kind: 'rebook-escalation',
-      view: { supervisorName, superviseeNames, original: { start: cancelled.start, end: cancelled.end }, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager },
+      view: { supervisorName, superviseeNames, original: { start: cancelled.start, end: cancelled.end }, reason: result.reason, window: result.window, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.sessionsOf(rel.id)), forManager, timeZone: policy.timeZone },
     });
     for (const m of managers) await ctx.notifier.send(m.aadObjectId, escalation(true));
     for (const p of people) await ctx.notifier.send(p.aadObjectId, escalation(false));
@@ -152,7 +152,7 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
     const others = names([rel.supervisorId, ...rel.superviseeIds].filter((x) => x !== p.id));
     const posted = await ctx.notifier.send(p.aadObjectId, {
       kind: 'rebooked',
-      view: { sessionId: id, relationshipId: rel.id, withNames: others, original: { start: cancelled.start, end: cancelled.end }, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(id)) },
+      view: { sessionId: id, relationshipId: rel.id, withNames: others, original: { start: cancelled.start, end: cancelled.end }, booked: slot, alternatives, why: why === 'declined' ? 'declined' : 'cancelled', tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(id)), timeZone: policy.timeZone },
     });
     if (posted) await store.saveCardMessage({ key: `rebook:${id}`, aadObjectId: p.aadObjectId, ...posted, postedAt: now });
   }
@@ -184,7 +184,7 @@ export async function chooseAlternative(services: RebookingDeps, ctx: NotifyCont
     await services.store.saveSessions([{ ...session, start: input.start, end: input.end }]);
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'rebook-alternative-chosen', subjectType: 'session', subjectId: session.id });
   }
-  const notice: SessionNotice = { kind: 'rebook-chosen', byName: actor.displayName, slot: { start: input.start, end: input.end }, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) };
+  const notice: SessionNotice = { kind: 'rebook-chosen', byName: actor.displayName, slot: { start: input.start, end: input.end }, timeZone: policy.timeZone, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.session(session.id)) };
   await updatePostedCards(services, ctx, `rebook:${session.id}`, notice, people);
   return notice;
 }
@@ -222,7 +222,7 @@ export async function keepCancelled(services: RebookingDeps, ctx: NotifyContext,
       if (parties.has(m.id)) continue;
       await ctx.notifier.send(m.aadObjectId, {
         kind: 'session-notice',
-        notice: { kind: 'kept-cancelled-told', byName: actor.displayName, supervisorName, superviseeNames, original: { start: session.start, end: session.end }, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) },
+        notice: { kind: 'kept-cancelled-told', byName: actor.displayName, supervisorName, superviseeNames, original: { start: session.start, end: session.end }, timeZone: policy.timeZone, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) },
       });
       await services.store.appendAudit({ at: now, actorId: actor.id, action: 'kept-cancelled-told', subjectType: 'session', subjectId: session.id, detail: { to: m.id } });
     }

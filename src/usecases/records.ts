@@ -21,6 +21,7 @@ import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
+import { localDate, zoneOf } from '../domain/time/zones';
 import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden, notFound } from './errors';
 import { retryDelayMs } from './workRetry';
@@ -584,7 +585,10 @@ export async function markActionDoneFromCard(services: RecordsDeps, ctx: NotifyC
     await services.store.saveActions([result.action]);
     await services.store.appendAudit({ at: now, actorId: actor.id, action: 'action-done', subjectType: 'action', subjectId: action.id });
   }
-  return { action: result.action, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()), today: now.slice(0, 10) };
+  // Dates on the card (and "today", for Overdue) are read in the zone of the action's arrangement's pack.
+  const rel = await services.store.getRelationship(action.relationshipId);
+  const timeZone = zoneOf(rel ? services.policies.get(rel.policyId) : undefined);
+  return { action: result.action, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()), today: localDate(now, timeZone), timeZone };
 }
 
 /** Records a person may see: their own relationships' (auditors see all; whoever a disagreement asks to help resolve sees that record). */
@@ -632,5 +636,5 @@ export async function readRecord(services: RecordsDeps, actor: Person, recordId:
   // Each answer as words (a choice by its title, a date as a day), by its field type's handler: the tab shows these.
   const words = { zone: l.policy.timeZone, names, supervisorName: nameOf(l, l.rel.supervisorId), superviseeNames: l.rel.superviseeIds.map((id) => nameOf(l, id)) };
   const answers = l.template.fields.filter((f) => FIELD_TYPES[f.type].editable).map((f) => ({ fieldId: f.id, text: displayAnswer(f, record.values[f.id], words) }));
-  return { record, versions, actions, template: l.template, session: l.session, names, access, answers };
+  return { record, versions, actions, template: l.template, session: l.session, names, access, answers, timeZone: l.policy.timeZone };
 }

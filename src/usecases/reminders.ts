@@ -23,7 +23,7 @@ import type { DigestItem } from '../ports/messages';
 import { retryDelayMs } from './workRetry';
 import { escalationRecipients } from './escalation';
 import { ledgerKeys } from './ids';
-import { localDate } from '../domain/time/zones';
+import { FALLBACK_ZONE, localDate, zoneOf } from '../domain/time/zones';
 import type { NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 
@@ -177,6 +177,7 @@ export async function planDigests(services: RemindersDeps): Promise<SweepPlan> {
         dueAt: o.dueAt,
         state: o.state,
         actionId: o.kind === 'action-due' ? o.subjectId : undefined,
+        timeZone: policy.timeZone,
         ledgerKey: key,
         why: role === 'owe' ? `owes it (${o.state}, step ${o.escalationStep})` : `escalation step ${o.escalationStep} of the policy's ladder (${o.notify.join(', ')})`,
       });
@@ -262,10 +263,12 @@ export async function dispatchDigests(services: RemindersDeps, ctx: NotifyContex
   return out;
 
   async function sendOne(item: (typeof items)[number]): Promise<void> {
-    const p = item.payload as { personId: string; aadObjectId: string; firstName: string; items: DigestItem[] };
+    const p = item.payload as { personId: string; aadObjectId: string; firstName: string; items: (Omit<DigestItem, 'timeZone'> & { timeZone?: string })[] };
     await limiter.take();
     try {
-      const posted = await ctx.notifier.send(p.aadObjectId, { kind: 'digest', firstName: p.firstName, items: p.items, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) });
+      // Digests queued before items carried their pack's zone are shown in the fallback zone.
+      const items = p.items.map((i) => ({ ...i, timeZone: i.timeZone ?? FALLBACK_ZONE }));
+      const posted = await ctx.notifier.send(p.aadObjectId, { kind: 'digest', firstName: p.firstName, items, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) });
       if (!posted) {
         out.unreachable += 1;
         // Not delivered is not done: try again later (Teams may allow the installation, or they open the bot).
@@ -288,12 +291,14 @@ export async function dispatchDigests(services: RemindersDeps, ctx: NotifyContex
   }
 }
 
-/** "Snooze a week" on a digest item: only for someone the item concerns. */
-export async function snooze(services: RemindersDeps, actor: Person, obligationId: string, days: number): Promise<string> {
+/** "Snooze a week" on a digest item: only for someone the item concerns. Returns until when, and the zone of the item's pack to show it in. */
+export async function snooze(services: RemindersDeps, actor: Person, obligationId: string, days: number): Promise<{ until: string; timeZone: string }> {
   if (![1, 7].includes(days)) throw badRequest('Snooze for a day or a week');
   const claims = await services.store.listClaims(REMINDER_KIND, ledgerKeys.reminder.prefixOf(obligationId));
   if (!claims.some((c) => ledgerKeys.reminder.parse(c.key)?.personId === actor.id)) throw forbidden('That reminder was not sent to you');
   const until = DateTime.fromJSDate(services.clock.now()).plus({ days }).toUTC().toISO()!;
   await services.store.claim(SNOOZE_KIND, ledgerKeys.snooze.format({ obligationId, personId: actor.id, until }), services.clock.now().toISOString(), { until });
-  return until;
+  // Obligation ids are "kind:relationship:subject" (domain/due/judge.ts).
+  const rel = await services.store.getRelationship(obligationId.split(':')[1] ?? '');
+  return { until, timeZone: zoneOf(rel ? services.policies.get(rel.policyId) : undefined) };
 }

@@ -48,6 +48,8 @@ export interface SessionView {
   /** What the caller may do here, under the pack. */
   can: { reschedule: boolean; cancel: boolean; endSeries: boolean; keepRebookedTime: boolean };
   cancelRule: string;
+  /** The pack's zone: the times shown (and offered to move to) are read in it. */
+  timeZone: string;
 }
 
 export interface RescheduleOptions {
@@ -109,6 +111,7 @@ export async function sessionView(services: SessionsDeps, actor: Person, session
     noMeetingLink,
     can: { reschedule: planned, cancel: planned && mayCancel(policy, rel, actor), endSeries: planned && Boolean(session.seriesId) && rel.supervisorId === actor.id, keepRebookedTime: !kept },
     cancelRule: `Under ${policy.name}, ${rule.allowedBy === 'either' ? 'either of you' : `the ${rule.allowedBy}`} may cancel a session without rebooking it; ${rule.notify.join(', ').replace(/-/g, ' ')} are told.`,
+    timeZone: policy.timeZone,
   };
 }
 

@@ -284,6 +284,7 @@ async function planRelationship(services: TimelinesDeps, rel: Relationship, obli
         dueAt: o.dueAt,
         state: o.state,
         actionId: o.kind === 'action-due' ? o.subjectId : undefined,
+        timeZone: policy.timeZone,
         ledgerKey: key,
         why: role === 'owe' ? `owes it (${o.state}, step ${o.escalationStep})` : `escalation step ${o.escalationStep} of the policy's ladder (${o.notify.join(', ')})`,
       });

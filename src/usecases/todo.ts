@@ -43,6 +43,8 @@ export interface TodoItem {
   /** An action item its owner can mark done from the list. */
   actionId?: string;
   snoozedUntil?: string;
+  /** The zone of the item's pack: its dates are read in it. */
+  timeZone: string;
 }
 
 export interface TodoView {
@@ -137,6 +139,7 @@ export async function todoFor(services: TodoDeps, me: Person): Promise<TodoView>
       linkLabel,
       actionId: o.kind === 'action-due' && owes ? o.subjectId : undefined,
       snoozedUntil: snoozedUntil.get(o.id),
+      timeZone: zoneOf(policy),
     });
   }
 
@@ -163,6 +166,7 @@ export async function todoFor(services: TodoDeps, me: Person): Promise<TodoView>
       state: 'due-soon',
       link: `/sessions/${s.id}`,
       linkLabel: 'Confirm or change',
+      timeZone: zone,
     });
   }
 

@@ -197,6 +197,7 @@ async function moveNow(services: TransferDeps, tell: Teller, p: MovePayload): Pr
     kind: 'moved' as const, move: p.kind, fromName: name(p.fromId), toName: name(p.toId), superviseeNames: rel.superviseeIds.map(name), byName: name(p.byId),
     booked: booking.booked, ...(booking.firstSession ? { firstSession: booking.firstSession } : {}), ...(p.bookUntil ? { until: p.bookUntil } : {}),
     ...(booking.notBookedReason ? { notBookedReason: booking.notBookedReason } : {}),
+    timeZone: policy.timeZone,
   };
   const recipients: [string, 'old-supervisor' | 'new-supervisor' | 'supervisee'][] = [[p.fromId, 'old-supervisor'], [p.toId, 'new-supervisor'], ...rel.superviseeIds.map((id) => [id, 'supervisee'] as [string, 'supervisee'])];
   for (const [id, role] of recipients) {

@@ -121,12 +121,12 @@ describe('directory flags', () => {
 describe('cards', () => {
   const moved = (role: 'old-supervisor' | 'new-supervisor' | 'supervisee', move: 'handover' | 'cover-start' | 'cover-end'): PeopleNotice => ({
     kind: 'moved', move, role, fromName: 'Daniel Okafor', toName: 'Grace Whitfield', superviseeNames: ['Sam Patel'], byName: 'Priya Shah', booked: 12,
-    firstSession: { start: '2027-01-13T14:00:00Z', end: '2027-01-13T15:30:00Z' }, noteWaiting: role === 'new-supervisor', ...(move === 'cover-start' ? { until: '2027-03-04T00:00:00Z' } : {}),
+    firstSession: { start: '2027-01-13T14:00:00Z', end: '2027-01-13T15:30:00Z' }, noteWaiting: role === 'new-supervisor', timeZone: 'Europe/London', ...(move === 'cover-start' ? { until: '2027-03-04T00:00:00Z' } : {}),
   });
   const notices: PeopleNotice[] = [
     ...(['old-supervisor', 'new-supervisor', 'supervisee'] as const).flatMap((r) => (['handover', 'cover-start', 'cover-end'] as const).map((m) => moved(r, m))),
-    { kind: 'flag', flagKind: 'new-starter', personName: 'Nina', arrangements: 0, agreementDueOn: '2027-01-11' },
-    { kind: 'flag', flagKind: 'leaver-supervisor', personName: 'Daniel', arrangements: 3 },
+    { kind: 'flag', flagKind: 'new-starter', personName: 'Nina', arrangements: 0, agreementDueOn: '2027-01-11', timeZone: 'Europe/London' },
+    { kind: 'flag', flagKind: 'leaver-supervisor', personName: 'Daniel', arrangements: 3, timeZone: 'Europe/London' },
     { kind: 'ended', superviseeNames: ['Sam Patel'], supervisorName: 'Daniel Okafor', byName: 'Helen Carter', cancelled: 9 },
   ];
   it('every card fits the official schema and never says more than names, dates and counts', () => {

@@ -37,6 +37,7 @@ const MARKER = 'ZQXMARKER';
 const TAB = 'http://localhost:3978/tab/#/records';
 const USERS = ['aad-supervisor', 'aad-supervisee'];
 const SESSION = '2026-11-23T10:00:00.000Z';
+const ZONE = 'Europe/London';
 
 type Json = Record<string, unknown>;
 
@@ -109,6 +110,7 @@ function form(t: RecordTemplate, values: Json, extra: Partial<Parameters<typeof 
     supervisorName: 'Alex Morgan',
     superviseeNames: ['Jordan Lee'],
     sessionStart: SESSION,
+    timeZone: ZONE,
     jobTitle: 'Social worker',
     openActions: Array.from({ length: 25 }, (_, i) => ({ id: `a${i}`, text: `${MARKER} open action ${i} `.padEnd(500, '.'), dueOn: '2026-11-30', ownerName: 'Jordan Lee' })),
     nextSession: '2026-12-21T10:00:00.000Z',
@@ -126,6 +128,7 @@ function countersign(t: RecordTemplate, values: Json) {
     supervisorName: 'Alex Morgan',
     superviseeNames: ['Jordan Lee'],
     sessionStart: SESSION,
+    timeZone: ZONE,
     names: { sup: 'Alex Morgan', see: 'Jordan Lee' },
     userIds: USERS,
     tabUrl: TAB,
@@ -136,6 +139,7 @@ function summary(t: RecordTemplate, values: Json) {
   return recordSummaryCard({
     record: record(t, values, { status: 'signed', signatures: [{ personId: 'sup', role: 'supervisor', at: SESSION }, { personId: 'see', role: 'supervisee', at: '2026-11-24T09:00:00.000Z' }] }),
     sessionStart: SESSION,
+    timeZone: ZONE,
     names: { sup: 'Alex Morgan', see: 'Jordan Lee' },
     tabUrl: TAB,
   });
@@ -295,6 +299,7 @@ describe('the form card', () => {
       supervisorName: 'Alex Morgan',
       superviseeNames: ['Jordan Lee'],
       sessionStart: SESSION,
+      timeZone: ZONE,
       openActions: [],
       actionRows: 1,
       userIds: USERS,
@@ -379,20 +384,20 @@ describe('cards with no case detail', () => {
 
   it('summary says who signed and when, or what it is waiting for', () => {
     expect(JSON.stringify(summary(t, values))).toContain('Supervision record for Mon 23 Nov 2026: signed by Alex Morgan and Jordan Lee on Tue 24 Nov 2026');
-    const waiting = recordSummaryCard({ record: record(t, values, { status: 'submitted' }), sessionStart: SESSION, tabUrl: TAB });
+    const waiting = recordSummaryCard({ record: record(t, values, { status: 'submitted' }), sessionStart: SESSION, timeZone: ZONE, tabUrl: TAB });
     expect(JSON.stringify(waiting)).toContain('Awaiting countersignature');
     expect(JSON.stringify(waiting)).not.toContain(MARKER);
-    const disagreed = recordSummaryCard({ record: record(t, values, { status: 'disagreed', disagreement: { byId: 'see', at: SESSION, text: `${MARKER} I disagree` } }), sessionStart: SESSION, tabUrl: TAB });
+    const disagreed = recordSummaryCard({ record: record(t, values, { status: 'disagreed', disagreement: { byId: 'see', at: SESSION, text: `${MARKER} I disagree` } }), sessionStart: SESSION, timeZone: ZONE, tabUrl: TAB });
     expect(JSON.stringify(disagreed)).not.toContain(MARKER);
-    const custom = recordSummaryCard({ record: record(t, values), sessionStart: SESSION, tabUrl: TAB, statusLine: 'Awaiting countersignature' });
+    const custom = recordSummaryCard({ record: record(t, values), sessionStart: SESSION, timeZone: ZONE, tabUrl: TAB, statusLine: 'Awaiting countersignature' });
     expect(JSON.stringify(custom)).toContain('Awaiting countersignature');
     expect(((summary(t, values).actions as unknown as Json[])[0] as Json)).toEqual({ type: 'Action.OpenUrl', title: 'Open in Protected Time', url: TAB });
     for (const c of [waiting, disagreed, custom]) expect(cardProblems(c)).toEqual([]);
   });
 
   it('signed copy and disagreement notice are valid, link to the tab and hold no case detail', () => {
-    const copy = signedCopyCard({ sessionStart: SESSION, tabUrl: TAB });
-    const notice = disagreementNoticeCard({ sessionStart: SESSION, superviseeName: 'Jordan Lee', supervisorName: 'Alex Morgan', tabUrl: TAB });
+    const copy = signedCopyCard({ sessionStart: SESSION, timeZone: ZONE, tabUrl: TAB });
+    const notice = disagreementNoticeCard({ sessionStart: SESSION, superviseeName: 'Jordan Lee', supervisorName: 'Alex Morgan', tabUrl: TAB, timeZone: ZONE });
     for (const c of [copy, notice]) {
       expect(cardProblems(c)).toEqual([]);
       expect(JSON.stringify(c)).toContain(TAB);
@@ -403,15 +408,15 @@ describe('cards with no case detail', () => {
   });
 
   it('action card shows the action to its owner with "Mark done", and no summary text carries it', () => {
-    const c = actionItemCard({ action: { id: 'act-1', text: `${MARKER} ring the school`, dueOn: '2026-12-01', outcomeForChild: 'Safer at home' }, tabUrl: TAB, today: '2026-12-02' });
+    const c = actionItemCard({ action: { id: 'act-1', text: `${MARKER} ring the school`, dueOn: '2026-12-01', outcomeForChild: 'Safer at home' }, tabUrl: TAB, today: '2026-12-02', timeZone: ZONE });
     expect(cardProblems(c)).toEqual([]);
     expect(JSON.stringify(c)).toContain(`${MARKER} ring the school`);
     expect(JSON.stringify(c)).toContain('Overdue');
     expect(executes(c)).toEqual([expect.objectContaining({ verb: 'action.done', data: { actionId: 'act-1' } })]);
     expect(JSON.stringify(RECORD_CARD_SUMMARIES)).not.toContain(MARKER);
-    const done = actionItemCard({ action: { id: 'act-1', text: 'x', dueOn: '2026-12-01', status: 'done' }, tabUrl: TAB });
+    const done = actionItemCard({ action: { id: 'act-1', text: 'x', dueOn: '2026-12-01', status: 'done' }, tabUrl: TAB, timeZone: ZONE });
     expect(executes(done)).toEqual([]);
-    expect(cardProblems(actionItemCard({ action: { id: 'a', text: 'y'.repeat(5000), dueOn: '2026-12-01' }, tabUrl: TAB }))).toEqual([]);
+    expect(cardProblems(actionItemCard({ action: { id: 'a', text: 'y'.repeat(5000), dueOn: '2026-12-01' }, tabUrl: TAB, timeZone: ZONE }))).toEqual([]);
   });
 });
 
@@ -425,11 +430,12 @@ describe('truncate', () => {
 
 describe('dates on cards', () => {
   it('shows instants in the policy time zone and wall-clock values as they are', () => {
-    expect(displayDateTime('2026-07-01T09:00:00.000Z')).toBe('Wed 1 Jul 2026, 10:00'); // BST
+    expect(displayDateTime('2026-07-01T09:00:00.000Z', ZONE)).toBe('Wed 1 Jul 2026, 10:00'); // BST
     expect(displayDateTime('2026-07-01T09:00:00.000Z', 'UTC')).toBe('Wed 1 Jul 2026, 09:00');
-    expect(displayDateTime('2026-07-01T14:30')).toBe('Wed 1 Jul 2026, 14:30');
-    expect(displayDate('2026-12-01')).toBe('Tue 1 Dec 2026');
-    expect(displayDate('not a date')).toBe('not a date');
+    expect(displayDateTime('2026-07-01T09:00:00.000Z', 'America/New_York')).toBe('Wed 1 Jul 2026, 05:00'); // EDT
+    expect(displayDateTime('2026-07-01T14:30', ZONE)).toBe('Wed 1 Jul 2026, 14:30');
+    expect(displayDate('2026-12-01', 'America/New_York')).toBe('Tue 1 Dec 2026'); // a plain date is not moved a day west
+    expect(displayDate('not a date', ZONE)).toBe('not a date');
   });
 });
 
@@ -440,7 +446,7 @@ describe('a large group', () => {
     const userIds = Array.from({ length: 31 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`);
     const values = worstValues(t, true);
     const f = form(t, values, { superviseeNames: names, userIds });
-    const cs = countersignCard({ template: t, record: record(t, values, { status: 'submitted' }), supervisorName: 'Alex Morgan', superviseeNames: names, sessionStart: SESSION, userIds, tabUrl: TAB });
+    const cs = countersignCard({ template: t, record: record(t, values, { status: 'submitted' }), supervisorName: 'Alex Morgan', superviseeNames: names, sessionStart: SESSION, timeZone: ZONE, userIds, tabUrl: TAB });
     for (const c of [f, cs]) {
       expect(cardProblems(c)).toEqual([]);
       expect((c.refresh as { userIds: string[] }).userIds).toHaveLength(31);

@@ -6,11 +6,11 @@
 import { ActionSet, Container } from '@microsoft/teams.cards';
 import type { DigestItem } from '../../ports/messages';
 import { card, execute, heading, openUrl, para, type Card, type CardAction } from './common';
+import { shortDay } from './dates';
 
 export type { DigestItem };
 
 export const DIGEST_MAX_ITEMS = 12;
-const dateFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'Europe/London' });
 
 export function digestSummary(count: number): string {
   return `Protected Time: ${count} thing${count === 1 ? '' : 's'} need${count === 1 ? 's' : ''} your attention`;
@@ -21,7 +21,7 @@ function itemBlock(item: DigestItem) {
   const actions: CardAction[] = [execute('Snooze a week', 'digest.snooze', { obligationId: item.obligationId, days: 7 })];
   if (item.actionId && item.role === 'owe') actions.unshift(execute('Mark done', 'action.done', { actionId: item.actionId }));
   return new Container(
-    para(`**${item.title}** · ${badge} · ${dateFmt.format(new Date(item.dueAt))}`, { color: item.state === 'overdue' ? 'Attention' : 'Default' }),
+    para(`**${item.title}** · ${badge} · ${shortDay(item.dueAt, item.timeZone)}`, { color: item.state === 'overdue' ? 'Attention' : 'Default' }),
     para(item.explanation, { isSubtle: true, size: 'Small', spacing: 'None' }),
     new ActionSet(...actions),
   ).withSeparator(true);

@@ -6,10 +6,9 @@
 import { ActionSet } from '@microsoft/teams.cards';
 import type { MoveNotice } from '../../ports/messages';
 import { card, execute, facts, heading, openUrl, para } from './common';
-import { when } from './rebook';
+import { dayTime, slotWords } from './dates';
 
 const WHY: Record<string, string> = { cancelled: 'was cancelled', declined: 'was declined', deleted: 'was removed from the calendar' };
-const fmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 
 export function moveNoticeSummary(n: MoveNotice): string {
   if (n.kind === 'proposed') return n.to === 'supervisee' ? 'A new supervision time to agree' : 'Supervision time held';
@@ -17,10 +16,11 @@ export function moveNoticeSummary(n: MoveNotice): string {
 }
 
 export function moveNoticeCard(n: MoveNotice, tabUrl: string) {
+  const when = (start: string, end: string) => slotWords(start, end, n.timeZone);
   if (n.kind === 'proposed') {
     const p = n.proposal;
     const lost = `Your supervision with ${n.withNames.join(', ')} on ${when(p.original.start, p.original.end)} ${WHY[n.why] ?? 'was cancelled'}.`;
-    const deadline = fmt.format(new Date(p.answerBy));
+    const deadline = dayTime(p.answerBy, n.timeZone);
     if (n.to === 'supervisor') {
       return card(
         [
@@ -54,6 +54,6 @@ export function moveNoticeCard(n: MoveNotice, tabUrl: string) {
       ? `${n.byName ?? 'Your supervisee'} accepted the held time, so it is now booked in both calendars.`
       : n.how === 'chose'
         ? `${n.byName ?? 'Your supervisee'} picked this time instead of the held one, so it is now booked in both calendars and the held time is released.`
-        : `Nobody answered by ${fmt.format(new Date(n.answerBy))}, so, as the policy says, I booked the held time in both calendars.`;
+        : `Nobody answered by ${dayTime(n.answerBy, n.timeZone)}, so, as the policy says, I booked the held time in both calendars.`;
   return card([heading('Supervision rebooked'), para(why), facts([['Booked', when(n.booked.start, n.booked.end)], ['With', n.withNames.join(', ')]])], [openUrl('Open Protected Time', tabUrl)]);
 }

@@ -6,10 +6,8 @@
  */
 import type { PeopleNotice } from '../../ports/messages';
 import { card, facts, heading, openUrl, para } from './common';
-import { when } from './rebook';
+import { dayWithYear, slotWords } from './dates';
 
-const dateFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'Europe/London' });
-const day = (d: string) => dateFmt.format(new Date(d.length === 10 ? `${d}T12:00:00Z` : d));
 
 const TITLES = {
   handover: 'Supervision handed over',
@@ -50,8 +48,8 @@ export function peopleNoticeCard(n: PeopleNotice, tabUrl: string) {
     const rows: [string, string][] = [];
     if (n.role !== 'old-supervisor') {
       rows.push(['Sessions booked', String(n.booked)]);
-      if (n.firstSession) rows.push(['First session', when(n.firstSession.start, n.firstSession.end)]);
-      if (n.until) rows.push(['Cover until', day(n.until)]);
+      if (n.firstSession) rows.push(['First session', slotWords(n.firstSession.start, n.firstSession.end, n.timeZone)]);
+      if (n.until) rows.push(['Cover until', dayWithYear(n.until, n.timeZone)]);
     }
     return card(
       [
@@ -75,7 +73,7 @@ export function peopleNoticeCard(n: PeopleNotice, tabUrl: string) {
     );
   }
   const text: Record<string, string> = {
-    'new-starter': `${n.personName} has joined. Please set up their supervision${n.agreementDueOn ? `: their supervision agreement is due by ${day(n.agreementDueOn)}` : ''}.`,
+    'new-starter': `${n.personName} has joined. Please set up their supervision${n.agreementDueOn ? `: their supervision agreement is due by ${dayWithYear(n.agreementDueOn, n.timeZone)}` : ''}.`,
     'leaver-supervisor': `${n.personName} has left the people group and supervises ${n.arrangements} arrangement${n.arrangements === 1 ? '' : 's'}. Please hand ${n.arrangements === 1 ? 'it' : 'them'} over to another supervisor.`,
     'leaver-supervisee': `${n.personName} has left the people group. Please end their supervision arrangement${n.arrangements === 1 ? '' : 's'} (records are kept under the retention policy), or dismiss this if they are staying.`,
     'manager-changed': `${n.personName}'s line manager has changed. Please decide whether their supervision should be handed over.`,

@@ -15,7 +15,8 @@
  */
 import { ActionSet, Container, ExecuteAction, TextInput } from '@microsoft/teams.cards';
 import type { SupervisionRecord } from '../../domain/model';
-import { ACTION_OUTCOME_MAX, ACTION_TEXT_MAX, MAX_ACTION_ROWS, displayDate as dateIn, displayDateTime as dateTimeIn } from '../../domain/records/fieldTypes';
+import { ACTION_OUTCOME_MAX, ACTION_TEXT_MAX, MAX_ACTION_ROWS } from '../../domain/records/fieldTypes';
+import { dayTimeWithYear, dayWithYear } from './dates';
 import { CHANGE_REQUEST_KEY, changeRequestOf } from '../../domain/records/workflow';
 import type { ActionItemMessage, CountersignView, FieldProblem, RecordFormView, RecordSummaryView, RecordView } from '../../ports/messages';
 import { type Card, type CardAction, type CardElement, card, execute, facts, heading, openUrl, para, plain, plainText } from './common';
@@ -25,7 +26,6 @@ import { encodeKeep } from './recordInputIds';
 
 /** Teams refuses messages over ~28 KB; the card keeps 1 KB back for the activity around it. */
 export const CARD_BYTE_BUDGET = 27 * 1024;
-export const DEFAULT_TIME_ZONE = 'Europe/London';
 
 export const RECORD_VERBS = {
   save: 'record.save',
@@ -58,10 +58,10 @@ export const RECORD_CARD_SUMMARIES = {
 
 // ---------- small helpers ----------
 
-/** "Mon 23 Nov 2026" (or the input unchanged if it is not a date). */
-export const displayDate = (iso: string, zone = DEFAULT_TIME_ZONE) => dateIn(iso, zone);
-/** "Mon 23 Nov 2026, 10:00". */
-export const displayDateTime = (iso: string, zone = DEFAULT_TIME_ZONE) => dateTimeIn(iso, zone);
+/** "Mon 23 Nov 2026" (or the input unchanged if it is not a date), in the pack's zone. */
+export const displayDate = (iso: string, zone: string) => dayWithYear(iso, zone);
+/** "Mon 23 Nov 2026, 10:00", in the pack's zone. */
+export const displayDateTime = (iso: string, zone: string) => dayTimeWithYear(iso, zone);
 export { truncate };
 
 export function cardBytes(c: unknown): number {
@@ -96,7 +96,7 @@ function sessionLine(input: { sessionStart: string; supervisorName: string; supe
 // ---------- the form ----------
 
 function buildForm(input: RecordFormView, r: FormRender): Card {
-  const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const zone = input.timeZone;
   const { template, record } = input;
   const rows = clampRows(input.actionRows);
   const hasActions = template.fields.some((f) => f.type === 'actions');
@@ -191,7 +191,7 @@ function readOnlyBody(input: CountersignView, cap: number, zone: string): { item
 }
 
 function buildCountersign(input: CountersignView, cap: number): Card {
-  const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const zone = input.timeZone;
   const { record, template } = input;
   const { items, shortened } = readOnlyBody(input, cap, zone);
   const signedBy = record.signatures.filter((s) => s.personId !== record.authorId).map((s) => input.names?.[s.personId] ?? s.role);
@@ -238,7 +238,7 @@ export function countersignCard(input: CountersignView): Card {
 // ---------- no-detail cards ----------
 
 /** Status words for a record, with no case detail. */
-export function recordStatusLine(record: SupervisionRecord, names: Record<string, string> = {}, zone = DEFAULT_TIME_ZONE): string {
+export function recordStatusLine(record: SupervisionRecord, names: Record<string, string>, zone: string): string {
   const who = (id: string) => names[id] ?? 'the recorder';
   const lastSigned = record.signatures.map((s) => s.at).sort().at(-1);
   switch (record.status) {
@@ -259,8 +259,8 @@ export function recordStatusLine(record: SupervisionRecord, names: Record<string
 
 /** Replaces the working cards in chat: date and status only, never what was discussed. */
 export function recordSummaryCard(input: RecordSummaryView): Card {
-  const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
-  const status = input.statusLine ?? recordStatusLine(input.record, input.names, zone);
+  const zone = input.timeZone;
+  const status = input.statusLine ?? recordStatusLine(input.record, input.names ?? {}, zone);
   return card(
     [
       heading('Supervision record'),
@@ -272,8 +272,8 @@ export function recordSummaryCard(input: RecordSummaryView): Card {
 }
 
 /** Tells the supervisee their signed copy is ready; the content stays in the app. */
-export function signedCopyCard(input: { sessionStart: string; tabUrl: string; timeZone?: string }): Card {
-  const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
+export function signedCopyCard(input: { sessionStart: string; tabUrl: string; timeZone: string }): Card {
+  const zone = input.timeZone;
   return card(
     [
       heading('Your signed supervision record'),
@@ -285,8 +285,8 @@ export function signedCopyCard(input: { sessionStart: string; tabUrl: string; ti
 }
 
 /** For the line manager (or whoever the policy names) when a record is signed with a disagreement. */
-export function disagreementNoticeCard(input: { sessionStart: string; superviseeName: string; supervisorName: string; tabUrl: string; timeZone?: string }): Card {
-  const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
+export function disagreementNoticeCard(input: { sessionStart: string; superviseeName: string; supervisorName: string; tabUrl: string; timeZone: string }): Card {
+  const zone = input.timeZone;
   return card(
     [
       heading('A supervision record has a recorded disagreement'),
@@ -304,7 +304,7 @@ export function disagreementNoticeCard(input: { sessionStart: string; supervisee
  */
 export function actionItemCard(input: ActionItemMessage): Card {
   const { action } = input;
-  const zone = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const zone = input.timeZone;
   const overdue = action.status !== 'done' && input.today !== undefined && action.dueOn < input.today;
   const status = action.status === 'done' ? 'Done' : action.status === 'dropped' ? 'Dropped' : overdue ? 'Overdue' : 'Open';
   const body: CardElement[] = [

@@ -22,12 +22,10 @@ import {
   blank,
   choicesOf,
   displayAnswer,
-  displayDate,
-  displayDateTime,
-  localDate,
   maxLengthOf,
 } from '../../domain/records/fieldTypes';
 import type { FieldProblem, RecordFormView } from '../../ports/messages';
+import { dayWithYear as displayDate, dayTimeWithYear as displayDateTime, localDay as localDate } from './dates';
 import { type CardElement, para, plainText } from './common';
 import { actionInputId, expandKeep, problemInputId, timeInputId } from './recordInputIds';
 

@@ -15,6 +15,7 @@ import { bookSeries, bookUrgent, previewUrgent, proposeSeries, resolveTarget, su
 import { wrap } from '../asyncHandler';
 import type { NotifyContext } from '../../usecases/rebooking';
 import { isRealDate, isRealInstant, REAL_DATE_MESSAGE, RealDate } from '../../domain/time/dates';
+import { zoneOf } from '../../domain/time/zones';
 
 /** The ports of the use cases these routes call. */
 export type BookingRoutesDeps = BookingDeps & AgreementsDeps & RebookingDeps;
@@ -69,6 +70,8 @@ export function bookingRoutes(services: BookingRoutesDeps, notify: () => NotifyC
           nextSession: next ? { start: next.start, end: next.end } : null,
           plannedCount: mine.filter((s) => s.status === 'planned' && s.start > now).length,
           canBook: view === 'supervisor' || me.roles.includes('safeguarding-lead'),
+          /** The pack's zone (also when the pack is not loaded): the row's dates are read in it. */
+          timeZone: zoneOf(policy),
         };
       });
       await store.appendAudit({ at: now, actorId: me.id, action: 'read', subjectType: 'people-list', subjectId: me.id, detail: { count: rows.length } });

@@ -10,10 +10,11 @@ import { Router } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { complianceExportTable, FIGURES, QA_CATEGORIES, type FigureKey, QA_COMMENT_MAX, type ComplianceReport } from '../../domain/compliance';
+import { complianceExportTable, DEFAULT_REPORT_ZONE, FIGURES, QA_CATEGORIES, type FigureKey, QA_COMMENT_MAX, type ComplianceReport } from '../../domain/compliance';
 import type { ComplianceDeps } from '../../usecases/compliance';
 import { buildComplianceReport, gradeRecord, requireAuditor, sampleForAudit, SAMPLE_PER_TEAM_MAX } from '../../usecases/compliance';
 import { wrap } from '../asyncHandler';
+import { zoneOf } from '../../domain/time/zones';
 import { isRealDate, REAL_DATE_MESSAGE } from '../../domain/time/dates';
 
 
@@ -88,7 +89,8 @@ export function complianceRoutes(services: ComplianceDeps): Router {
       const query = ComplianceQuery.parse(req.query);
       const report = await buildComplianceReport(services, req.person!, query, 'json');
       res.setHeader('Cache-Control', 'no-store');
-      res.json(report);
+      // A report spans packs: its period and "as at" are read in the report zone (as the report counts them).
+      res.json({ ...report, timeZone: DEFAULT_REPORT_ZONE });
     }),
   );
 
@@ -120,7 +122,11 @@ export function complianceRoutes(services: ComplianceDeps): Router {
     wrap(async (req, res) => {
       const { perTeam } = SampleQuery.parse(req.query);
       res.setHeader('Cache-Control', 'no-store');
-      res.json(await sampleForAudit(services, req.person!, { perTeam }));
+      const sample = await sampleForAudit(services, req.person!, { perTeam });
+      // Each sampled session's date in its own pack's zone.
+      const rels = new Map((await services.store.listRelationships({})).map((r) => [r.id, r]));
+      const zone = (relationshipId: string) => zoneOf(services.policies.get(rels.get(relationshipId)?.policyId ?? ''));
+      res.json({ ...sample, items: sample.items.map((i) => ({ ...i, timeZone: zone(i.relationshipId) })) });
     }),
   );
 

@@ -21,6 +21,8 @@ import { renderPdf } from '../../render/pdf';
 import type { InspectionDeps } from '../../usecases/inspection';
 import { buildEvidencePack, buildOrganisationReport, peopleForDataRights, buildSignedRecord, buildSubjectAccess, disposeRecord, liftLegalHold, placeLegalHold, recordLeaver, retentionReviewFor, type ExportFormat } from '../../usecases/inspection';
 import { wrap } from '../asyncHandler';
+import { DEFAULT_REPORT_ZONE } from '../../domain/compliance';
+import { zoneOf } from '../../domain/time/zones';
 import { ComplianceQuery } from './compliance';
 
 
@@ -115,7 +117,11 @@ export function inspectionRoutes(services: InspectionDeps): Router {
     '/retention',
     wrap(async (req, res) => {
       res.setHeader('Cache-Control', 'no-store');
-      res.json(await retentionReviewFor(services, req.person!));
+      const review = await retentionReviewFor(services, req.person!);
+      // Each record's session date in its own pack's zone; holds (organisation-wide) in the report zone.
+      const rels = new Map((await services.store.listRelationships({})).map((r) => [r.id, r]));
+      const zone = (relationshipId: string) => zoneOf(services.policies.get(rels.get(relationshipId)?.policyId ?? ''));
+      res.json({ ...review, timeZone: DEFAULT_REPORT_ZONE, due: review.due.map((c) => ({ ...c, timeZone: zone(c.relationshipId) })) });
     }),
   );
 

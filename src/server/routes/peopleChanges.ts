@@ -12,6 +12,7 @@ import { dismissFlag, listFlags, setUpArrangement } from '../../usecases/directo
 import { endArrangement, listCovers, manageableArrangements, NOTE_MAX, readHandoverNotes, requestCover, requestHandover } from '../../usecases/handover';
 import type { Teller } from '../../usecases/transfer';
 import { wrap } from '../asyncHandler';
+import { zoneOf } from '../../domain/time/zones';
 
 /** The ports of the use cases these routes call. */
 export type PeopleChangeRoutesDeps = DirectoryChangesDeps & HandoverDeps & TransferDeps;
@@ -50,7 +51,10 @@ export function peopleChangeRoutes(services: PeopleChangeRoutesDeps, opts: { tel
   router.get(
     '/relationships/:id/handover-notes',
     wrap(async (req, res) => {
-      res.json({ notes: await readHandoverNotes(services, req.person!, String(req.params.id)) });
+      const notes = await readHandoverNotes(services, req.person!, String(req.params.id));
+      // The arrangement's pack's zone, for when each note was written (read after the notes: they authorise).
+      const rel = await services.store.getRelationship(String(req.params.id));
+      res.json({ notes, timeZone: zoneOf(rel ? services.policies.get(rel.policyId) : undefined) });
     }),
   );
   router.post(

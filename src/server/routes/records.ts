@@ -4,6 +4,7 @@ import type { RecordsDeps } from '../../usecases/records';
 import { changeRequestOf } from '../../domain/records/workflow';
 import { readRecord, visibleRecords } from '../../usecases/records';
 import { wrap } from '../asyncHandler';
+import { zoneOf } from '../../domain/time/zones';
 
 
 
@@ -29,6 +30,8 @@ export function recordRoutes(services: RecordsDeps): Router {
               supervisees: rel.superviseeIds.map((id) => people.get(id) ?? ''),
               mine: rel.supervisorId === me.id || rel.superviseeIds.includes(me.id),
               signedBy: r.signatures.map((s) => people.get(s.personId) ?? ''),
+              /** The pack's zone: the session's date is read in it. */
+              timeZone: zoneOf(services.policies.get(rel.policyId)),
             };
           })
           .sort((a, b) => b.sessionStart.localeCompare(a.sessionStart)),
@@ -38,10 +41,10 @@ export function recordRoutes(services: RecordsDeps): Router {
   router.get(
     '/records/:id',
     wrap(async (req, res) => {
-      const { record, versions, actions, template, session, names, access, answers } = await readRecord(services, req.person!, String(req.params.id));
+      const { record, versions, actions, template, session, names, access, answers, timeZone } = await readRecord(services, req.person!, String(req.params.id));
       res.json({ record, // Each version with the comment that moved it on (a change request or a disagreement).
         versions: versions.map((v) => ({ version: v.version, status: v.status, updatedAt: v.updatedAt, comment: changeRequestOf(v)?.comment ?? v.disagreement?.text })),
-        actions, template, session: { start: session.start, end: session.end }, names, access, answers });
+        actions, template, session: { start: session.start, end: session.end }, names, access, answers, timeZone });
     }),
   );
   return router;

@@ -2,7 +2,7 @@
 import { Badge, Button, Field, Input, MessageBar, MessageBarBody, Select, Text } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { api, fieldErrors } from '../api';
-import { formatDay } from '../format';
+import { formatDate } from '../format';
 import { DateField } from './DateField';
 
 interface AgreementView {
@@ -67,7 +67,7 @@ export function AgreementPanel({ relationshipId, personId, viewpoint, kind }: { 
 
   return (
     <div data-testid={`agreement-${relationshipId}`} style={{ display: 'grid', gap: 8, minWidth: 0 }}>
-      <div><Badge appearance="tint" color={color}>{label}</Badge>{a && <Text size={200}> review by {formatDay(`${a.reviewOn}T12:00:00Z`)}</Text>}</div>
+      <div><Badge appearance="tint" color={color}>{label}</Badge>{a && <Text size={200}> review by {formatDate(a.reviewOn)}</Text>}</div>
       {a && (
         <div data-testid="agreement-terms">
           <Text size={200} weight="semibold">Terms</Text>

@@ -9,12 +9,12 @@ import { Button, Field, Input, MessageBar, MessageBarBody, Select, Table, TableB
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { downloadFile } from '../download';
-import { formatDay } from '../format';
+import { formatDate, formatDay } from '../format';
 
 interface PersonOption { id: string; displayName: string; team: string }
-interface Candidate { recordId: string; relationshipId: string; sessionStart?: string; dueSince: string; heldBy: string[]; rule: { name: string; period: string } }
+interface Candidate { recordId: string; relationshipId: string; /** The pack's zone. */ timeZone: string; sessionStart?: string; dueSince: string; heldBy: string[]; rule: { name: string; period: string } }
 interface Hold { id: string; scope: { kind: string; id: string }; reason: string; placedAt: string; liftedAt?: string }
-interface Review { due: Candidate[]; retained: number; holds: Hold[] }
+interface Review { due: Candidate[]; retained: number; holds: Hold[]; /** The report zone, for organisation-wide dates (holds). */ timeZone: string }
 
 export function DataRights() {
   const [people, setPeople] = useState<PersonOption[]>([]);
@@ -103,9 +103,9 @@ export function DataRights() {
             <TableBody>
               {review.due.map((c) => (
                 <TableRow key={c.recordId} data-record-id={c.recordId}>
-                  <TableCell>{c.sessionStart ? formatDay(c.sessionStart) : c.recordId}</TableCell>
+                  <TableCell>{c.sessionStart ? formatDay(c.sessionStart, c.timeZone) : c.recordId}</TableCell>
                   <TableCell>{c.rule.name} ({c.rule.period})</TableCell>
-                  <TableCell>{formatDay(`${c.dueSince}T12:00:00Z`)}</TableCell>
+                  <TableCell>{formatDate(c.dueSince)}</TableCell>
                   <TableCell>{c.heldBy.length ? 'On hold' : 'None'}</TableCell>
                   <TableCell>
                     {confirming === c.recordId ? (
@@ -165,7 +165,7 @@ export function DataRights() {
           {review.holds.filter((h) => !h.liftedAt).map((h) => (
             <li key={h.id}>
               <Text>
-                {h.scope.kind === 'person' ? name(h.scope.id) : `${h.scope.kind} ${h.scope.id}`}: {h.reason} (since {formatDay(h.placedAt)}){' '}
+                {h.scope.kind === 'person' ? name(h.scope.id) : `${h.scope.kind} ${h.scope.id}`}: {h.reason} (since {formatDay(h.placedAt, review.timeZone)}){' '}
               </Text>
               <Button size="small" onClick={() => void act(() => api(`/legal-holds/${encodeURIComponent(h.id)}/lift`, { method: 'POST' }), 'Legal hold lifted.')}>
                 Lift

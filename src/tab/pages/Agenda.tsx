@@ -10,7 +10,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { api, fieldErrors } from '../api';
-import { formatDay, formatTimeRange } from '../format';
+import { formatDay, formatTime, formatTimeRange } from '../format';
 import { href } from '../route';
 import { RecordWork } from './RecordPage';
 
@@ -31,6 +31,8 @@ export interface AgendaView {
   relationshipId: string;
   supervisorName: string;
   superviseeNames: string[];
+  /** The pack's zone: the session's time is read in it. */
+  timeZone: string;
   lines: AgendaLineView[];
   agreement: { finding: string; reviewOn?: string; words: string; checkedEachSession: boolean };
   open: boolean;
@@ -54,7 +56,7 @@ export function AgendaPage({ sessionId }: { sessionId: string }) {
       <Link href={href(`/sessions/${encodeURIComponent(sessionId)}`)}>The session</Link>
       <AgendaPanel sessionId={sessionId} headingId="agenda-heading" onLoaded={setView} />
       {view?.started && <Link href={href(view.recordId ? `/records/${encodeURIComponent(view.recordId)}` : `/records/session/${encodeURIComponent(sessionId)}`)}>{view.recordId ? 'Open the record' : 'Start the record from this agenda'}</Link>}
-      <PrivateNote sessionId={sessionId} />
+      <PrivateNote sessionId={sessionId} timeZone={view?.timeZone} />
     </section>
   );
 }
@@ -107,7 +109,7 @@ export function AgendaPanel({ sessionId, headingId, onLoaded }: { sessionId: str
       {view && (
         <>
           <Text data-testid="agenda-when">
-            {formatDay(view.session.start)}, {formatTimeRange(view.session.start, view.session.end)}: {view.supervisorName} with {view.superviseeNames.join(', ')}
+            {formatDay(view.session.start, view.timeZone)}, {formatTimeRange(view.session.start, view.session.end, view.timeZone)}: {view.supervisorName} with {view.superviseeNames.join(', ')}
           </Text>
           <MessageBar intent={agreementOk ? 'success' : 'warning'} data-testid="agreement-check" data-finding={view.agreement.finding}>
             <MessageBarBody>{view.agreement.words}{view.agreement.checkedEachSession ? ' The policy asks for it to be checked at the start of every session.' : ''}</MessageBarBody>
@@ -142,7 +144,8 @@ export function AgendaPanel({ sessionId, headingId, onLoaded }: { sessionId: str
   );
 }
 
-export function PrivateNote({ sessionId }: { sessionId: string }) {
+/** `timeZone`: the session's pack's zone (from its agenda), for when the note was saved. */
+export function PrivateNote({ sessionId, timeZone }: { sessionId: string; timeZone?: string }) {
   const [text, setText] = useState<string>();
   const [saved, setSaved] = useState<string>();
   const [error, setError] = useState<string>();
@@ -155,7 +158,7 @@ export function PrivateNote({ sessionId }: { sessionId: string }) {
     setError(undefined);
     try {
       const n = await api<{ text: string; updatedAt: string }>(path(sessionId, '/note'), { method: 'PUT', body: JSON.stringify({ text: text ?? '' }) });
-      setSaved(`Saved ${formatDay(n.updatedAt)}, ${formatTimeRange(n.updatedAt, n.updatedAt).split('–')[0]}.`);
+      setSaved(timeZone ? `Saved ${formatDay(n.updatedAt, timeZone)}, ${formatTime(n.updatedAt, timeZone)}.` : 'Saved.');
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -200,7 +203,7 @@ export function MeetingPanel({ meeting }: { meeting: { meetingId?: string; chatI
     <section data-testid="side-panel" style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <AgendaPanel sessionId={sessionId} headingId="side-agenda-heading" onLoaded={setView} />
       {view && <SidePanelRecord sessionId={sessionId} view={view} />}
-      <PrivateNote sessionId={sessionId} />
+      <PrivateNote sessionId={sessionId} timeZone={view?.timeZone} />
     </section>
   );
 }

@@ -52,6 +52,8 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
   const individuals = useMemo(() => (rows ?? []).filter((r) => r.kind === 'individual'), [rows]);
   const chosenRows = individuals.filter((r) => selected.includes(r.supervisees[0]!.id));
   const policy = chosenRows[0]?.policy;
+  // The pack's zone: what is offered and booked is shown in it (times are only shown once someone is chosen).
+  const zone = plan?.policy.timeZone ?? chosenRows[0]?.timeZone ?? '';
 
   useEffect(() => {
     setPlan(undefined);
@@ -127,7 +129,7 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
         body: JSON.stringify({ relationshipId: urgentOffer.relationshipId, requestKey: urgentOffer.requestKey, start: urgentOffer.start, ...(duration ? { durationMinutes: duration } : {}) }),
       });
       setUrgentOffer(undefined);
-      setBooked(`Urgent supervision booked: ${formatDay(result.session.start)}, ${formatTimeRange(result.session.start, result.session.end)}.`);
+      setBooked(`Urgent supervision booked: ${formatDay(result.session.start, zone)}, ${formatTimeRange(result.session.start, result.session.end, zone)}.`);
     } catch (e) {
       const slot = (e as ApiError).details as { slot?: { start: string; end: string } } | undefined;
       if (slot?.slot) setUrgentOffer({ ...urgentOffer, ...slot.slot, requestKey: newKey() });
@@ -203,7 +205,7 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
 
       {urgentOffer && (
         <Card data-testid="urgent-offer">
-          <Text weight="semibold">First free time in both calendars: {formatDay(urgentOffer.start)}, {formatTimeRange(urgentOffer.start, urgentOffer.end)}</Text>
+          <Text weight="semibold">First free time in both calendars: {formatDay(urgentOffer.start, zone)}, {formatTimeRange(urgentOffer.start, urgentOffer.end, zone)}</Text>
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
             <Button appearance="primary" onClick={confirmUrgent} disabled={busy !== undefined}>{busy === 'urgent' ? 'Booking…' : 'Book this urgent session'}</Button>
             <Button onClick={() => setUrgentOffer(undefined)} disabled={busy !== undefined}>Cancel</Button>
@@ -234,8 +236,8 @@ export function Book({ initialRelationshipId, onBooked }: { initialRelationshipI
               <ol data-testid="occurrences">
                 {proposal.occurrences.map((o) => (
                   <li key={o.start}>
-                    {formatDay(o.start)}, {formatTimeRange(o.start, o.end)}{' '}
-                    {o.moved && <Badge appearance="tint" color="warning" title={o.moved.reason}>moved from {formatDay(o.moved.from)}: {o.moved.reason}</Badge>}
+                    {formatDay(o.start, zone)}, {formatTimeRange(o.start, o.end, zone)}{' '}
+                    {o.moved && <Badge appearance="tint" color="warning" title={o.moved.reason}>moved from {formatDay(o.moved.from, zone)}: {o.moved.reason}</Badge>}
                   </li>
                 ))}
               </ol>

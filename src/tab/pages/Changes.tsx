@@ -9,7 +9,7 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
-import { formatDay } from '../format';
+import { formatDate, formatDay } from '../format';
 
 interface Arrangement { id: string; kind: string; supervisorId: string; supervisor: string; supervisees: { id: string; name: string }[]; hasNotes: boolean }
 interface Flag {
@@ -17,7 +17,7 @@ interface Flag {
   arrangements: { id: string; supervisor: string; supervisees: string[]; active: boolean }[];
 }
 interface Cover { id: string; relationshipId: string; coverName: string; originalName: string; superviseeNames: string[]; from: string; until: string; status: string; heldInPeriod: number; bookedInPeriod: number }
-interface Note { moveId: string; text: string; writtenBy: string; at: string }
+interface Note { moveId: string; text: string; writtenBy: string; at: string; /** The arrangement's pack's zone. */ timeZone: string }
 
 const FLAG_WORDS: Record<string, string> = {
   'new-starter': 'New starter: set up supervision',
@@ -93,7 +93,7 @@ export function Changes() {
           {flags.map((f) => (
             <li key={f.id} data-flag={f.kind} data-open={String(f.open)}>
               <Text weight="semibold">{f.personName}</Text>: {FLAG_WORDS[f.kind] ?? f.kind}
-              {f.agreementDueOn && <> · <span data-testid="agreement-due">Supervision agreement due by {formatDay(f.agreementDueOn)}</span></>}
+              {f.agreementDueOn && <> · <span data-testid="agreement-due">Supervision agreement due by {formatDate(f.agreementDueOn)}</span></>}
               {f.arrangements.length > 0 && <> · {f.arrangements.map((a) => `${a.supervisees.join(', ')} with ${a.supervisor}`).join('; ')}</>}{' '}
               <Badge appearance="tint" color={f.open ? 'warning' : 'success'}>{f.open ? 'To do' : 'Done'}</Badge>
               {f.open && f.asked && (
@@ -144,12 +144,12 @@ export function Changes() {
                   <TableCell>{a.supervisor}</TableCell>
                   <TableCell>
                     {a.hasNotes && (
-                      <Button size="small" onClick={() => api<{ notes: Note[] }>(`/relationships/${encodeURIComponent(a.id)}/handover-notes`).then((r) => setNotes((n) => ({ ...n, [a.id]: r.notes })), (e: Error) => setError(e.message))}>
+                      <Button size="small" onClick={() => api<{ notes: Note[]; timeZone: string }>(`/relationships/${encodeURIComponent(a.id)}/handover-notes`).then((r) => setNotes((n) => ({ ...n, [a.id]: r.notes.map((x) => ({ ...x, timeZone: r.timeZone })) })), (e: Error) => setError(e.message))}>
                         Read handover note
                       </Button>
                     )}
                     {(notes[a.id] ?? []).map((n) => (
-                      <blockquote key={n.moveId} data-testid="handover-note">{n.text} <Text size={200}>({n.writtenBy}, {formatDay(n.at)})</Text></blockquote>
+                      <blockquote key={n.moveId} data-testid="handover-note">{n.text} <Text size={200}>({n.writtenBy}, {formatDay(n.at, n.timeZone)})</Text></blockquote>
                     ))}
                   </TableCell>
                 </TableRow>
@@ -176,7 +176,7 @@ export function Changes() {
           </Field>
           <Button disabled={busy || !chosen.length || !to || !until} onClick={() => run(async () => {
             await api('/covers', { method: 'POST', body: JSON.stringify({ relationshipIds: chosen, coverId: to, until, requestKey }) });
-            return `${toName} covers until ${formatDay(until)}; it reverts on that day.`;
+            return `${toName} covers until ${formatDate(until)}; it reverts on that day.`;
           })}>
             Arrange cover
           </Button>
@@ -213,7 +213,7 @@ export function Changes() {
                 <TableCell>{c.superviseeNames.join(', ')}</TableCell>
                 <TableCell>{c.originalName}</TableCell>
                 <TableCell>{c.coverName}</TableCell>
-                <TableCell>{formatDay(c.from)} – {formatDay(c.until)}</TableCell>
+                <TableCell>{formatDate(c.from)} – {formatDate(c.until)}</TableCell>
                 <TableCell>{c.heldInPeriod} / {c.bookedInPeriod}</TableCell>
                 <TableCell>{c.status}</TableCell>
               </TableRow>

@@ -14,7 +14,7 @@ import type { DonutChartProps, VerticalStackedBarChartProps } from '@fluentui/re
 import { lazy, Suspense, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, localUser, type Me } from '../api';
 import { getAccessToken } from '../auth';
-import { formatDay } from '../format';
+import { formatDate, formatDay } from '../format';
 import { ComplianceItems, type DrillTarget } from '../components/ComplianceItems';
 import { DataRights } from '../components/DataRights';
 import { InspectionExports } from '../components/InspectionExports';
@@ -35,6 +35,8 @@ interface Report {
   relationships: (Figures & RelationshipRow)[];
   organisation: Figures;
   figures: FigureInfo[];
+  /** The report zone (a report spans packs): its period and "as at" are read in it. */
+  timeZone: string;
 }
 
 /** A figure of a row (0 when absent). */
@@ -77,7 +79,7 @@ const RECORD_SERIES = [
   { key: 'recordsOutstanding', color: 'qualitative.5' },
 ] as const;
 
-const day = (date: string) => formatDay(`${date}T12:00:00Z`);
+const day = (date: string) => formatDate(date);
 const percent = (n: number, of: number) => (of ? ` (${Math.round((100 * n) / of)}%)` : '');
 const arrangementName = (r: RelationshipRow) => `${r.supervisees.join(', ')} with ${r.supervisor}`;
 
@@ -282,7 +284,7 @@ export function Compliance() {
       {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
 
       <Text as="p" id="compliance-period" data-testid="compliance-period">
-        {report.team ?? 'All teams'}{report.scope === 'managed' ? ' you supervise or manage' : ''}: {day(report.from)} to {day(report.to)} (as at {formatDay(report.now)}).
+        {report.team ?? 'All teams'}{report.scope === 'managed' ? ' you supervise or manage' : ''}: {day(report.from)} to {day(report.to)} (as at {formatDay(report.now, report.timeZone)}).
       </Text>
 
       <dl data-testid="summary" aria-label="Key figures for the organisation" style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: 12, margin: 0 }}>
@@ -459,7 +461,7 @@ export function Compliance() {
 // ---------------------------------------------------------------------------
 // Auditors: a sample of signed records to read and grade
 
-interface SampleItem { recordId: string; relationshipId: string; team: string; sessionStart: string; status: string; version: number; supervisor: string; supervisees: string[] }
+interface SampleItem { recordId: string; relationshipId: string; team: string; sessionStart: string; status: string; version: number; supervisor: string; supervisees: string[]; /** The pack's zone. */ timeZone: string }
 interface RecordDetail {
   record: { id: string; status: string; version: number; values: Record<string, unknown> };
   template: { name: string; fields: { id: string; label: string; type: string }[] };
@@ -504,7 +506,7 @@ function AuditSection({ onGraded }: { onGraded: () => Promise<void> | void }) {
     setError(undefined);
     try {
       await api('/audit/grades', { method: 'POST', body: JSON.stringify({ recordId: open.item.recordId, category, comment }) });
-      setSaved(`Graded ${QA.find((q) => q.value === category)?.name ?? category}: the record of ${open.item.supervisees.join(', ')}'s session on ${formatDay(open.item.sessionStart)}.`);
+      setSaved(`Graded ${QA.find((q) => q.value === category)?.name ?? category}: the record of ${open.item.supervisees.join(', ')}'s session on ${formatDay(open.item.sessionStart, open.item.timeZone)}.`);
       setOpen(undefined);
       await Promise.all([loadSample(), onGraded()]);
     } catch (err) {
@@ -544,13 +546,13 @@ function AuditSection({ onGraded }: { onGraded: () => Promise<void> | void }) {
           <TableBody>
             {sample.items.map((item) => (
               <TableRow key={item.recordId} data-record={item.recordId}>
-                <TableCell data-label="Session">{formatDay(item.sessionStart)}</TableCell>
+                <TableCell data-label="Session">{formatDay(item.sessionStart, item.timeZone)}</TableCell>
                 <TableCell data-label="Team">{item.team}</TableCell>
                 <TableCell data-label="Supervisee(s)">{item.supervisees.join(', ')}</TableCell>
                 <TableCell data-label="Supervisor">{item.supervisor}</TableCell>
                 <TableCell data-label="Record"><Badge appearance="tint" color={item.status === 'signed' ? 'success' : 'danger'}>{item.status === 'signed' ? 'Signed' : 'Signed with disagreement'}{item.version > 1 ? ` (v${item.version})` : ''}</Badge></TableCell>
                 <TableCell>
-                  <Button size="small" onClick={() => void read(item)} aria-label={`Read and grade the record of ${item.supervisees.join(', ')}'s session on ${formatDay(item.sessionStart)}`}>
+                  <Button size="small" onClick={() => void read(item)} aria-label={`Read and grade the record of ${item.supervisees.join(', ')}'s session on ${formatDay(item.sessionStart, item.timeZone)}`}>
                     Read and grade
                   </Button>
                 </TableCell>
@@ -563,7 +565,7 @@ function AuditSection({ onGraded }: { onGraded: () => Promise<void> | void }) {
         <Card data-testid="audit-record" style={{ borderLeft: `4px solid ${tokens.colorBrandStroke1}` }}>
           <CardHeader
             header={<Title3 as="h3">{open.detail.template.name}</Title3>}
-            description={<Text>{open.item.supervisees.join(', ')} with {open.item.supervisor} · session on {formatDay(open.detail.session.start)} · version {open.detail.record.version}</Text>}
+            description={<Text>{open.item.supervisees.join(', ')} with {open.item.supervisor} · session on {formatDay(open.detail.session.start, open.item.timeZone)} · version {open.detail.record.version}</Text>}
             action={
               <Button size="small" onClick={() => void downloadFile(`/records/${encodeURIComponent(open.item.recordId)}/signed.pdf`, 'signed-record.pdf').catch((e: Error) => setError(e.message))}>
                 Signed copy (PDF)

@@ -53,9 +53,9 @@ export function Home({ personId }: { personId: string }) {
             <TableBody>
               {me.upcoming.map((s) => (
                 <TableRow key={s.id}>
-                  <TableCell data-label="Date">{formatDay(s.start)}</TableCell>
+                  <TableCell data-label="Date">{formatDay(s.start, s.timeZone)}</TableCell>
                   {/* The time opens the session's shared agenda. */}
-                  <TableCell data-label="Time"><Link href={href(`/agenda/${encodeURIComponent(s.id)}`)}>{formatTimeRange(s.start, s.end)}</Link></TableCell>
+                  <TableCell data-label="Time"><Link href={href(`/agenda/${encodeURIComponent(s.id)}`)}>{formatTimeRange(s.start, s.end, s.timeZone)}</Link></TableCell>
                   <TableCell data-label="With">{s.with.join(', ')}</TableCell>
                   <TableCell data-label="You are">{s.viewpoint === 'supervisor' ? 'Supervisor' : 'Supervisee'}</TableCell>
                 </TableRow>

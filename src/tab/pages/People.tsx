@@ -56,8 +56,8 @@ export function People({ onBook }: { onBook: (relationshipId: string) => void })
                   <TableCell data-label="Supervisee(s)">{names}{r.kind === 'group' ? ' (group)' : ''}</TableCell>
                   <TableCell data-label="Supervisor">{r.supervisor}</TableCell>
                   <TableCell data-label="Policy">{r.policy ? `${r.policy.staffGroupName}: ${r.policy.frequency}` : ''}</TableCell>
-                  <TableCell data-label="Last session">{r.lastSession ? formatDay(r.lastSession.start) : 'None yet'}</TableCell>
-                  <TableCell data-label="Next session">{r.nextSession ? formatDay(r.nextSession.start) : 'None'}</TableCell>
+                  <TableCell data-label="Last session">{r.lastSession ? formatDay(r.lastSession.start, r.timeZone) : 'None yet'}</TableCell>
+                  <TableCell data-label="Next session">{r.nextSession ? formatDay(r.nextSession.start, r.timeZone) : 'None'}</TableCell>
                   <TableCell data-label="Status">
                     <div style={{ display: 'grid', gap: 4, padding: '4px 0' }}>
                       <Badge appearance="tint" color={status.color} data-testid="standing">{status.label}</Badge>

@@ -67,7 +67,7 @@ function Versions({ detail }: { detail: RecordDetail }) {
       <ol data-testid="versions" style={{ paddingInlineStart: 20 }}>
         {versions.map((v, i) => (
           <li key={`${v.version}-${i}`}>
-            <Text>Version {v.version}: {RECORD_STATUS[v.status]?.[1] ?? v.status}, {formatDay(v.updatedAt)}</Text>
+            <Text>Version {v.version}: {RECORD_STATUS[v.status]?.[1] ?? v.status}, {formatDay(v.updatedAt, detail.timeZone)}</Text>
             {v.comment && <Text as="p" style={{ margin: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>Comment: {v.comment}</Text>}
           </li>
         ))}

@@ -2,7 +2,7 @@
 import { Badge, Card, CardHeader, Link, MessageBar, MessageBarBody, Spinner, Text, Title2 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import { formatDay } from '../format';
+import { formatDate, formatDay } from '../format';
 import { href } from '../route';
 
 interface Field { id: string; label: string; type: string }
@@ -16,6 +16,8 @@ export interface RecordDetail {
   access?: 'party' | 'auditor' | 'asked-to-resolve';
   /** Each answer as words (choices by title, dates as days), worked out by the server from the field's type. */
   answers?: { fieldId: string; text: string }[];
+  /** The pack's zone: every date of the record is read in it. */
+  timeZone: string;
 }
 
 export const RECORD_STATUS: Record<string, ['success' | 'warning' | 'danger' | 'informative', string]> = {
@@ -57,7 +59,7 @@ export function RecordView({ recordId, children }: { recordId: string; children?
     <section aria-labelledby="record-heading" style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Link href={href('/records')}>All records</Link>
       <Title2 as="h1" id="record-heading">{open.template.name}</Title2>
-      <Text>Session on {formatDay(open.session.start)} · {parties}</Text>
+      <Text>Session on {formatDay(open.session.start, open.timeZone)} · {parties}</Text>
       <div><Badge appearance="tint" color={color}>{label}{open.record.version > 1 ? ` (version ${open.record.version})` : ''}</Badge></div>
       {open.access === 'asked-to-resolve' && (
         <MessageBar layout="multiline" intent="info"><MessageBarBody>You can read this record because a disagreement was recorded and the policy asks you to help resolve it. Your reading is recorded in the audit trail.</MessageBarBody></MessageBar>
@@ -88,10 +90,10 @@ export function ReadOnlyRecord({ detail: open }: { detail: RecordDetail }) {
       {open.actions.length > 0 && (
         <>
           <Text weight="semibold">Actions</Text>
-          <ul>{open.actions.map((a) => <li key={a.id}>{a.text} ({open.names[a.ownerId] ?? 'owner'}, by {formatDay(`${a.dueOn}T12:00:00Z`)}): {a.status}</li>)}</ul>
+          <ul>{open.actions.map((a) => <li key={a.id}>{a.text} ({open.names[a.ownerId] ?? 'owner'}, by {formatDate(a.dueOn)}): {a.status}</li>)}</ul>
         </>
       )}
-      <Text size={200}>Signed by: {open.record.signatures.map((s) => `${open.names[s.personId] ?? ''} (${formatDay(s.at)})`).join(', ') || 'not yet signed'}</Text>
+      <Text size={200}>Signed by: {open.record.signatures.map((s) => `${open.names[s.personId] ?? ''} (${formatDay(s.at, open.timeZone)})`).join(', ') || 'not yet signed'}</Text>
     </Card>
   );
 }

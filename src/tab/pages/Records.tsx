@@ -8,7 +8,7 @@ import { formatDay } from '../format';
 import { href, navigate } from '../route';
 import { RECORD_STATUS } from './RecordView';
 
-interface RecordRow { id: string; sessionStart: string; status: string; version: number; supervisor: string; supervisees: string[]; mine: boolean; signedBy: string[] }
+interface RecordRow { id: string; sessionStart: string; status: string; version: number; supervisor: string; supervisees: string[]; mine: boolean; signedBy: string[]; /** The pack's zone. */ timeZone: string }
 
 export function Records({ query }: { query: URLSearchParams }) {
   const [rows, setRows] = useState<RecordRow[]>();
@@ -22,7 +22,7 @@ export function Records({ query }: { query: URLSearchParams }) {
   if (error) return <MessageBar layout="multiline" intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
   if (!rows) return <Spinner label="Loading records…" />;
   const needle = q.trim().toLowerCase();
-  const shown = rows.filter((r) => (!status || r.status === status) && (!needle || [r.supervisor, ...r.supervisees, formatDay(r.sessionStart)].join(' ').toLowerCase().includes(needle)));
+  const shown = rows.filter((r) => (!status || r.status === status) && (!needle || [r.supervisor, ...r.supervisees, formatDay(r.sessionStart, r.timeZone)].join(' ').toLowerCase().includes(needle)));
   return (
     <section aria-labelledby="records-heading" style={{ display: 'grid', gap: 16, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Title2 as="h1" id="records-heading">Records</Title2>
@@ -56,7 +56,7 @@ export function Records({ query }: { query: URLSearchParams }) {
               const [color, label] = RECORD_STATUS[r.status] ?? ['informative', r.status];
               return (
                 <TableRow key={r.id}>
-                  <TableCell data-label="Session"><Link href={href(`/records/${encodeURIComponent(r.id)}`)}>{formatDay(r.sessionStart)}</Link></TableCell>
+                  <TableCell data-label="Session"><Link href={href(`/records/${encodeURIComponent(r.id)}`)}>{formatDay(r.sessionStart, r.timeZone)}</Link></TableCell>
                   <TableCell data-label="Supervisor">{r.supervisor}</TableCell>
                   <TableCell data-label="Supervisee(s)">{r.supervisees.join(', ')}</TableCell>
                   <TableCell data-label="Status"><Badge appearance="tint" color={color}>{label}{r.version > 1 ? ` (v${r.version})` : ''}</Badge></TableCell>

@@ -9,13 +9,9 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { api, fieldErrors, type Me } from '../api';
-import { formatDay, formatTimeRange } from '../format';
+import { formatDay, formatMonth, formatTimeRange, formatWeekday, localDayKey } from '../format';
 import { href, navigate } from '../route';
 
-const ZONE = 'Europe/London';
-const monthFmt = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: ZONE });
-const dayKeyFmt = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: ZONE });
-const weekdayFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', timeZone: ZONE });
 
 export function Sessions({ sessionId, relationshipId, month }: { sessionId?: string; relationshipId?: string; month?: string }) {
   if (sessionId) return <SessionDetail sessionId={sessionId} />;
@@ -26,8 +22,7 @@ function MonthView({ relationshipId, month }: { relationshipId?: string; month?:
   const [me, setMe] = useState<Me>();
   const [error, setError] = useState<string>();
   useEffect(() => void api<Me>('/me').then(setMe).catch((e: Error) => setError(e.message)), []);
-  const now = new Date();
-  const current = /^\d{4}-\d{2}$/.test(month ?? '') ? month! : dayKeyFmt.format(now).slice(0, 7);
+  const current = /^\d{4}-\d{2}$/.test(month ?? '') ? month! : me ? localDayKey(new Date().toISOString(), me.timeZone).slice(0, 7) : '';
   const [y, m] = current.split('-').map(Number) as [number, number];
   const shift = (n: number) => {
     const d = new Date(Date.UTC(y, m - 1 + n, 1));
@@ -35,10 +30,11 @@ function MonthView({ relationshipId, month }: { relationshipId?: string; month?:
   };
   if (error) return <MessageBar layout="multiline" intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
   if (!me) return <Spinner label="Loading sessions…" />;
-  const inMonth = me.upcoming.filter((s) => (!relationshipId || s.relationshipId === relationshipId) && dayKeyFmt.format(new Date(s.start)).startsWith(current));
+  // Each session falls on the day (and month) its own pack's clock says.
+  const inMonth = me.upcoming.filter((s) => (!relationshipId || s.relationshipId === relationshipId) && localDayKey(s.start, s.timeZone).startsWith(current));
   const byDay = new Map<string, typeof inMonth>();
   for (const s of inMonth) {
-    const k = dayKeyFmt.format(new Date(s.start));
+    const k = localDayKey(s.start, s.timeZone);
     byDay.set(k, [...(byDay.get(k) ?? []), s]);
   }
   return (
@@ -46,7 +42,7 @@ function MonthView({ relationshipId, month }: { relationshipId?: string; month?:
       <Title2 as="h1" id="sessions-heading">Sessions</Title2>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center' }}>
         <Button onClick={() => shift(-1)} aria-label="Previous month">‹</Button>
-        <Text as="h2" weight="semibold" size={400} style={{ margin: 0 }} data-testid="month">{monthFmt.format(new Date(Date.UTC(y, m - 1, 15)))}</Text>
+        <Text as="h2" weight="semibold" size={400} style={{ margin: 0 }} data-testid="month">{formatMonth(`${current}-15`, me.timeZone)}</Text>
         <Button onClick={() => shift(1)} aria-label="Next month">›</Button>
       </div>
       {inMonth.length === 0 ? (
@@ -55,11 +51,11 @@ function MonthView({ relationshipId, month }: { relationshipId?: string; month?:
         <ul style={{ listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: 8 }} data-testid="sessions">
           {[...byDay.entries()].map(([day, list]) => (
             <li key={day}>
-              <Text weight="semibold">{weekdayFmt.format(new Date(list[0]!.start))}</Text>
+              <Text weight="semibold">{formatWeekday(list[0]!.start, list[0]!.timeZone)}</Text>
               <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
                 {list.map((s) => (
                   <li key={s.id} data-session={s.id}>
-                    <Link href={href(`/sessions/${encodeURIComponent(s.id)}`)}>{formatTimeRange(s.start, s.end)} with {s.with.join(', ')}</Link>
+                    <Link href={href(`/sessions/${encodeURIComponent(s.id)}`)}>{formatTimeRange(s.start, s.end, s.timeZone)} with {s.with.join(', ')}</Link>
                     {s.kind !== 'planned' && <Badge appearance="outline" style={{ marginInlineStart: 8 }}>{s.kind === 'rebooked' ? 'Rebooked' : 'Urgent'}</Badge>}
                   </li>
                 ))}
@@ -78,6 +74,8 @@ interface SessionView {
   noMeetingLink?: boolean;
   can: { reschedule: boolean; cancel: boolean; endSeries: boolean; keepRebookedTime: boolean };
   cancelRule: string;
+  /** The pack's zone: every time on this page is read in it. */
+  timeZone: string;
 }
 interface Options { slots: { start: string; end: string }[]; busy: { personId: string; name: string; intervals: { start: string; end: string }[] }[] }
 
@@ -114,7 +112,7 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
     const r = await api<{ session: SessionView }>(`/sessions/${encodeURIComponent(sessionId)}/reschedule`, { method: 'POST', body: JSON.stringify(slot) });
     setView(r.session);
     setOptions(undefined);
-    setNotice(`Moved to ${formatDay(slot.start)}, ${formatTimeRange(slot.start, slot.end)}. Both calendars are updated; the rest of the series is unchanged.`);
+    setNotice(`Moved to ${formatDay(slot.start, r.session.timeZone)}, ${formatTimeRange(slot.start, slot.end, r.session.timeZone)}. Both calendars are updated; the rest of the series is unchanged.`);
   });
   const cancel = () => act(async () => {
     const r = await api<{ session: SessionView }>(`/sessions/${encodeURIComponent(sessionId)}/cancel`, { method: 'POST', body: JSON.stringify({ reason }) });
@@ -145,7 +143,7 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
       {view && (
         <>
           <Card>
-            <Text weight="semibold" data-testid="session-when">{formatDay(view.start)}, {formatTimeRange(view.start, view.end)}</Text>
+            <Text weight="semibold" data-testid="session-when">{formatDay(view.start, view.timeZone)}, {formatTimeRange(view.start, view.end, view.timeZone)}</Text>
             <Text>With {view.with.join(', ')}{view.seriesId ? ' · part of a series' : ''}</Text>
             <Link href={href(`/agenda/${encodeURIComponent(view.id)}`)}>Agenda and my private note</Link>
             <div><Badge appearance="tint" color={view.status === 'planned' ? 'brand' : 'danger'}>{view.status === 'planned' ? 'Booked' : view.status[0]!.toUpperCase() + view.status.slice(1)}</Badge></div>
@@ -170,7 +168,7 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
                   {options.slots.length === 0 ? <Text>No common free time within the policy's window.</Text> : (
                     <Field label="Times free for both of you" validationState={fields.start ? 'error' : undefined} validationMessage={fields.start}>
                       <RadioGroup value={chosen} onChange={(_, d) => setChosen(d.value)} data-testid="slots">
-                        {options.slots.map((s) => <Radio key={s.start} value={s.start} label={`${formatDay(s.start)}, ${formatTimeRange(s.start, s.end)}`} />)}
+                        {options.slots.map((s) => <Radio key={s.start} value={s.start} label={`${formatDay(s.start, view.timeZone)}, ${formatTimeRange(s.start, s.end, view.timeZone)}`} />)}
                       </RadioGroup>
                     </Field>
                   )}
@@ -179,7 +177,7 @@ function SessionDetail({ sessionId }: { sessionId: string }) {
                     {options.busy.map((b) => (
                       <div key={b.personId}>
                         <Text weight="semibold">{b.name}</Text>
-                        <ul data-testid="busy">{b.intervals.slice(0, 30).map((i) => <li key={i.start}>{formatDay(i.start)}, {formatTimeRange(i.start, i.end)}</li>)}</ul>
+                        <ul data-testid="busy">{b.intervals.slice(0, 30).map((i) => <li key={i.start}>{formatDay(i.start, view.timeZone)}, {formatTimeRange(i.start, i.end, view.timeZone)}</li>)}</ul>
                       </div>
                     ))}
                   </details>

@@ -4,6 +4,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
+import { formatShortDay } from '../format';
 import { href } from '../route';
 
 export interface TodoItem {
@@ -20,6 +21,8 @@ export interface TodoItem {
   linkLabel: string;
   actionId?: string;
   snoozedUntil?: string;
+  /** The zone of the item's pack. */
+  timeZone: string;
 }
 
 const STATE: Record<TodoItem['state'], [string, 'danger' | 'warning' | 'informative']> = {
@@ -27,8 +30,6 @@ const STATE: Record<TodoItem['state'], [string, 'danger' | 'warning' | 'informat
   'due-soon': ['Due soon', 'warning'],
   upcoming: ['Coming up', 'informative'],
 };
-
-const untilFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'Europe/London' });
 
 export function Todo() {
   const [items, setItems] = useState<TodoItem[]>();
@@ -76,7 +77,7 @@ function ItemList({ heading, items, onDone }: { heading: string; items: TodoItem
                 <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'baseline' }}>
                   <Badge appearance="tint" color={color}>{label}</Badge>
                   <Text size={200}>by {item.dueWords}</Text>
-                  {item.snoozedUntil && <Badge appearance="outline" color="informative">Reminders snoozed until {untilFmt.format(new Date(item.snoozedUntil))}</Badge>}
+                  {item.snoozedUntil && <Badge appearance="outline" color="informative">Reminders snoozed until {formatShortDay(item.snoozedUntil, item.timeZone)}</Badge>}
                 </div>
                 <Text weight="semibold" style={{ overflowWrap: 'anywhere' }}>{item.title}</Text>
                 <Text size={200} style={{ overflowWrap: 'anywhere' }}>{item.detail}</Text>
