@@ -25,9 +25,11 @@ import type { Log } from '../ports/log';
 import type { PlannerPort } from '../ports/planner';
 import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
+import type { WorkQueue } from '../ports/workQueue';
 import { AppError, badRequest, conflict, forbidden, notFound } from './errors';
 import { ids as derivedIds, requestKeys, shortHash } from './ids';
 import { KeyedMutex } from './keyedMutex';
+import { underLease } from './leaseGuard';
 import { gatherParticipants } from './participants';
 import { flagMissingMeeting } from './meetingLinks';
 import type { NotifyContext } from '../ports/notifier';
@@ -43,6 +45,8 @@ export interface BookingDeps {
   calendar: CalendarPort;
   /** Where planning runs (worker threads); absent: inline. */
   planner?: PlannerPort;
+  /** Leases, so one booking per arrangement runs at a time across instances; absent (some tests): this process only. */
+  work?: Pick<WorkQueue, 'acquireLease' | 'releaseLease'>;
 }
 
 // Where other modules took it from before the event defaults had a home of their own.
@@ -203,7 +207,13 @@ export const scopedRequestKey = requestKeys.scoped;
 export async function bookSeries(services: BookingDeps, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }, notify?: NotifyContext): Promise<BookedSeries> {
   // One booking at a time per arrangement (or per request when the arrangement is not known yet).
   const key = choice.relationshipId ?? `supervisees:${[...(choice.superviseeIds ?? [])].sort().join(',')}`;
-  return bookingLocks.run(key, () => bookSeriesNow(services, actor, { ...choice, requestKey: scopedRequestKey(key, actor.id, choice.requestKey) }, notify));
+  // In this process the mutex queues a double submit behind the first (which it then answers from); across
+  // instances a lease per arrangement does the same for requests that reach different instances.
+  return bookingLocks.run(key, () =>
+    underLease(services, `booking:${key}`, 'Another booking for this arrangement is being made right now. Try again in a moment.', () =>
+      bookSeriesNow(services, actor, { ...choice, requestKey: scopedRequestKey(key, actor.id, choice.requestKey) }, notify),
+    ),
+  );
 }
 
 async function bookSeriesNow(services: BookingDeps, actor: Person, choice: BookingChoice & { requestKey: string; proposalId?: string }, notify?: NotifyContext): Promise<BookedSeries> {

@@ -1,8 +1,8 @@
 /**
  * Serialises work per key inside this process (e.g. one booking at a time per
  * relationship), so a double submit is answered from the first one's result.
- * Across instances the store's own uniqueness (request keys, transaction ids)
- * and the reconciler's leases take over.
+ * Across instances a work-queue lease per key does the same (leaseGuard.ts),
+ * and the store's own uniqueness (request keys, transaction ids) makes a repeat harmless.
  */
 export class KeyedMutex {
   private tails = new Map<string, Promise<unknown>>();
