@@ -43,6 +43,30 @@ export const SNOOZE_KIND = 'snooze';
 export const REPEAT_DAYS = 7;
 
 
+/** One obligation as a line of someone's digest, with the ledger key that records it was told (the sweep and the timelines alike). */
+export function digestItem(
+  o: Obligation,
+  role: DigestItem['role'],
+  words: { title: string; about: DigestItem['about']; detail: string },
+  timeZone: string,
+  ledgerKey: string,
+): PlannedDigest['items'][number] {
+  return {
+    obligationId: o.id,
+    kind: o.kind,
+    role,
+    title: words.title,
+    about: words.about,
+    explanation: words.detail,
+    dueAt: o.dueAt,
+    state: o.state,
+    actionId: o.kind === 'action-due' ? o.subjectId : undefined,
+    timeZone,
+    ledgerKey,
+    why: role === 'owe' ? `owes it (${o.state}, step ${o.escalationStep})` : `escalation step ${o.escalationStep} of the policy's ladder (${o.notify.join(', ')})`,
+  };
+}
+
 export interface PlannedDigest {
   personId: string;
   /** The zone the digest's day is counted in: that of the policy under which its first item fell due. */
@@ -167,20 +191,7 @@ export async function planDigests(services: RemindersDeps): Promise<SweepPlan> {
         sessionStart: sessionId ? sessionById.get(sessionId)?.start : undefined,
         zone: policy.timeZone,
       });
-      d.items.push({
-        obligationId: o.id,
-        kind: o.kind,
-        role,
-        title: words.title,
-        about: words.about,
-        explanation: words.detail,
-        dueAt: o.dueAt,
-        state: o.state,
-        actionId: o.kind === 'action-due' ? o.subjectId : undefined,
-        timeZone: policy.timeZone,
-        ledgerKey: key,
-        why: role === 'owe' ? `owes it (${o.state}, step ${o.escalationStep})` : `escalation step ${o.escalationStep} of the policy's ladder (${o.notify.join(', ')})`,
-      });
+      d.items.push(digestItem(o, role, words, policy.timeZone, key));
     }
   }
   return { now: now.toISO()!, digests: [...byPerson.values()], deferred, obligations: obligations.length, ...(skipped.length ? { skipped } : {}) };

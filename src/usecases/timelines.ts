@@ -29,7 +29,7 @@ import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { LedgerPruning } from '../ports/ledger';
 import type { WorkQueue } from '../ports/workQueue';
-import { DIGEST_KIND, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
+import { DIGEST_KIND, digestItem, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
 import { describeObligation, type ObligationWords } from './obligationWords';
 import { ledgerKeys } from './ids';
 import { localDate, startOfNextLocalDay } from '../domain/time/zones';
@@ -274,20 +274,7 @@ async function planRelationship(services: TimelinesDeps, rel: Relationship, obli
       byPerson.set(person.id, d);
       if (d.items.some((i) => i.obligationId === o.id)) continue;
       const words = wordsFor(o, rel, person.id, policy.timeZone);
-      d.items.push({
-        obligationId: o.id,
-        kind: o.kind,
-        role,
-        title: words.title,
-        about: words.about,
-        explanation: words.detail,
-        dueAt: o.dueAt,
-        state: o.state,
-        actionId: o.kind === 'action-due' ? o.subjectId : undefined,
-        timeZone: policy.timeZone,
-        ledgerKey: key,
-        why: role === 'owe' ? `owes it (${o.state}, step ${o.escalationStep})` : `escalation step ${o.escalationStep} of the policy's ladder (${o.notify.join(', ')})`,
-      });
+      d.items.push(digestItem(o, role, words, policy.timeZone, key));
     }
   }
   return holdUntil;
