@@ -27,13 +27,13 @@ import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import type { WorkQueue } from '../ports/workQueue';
 import { AppError, badRequest, conflict, forbidden, notFound } from './errors';
-import { ids as derivedIds, requestKeys, shortHash } from './ids';
+import { ids as derivedIds, requestKeys } from './ids';
 import { KeyedMutex } from './keyedMutex';
 import { underLease } from './leaseGuard';
 import { gatherParticipants } from './participants';
 import { flagMissingMeeting } from './meetingLinks';
 import type { NotifyContext } from '../ports/notifier';
-import { SESSION_SUBJECT, sessionEvent } from './sessionEvents';
+import { sessionEvent } from './sessionEvents';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface BookingDeps {
@@ -49,8 +49,6 @@ export interface BookingDeps {
   work?: Pick<WorkQueue, 'acquireLease' | 'releaseLease'>;
 }
 
-// Where other modules took it from before the event defaults had a home of their own.
-export { SESSION_SUBJECT };
 
 export interface BookingChoice {
   relationshipId?: string;
@@ -134,8 +132,6 @@ async function findOrCreateGroup(services: BookingDeps, actor: Person, supervise
   return group_;
 }
 
-// Ids and keys have one home (./ids); named here too for the modules that took them from here.
-export { shortHash };
 
 function planStart(services: BookingDeps, startDate: string | undefined, policy: PolicyPack): string {
   const now = DateTime.fromJSDate(services.clock.now()).toUTC();

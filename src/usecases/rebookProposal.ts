@@ -22,7 +22,7 @@ import type { DirectoryPort } from '../ports/directory';
 import type { RecordStore } from '../ports/store';
 import type { MoveNotice, Proposal } from '../ports/messages';
 import type { WorkQueue } from '../ports/workQueue';
-import { SESSION_SUBJECT } from './booking';
+import { SESSION_SUBJECT } from './sessionEvents';
 import { AppError, badRequest, notFound } from './errors';
 
 export const PROPOSAL_TIMEOUT_KIND = 'rebook-proposal-timeout';

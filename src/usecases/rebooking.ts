@@ -159,9 +159,6 @@ async function rebookOne(services: RebookingDeps, ctx: NotifyContext, item: Work
   return { outcome: 'rebooked', replacementId: id, slot, alternatives };
 }
 
-/** The people an escalation goes to, from the policy's targets. */
-// Its home is usecases/escalation.ts (one answer for every notice); named here too for the modules that took it from here.
-export { escalationRecipients };
 
 const NOT_YOURS = 'That session is not one you can change, or it no longer exists';
 

@@ -26,7 +26,8 @@ import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden, notFound } from './errors';
 import { retryDelayMs } from './workRetry';
 import { ids } from './ids';
-import { escalationRecipients, type NotifyContext } from './rebooking';
+import { escalationRecipients } from './escalation';
+import type { NotifyContext } from './rebooking';
 import { TAB_ROUTES, tabLink } from './tabLinks';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
