@@ -129,6 +129,9 @@ it('a record started in the tab is countersigned in chat, with the same content'
   await field(card, FIELDS.reflection).fill(typed.reflection);
   await field(card, FIELDS.analysis).fill(typed.analysis);
   await card.getByRole('button', { name: 'Submit for countersignature' }).click();
+  // Wait for the answer (the card back, naming the missing answer) before typing on: the tab ignores a
+  // second click while the first is on its way, and a busy machine can take a while to answer.
+  await card.getByText(/ is required/).first().waitFor({ timeout: 30_000 });
   await expect(field(card, FIELDS.experience).inputValue()).resolves.toBe(typed.experience);
   expect(recordRow(session.id)?.status).toBe('draft');
   await field(card, FIELDS.action).fill(typed.action);
