@@ -4,7 +4,7 @@
  * relationship was woken again while it was being handled.
  */
 import type { TakenWakeup, Timeline, Wakeup } from '../../ports/timeline';
-import { type Db, transaction } from './db';
+import { type Db, transaction, prepared } from './db';
 
 type Row = { relationship_id: string; at: string; reason: string; version: number; lease_owner: string | null; lease_until: string | null };
 
@@ -14,10 +14,9 @@ export class EmbeddedTimeline implements Timeline {
   async wake(relationshipId: string, at: string, reason: string, _now?: string, options: { resend?: boolean } = {}): Promise<void> {
     if (options.resend) {
       // Set afresh (the consistency sweep found it overdue and never taken).
-      this.db.prepare('UPDATE timeline SET at = ?, reason = ?, version = version + 1, lease_owner = NULL, lease_until = NULL WHERE relationship_id = ?').run(at, reason, relationshipId);
+      prepared(this.db, 'UPDATE timeline SET at = ?, reason = ?, version = version + 1, lease_owner = NULL, lease_until = NULL WHERE relationship_id = ?').run(at, reason, relationshipId);
     }
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT INTO timeline (relationship_id, at, reason, version) VALUES (?,?,?,1)
          ON CONFLICT(relationship_id) DO UPDATE SET
            reason = CASE WHEN excluded.at < timeline.at THEN excluded.reason ELSE timeline.reason END,
@@ -31,10 +30,9 @@ export class EmbeddedTimeline implements Timeline {
     if (limit <= 0) return [];
     const until = new Date(Date.parse(now) + leaseMs).toISOString();
     return transaction(this.db, () => {
-      const rows = this.db
-        .prepare('SELECT * FROM timeline WHERE at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY at, relationship_id LIMIT ?')
+      const rows = prepared(this.db, 'SELECT * FROM timeline WHERE at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY at, relationship_id LIMIT ?')
         .all(now, now, limit) as Row[];
-      const lease = this.db.prepare('UPDATE timeline SET lease_owner = ?, lease_until = ? WHERE relationship_id = ?');
+      const lease = prepared(this.db, 'UPDATE timeline SET lease_owner = ?, lease_until = ? WHERE relationship_id = ?');
       return rows.map((r) => {
         lease.run(owner, until, r.relationship_id);
         return { relationshipId: r.relationship_id, at: r.at, reason: r.reason, handle: String(r.version) };
@@ -44,21 +42,20 @@ export class EmbeddedTimeline implements Timeline {
 
   async settle(taken: TakenWakeup, owner: string, next: { at: string; reason: string }): Promise<void> {
     transaction(this.db, () => {
-      const row = this.db.prepare('SELECT * FROM timeline WHERE relationship_id = ?').get(taken.relationshipId) as Row | undefined;
+      const row = prepared(this.db, 'SELECT * FROM timeline WHERE relationship_id = ?').get(taken.relationshipId) as Row | undefined;
       if (!row || row.lease_owner !== owner) return; // forgotten, or our lease ran out and someone else has it
       const untouched = String(row.version) === taken.handle;
       const keepEarlier = !untouched && row.at < next.at;
-      this.db
-        .prepare('UPDATE timeline SET at = ?, reason = ?, lease_owner = NULL, lease_until = NULL WHERE relationship_id = ?')
+      prepared(this.db, 'UPDATE timeline SET at = ?, reason = ?, lease_owner = NULL, lease_until = NULL WHERE relationship_id = ?')
         .run(keepEarlier ? row.at : next.at, keepEarlier ? row.reason : next.reason, taken.relationshipId);
     });
   }
 
   async list(): Promise<Wakeup[]> {
-    return (this.db.prepare('SELECT relationship_id, at, reason FROM timeline ORDER BY relationship_id').all() as Row[]).map((r) => ({ relationshipId: r.relationship_id, at: r.at, reason: r.reason }));
+    return (prepared(this.db, 'SELECT relationship_id, at, reason FROM timeline ORDER BY relationship_id').all() as Row[]).map((r) => ({ relationshipId: r.relationship_id, at: r.at, reason: r.reason }));
   }
 
   async forget(relationshipId: string): Promise<void> {
-    this.db.prepare('DELETE FROM timeline WHERE relationship_id = ?').run(relationshipId);
+    prepared(this.db, 'DELETE FROM timeline WHERE relationship_id = ?').run(relationshipId);
   }
 }
