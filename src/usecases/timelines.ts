@@ -97,7 +97,8 @@ async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: 
     ? await Promise.all([services.store.listSessions({ relationshipIds: ids }), services.store.listRecords({ relationshipIds: ids }), services.store.listActions({ relationshipIds: ids }), services.store.listAgreements(ids)])
     : [[], [], [], []];
 
-  const view = new LedgerView(services.store, now);
+  const cycleNow = new CycleNow(now);
+  const view = new LedgerView(services.store, cycleNow);
   const people = new Map<string, Person | undefined>();
   const byPerson = new Map<string, PlannedDigest>();
   const plans: { w: TakenWakeup; rel: Relationship; obligations: Obligation[]; holdUntil?: number }[] = [];
@@ -129,7 +130,7 @@ async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: 
     try {
       const mine = <T extends { relationshipId: string }>(xs: T[]) => xs.filter((x) => x.relationshipId === rel.id);
       const obligations = judged.get(rel.id) ?? dueObligations({ now: nowIso, policies: services.policies, relationships: [rel], sessions: mine(sessions), records: mine(records), actions: mine(actions), agreements: mine(agreements) });
-      const holdUntil = await planRelationship(cycleServices, rel, obligations, now, view, people, byPerson, wordsFor);
+      const holdUntil = await planRelationship(cycleServices, rel, obligations, cycleNow, view, people, byPerson, wordsFor);
       plans.push({ w, rel, obligations, holdUntil });
     } catch (err) {
       out.failed.push({ relationshipId: rel.id, error: err instanceof Error ? err.message : String(err) });
@@ -139,11 +140,11 @@ async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: 
 
   // Claim and queue, as the sweep does: a crash after a claim never loses the digest (it is queued in the same pass).
   for (const d of byPerson.values()) {
-    const dayKey = ledgerKeys.digestDay.format({ personId: d.personId, day: localDate(now, d.zone) });
+    const dayKey = ledgerKeys.digestDay.format({ personId: d.personId, day: cycleNow.today(d.zone) });
     if (!(await services.store.claim('digest-day', dayKey, nowIso))) {
       // Another instance sent this person's digest today first: their items wait for tomorrow's window.
       out.deferred += d.items.length;
-      const from = startOfNextLocalDay(now, d.zone);
+      const from = cycleNow.tomorrowStarts(d.zone);
       for (const p of plans) {
         if (!d.items.some((i) => p.obligations.some((o) => o.id === i.obligationId))) continue;
         const policy = services.policies.get(p.rel.policyId);
@@ -206,7 +207,7 @@ class LedgerView {
 
   constructor(
     private readonly store: RecordStore,
-    private readonly now: Date,
+    private readonly now: CycleNow,
   ) {}
 
   remindedKeys(obligationId: string): Promise<Set<string>> {
@@ -215,21 +216,55 @@ class LedgerView {
 
   /** People who snoozed this obligation, still snoozed now. */
   snoozedPeople(obligationId: string): Promise<Set<string>> {
-    const nowIso = this.now.toISOString();
+    const nowIso = this.now.iso;
     return memo(this.snoozed, obligationId, async () => new Set((await this.store.listClaims(SNOOZE_KIND, ledgerKeys.snooze.prefixOf(obligationId))).filter((c) => String(c.detail?.until ?? '') > nowIso).map((c) => ledgerKeys.snooze.parse(c.key)?.personId).filter((id) => id !== undefined)));
   }
 
   /** Whether the person had their digest on today's date in `zone`. */
   hadDigestToday(personId: string, zone: string): Promise<boolean> {
-    const key = ledgerKeys.digestDay.format({ personId, day: localDate(this.now, zone) });
+    const key = ledgerKeys.digestDay.format({ personId, day: this.now.today(zone) });
     return memo(this.hadDigest, key, async () => (await this.store.listClaims('digest-day', key)).some((c) => c.key === key));
   }
 }
 
-function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+function memo<K, T>(cache: Map<K, T>, key: K, make: () => T): T {
   let hit = cache.get(key);
-  if (!hit) cache.set(key, (hit = make()));
+  if (hit === undefined) cache.set(key, (hit = make()));
   return hit;
+}
+
+/**
+ * "Now" as a cycle asks about it: the local date, the next local day and
+ * whether the sending window is open depend only on the zone or the policy,
+ * and a cycle's relationships share a few packs, so each is worked out once
+ * (date arithmetic in a zone was the largest cost of a cycle, profiled).
+ */
+class CycleNow {
+  readonly iso: string;
+  readonly dt: DateTime;
+  private readonly dates = new Map<string, string>();
+  private readonly nextDays = new Map<string, number>();
+  private readonly windows = new Map<PolicyPack, boolean>();
+
+  constructor(readonly at: Date) {
+    this.iso = at.toISOString();
+    this.dt = DateTime.fromJSDate(at).toUTC();
+  }
+
+  /** Today's date in `zone`. */
+  today(zone: string): string {
+    return memo(this.dates, zone, () => localDate(this.at, zone));
+  }
+
+  /** When tomorrow starts in `zone` (epoch ms). */
+  tomorrowStarts(zone: string): number {
+    return memo(this.nextDays, zone, () => startOfNextLocalDay(this.at, zone));
+  }
+
+  /** Whether the policy's sending window is open now. */
+  windowOpen(policy: PolicyPack): boolean {
+    return memo(this.windows, policy, () => sendingWindowOpen(policy, this.dt));
+  }
 }
 
 /**
@@ -239,8 +274,7 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
  */
 type WordsFor = (o: Obligation, rel: Relationship, viewerId: string, zone: string) => ObligationWords;
 
-async function planRelationship(services: TimelinesDeps, rel: Relationship, obligations: Obligation[], now: Date, view: LedgerView, cache: Map<string, Person | undefined>, byPerson: Map<string, PlannedDigest>, wordsFor: WordsFor): Promise<number | undefined> {
-  const nowDt = DateTime.fromJSDate(now).toUTC();
+async function planRelationship(services: TimelinesDeps, rel: Relationship, obligations: Obligation[], now: CycleNow, view: LedgerView, cache: Map<string, Person | undefined>, byPerson: Map<string, PlannedDigest>, wordsFor: WordsFor): Promise<number | undefined> {
   let holdUntil: number | undefined;
   const hold = (t: number) => {
     if (holdUntil === undefined || t < holdUntil) holdUntil = t;
@@ -259,15 +293,15 @@ async function planRelationship(services: TimelinesDeps, rel: Relationship, obli
     const recipients: [Person, 'owe' | 'escalated'][] = [...owe.map((p) => [p, 'owe'] as [Person, 'owe']), ...told.filter((p) => !owe.some((x) => x.id === p.id)).map((p) => [p, 'escalated'] as [Person, 'escalated'])];
     const [reminded, snoozed] = await Promise.all([view.remindedKeys(o.id), view.snoozedPeople(o.id)]);
     for (const [person, role] of recipients) {
-      const key = ledgerKey(o, person.id, nowDt);
+      const key = ledgerKey(o, person.id, now.dt);
       if (reminded.has(key) || snoozed.has(person.id)) continue;
-      if (!sendingWindowOpen(policy, nowDt)) {
-        hold(nextWindowOpen(policy, now.getTime()));
+      if (!now.windowOpen(policy)) {
+        hold(nextWindowOpen(policy, now.at.getTime()));
         continue;
       }
       const planned = byPerson.get(person.id);
       if (!planned && (await view.hadDigestToday(person.id, policy.timeZone))) {
-        hold(nextWindowOpen(policy, startOfNextLocalDay(now, policy.timeZone)));
+        hold(nextWindowOpen(policy, now.tomorrowStarts(policy.timeZone)));
         continue;
       }
       const d = planned ?? { personId: person.id, zone: policy.timeZone, aadObjectId: person.aadObjectId, firstName: person.displayName.split(' ')[0]!, items: [] };
