@@ -1,24 +1,30 @@
 /**
- * Retention (src/usecases/retention.ts) on SQLite: every kind the use cases
- * claim or enqueue has a rule; the prune removes exactly what is past its
- * period and nothing kept for good; the daily consistency sweep applies it and
- * says what went; inside the retention window a digest still goes once a day;
- * and over 60 simulated days the ledger and outbox stop growing.
+ * Retention (src/usecases/retention.ts): every kind the use cases claim or
+ * enqueue has a rule; the prune removes exactly what is past its period and
+ * nothing kept for good, on SQLite and on Azure Tables (Azurite); the daily
+ * consistency sweep applies it and says what went; inside the retention window
+ * a digest still goes once a day; and over 60 simulated days the ledger and
+ * outbox stop growing.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { AzureDurableParts } from '../../src/adapters/azure/azureDurableStore';
+import { AzureStorage } from '../../src/adapters/azure/azureStorage';
+import { AzureWorkQueue } from '../../src/adapters/azure/azureWorkQueue';
 import { EmbeddedLedgerPruning } from '../../src/adapters/embedded/ledgerPruning';
 import { EmbeddedTimeline } from '../../src/adapters/embedded/timeline';
 import { EmbeddedUnitOfWork } from '../../src/adapters/embedded/unitOfWork';
 import { EmbeddedWorkQueue } from '../../src/adapters/embedded/workQueue';
 import { signalChanges } from '../../src/adapters/signallingStore';
-import type { WorkPruning } from '../../src/ports/ledger';
+import type { LedgerPruning, WorkPruning } from '../../src/ports/ledger';
+import type { ClaimLedger } from '../../src/ports/store';
 import type { WorkQueue } from '../../src/ports/workQueue';
 import type { Services } from '../../src/runtime/services';
 import { reconcile } from '../../src/usecases/reconcile';
 import { dispatchDigests, RateLimiter } from '../../src/usecases/reminders';
 import { CLAIM_RETENTION, DONE_WORK_RETENTION, EXPIRED_LEASE_DAYS, pruneByRetention, type Rule } from '../../src/usecases/retention';
 import { consistencySweep, TimelineDriver } from '../../src/usecases/timelines';
+import { useAzurite } from '../support/azurite';
 import { FakeNotifier } from '../support/fakeNotifier';
 import { ROOT, testServices } from '../support/services';
 
@@ -47,52 +53,76 @@ describe('retention: the table', () => {
   });
 });
 
-describe('retention: the prune (SQLite)', () => {
-  it('removes claims and done items past their period, keeps young ones, the policy set in force and everything kept for good, and counts what went', async () => {
+/** One engine's durable work: the ledger and its pruning, the outbox and leases and theirs. */
+interface Engine {
+  ledger: ClaimLedger;
+  pruning: LedgerPruning;
+  work: WorkQueue;
+  workPruning: WorkPruning;
+}
+
+async function pruneByTheTable(e: Engine): Promise<void> {
+  const { ledger, work } = e;
+  const claims = Object.entries(CLAIM_RETENTION).filter(([kind]) => !kind.endsWith('*'));
+  for (const [kind, rule] of claims) {
+    const days = daysOf(rule);
+    // Kept for good: even ten years old.
+    await ledger.claim(kind, 'old', ago(days === undefined ? 3650 : days + 1));
+    // A rule that keeps only the key in force has no young ones: that key stays, however old.
+    await ledger.claim(kind, rule.keep !== 'for good' && rule.keep.keepCurrent ? 'in-force' : 'young', days ? ago(days - 0.5) : ago(400));
+  }
+  for (const [kind, rule] of Object.entries(DONE_WORK_RETENTION)) {
+    const days = daysOf(rule);
+    for (const [key, at] of [['old', ago(days === undefined ? 3650 : days + 1)], ['young', ago(days === undefined ? 1 : days - 0.5)], ['pending', ago(3650)]] as const) {
+      await work.enqueue(kind, key, {}, at);
+      if (key === 'pending') continue;
+      const [item] = await work.lease(kind, W, at, 60_000, 1);
+      await work.complete(item!.id, W, { key }, at);
+    }
+  }
+  await work.acquireLease('ran-out', W, ago(EXPIRED_LEASE_DAYS + 1), 60_000);
+  await work.acquireLease('held', W, ago(0.5), DAY);
+
+  const pruned = await pruneByRetention(e, new Date(NOW), { 'policy-set': 'in-force' });
+
+  for (const [kind, rule] of claims) {
+    const left = (await ledger.listClaims(kind)).map((x) => x.key).sort();
+    if (kind === 'policy-set') expect(left).toEqual(['in-force']);
+    else if (rule.keep === 'for good') expect([kind, left]).toEqual([kind, ['old', 'young']]);
+    else expect([kind, left]).toEqual([kind, ['young']]);
+    if (rule.keep !== 'for good') expect([kind, pruned[kind]]).toEqual([kind, 1]);
+    else expect(pruned[kind]).toBeUndefined();
+  }
+  for (const [kind, rule] of Object.entries(DONE_WORK_RETENTION)) {
+    expect([kind, await work.result(kind, 'old')]).toEqual([kind, rule.keep === 'for good' ? { key: 'old' } : undefined]);
+    expect(await work.result(kind, 'young')).toEqual({ key: 'young' });
+    expect(pruned[`outbox:${kind}`]).toBe(rule.keep === 'for good' ? undefined : 1);
+  }
+  // Pending items are never pruned, however old: each is still there to lease.
+  for (const kind of Object.keys(DONE_WORK_RETENTION)) expect((await work.lease(kind, W, NOW, 60_000, 10)).map((i) => i.key)).toEqual(['pending']);
+  expect(pruned.leases).toBe(1);
+  expect(await work.acquireLease('held', 'someone-else', NOW, 60_000)).toBe(false);
+}
+
+const WHAT = 'removes claims and done items past their period, keeps young ones, the policy set in force and everything kept for good, and counts what went';
+
+describe('retention: the prune, per engine', () => {
+  const azurite = useAzurite();
+
+  it(`SQLite ${WHAT}`, async () => {
     const c = await testServices({ now: NOW, seed: false });
-    const work: WorkQueue & WorkPruning = new EmbeddedWorkQueue(c.db);
-    const deps = { pruning: new EmbeddedLedgerPruning(c.db), workPruning: work };
-    const claims = Object.entries(CLAIM_RETENTION).filter(([kind]) => !kind.endsWith('*'));
-    for (const [kind, rule] of claims) {
-      const days = daysOf(rule);
-      // Kept for good: even ten years old.
-      await c.store.claim(kind, 'old', ago(days === undefined ? 3650 : days + 1));
-      // A rule that keeps only the key in force has no young ones: that key stays, however old.
-      await c.store.claim(kind, rule.keep !== 'for good' && rule.keep.keepCurrent ? 'in-force' : 'young', days ? ago(days - 0.5) : ago(400));
-    }
-    for (const [kind, rule] of Object.entries(DONE_WORK_RETENTION)) {
-      const days = daysOf(rule);
-      for (const [key, at] of [['old', ago(days === undefined ? 3650 : days + 1)], ['young', ago(days === undefined ? 1 : days - 0.5)], ['pending', ago(3650)]] as const) {
-        await work.enqueue(kind, key, {}, at);
-        if (key === 'pending') continue;
-        const [item] = await work.lease(kind, W, at, 60_000, 1);
-        await work.complete(item!.id, W, { key }, at);
-      }
-    }
-    await work.acquireLease('ran-out', W, ago(EXPIRED_LEASE_DAYS + 1), 60_000);
-    await work.acquireLease('held', W, ago(0.5), DAY);
+    const work = new EmbeddedWorkQueue(c.db);
+    await pruneByTheTable({ ledger: c.store, pruning: new EmbeddedLedgerPruning(c.db), work, workPruning: work });
+  });
 
-    const pruned = await pruneByRetention(deps, new Date(NOW), { 'policy-set': 'in-force' });
+  it(`Azure Tables (Azurite) ${WHAT}`, async () => {
+    const storage = new AzureStorage({ connectionString: azurite().connectionString, prefix: azurite().uniqueName('t') });
+    const parts = new AzureDurableParts(storage);
+    const work = new AzureWorkQueue(storage);
+    await pruneByTheTable({ ledger: parts, pruning: parts, work, workPruning: work });
+  });
 
-    for (const [kind, rule] of claims) {
-      const left = (await c.store.listClaims(kind)).map((x) => x.key).sort();
-      if (kind === 'policy-set') expect(left).toEqual(['in-force']);
-      else if (rule.keep === 'for good') expect([kind, left]).toEqual([kind, ['old', 'young']]);
-      else expect([kind, left]).toEqual([kind, ['young']]);
-      if (rule.keep !== 'for good') expect([kind, pruned[kind]]).toEqual([kind, 1]);
-      else expect(pruned[kind]).toBeUndefined();
-    }
-    for (const [kind, rule] of Object.entries(DONE_WORK_RETENTION)) {
-      expect([kind, await work.result(kind, 'old')]).toEqual([kind, rule.keep === 'for good' ? { key: 'old' } : undefined]);
-      expect(await work.result(kind, 'young')).toEqual({ key: 'young' });
-      expect(pruned[`outbox:${kind}`]).toBe(rule.keep === 'for good' ? undefined : 1);
-    }
-    // Pending items are never pruned, however old: each is still there to lease.
-    for (const kind of Object.keys(DONE_WORK_RETENTION)) expect((await work.lease(kind, W, NOW, 60_000, 10)).map((i) => i.key)).toEqual(['pending']);
-    expect(pruned.leases).toBe(1);
-    expect(await work.acquireLease('held', 'someone-else', NOW, 60_000)).toBe(false);
-
-    // Where the engine cannot delete (no pruning ports: SharePoint lists), nothing is removed and nothing reported.
+  it('where the engine cannot delete (no pruning ports: SharePoint lists), nothing is removed and nothing reported', async () => {
     expect(await pruneByRetention({}, new Date(NOW))).toEqual({});
   });
 });
