@@ -87,5 +87,14 @@ export function pruningBehaviour(name: string, make: () => Promise<PruningUnderT
       expect(await t.work.acquireLease('reconcile:rel-1', 'w2', day(9, 12), 60_000)).toBe(true);
       expect(await t.workPruning.pruneExpiredLeases(day(9))).toBe(0);
     });
+
+    it('leases: a released one may be pruned or already gone, and is free to take either way', async () => {
+      expect(await t.work.acquireLease('record-card:s1', 'w1', day(1), 60_000)).toBe(true);
+      await t.work.releaseLease('record-card:s1', 'w1');
+      await t.workPruning.pruneExpiredLeases(day(9));
+      expect(await t.work.acquireLease('record-card:s1', 'w2', day(9), 60_000)).toBe(true);
+      expect(await t.work.acquireLease('record-card:s1', 'w1', day(9), 60_000)).toBe(false);
+      expect(await t.workPruning.pruneExpiredLeases(day(9))).toBe(0);
+    });
   });
 }
