@@ -27,11 +27,12 @@ import type { TakenWakeup, Timeline } from '../ports/timeline';
 import { eachWriteOnItsOwn, type UnitOfWork } from '../ports/unitOfWork';
 import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
-import type { LedgerPruning } from '../ports/ledger';
+import type { LedgerPruning, WorkPruning } from '../ports/ledger';
 import type { WorkQueue } from '../ports/workQueue';
 import { DIGEST_KIND, digestItem, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
 import { describeObligation, type ObligationWords } from './obligationWords';
 import { ledgerKeys } from './ids';
+import { type Pruned, pruneByRetention } from './retention';
 import { localDate, startOfNextLocalDay } from '../domain/time/zones';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
@@ -43,6 +44,7 @@ export interface TimelinesDeps {
   directory: DirectoryPort;
   work: WorkQueue;
   pruning?: LedgerPruning;
+  workPruning?: WorkPruning;
   unitOfWork?: UnitOfWork;
   timeline?: Timeline;
 }
@@ -60,8 +62,6 @@ export const CONSISTENCY_LEASE_KEY = 'job:timeline-consistency';
 export const CONSISTENCY_EVERY_MS = DAY_MS;
 /** A wake-up this far past its time and never taken was lost (a lost or poisoned message): wake it afresh. */
 const LOST_AFTER_MS = 60 * MINUTE_MS;
-/** Ledger entries kept past their repeat period, by kind: a reminder's week, a digest's day, a snooze's week. */
-export const PRUNE_AFTER_MS: Record<string, number> = { [REMINDER_KIND]: (REPEAT_DAYS + 1) * DAY_MS, 'digest-day': 2 * DAY_MS, [SNOOZE_KIND]: (REPEAT_DAYS + 1) * DAY_MS };
 
 export interface WakeCycleOutcome {
   woken: number;
@@ -356,7 +356,8 @@ export interface ConsistencyReport {
   orphaned: number;
   /** True when the policy set changed since the last sweep (every relationship woken). */
   policiesChanged: boolean;
-  pruned: Record<string, number>;
+  /** What the prune removed, by claim kind, `outbox:<kind>` and `leases` (retention.ts). */
+  pruned: Pruned;
 }
 
 /**
@@ -376,7 +377,8 @@ async function sweepTimelines(services: TimelinesDeps, timeline: Timeline): Prom
   const report: ConsistencyReport = { at: nowIso, relationships: relationships.length, missing: 0, lost: 0, orphaned: 0, policiesChanged: false, pruned: {} };
 
   // A changed policy set (a pack added, removed or edited) can change every relationship's obligations.
-  report.policiesChanged = await services.store.claim('policy-set', policyFingerprint(services.policies), nowIso);
+  const fingerprint = policyFingerprint(services.policies);
+  report.policiesChanged = await services.store.claim('policy-set', fingerprint, nowIso);
   for (const id of active) {
     const w = scheduled.get(id);
     if (report.policiesChanged) await timeline.wake(id, nowIso, 'policy changed', nowIso);
@@ -393,12 +395,11 @@ async function sweepTimelines(services: TimelinesDeps, timeline: Timeline): Prom
     report.orphaned += 1;
     await timeline.forget(w.relationshipId);
   }
-  if (services.pruning) {
-    for (const [kind, keepMs] of Object.entries(PRUNE_AFTER_MS)) report.pruned[kind] = await services.pruning.pruneClaims(kind, new Date(now.getTime() - keepMs).toISOString());
-  }
+  // What is kept how long, and why: usecases/retention.ts. The policy set in force stays however old.
+  report.pruned = await pruneByRetention(services, now, { 'policy-set': fingerprint });
   const fixed = report.missing + report.lost + report.orphaned;
   services.log[fixed ? 'warn' : 'info']({ event: 'timeline-consistency', ...report }, fixed ? `consistency sweep fixed ${fixed} relationship timeline(s)` : 'consistency sweep: every relationship has its wake-up');
-  await services.store.appendAudit({ at: nowIso, actorId: 'system:timelines', action: 'consistency-sweep', subjectType: 'organisation', subjectId: 'timelines', detail: { relationships: report.relationships, missing: report.missing, lost: report.lost, orphaned: report.orphaned, policiesChanged: report.policiesChanged, pruned: Object.values(report.pruned).reduce((a, b) => a + b, 0) } });
+  await services.store.appendAudit({ at: nowIso, actorId: 'system:timelines', action: 'consistency-sweep', subjectType: 'organisation', subjectId: 'timelines', detail: { relationships: report.relationships, missing: report.missing, lost: report.lost, orphaned: report.orphaned, policiesChanged: report.policiesChanged, pruned: Object.values(report.pruned).reduce((a, b) => a + b, 0), ...Object.fromEntries(Object.entries(report.pruned).map(([what, n]) => [`pruned:${what}`, n])) } });
   return report;
 }
 

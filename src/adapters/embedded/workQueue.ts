@@ -1,11 +1,12 @@
 /** The embedded outbox and leases (SQLite): durable across restarts, safe for several processes on one file. */
 import { randomUUID } from 'node:crypto';
+import type { WorkPruning } from '../../ports/ledger';
 import type { WorkItem, WorkQueue } from '../../ports/workQueue';
 import { type Db, transaction, prepared } from './db';
 
 type Row = Record<string, unknown>;
 
-export class EmbeddedWorkQueue implements WorkQueue {
+export class EmbeddedWorkQueue implements WorkQueue, WorkPruning {
   constructor(private readonly db: Db) {}
 
   async enqueue(kind: string, key: string, payload: Record<string, unknown>, now: string): Promise<boolean> {
@@ -55,5 +56,14 @@ export class EmbeddedWorkQueue implements WorkQueue {
 
   async releaseLease(key: string, owner: string): Promise<void> {
     prepared(this.db, 'DELETE FROM leases WHERE key = ? AND owner = ?').run(key, owner);
+  }
+
+  // The outbox keeps no finishing time: an item's age is its enqueueing (created_at), which only understates it.
+  async pruneDoneWork(kind: string, before: string): Promise<number> {
+    return Number(prepared(this.db, "DELETE FROM outbox WHERE kind = ? AND status = 'done' AND created_at < ?").run(kind, before).changes);
+  }
+
+  async pruneExpiredLeases(before: string): Promise<number> {
+    return Number(prepared(this.db, 'DELETE FROM leases WHERE until < ?').run(before).changes);
   }
 }
