@@ -60,7 +60,7 @@ export class EmbeddedAgendaStore implements AgendaStore {
       prepared(this.db, 'DELETE FROM private_notes WHERE session_id = ? AND author_id = ?').run(note.sessionId, note.authorId);
       return;
     }
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO private_notes (session_id, author_id, relationship_id, text, updated_at) VALUES (?,?,?,?,?)
          ON CONFLICT(session_id, author_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at, relationship_id = excluded.relationship_id`,
       )

@@ -71,7 +71,7 @@ export class EmbeddedCalendar implements CalendarPort {
   }
 
   async listEvents(personId: string, window: Interval): Promise<CalendarEvent[]> {
-    const rows = prepared(this.db, 
+    const rows = prepared(this.db,
         `SELECT * FROM cal_events e WHERE e.cancelled = 0 AND (e.organiser_id = ? OR e.id IN (SELECT event_id FROM cal_attendees WHERE person_id = ?))`,
       )
       .all(personId, personId) as unknown as EventRow[];
@@ -141,7 +141,7 @@ export class EmbeddedCalendar implements CalendarPort {
       // Local mode has no Teams meeting service: the link is a recognisable placeholder.
       // Shaped as Teams' own: the meeting's chat thread id, percent-encoded (a meeting side panel is matched by it).
       const joinUrl = ev.onlineMeeting ? `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(`19:meeting_${id.replace(/-/g, '')}@thread.v2`)}/0` : null;
-      prepared(this.db, 
+      prepared(this.db,
           `INSERT INTO cal_events (id, organiser_id, subject, start_utc, end_utc, time_zone, rrule, show_as, sensitivity, online, join_url, reminder_minutes, app_tag, transaction_id, created_at, updated_at)
            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
         )
@@ -157,7 +157,7 @@ export class EmbeddedCalendar implements CalendarPort {
     transaction(this.db, () => {
       const row = this.requireEvent(organiserId, eventId);
       if (row.rrule && occurrenceStart) {
-        prepared(this.db, 
+        prepared(this.db,
             `INSERT INTO cal_exceptions (event_id, original_start_utc, cancelled, start_utc, end_utc) VALUES (?,?,0,?,?)
              ON CONFLICT(event_id, original_start_utc) DO UPDATE SET cancelled = 0, start_utc = excluded.start_utc, end_utc = excluded.end_utc`,
           )
@@ -173,7 +173,7 @@ export class EmbeddedCalendar implements CalendarPort {
     transaction(this.db, () => {
       const row = this.requireEvent(organiserId, eventId);
       if (row.rrule && occurrenceStart) {
-        prepared(this.db, 
+        prepared(this.db,
             `INSERT INTO cal_exceptions (event_id, original_start_utc, cancelled) VALUES (?,?,1)
              ON CONFLICT(event_id, original_start_utc) DO UPDATE SET cancelled = 1`,
           )

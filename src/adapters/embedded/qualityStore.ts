@@ -21,7 +21,7 @@ export class EmbeddedQualityStore implements QualityStore {
   constructor(private readonly db: Db) {}
 
   async saveGrade(g: QaGrade): Promise<void> {
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO qa_grades (id, record_id, relationship_id, auditor_id, category, comment, at) VALUES (?,?,?,?,?,?,?)
          ON CONFLICT(id) DO NOTHING`,
       )

@@ -76,7 +76,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   /** Local-mode only: people come from Entra ID in a tenant. */
   upsertPerson(p: Person, workingHours?: unknown): void {
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO people (id, aad_object_id, display_name, email, job_title, team, roles, line_manager_id, policy_id, staff_group_id, started_on, working_hours)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET aad_object_id=excluded.aad_object_id, display_name=excluded.display_name, email=excluded.email,
@@ -120,7 +120,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   async saveRelationship(r: Relationship): Promise<void> {
     transaction(this.db, () => {
-      prepared(this.db, 
+      prepared(this.db,
           `INSERT INTO relationships (id, kind, supervisor_id, policy_id, staff_group_id, started_on, override, unit, active) VALUES (?,?,?,?,?,?,?,?,?)
            ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, supervisor_id=excluded.supervisor_id, policy_id=excluded.policy_id,
              staff_group_id=excluded.staff_group_id, started_on=excluded.started_on, override=excluded.override, unit=excluded.unit, active=excluded.active`,
@@ -139,7 +139,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async saveSeries(s: Series): Promise<void> {
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO series (id, relationship_id, organiser_id, attendee_ids, rrule, first_start, duration_minutes, time_zone, calendar_event_id, request_key, created_at, created_by)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET calendar_event_id=excluded.calendar_event_id, rrule=excluded.rrule, attendee_ids=excluded.attendee_ids`,
@@ -163,7 +163,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async saveSessions(sessions: Session[]): Promise<void> {
-    const stmt = prepared(this.db, 
+    const stmt = prepared(this.db,
       `INSERT INTO sessions (id, relationship_id, series_id, start, end, status, kind, calendar_event_id, occurrence_start, replaces_session_id, cancelled_at)
        VALUES (?,?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT(id) DO UPDATE SET start=excluded.start, end=excluded.end, status=excluded.status, kind=excluded.kind,
@@ -178,7 +178,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   // ---- agreements ----
   async listAgreements(relationshipIds: string[]): Promise<Agreement[]> {
     if (relationshipIds.length === 0) return [];
-    const rows = prepared(this.db, 
+    const rows = prepared(this.db,
         `SELECT a.body FROM agreements a WHERE a.relationship_id IN (SELECT value FROM json_each(?))
          AND a.created_at = (SELECT MAX(b.created_at) FROM agreements b WHERE b.relationship_id = a.relationship_id)`,
       )
@@ -187,7 +187,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async saveAgreement(a: Agreement): Promise<void> {
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO agreements (id, relationship_id, template_id, body, review_on, status, created_at) VALUES (?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET body = excluded.body, review_on = excluded.review_on, status = excluded.status`,
       )
@@ -261,7 +261,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async saveActions(actions: ActionItem[]): Promise<void> {
-    const stmt = prepared(this.db, 
+    const stmt = prepared(this.db,
       `INSERT INTO actions (id, relationship_id, record_id, owner_id, status, due_on, body) VALUES (?,?,?,?,?,?,?)
        ON CONFLICT(id) DO UPDATE SET owner_id = excluded.owner_id, status = excluded.status, due_on = excluded.due_on, body = excluded.body`,
     );
@@ -272,7 +272,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   // ---- posted cards ----
   async saveCardMessage(m: CardMessage): Promise<void> {
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO card_messages (key, aad_object_id, conversation_id, activity_id, posted_at) VALUES (?,?,?,?,?)
          ON CONFLICT(key, aad_object_id) DO UPDATE SET conversation_id = excluded.conversation_id, activity_id = excluded.activity_id, posted_at = excluded.posted_at`,
       )
@@ -297,7 +297,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   // ---- Teams conversation references ----
   async saveConversationRef(ref: ConversationRef): Promise<void> {
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO conversation_refs (aad_object_id, conversation_id, service_url, tenant_id, bot_id, teams_user_id, updated_at) VALUES (?,?,?,?,?,?,?)
          ON CONFLICT(aad_object_id) DO UPDATE SET conversation_id=excluded.conversation_id, service_url=excluded.service_url,
            tenant_id=excluded.tenant_id, bot_id=excluded.bot_id, teams_user_id=excluded.teams_user_id, updated_at=excluded.updated_at`,

@@ -43,7 +43,7 @@ export class EmbeddedSubscriptionRegistry implements SubscriptionRegistry {
   constructor(private readonly db: Db) {}
 
   async save(r: SubscriptionRecord): Promise<void> {
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO graph_subscriptions (id, person_id, resource, client_state_hash, expires_at, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET person_id = excluded.person_id, resource = excluded.resource, client_state_hash = excluded.client_state_hash,
            expires_at = excluded.expires_at, status = excluded.status, updated_at = excluded.updated_at`,
@@ -79,7 +79,7 @@ export class EmbeddedSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async saveDelta(s: DeltaCursor): Promise<void> {
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO graph_delta (person_id, delta_link, window_start, window_end, synced_at) VALUES (?,?,?,?,?)
          ON CONFLICT(person_id) DO UPDATE SET delta_link = excluded.delta_link, window_start = excluded.window_start,
            window_end = excluded.window_end, synced_at = excluded.synced_at`,
@@ -100,7 +100,7 @@ export class EmbeddedSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async clearMarks(personId: string, upTo: string): Promise<void> {
-    prepared(this.db, 
+    prepared(this.db,
         `UPDATE graph_delta SET
            notified_at = CASE WHEN notified_at <= ? THEN NULL ELSE notified_at END,
            sync_requested_at = CASE WHEN sync_requested_at <= ? THEN NULL ELSE sync_requested_at END
@@ -111,7 +111,7 @@ export class EmbeddedSubscriptionRegistry implements SubscriptionRegistry {
 
   /** Sets a mark column to the later of its value and `now` (the column name is one of two constants). */
   private mark(column: 'notified_at' | 'sync_requested_at', personId: string, now: string): void {
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO graph_delta (person_id, ${column}) VALUES (?,?)
          ON CONFLICT(person_id) DO UPDATE SET ${column} = MAX(COALESCE(graph_delta.${column}, ''), excluded.${column})`,
       )

@@ -16,7 +16,7 @@ export class EmbeddedTimeline implements Timeline {
       // Set afresh (the consistency sweep found it overdue and never taken).
       prepared(this.db, 'UPDATE timeline SET at = ?, reason = ?, version = version + 1, lease_owner = NULL, lease_until = NULL WHERE relationship_id = ?').run(at, reason, relationshipId);
     }
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO timeline (relationship_id, at, reason, version) VALUES (?,?,?,1)
          ON CONFLICT(relationship_id) DO UPDATE SET
            reason = CASE WHEN excluded.at < timeline.at THEN excluded.reason ELSE timeline.reason END,

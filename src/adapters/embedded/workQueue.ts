@@ -18,7 +18,7 @@ export class EmbeddedWorkQueue implements WorkQueue, WorkPruning {
   async lease(kind: string, owner: string, now: string, leaseMs: number, limit: number): Promise<WorkItem[]> {
     const until = new Date(Date.parse(now) + leaseMs).toISOString();
     return transaction(this.db, () => {
-      const rows = prepared(this.db, 
+      const rows = prepared(this.db,
           `SELECT * FROM outbox WHERE kind = ? AND status = 'pending' AND available_at <= ?
            AND (lease_until IS NULL OR lease_until < ?) ORDER BY available_at LIMIT ?`,
         )
@@ -46,7 +46,7 @@ export class EmbeddedWorkQueue implements WorkQueue, WorkPruning {
 
   async acquireLease(key: string, owner: string, now: string, leaseMs: number): Promise<boolean> {
     const until = new Date(Date.parse(now) + leaseMs).toISOString();
-    const r = prepared(this.db, 
+    const r = prepared(this.db,
         `INSERT INTO leases (key, owner, until) VALUES (?,?,?)
          ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE leases.until < ? OR leases.owner = excluded.owner`,
       )
