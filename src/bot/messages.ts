@@ -39,7 +39,7 @@ export function renderMessage(m: Message): RenderedCard {
     case 'session-notice':
       return { card: sessionNoticeCard(m.notice), summary: sessionNoticeWords(m.notice).title };
     case 'digest':
-      return { card: digestCard(m), summary: digestSummary(m.items.length) };
+      return { card: digestCard(m), summary: digestSummary(m.items.length + (m.more ?? 0)) };
     case 'people-notice':
       return { card: peopleNoticeCard(m.notice, m.tabUrl), summary: peopleNoticeSummary(m.notice) };
     case 'move-notice':

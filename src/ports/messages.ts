@@ -156,6 +156,14 @@ export interface ActionItemMessage {
 
 // ---------- digests ----------
 
+/**
+ * The most items a digest lists; the rest are counted ("…and 40 more"). A card
+ * longer than this is not read, Teams refuses messages over about 28 KB, and a
+ * SharePoint-only outbox stores a queued digest in one 63,999-character field:
+ * a line manager with a hundred slipped arrangements must still get a digest.
+ */
+export const DIGEST_MAX_ITEMS = 12;
+
 export interface DigestItem {
   obligationId: string;
   kind: string;
@@ -285,7 +293,7 @@ export type Message =
   | { kind: 'rebooked'; view: RebookedMessage }
   | { kind: 'rebook-escalation'; view: RebookEscalation }
   | { kind: 'session-notice'; notice: SessionNotice }
-  | { kind: 'digest'; firstName: string; items: DigestItem[]; tabUrl: string }
+  | { kind: 'digest'; firstName: string; items: DigestItem[]; /** Items not listed (over DIGEST_MAX_ITEMS), counted. */ more?: number; tabUrl: string }
   | { kind: 'people-notice'; notice: PeopleNotice; tabUrl: string }
   | { kind: 'move-notice'; notice: MoveNotice; tabUrl: string }
   | { kind: 'pre-session'; notice: PreSessionNotice; agendaUrl: string };

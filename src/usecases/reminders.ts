@@ -19,7 +19,7 @@ import type { Policies } from '../ports/policies';
 import type { RecordStore } from '../ports/store';
 import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden } from './errors';
-import type { DigestItem } from '../ports/messages';
+import { DIGEST_MAX_ITEMS, type DigestItem } from '../ports/messages';
 import { retryDelayMs } from './workRetry';
 import { escalationRecipients } from './escalation';
 import { ledgerKeys } from './ids';
@@ -107,6 +107,19 @@ export function ledgerKey(o: Obligation, personId: string, now: DateTime): strin
   // Whole weeks overdue, counted in elapsed time (not in the process's zone, and without a date library: this runs per item per person).
   const bucket = o.state === 'overdue' ? `w${Math.floor((now.toMillis() - Date.parse(o.dueAt)) / (REPEAT_DAYS * DAY_MS))}` : o.state;
   return ledgerKeys.reminder.format({ obligationId: o.id, step: o.escalationStep, personId, bucket });
+}
+
+/**
+ * What is queued for a planned digest: the items the card lists (what the
+ * person owes first, then what was escalated to them, at most DIGEST_MAX_ITEMS)
+ * and a count of the rest. Every item is still claimed as told: the digest
+ * counts them and links to the to-do list, which shows them all.
+ */
+export function digestPayload(d: PlannedDigest): { personId: string; aadObjectId: string; firstName: string; items: DigestItem[]; more: number } {
+  const items = d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item);
+  const owe = items.filter((i) => i.role === 'owe').slice(0, DIGEST_MAX_ITEMS);
+  const listed = [...owe, ...items.filter((i) => i.role !== 'owe').slice(0, DIGEST_MAX_ITEMS - owe.length)];
+  return { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: listed, more: items.length - listed.length };
 }
 
 /** Works out the digests a sweep would send now, without writing anything. */
@@ -209,7 +222,7 @@ export async function sweepReminders(services: RemindersDeps): Promise<SweepPlan
   for (const d of plan.digests) {
     const dayKey = ledgerKeys.digestDay.format({ personId: d.personId, day: localDate(plan.now, d.zone) });
     if (!(await services.store.claim('digest-day', dayKey, plan.now))) continue;
-    await services.work.enqueue(DIGEST_KIND, dayKey, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, plan.now);
+    await services.work.enqueue(DIGEST_KIND, dayKey, digestPayload(d), plan.now);
     for (const item of d.items) await services.store.claim(REMINDER_KIND, item.ledgerKey, plan.now);
     await services.store.appendAudit({ at: plan.now, actorId: 'system:reminders', action: 'digest-queued', subjectType: 'person', subjectId: d.personId, detail: { items: d.items.length } });
     sent.push(d);
@@ -275,12 +288,12 @@ export async function dispatchDigests(services: RemindersDeps, ctx: NotifyContex
   return out;
 
   async function sendOne(item: (typeof items)[number]): Promise<void> {
-    const p = item.payload as { personId: string; aadObjectId: string; firstName: string; items: (Omit<DigestItem, 'timeZone'> & { timeZone?: string })[] };
+    const p = item.payload as { personId: string; aadObjectId: string; firstName: string; items: (Omit<DigestItem, 'timeZone'> & { timeZone?: string })[]; more?: number };
     await limiter.take();
     try {
       // Digests queued before items carried their pack's zone are shown in the fallback zone.
       const items = p.items.map((i) => ({ ...i, timeZone: i.timeZone ?? FALLBACK_ZONE }));
-      const posted = await ctx.notifier.send(p.aadObjectId, { kind: 'digest', firstName: p.firstName, items, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) });
+      const posted = await ctx.notifier.send(p.aadObjectId, { kind: 'digest', firstName: p.firstName, items, more: p.more ?? 0, tabUrl: tabLink(ctx.tabUrl, TAB_ROUTES.todo()) });
       if (!posted) {
         out.unreachable += 1;
         // Not delivered is not done: try again later (Teams may allow the installation, or they open the bot).

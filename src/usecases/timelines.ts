@@ -29,7 +29,7 @@ import type { Log } from '../ports/log';
 import type { Policies } from '../ports/policies';
 import type { LedgerPruning, WorkPruning } from '../ports/ledger';
 import type { WorkQueue } from '../ports/workQueue';
-import { DIGEST_KIND, digestItem, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
+import { DIGEST_KIND, digestItem, digestPayload, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
 import { describeObligation, type ObligationWords } from './obligationWords';
 import { ledgerKeys } from './ids';
 import { type Pruned, pruneByRetention } from './retention';
@@ -153,7 +153,7 @@ async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: 
       }
       continue;
     }
-    await services.work.enqueue(DIGEST_KIND, dayKey, { personId: d.personId, aadObjectId: d.aadObjectId, firstName: d.firstName, items: d.items.map(({ ledgerKey: _k, why: _w, ...item }) => item) }, nowIso);
+    await services.work.enqueue(DIGEST_KIND, dayKey, digestPayload(d), nowIso);
     for (const item of d.items) await services.store.claim(REMINDER_KIND, item.ledgerKey, nowIso);
     await services.store.appendAudit({ at: nowIso, actorId: 'system:reminders', action: 'digest-queued', subjectType: 'person', subjectId: d.personId, detail: { items: d.items.length } });
     out.digests += 1;

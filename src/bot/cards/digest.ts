@@ -4,13 +4,12 @@
  * dates and rules, never case detail.
  */
 import { ActionSet, Container } from '@microsoft/teams.cards';
-import type { DigestItem } from '../../ports/messages';
+import { DIGEST_MAX_ITEMS, type DigestItem } from '../../ports/messages';
 import { card, execute, heading, openUrl, para, type Card, type CardAction } from './common';
 import { shortDay } from './dates';
 
 export type { DigestItem };
-
-export const DIGEST_MAX_ITEMS = 12;
+export { DIGEST_MAX_ITEMS };
 
 export function digestSummary(count: number): string {
   return `Protected Time: ${count} thing${count === 1 ? '' : 's'} need${count === 1 ? 's' : ''} your attention`;
@@ -27,13 +26,13 @@ function itemBlock(item: DigestItem) {
   ).withSeparator(true);
 }
 
-export function digestCard(o: { firstName: string; items: DigestItem[]; tabUrl: string }): Card {
+export function digestCard(o: { firstName: string; items: DigestItem[]; more?: number; tabUrl: string }): Card {
   const owe = o.items.filter((i) => i.role === 'owe');
   const escalated = o.items.filter((i) => i.role === 'escalated');
   const shown = (list: DigestItem[], room: number) => list.slice(0, Math.max(0, room));
   const oweShown = shown(owe, DIGEST_MAX_ITEMS);
   const escShown = shown(escalated, DIGEST_MAX_ITEMS - oweShown.length);
-  const hidden = o.items.length - oweShown.length - escShown.length;
+  const hidden = o.items.length - oweShown.length - escShown.length + (o.more ?? 0);
   return card(
     [
       heading(`Good morning ${o.firstName}: your supervision digest`),
