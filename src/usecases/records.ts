@@ -245,7 +245,7 @@ const RECORD_FORM_BATCH = 20;
 const RECORD_FORM_BATCHES_PER_RUN = 10;
 
 /** What became of one session's record form. */
-export type RecordFormOutcome = 'posted' | 'already-posted' | 'not-owed' | 'busy';
+type RecordFormOutcome = 'posted' | 'already-posted' | 'not-owed' | 'busy';
 
 /**
  * Starts the record of one held session (if it has none) and posts the form to
@@ -257,7 +257,7 @@ export type RecordFormOutcome = 'posted' | 'already-posted' | 'not-owed' | 'busy
  * holds the lease, so try again later. `queuedAt`: when the form was found owed;
  * a session that had ended longer than CARD_LOOKBACK_DAYS before gets none.
  */
-export async function startRecordForm(services: RecordsDeps, ctx: NotifyContext, sessionId: string, workerId: string, queuedAt: string): Promise<RecordFormOutcome> {
+async function startRecordForm(services: RecordsDeps, ctx: NotifyContext, sessionId: string, workerId: string, queuedAt: string): Promise<RecordFormOutcome> {
   const now = services.clock.now();
   const id = recordIdFor(sessionId);
   // Already posted: one ledger read before any record read. The claim is never taken back.
