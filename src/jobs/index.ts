@@ -185,15 +185,24 @@ export function createJobs(services: JobsDeps, notify: NotifyContext, options: J
  * whose form was never queued), then the forms waiting in the work queue, which
  * the reconciler and the people moves queue as sessions turn held. The catch-up
  * lists the recent sessions: locally on every run (tests and demos store sessions
- * held directly, and SQLite reads are free); in a tenant (`scheduled`) at most once
- * a day, one instance per day, so an idle run lists no sessions at all. A failed
- * catch-up does not hold up the forms already queued.
+ * held directly, and SQLite reads are free); in a tenant (`scheduled`) once a day,
+ * one instance per day, and on each process's first run: an instance that died
+ * between saving a session held and queueing its form is started again, and its
+ * first run queues the form then rather than a day later. An idle run lists no
+ * sessions at all. A failed catch-up does not hold up the forms already queued.
  */
 export function recordFormsRun(services: RecordsDeps, notify: NotifyContext, workerId: string, scheduled: boolean): (now: Date) => Promise<void> {
-  const catchUp = scheduled ? new Periodic(services.work, RECORD_FORMS_CATCH_UP_LEASE_KEY, workerId, RECORD_FORMS_CATCH_UP_EVERY_MS, services.log) : undefined;
-  return async (now) => {
+  const daily = scheduled ? new Periodic(services.work, RECORD_FORMS_CATCH_UP_LEASE_KEY, workerId, RECORD_FORMS_CATCH_UP_EVERY_MS, services.log) : undefined;
+  let started = false;
+  const catchUp = async (now: Date) => {
     const queueMissing = () => queueMissingRecordForms(services);
-    await (catchUp ? catchUp.runIfDue(now, queueMissing) : queueMissing()).catch((err: unknown) => {
+    if (!daily) return queueMissing();
+    const first = !started;
+    started = true;
+    if (!(await daily.runIfDue(now, queueMissing)) && first) await queueMissing();
+  };
+  return async (now) => {
+    await catchUp(now).catch((err: unknown) => {
       services.log.warn({ event: 'record-forms.catch-up', error: err instanceof Error ? err.message : String(err) }, 'could not look for held sessions without a record form');
     });
     await deliverRecordForms(services, notify, workerId);

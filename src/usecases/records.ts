@@ -243,6 +243,8 @@ const RECORD_FORM_LEASE_MS = 60_000;
 /** Work items leased per batch, and batches per run: a backlog (a first start) goes out over a few runs. */
 const RECORD_FORM_BATCH = 20;
 const RECORD_FORM_BATCHES_PER_RUN = 10;
+/** A form another worker is posting is looked at again this soon (that worker may have died holding its lease). */
+const RECORD_FORM_BUSY_RECHECK_MS = 5_000;
 
 /** What became of one session's record form. */
 type RecordFormOutcome = 'posted' | 'already-posted' | 'not-owed' | 'busy';
@@ -319,8 +321,8 @@ export async function deliverRecordForms(services: RecordsDeps, ctx: NotifyConte
         const outcome = await startRecordForm(services, ctx, sessionId, workerId, item.createdAt);
         const at = services.clock.now();
         if (outcome === 'busy') {
-          // Another worker is posting this form now: look again once its lease has run out.
-          await services.work.retry(item.id, workerId, 'busy: another worker holds the session', new Date(at.getTime() + RECORD_FORM_LEASE_MS).toISOString());
+          // Another worker is posting this form now: look again soon (its lease may be about to run out).
+          await services.work.retry(item.id, workerId, 'busy: another worker holds the session', new Date(at.getTime() + RECORD_FORM_BUSY_RECHECK_MS).toISOString());
           continue;
         }
         await services.work.complete(item.id, workerId, { outcome }, at.toISOString());
