@@ -11,7 +11,7 @@
  *    achieved messages per second ÷ the configured limit (≤ 1.00 means the limit held),
  *    and the dispatcher's own overhead with the limiter set far above any real limit.
  * 3. Relationship timelines (issue #16), on the same data: a wake-up cycle when 1 % of
- *    relationships are due (goal < 200 ms), and the daily consistency sweep (goal < 5 s),
+ *    relationships are due (the median of several steady cycles, each a different 1 %; goal < 200 ms), and the daily consistency sweep (goal < 5 s),
  *    beside today's whole-organisation sweep above.
  * Counts and ratios, not assertions.
  */
@@ -44,6 +44,8 @@ const arg = (name: string, fallback: number) => {
 const STAFF = arg('staff', 50_000);
 const RATE = arg('rate', Number(process.env.PT_TEAMS_MAX_PER_SECOND ?? TEAMS_DISPATCH_DEFAULT_PER_SECOND));
 const NOW = '2026-12-03T10:00:00.000Z';
+/** Steady wake-up cycles measured (each wakes a different 1 %); `step` below leaves room for up to 99. */
+const STEADY_CYCLES = arg('cycles', 9);
 const DAY = 86_400_000;
 
 function build(dir: string) {
@@ -105,8 +107,9 @@ async function main() {
   const config = loadConfig({ PT_MODE: 'local', PT_DATA_DIR: dir }, path.join(__dirname, '..'));
   const policies = loadPolicies(path.join(__dirname, '..', 'policies'));
   const clock = { now: () => new Date(NOW) };
+  const work = new EmbeddedWorkQueue(db);
   const services: Services = {
-    config, log: createLogger('silent'), clock, policies, store, directory: store, calendar: new EmbeddedCalendar(db, clock), work: new EmbeddedWorkQueue(db),
+    config, log: createLogger('silent'), clock, policies, store, directory: store, calendar: new EmbeddedCalendar(db, clock), work,
     async close() {
       db.close();
     },
@@ -130,11 +133,19 @@ async function main() {
   const dueCount = Math.max(1, Math.round(relationships.length / 100));
   const step = Math.floor(relationships.length / dueCount);
   for (let i = 0; i < dueCount; i++) await timeline.wake(relationships[i * step]!.id, NOW, 'due', NOW);
-  const timed = { ...services, timeline, pruning: new EmbeddedLedgerPruning(db), unitOfWork: new EmbeddedUnitOfWork(db) };
+  const timed = { ...services, timeline, pruning: new EmbeddedLedgerPruning(db), workPruning: work, unitOfWork: new EmbeddedUnitOfWork(db) };
   const coldCycle = await timeIt(() => runWakeCycle(timed, timeline, 'bench', dueCount));
-  // Steady state: another 1 % due, with the directory listing (for safeguarding leads) already cached, as every minute after the first.
-  for (let i = 0; i < dueCount; i++) await timeline.wake(relationships[i * step + 1]!.id, NOW, 'due', NOW);
-  const cycle = await timeIt(() => runWakeCycle(timed, timeline, 'bench', dueCount));
+  // Steady state, as every minute after the first: another 1 % due each time (a different 1 %), the directory listing
+  // (for safeguarding leads) already cached. One cycle is one sample on a shared machine: the median of several is the
+  // figure, and the slowest is printed beside it.
+  const steady: { ms: number; r: unknown }[] = [];
+  for (let k = 1; k <= STEADY_CYCLES; k++) {
+    for (let i = 0; i < dueCount; i++) await timeline.wake(relationships[i * step + k]!.id, NOW, 'due', NOW);
+    steady.push(await timeIt(() => runWakeCycle(timed, timeline, 'bench', dueCount)));
+  }
+  const byTime = [...steady].sort((a, b) => a.ms - b.ms);
+  const cycle = byTime[Math.floor(byTime.length / 2)]!;
+  const slowest = byTime[byTime.length - 1]!;
   const woke = cycle.r as Awaited<ReturnType<typeof runWakeCycle>>;
   // The first sweep also records the policy set (and so wakes everyone once); the daily one that follows is measured.
   await consistencySweep(timed, timeline);
@@ -175,8 +186,8 @@ async function main() {
       '',
       `Relationship timelines (the same data; today's design is the sweep above, every job run):`,
       `${'wake-up cycle, 1 % due, first (cold caches)'.padEnd(46)} ${coldCycle.ms.toFixed(0).padStart(7)} ms`,
-      `${'wake-up cycle, 1 % due'.padEnd(46)} ${cycle.ms.toFixed(0).padStart(7)} ms   (goal < 200 ms) ${woke.woken.toLocaleString('en-GB')} relationships judged, ${woke.digests} digests queued, ${woke.failed.length} failed; ${(swept.ms / cycle.ms).toFixed(0)}× faster than sweepReminders`,
-      `${'daily consistency sweep'.padEnd(46)} ${consistency.ms.toFixed(0).padStart(7)} ms   (goal < 5 s) ${report.relationships.toLocaleString('en-GB')} relationships checked; fixed: ${report.missing} missing, ${report.lost} lost, ${report.orphaned} orphaned; pruned ${Object.values(report.pruned).reduce((a, b) => a + b, 0)} ledger entries`,
+      `${`wake-up cycle, 1 % due (median of ${STEADY_CYCLES})`.padEnd(46)} ${cycle.ms.toFixed(0).padStart(7)} ms   (goal < 200 ms; slowest ${slowest.ms.toFixed(0)} ms) ${woke.woken.toLocaleString('en-GB')} relationships judged, ${woke.digests} digests queued, ${woke.failed.length} failed; ${(swept.ms / cycle.ms).toFixed(0)}× faster than sweepReminders`,
+      `${'daily consistency sweep'.padEnd(46)} ${consistency.ms.toFixed(0).padStart(7)} ms   (goal < 5 s) ${report.relationships.toLocaleString('en-GB')} relationships checked; fixed: ${report.missing} missing, ${report.lost} lost, ${report.orphaned} orphaned; pruned ${Object.values(report.pruned).reduce((a, b) => a + b, 0)} entries (ledger, finished work, run-out leases)`,
       '',
       `Dispatch at the configured Teams limit of ${RATE}/s: ${SAMPLE} digests in ${(limited.ms / 1000).toFixed(2)} s (a burst of ${RATE}, then ${achieved.toFixed(2)}/s) = ${(achieved / RATE).toFixed(2)}× the limit`,
       `Dispatcher overhead with no limit: ${unlimitedSent.toLocaleString('en-GB')} digests in ${(rest.ms / 1000).toFixed(2)} s = ${(unlimitedSent / (rest.ms / 1000)).toFixed(0)}/s (${((rest.ms / Math.max(1, unlimitedSent)) * 1000).toFixed(0)} µs each)`,

@@ -12,7 +12,7 @@ import { AzureWorkQueue } from '../adapters/azure/azureWorkQueue';
 import { AzureTimeline } from '../adapters/azure/azureTimeline';
 import type { Timeline } from '../ports/timeline';
 import type { TenantEnv } from '../config/env';
-import type { LedgerPruning } from '../ports/ledger';
+import type { LedgerPruning, WorkPruning } from '../ports/ledger';
 import type { RecordStore } from '../ports/store';
 import type { SubscriptionRegistry } from '../ports/subscriptions';
 import type { WorkQueue } from '../ports/workQueue';
@@ -22,6 +22,8 @@ export interface AzureDurableWork {
   work: WorkQueue;
   registry: SubscriptionRegistry;
   pruning: LedgerPruning;
+  /** The same queue as `work`, for the daily prune of done items and run-out leases. */
+  workPruning: WorkPruning;
   timeline: Timeline;
   /** The record store with its durable-work parts moved to Azure. */
   wrap<S extends RecordStore>(store: S): S;
@@ -31,5 +33,6 @@ export function azureDurableWork(env: TenantEnv): AzureDurableWork | undefined {
   if (!env.PT_AZURE_STORAGE_CONNECTION_STRING) return undefined;
   const storage = new AzureStorage({ connectionString: env.PT_AZURE_STORAGE_CONNECTION_STRING, prefix: env.PT_AZURE_STORAGE_PREFIX });
   const parts = new AzureDurableParts(storage);
-  return { storage, work: new AzureWorkQueue(storage), registry: new AzureSubscriptionRegistry(storage), pruning: parts, timeline: new AzureTimeline(storage), wrap: (store) => withAzureDurableWork(store, parts) };
+  const work = new AzureWorkQueue(storage);
+  return { storage, work, registry: new AzureSubscriptionRegistry(storage), pruning: parts, workPruning: work, timeline: new AzureTimeline(storage), wrap: (store) => withAzureDurableWork(store, parts) };
 }

@@ -49,7 +49,7 @@ import { type AppTokenProvider, createAppTokenProvider } from '../tenant/appToke
 import type { PlannerPort } from '../ports/planner';
 import { azureDurableWork } from './azureComposition';
 import type { AzureStorage } from '../adapters/azure/azureStorage';
-import type { LedgerPruning } from '../ports/ledger';
+import type { LedgerPruning, WorkPruning } from '../ports/ledger';
 import { EmbeddedLedgerPruning } from '../adapters/embedded/ledgerPruning';
 import { EmbeddedTimeline } from '../adapters/embedded/timeline';
 import { EmbeddedUnitOfWork } from '../adapters/embedded/unitOfWork';
@@ -112,6 +112,8 @@ export interface Services {
   unitOfWork?: UnitOfWork;
   /** Deletes claims past their repeat period (absent where the ledger cannot delete: SharePoint lists). */
   pruning?: LedgerPruning;
+  /** Deletes finished work items past their retention and run-out leases (absent on SharePoint lists, likewise). */
+  workPruning?: WorkPruning;
   /** The Teams send budget shared by every instance (tenant mode with Azure Storage); absent: each process limits itself. */
   sendBudget?: { take(): Promise<void> };
   /** Tenant mode with PT_AZURE_STORAGE_CONNECTION_STRING: the account durable work lives in. */
@@ -173,13 +175,15 @@ export async function createServices(config: AppConfig, log: Logger, clock: Cloc
   if (adjustable) clock = adjustable;
   const calendar = new EmbeddedCalendar(db, clock);
   const timeline = new EmbeddedTimeline(db);
+  const work = new EmbeddedWorkQueue(db);
   return {
-    config, log, clock, policies, store: signalChanges(store, timeline, clock, log), agenda: new EmbeddedAgendaStore(db), directory: store, calendar, work: new EmbeddedWorkQueue(db),
+    config, log, clock, policies, store: signalChanges(store, timeline, clock, log), agenda: new EmbeddedAgendaStore(db), directory: store, calendar, work,
     timeline,
     quality: new EmbeddedQualityStore(db),
     changeFeed: new EmbeddedChangeFeed(db),
     directoryChanges: new EmbeddedDirectoryChangeFeed(store),
     pruning: new EmbeddedLedgerPruning(db),
+    workPruning: work,
     unitOfWork: new EmbeddedUnitOfWork(db),
     embedded: { db, store, calendar, clock: adjustable },
     standIns: { attendees: calendar, ...(adjustable ? { clock: adjustable } : {}) },
@@ -268,7 +272,7 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     schedule: { reconcileSweepMs: env.PT_RECONCILE_SWEEP_MINUTES * 60_000, directoryChangesMs: DIRECTORY_EVERY_MS },
     graph: { subscriptions, notifications, registry, installer: new TeamsAppInstaller({ http, catalogAppId: env.PT_TEAMS_CATALOG_APP_ID ?? env.TEAMS_APP_ID, manifestAppId: env.TEAMS_APP_ID }) },
     ...(appToken ? { appToken } : {}),
-    ...(azure ? { azure: azure.storage, pruning: azure.pruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log), sendBudget: new AzureTokenBucket(azure.storage, { perSecond: env.PT_TEAMS_MAX_PER_SECOND }) } : {}),
+    ...(azure ? { azure: azure.storage, pruning: azure.pruning, workPruning: azure.workPruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log), sendBudget: new AzureTokenBucket(azure.storage, { perSecond: env.PT_TEAMS_MAX_PER_SECOND }) } : {}),
     async close() {
       // Lifecycle actions started after answering Graph finish first; nothing else is held open
       // (HTTP connections close themselves, MSAL's cache is in memory).

@@ -43,9 +43,9 @@ export interface RecordsDeps {
   agenda?: AgendaStore;
 }
 
-const RECORD_CARD_KIND = 'record-card-posted';
+export const RECORD_CARD_KIND = 'record-card-posted';
 /** Sessions that ended longer ago than this get no card (a freshly installed app must not flood people). */
-const CARD_LOOKBACK_DAYS = 14;
+export const CARD_LOOKBACK_DAYS = 14;
 
 export function recordIdFor(sessionId: string): string {
   return ids.record(sessionId);
@@ -555,7 +555,7 @@ function deliverSoon(services: RecordsDeps, ctx: NotifyContext, key: string): Pr
       return false;
     });
 }
-const RECORD_MESSAGE_SENT = 'record-message-sent';
+export const RECORD_MESSAGE_SENT = 'record-message-sent';
 
 /** Puts the messages a record change owes in the outbox; returns its key (undefined when it owes none). */
 async function queueRecordMessages(services: RecordsDeps, record: SupervisionRecord, events: RecordEvent[], actorId: string): Promise<string | undefined> {

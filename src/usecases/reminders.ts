@@ -41,6 +41,7 @@ export const DIGEST_KIND = 'digest';
 export const REMINDER_KIND = 'reminder';
 export const SNOOZE_KIND = 'snooze';
 export const REPEAT_DAYS = 7;
+const DAY_MS = 86_400_000;
 
 
 /** One obligation as a line of someone's digest, with the ledger key that records it was told (the sweep and the timelines alike). */
@@ -103,8 +104,8 @@ export function resolveTargets(services: RemindersDeps, rel: Relationship, targe
 
 /** The ledger key for telling `personId` about `o` now: once per step per week. */
 export function ledgerKey(o: Obligation, personId: string, now: DateTime): string {
-  const due = DateTime.fromISO(o.dueAt);
-  const bucket = o.state === 'overdue' ? `w${Math.floor(now.diff(due, 'days').days / REPEAT_DAYS)}` : o.state;
+  // Whole weeks overdue, counted in elapsed time (not in the process's zone, and without a date library: this runs per item per person).
+  const bucket = o.state === 'overdue' ? `w${Math.floor((now.toMillis() - Date.parse(o.dueAt)) / (REPEAT_DAYS * DAY_MS))}` : o.state;
   return ledgerKeys.reminder.format({ obligationId: o.id, step: o.escalationStep, personId, bucket });
 }
 

@@ -8,6 +8,7 @@
 import { EmbeddedLedgerPruning } from '../../src/adapters/embedded/ledgerPruning';
 import { EmbeddedTimeline } from '../../src/adapters/embedded/timeline';
 import { EmbeddedUnitOfWork } from '../../src/adapters/embedded/unitOfWork';
+import { EmbeddedWorkQueue } from '../../src/adapters/embedded/workQueue';
 import type { Services } from '../../src/runtime/services';
 import { SEED_PEOPLE } from '../../src/seed/organisation';
 import { reconcile } from '../../src/usecases/reconcile';
@@ -30,7 +31,7 @@ async function world(withTimeline: boolean) {
   let timeline: EmbeddedTimeline | undefined;
   if (withTimeline) {
     timeline = new EmbeddedTimeline(c.db);
-    services = { ...c.services, timeline, pruning: new EmbeddedLedgerPruning(c.db), unitOfWork: new EmbeddedUnitOfWork(c.db), store: signalChanges(c.store, timeline, c.clock, c.services.log) };
+    services = { ...c.services, timeline, pruning: new EmbeddedLedgerPruning(c.db), workPruning: new EmbeddedWorkQueue(c.db), unitOfWork: new EmbeddedUnitOfWork(c.db), store: signalChanges(c.store, timeline, c.clock, c.services.log) };
     driver = new TimelineDriver(services, timeline, W);
   }
   const judged: number[] = [];
@@ -104,6 +105,8 @@ describe('relationship timelines (local mode)', () => {
     const report = await consistencySweep(w.services, w.timeline!);
     expect(report).toMatchObject({ relationships: active.length, missing: 1, lost: 1, orphaned: 1, policiesChanged: false });
     expect(report.pruned.reminder).toBeGreaterThanOrEqual(1);
+    // Done work and run-out leases are pruned by the same sweep (counts per kind: retention.test.ts).
+    expect(report.pruned).toMatchObject({ 'outbox:digest': expect.any(Number), leases: expect.any(Number) });
     expect((await w.store.listClaims('reminder')).map((c) => c.key)).toContain('recent|p|w0');
     expect((await w.store.listClaims('reminder')).map((c) => c.key)).not.toContain('old|p|w0');
     expect((await w.store.listAudit({ actorId: 'system:timelines' }))[0]).toMatchObject({ action: 'consistency-sweep', detail: { missing: 1, lost: 1, orphaned: 1 } });

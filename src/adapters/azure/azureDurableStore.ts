@@ -43,9 +43,10 @@ export class AzureDurableParts implements LedgerPruning {
       .map((r) => ({ key: r.claimKey, at: r.at, detail: r.detail ? JSON.parse(r.detail) : undefined }));
   }
 
-  async pruneClaims(kind: string, before: string): Promise<number> {
+  async pruneClaims(kind: string, before: string, exceptKey?: string): Promise<number> {
     const table = await this.storage.table('claims');
-    const old = await listAll<ClaimEntity>(table, odata`PartitionKey eq ${tableKey(kind)} and at lt ${before}`, ['PartitionKey', 'RowKey']);
+    const filter = `${odata`PartitionKey eq ${tableKey(kind)} and at lt ${before}`}${exceptKey === undefined ? '' : ` and ${odata`RowKey ne ${tableKey(exceptKey)}`}`}`;
+    const old = await listAll<ClaimEntity>(table, filter, ['PartitionKey', 'RowKey']);
     // Entity group transactions: up to 100 operations on one partition per request.
     for (let i = 0; i < old.length; i += 100) {
       await table.submitTransaction(old.slice(i, i + 100).map((e) => ['delete', { partitionKey: e.partitionKey!, rowKey: e.rowKey! }]));

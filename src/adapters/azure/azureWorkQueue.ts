@@ -17,8 +17,9 @@
  * (`pt doctor` counts it).
  */
 import { randomUUID } from 'node:crypto';
+import type { WorkPruning } from '../../ports/ledger';
 import type { WorkItem, WorkQueue } from '../../ports/workQueue';
-import { type AzureStorage, getOrUndefined, hashedKey, listAll, lostRace, odata } from './azureStorage';
+import { type AzureStorage, getOrUndefined, hashedKey, listAll, lostRace, odata, status } from './azureStorage';
 
 interface OutboxEntity {
   id: string;
@@ -51,7 +52,7 @@ export interface AzureWorkQueueOptions {
   poisonAfter?: number;
 }
 
-export class AzureWorkQueue implements WorkQueue {
+export class AzureWorkQueue implements WorkQueue, WorkPruning {
   private readonly poisonAfter: number;
   /** Items leased by this instance, with the ETag our lease write returned (bounded: finished ones are forgotten). */
   private readonly leasedHere = new Map<string, { etag: string; owner: string; entity: OutboxEntity }>();
@@ -139,6 +140,8 @@ export class AzureWorkQueue implements WorkQueue {
     } catch (err) {
       // Someone created or changed it since we read it: theirs.
       if (lostRace(err)) return false;
+      // Pruned (it had run out) between our read and our write: it is free, so ask again.
+      if (status(err) === 404) return this.acquireLease(key, owner, now, leaseMs);
       throw err;
     }
   }
@@ -153,6 +156,34 @@ export class AzureWorkQueue implements WorkQueue {
     } catch (err) {
       if (!lostRace(err) && (err as { statusCode?: number }).statusCode !== 404) throw err;
     }
+  }
+
+  // The outbox keeps no finishing time: an item's age is its enqueueing (createdAt), which only understates it.
+  async pruneDoneWork(kind: string, before: string): Promise<number> {
+    const table = await this.storage.table('outbox');
+    const old = await listAll<OutboxEntity>(table, odata`PartitionKey eq ${hashedKey(kind)} and status eq 'done' and createdAt lt ${before}`, ['PartitionKey', 'RowKey']);
+    // A done item never changes again, so no ETag is needed; entity group transactions take up to 100 operations on one partition.
+    for (let i = 0; i < old.length; i += 100) {
+      await table.submitTransaction(old.slice(i, i + 100).map((e) => ['delete', { partitionKey: e.partitionKey!, rowKey: e.rowKey! }]));
+    }
+    return old.length;
+  }
+
+  /** Released leases (owner and until emptied) count as run out: either is the same as none to acquireLease. */
+  async pruneExpiredLeases(before: string): Promise<number> {
+    const table = await this.storage.table('leases');
+    // One entity per key, each its own partition: one delete each, under the ETag read, so a lease taken again meanwhile stays.
+    const old = await listAll<LeaseEntity>(table, odata`until lt ${before}`, ['PartitionKey', 'RowKey']);
+    let gone = 0;
+    for (const e of old) {
+      try {
+        await table.deleteEntity(e.partitionKey!, e.rowKey!, { etag: e.etag });
+        gone += 1;
+      } catch (err) {
+        if (!lostRace(err) && status(err) !== 404) throw err;
+      }
+    }
+    return gone;
   }
 
   /** Writes `change` to item `id` if `mine` says so, re-reading on a lost race; the entity as it was when written. */

@@ -1,7 +1,7 @@
 /** The embedded AgendaStore over SQLite (local mode): agenda_items and private_notes (migration 11). */
 import type { AgendaItem, PrivateNote } from '../../domain/agenda';
 import type { AgendaStore } from '../../ports/agendaStore';
-import type { Db } from './db';
+import { type Db, prepared } from './db';
 
 type Row = Record<string, unknown>;
 
@@ -24,19 +24,17 @@ export class EmbeddedAgendaStore implements AgendaStore {
   constructor(private readonly db: Db) {}
 
   async listAgendaItems(relationshipId: string): Promise<AgendaItem[]> {
-    return (this.db.prepare('SELECT * FROM agenda_items WHERE relationship_id = ? ORDER BY rowid').all(relationshipId) as Row[]).map(itemFromRow);
+    return (prepared(this.db, 'SELECT * FROM agenda_items WHERE relationship_id = ? ORDER BY rowid').all(relationshipId) as Row[]).map(itemFromRow);
   }
 
   async addAgendaItem(item: AgendaItem): Promise<boolean> {
-    const r = this.db
-      .prepare('INSERT INTO agenda_items (id, relationship_id, session_id, body, discussed_in, discussed_at, discussed_by) VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING')
+    const r = prepared(this.db, 'INSERT INTO agenda_items (id, relationship_id, session_id, body, discussed_in, discussed_at, discussed_by) VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING')
       .run(item.id, item.relationshipId, item.sessionId, JSON.stringify(writtenPart(item)), item.discussedInSessionId ?? null, item.discussedAt ?? null, item.discussedBy ?? null);
     return Number(r.changes) === 1;
   }
 
   async markAgendaItem(relationshipId: string, itemId: string, discussed: { sessionId: string; at: string; by: string } | null): Promise<boolean> {
-    const r = this.db
-      .prepare('UPDATE agenda_items SET discussed_in = ?, discussed_at = ?, discussed_by = ? WHERE id = ? AND relationship_id = ?')
+    const r = prepared(this.db, 'UPDATE agenda_items SET discussed_in = ?, discussed_at = ?, discussed_by = ? WHERE id = ? AND relationship_id = ?')
       .run(discussed?.sessionId ?? null, discussed?.at ?? null, discussed?.by ?? null, itemId, relationshipId);
     return Number(r.changes) === 1;
   }
@@ -44,26 +42,25 @@ export class EmbeddedAgendaStore implements AgendaStore {
   async removeAgendaItem(relationshipId: string, itemId: string): Promise<boolean> {
     // Overwrite the freed pages: removed text must not survive in the file.
     this.db.exec('PRAGMA secure_delete = ON');
-    return Number(this.db.prepare('DELETE FROM agenda_items WHERE id = ? AND relationship_id = ?').run(itemId, relationshipId).changes) === 1;
+    return Number(prepared(this.db, 'DELETE FROM agenda_items WHERE id = ? AND relationship_id = ?').run(itemId, relationshipId).changes) === 1;
   }
 
   async getPrivateNote(sessionId: string, authorId: string): Promise<PrivateNote | undefined> {
-    const r = this.db.prepare('SELECT * FROM private_notes WHERE session_id = ? AND author_id = ?').get(sessionId, authorId) as Row | undefined;
+    const r = prepared(this.db, 'SELECT * FROM private_notes WHERE session_id = ? AND author_id = ?').get(sessionId, authorId) as Row | undefined;
     return r ? noteFromRow(r) : undefined;
   }
 
   async listPrivateNotes(authorId: string): Promise<PrivateNote[]> {
-    return (this.db.prepare('SELECT * FROM private_notes WHERE author_id = ? ORDER BY updated_at, session_id').all(authorId) as Row[]).map(noteFromRow);
+    return (prepared(this.db, 'SELECT * FROM private_notes WHERE author_id = ? ORDER BY updated_at, session_id').all(authorId) as Row[]).map(noteFromRow);
   }
 
   async savePrivateNote(note: PrivateNote): Promise<void> {
     this.db.exec('PRAGMA secure_delete = ON');
     if (!note.text) {
-      this.db.prepare('DELETE FROM private_notes WHERE session_id = ? AND author_id = ?').run(note.sessionId, note.authorId);
+      prepared(this.db, 'DELETE FROM private_notes WHERE session_id = ? AND author_id = ?').run(note.sessionId, note.authorId);
       return;
     }
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO private_notes (session_id, author_id, relationship_id, text, updated_at) VALUES (?,?,?,?,?)
          ON CONFLICT(session_id, author_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at, relationship_id = excluded.relationship_id`,
       )

@@ -10,7 +10,7 @@ import type { Interval } from '../../domain/model';
 import { occurrencesBetween } from '../../domain/time/recurrence';
 import type { Attendee, BusyInterval, CalendarEvent, CalendarPort, NewEvent, ResponseStatus, ShowAs } from '../../ports/calendar';
 import type { Clock } from '../../ports/clock';
-import { type Db, transaction } from './db';
+import { type Db, transaction, prepared } from './db';
 
 type Row = Record<string, unknown>;
 
@@ -65,14 +65,13 @@ export class EmbeddedCalendar implements CalendarPort {
   }
 
   async getWorkingHours(personId: string) {
-    const row = this.db.prepare('SELECT working_hours FROM people WHERE id = ?').get(personId) as Row | undefined;
+    const row = prepared(this.db, 'SELECT working_hours FROM people WHERE id = ?').get(personId) as Row | undefined;
     if (!row?.working_hours) return undefined;
     return JSON.parse(String(row.working_hours));
   }
 
   async listEvents(personId: string, window: Interval): Promise<CalendarEvent[]> {
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db,
         `SELECT * FROM cal_events e WHERE e.cancelled = 0 AND (e.organiser_id = ? OR e.id IN (SELECT event_id FROM cal_attendees WHERE person_id = ?))`,
       )
       .all(personId, personId) as unknown as EventRow[];
@@ -103,7 +102,7 @@ export class EmbeddedCalendar implements CalendarPort {
     }
     const durationMs = Date.parse(row.end_utc) - Date.parse(row.start_utc);
     const exceptions = new Map(
-      (this.db.prepare('SELECT * FROM cal_exceptions WHERE event_id = ?').all(row.id) as Row[]).map((r) => [String(r.original_start_utc), r]),
+      (prepared(this.db, 'SELECT * FROM cal_exceptions WHERE event_id = ?').all(row.id) as Row[]).map((r) => [String(r.original_start_utc), r]),
     );
     const out: CalendarEvent[] = [];
     // Moved occurrences can land anywhere, so look at every exception, not just the window.
@@ -122,7 +121,7 @@ export class EmbeddedCalendar implements CalendarPort {
   }
 
   private attendees(eventId: string): Attendee[] {
-    return (this.db.prepare('SELECT person_id, response FROM cal_attendees WHERE event_id = ? ORDER BY person_id').all(eventId) as Row[]).map((r) => ({
+    return (prepared(this.db, 'SELECT person_id, response FROM cal_attendees WHERE event_id = ? ORDER BY person_id').all(eventId) as Row[]).map((r) => ({
       personId: String(r.person_id),
       response: String(r.response) as ResponseStatus,
     }));
@@ -135,20 +134,19 @@ export class EmbeddedCalendar implements CalendarPort {
 
   async createEvent(ev: NewEvent): Promise<{ id: string; joinUrl?: string; created: boolean }> {
     return transaction(this.db, () => {
-      const existing = this.db.prepare('SELECT id, join_url FROM cal_events WHERE transaction_id = ?').get(ev.transactionId) as Row | undefined;
+      const existing = prepared(this.db, 'SELECT id, join_url FROM cal_events WHERE transaction_id = ?').get(ev.transactionId) as Row | undefined;
       if (existing) return { id: String(existing.id), joinUrl: existing.join_url ? String(existing.join_url) : undefined, created: false };
       const id = `evt-${randomUUID()}`;
       const now = this.clock.now().toISOString();
       // Local mode has no Teams meeting service: the link is a recognisable placeholder.
       // Shaped as Teams' own: the meeting's chat thread id, percent-encoded (a meeting side panel is matched by it).
       const joinUrl = ev.onlineMeeting ? `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(`19:meeting_${id.replace(/-/g, '')}@thread.v2`)}/0` : null;
-      this.db
-        .prepare(
+      prepared(this.db,
           `INSERT INTO cal_events (id, organiser_id, subject, start_utc, end_utc, time_zone, rrule, show_as, sensitivity, online, join_url, reminder_minutes, app_tag, transaction_id, created_at, updated_at)
            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
         )
         .run(id, ev.organiserId, ev.subject, ev.start, ev.end, ev.timeZone, ev.rrule ?? null, ev.showAs, ev.sensitivity, ev.onlineMeeting ? 1 : 0, joinUrl, ev.reminderMinutes, ev.appTag, ev.transactionId, now, now);
-      const add = this.db.prepare('INSERT INTO cal_attendees (event_id, person_id, response) VALUES (?, ?, ?)');
+      const add = prepared(this.db, 'INSERT INTO cal_attendees (event_id, person_id, response) VALUES (?, ?, ?)');
       for (const personId of ev.attendeeIds) if (personId !== ev.organiserId) add.run(id, personId, 'notResponded');
       this.recordChange(id, 'created');
       return { id, joinUrl: joinUrl ?? undefined, created: true };
@@ -159,14 +157,13 @@ export class EmbeddedCalendar implements CalendarPort {
     transaction(this.db, () => {
       const row = this.requireEvent(organiserId, eventId);
       if (row.rrule && occurrenceStart) {
-        this.db
-          .prepare(
+        prepared(this.db,
             `INSERT INTO cal_exceptions (event_id, original_start_utc, cancelled, start_utc, end_utc) VALUES (?,?,0,?,?)
              ON CONFLICT(event_id, original_start_utc) DO UPDATE SET cancelled = 0, start_utc = excluded.start_utc, end_utc = excluded.end_utc`,
           )
           .run(eventId, occurrenceStart, start, end);
       } else {
-        this.db.prepare('UPDATE cal_events SET start_utc = ?, end_utc = ?, updated_at = ? WHERE id = ?').run(start, end, this.clock.now().toISOString(), eventId);
+        prepared(this.db, 'UPDATE cal_events SET start_utc = ?, end_utc = ?, updated_at = ? WHERE id = ?').run(start, end, this.clock.now().toISOString(), eventId);
       }
       this.recordChange(eventId, 'updated');
     });
@@ -176,15 +173,14 @@ export class EmbeddedCalendar implements CalendarPort {
     transaction(this.db, () => {
       const row = this.requireEvent(organiserId, eventId);
       if (row.rrule && occurrenceStart) {
-        this.db
-          .prepare(
+        prepared(this.db,
             `INSERT INTO cal_exceptions (event_id, original_start_utc, cancelled) VALUES (?,?,1)
              ON CONFLICT(event_id, original_start_utc) DO UPDATE SET cancelled = 1`,
           )
           .run(eventId, occurrenceStart);
         this.recordChange(eventId, 'updated');
       } else {
-        this.db.prepare('UPDATE cal_events SET cancelled = 1, updated_at = ? WHERE id = ?').run(this.clock.now().toISOString(), eventId);
+        prepared(this.db, 'UPDATE cal_events SET cancelled = 1, updated_at = ? WHERE id = ?').run(this.clock.now().toISOString(), eventId);
         this.recordChange(eventId, 'deleted');
       }
     });
@@ -192,18 +188,18 @@ export class EmbeddedCalendar implements CalendarPort {
 
   async repairAppTag(organiserId: string, eventId: string, appTag: string): Promise<void> {
     this.requireEvent(organiserId, eventId);
-    this.db.prepare('UPDATE cal_events SET app_tag = ?, updated_at = ? WHERE id = ?').run(appTag, this.clock.now().toISOString(), eventId);
+    prepared(this.db, 'UPDATE cal_events SET app_tag = ?, updated_at = ? WHERE id = ?').run(appTag, this.clock.now().toISOString(), eventId);
   }
 
   /** Local mode stands in for a client that strips extended properties (for tests and demos). */
   stripAppTag(eventId: string): void {
-    this.db.prepare('UPDATE cal_events SET app_tag = NULL WHERE id = ?').run(eventId);
+    prepared(this.db, 'UPDATE cal_events SET app_tag = NULL WHERE id = ?').run(eventId);
   }
 
   /** An attendee's answer (local mode stands in for the person acting in Outlook). */
   async respond(personId: string, eventId: string, response: Exclude<ResponseStatus, 'organizer' | 'none'>): Promise<void> {
     transaction(this.db, () => {
-      const r = this.db.prepare('UPDATE cal_attendees SET response = ? WHERE event_id = ? AND person_id = ?').run(response, eventId, personId);
+      const r = prepared(this.db, 'UPDATE cal_attendees SET response = ? WHERE event_id = ? AND person_id = ?').run(response, eventId, personId);
       if (r.changes === 0) throw new Error(`person ${personId} is not invited to event ${eventId}`);
       this.recordChange(eventId, 'updated');
     });
@@ -211,7 +207,7 @@ export class EmbeddedCalendar implements CalendarPort {
 
   /** Changes visible to a person after `afterSeq` (the local equivalent of a Graph delta link). */
   changesSince(personId: string, afterSeq: number): CalendarChange[] {
-    return (this.db.prepare('SELECT * FROM cal_changes WHERE person_id = ? AND seq > ? ORDER BY seq').all(personId, afterSeq) as Row[]).map((r) => ({
+    return (prepared(this.db, 'SELECT * FROM cal_changes WHERE person_id = ? AND seq > ? ORDER BY seq').all(personId, afterSeq) as Row[]).map((r) => ({
       seq: Number(r.seq),
       personId: String(r.person_id),
       eventId: String(r.event_id),
@@ -221,7 +217,7 @@ export class EmbeddedCalendar implements CalendarPort {
   }
 
   private requireEvent(organiserId: string, eventId: string): EventRow {
-    const row = this.db.prepare('SELECT * FROM cal_events WHERE id = ?').get(eventId) as unknown as EventRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM cal_events WHERE id = ?').get(eventId) as unknown as EventRow | undefined;
     if (!row) throw new Error(`no event ${eventId}`);
     if (row.organiser_id !== organiserId) throw new Error(`event ${eventId} is not organised by ${organiserId}`);
     return row;
@@ -229,9 +225,9 @@ export class EmbeddedCalendar implements CalendarPort {
 
   private recordChange(eventId: string, change: CalendarChange['change']): void {
     const at = this.clock.now().toISOString();
-    const row = this.db.prepare('SELECT organiser_id FROM cal_events WHERE id = ?').get(eventId) as Row;
+    const row = prepared(this.db, 'SELECT organiser_id FROM cal_events WHERE id = ?').get(eventId) as Row;
     const people = [String(row.organiser_id), ...this.attendees(eventId).map((a) => a.personId)];
-    const stmt = this.db.prepare('INSERT INTO cal_changes (person_id, event_id, change, at) VALUES (?,?,?,?)');
+    const stmt = prepared(this.db, 'INSERT INTO cal_changes (person_id, event_id, change, at) VALUES (?,?,?,?)');
     for (const p of people) stmt.run(p, eventId, change, at);
   }
 }

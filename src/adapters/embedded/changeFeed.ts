@@ -3,8 +3,9 @@
  * (as Graph change notifications and delta queries do in a tenant); this reads
  * it from a durable cursor and returns the people whose calendars changed.
  */
-import type { Db } from './db';
+import { type Db, prepared } from './db';
 import type { CalendarChangeFeed } from '../../ports/changeFeed';
+
 
 const CURSOR_KEY = 'calendar-changes.cursor';
 
@@ -13,12 +14,12 @@ export class EmbeddedChangeFeed implements CalendarChangeFeed {
 
   /** People with changes since the last call; advances the cursor. */
   poll(): string[] {
-    const cursorRow = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(CURSOR_KEY) as { value: string } | undefined;
+    const cursorRow = prepared(this.db, 'SELECT value FROM meta WHERE key = ?').get(CURSOR_KEY) as { value: string } | undefined;
     const cursor = cursorRow ? Number(cursorRow.value) : 0;
-    const rows = this.db.prepare('SELECT person_id, seq FROM cal_changes WHERE seq > ? ORDER BY seq').all(cursor) as { person_id: string; seq: number }[];
+    const rows = prepared(this.db, 'SELECT person_id, seq FROM cal_changes WHERE seq > ? ORDER BY seq').all(cursor) as { person_id: string; seq: number }[];
     if (rows.length === 0) return [];
     const last = rows[rows.length - 1]!.seq;
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(CURSOR_KEY, String(last));
+    prepared(this.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(CURSOR_KEY, String(last));
     return [...new Set(rows.map((r) => r.person_id))];
   }
 

@@ -1,7 +1,7 @@
 /** The embedded QualityStore over SQLite (local mode): the qa_grades table (migration 5). */
 import type { QaGrade } from '../../domain/compliance';
 import type { QaGradeFilter, QualityStore } from '../../ports/quality';
-import type { Db } from './db';
+import { type Db, prepared } from './db';
 
 type Row = Record<string, unknown>;
 
@@ -21,8 +21,7 @@ export class EmbeddedQualityStore implements QualityStore {
   constructor(private readonly db: Db) {}
 
   async saveGrade(g: QaGrade): Promise<void> {
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO qa_grades (id, record_id, relationship_id, auditor_id, category, comment, at) VALUES (?,?,?,?,?,?,?)
          ON CONFLICT(id) DO NOTHING`,
       )
@@ -31,7 +30,7 @@ export class EmbeddedQualityStore implements QualityStore {
 
   async deleteGradesForRecord(recordId: string): Promise<number> {
     this.db.exec('PRAGMA secure_delete = ON');
-    const n = Number(this.db.prepare('DELETE FROM qa_grades WHERE record_id = ?').run(recordId).changes);
+    const n = Number(prepared(this.db, 'DELETE FROM qa_grades WHERE record_id = ?').run(recordId).changes);
     this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     return n;
   }
@@ -50,6 +49,6 @@ export class EmbeddedQualityStore implements QualityStore {
     if (filter.from) (where.push('at >= ?'), args.push(filter.from));
     if (filter.to) (where.push('at < ?'), args.push(filter.to));
     const sql = `SELECT * FROM qa_grades ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY at, id`;
-    return (this.db.prepare(sql).all(...args) as Row[]).map(gradeFromRow);
+    return (prepared(this.db, sql).all(...args) as Row[]).map(gradeFromRow);
   }
 }

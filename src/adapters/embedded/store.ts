@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActionItem, Agreement, AuditEntry, ConversationRef, Person, RecordStatus, Relationship, Series, Session, SupervisionRecord } from '../../domain/model';
 import type { DirectoryPort } from '../../ports/directory';
 import { ConcurrencyError, type CardMessage, type DisposalCounts, type RecordStore } from '../../ports/store';
-import { type Db, transaction } from './db';
+import { type Db, transaction, prepared } from './db';
 import { nul, personFromRow, relationshipFromRow, seriesFromRow, sessionFromRow } from './rows';
 
 /** A cancelled session keeps the first time it was seen cancelled; one no longer cancelled (or missed) has none. */
@@ -41,17 +41,17 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   // ---- directory ----
   async getPerson(id: string): Promise<Person | undefined> {
-    const row = this.db.prepare('SELECT * FROM people WHERE id = ?').get(id) as Row | undefined;
+    const row = prepared(this.db, 'SELECT * FROM people WHERE id = ?').get(id) as Row | undefined;
     return row ? personFromRow(row) : undefined;
   }
 
   async findByAadObjectId(aadObjectId: string): Promise<Person | undefined> {
-    const row = this.db.prepare('SELECT * FROM people WHERE aad_object_id = ?').get(aadObjectId) as Row | undefined;
+    const row = prepared(this.db, 'SELECT * FROM people WHERE aad_object_id = ?').get(aadObjectId) as Row | undefined;
     return row ? personFromRow(row) : undefined;
   }
 
   async listPeople(): Promise<Person[]> {
-    return (this.db.prepare('SELECT * FROM people WHERE left_on IS NULL ORDER BY display_name').all() as Row[]).map(personFromRow);
+    return (prepared(this.db, 'SELECT * FROM people WHERE left_on IS NULL ORDER BY display_name').all() as Row[]).map(personFromRow);
   }
 
   async getLineManager(personId: string): Promise<Person | undefined> {
@@ -65,19 +65,18 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
    * removed from the group does.
    */
   setLeft(id: string, leftOn: string | undefined): void {
-    this.db.prepare('UPDATE people SET left_on = ? WHERE id = ?').run(leftOn ?? null, id);
+    prepared(this.db, 'UPDATE people SET left_on = ? WHERE id = ?').run(leftOn ?? null, id);
   }
 
   /** Local-mode only: the people group as it is, with managers (for the directory change feed). */
   groupSnapshot(): Record<string, string | null> {
-    const rows = this.db.prepare('SELECT id, line_manager_id FROM people WHERE left_on IS NULL ORDER BY id').all() as Row[];
+    const rows = prepared(this.db, 'SELECT id, line_manager_id FROM people WHERE left_on IS NULL ORDER BY id').all() as Row[];
     return Object.fromEntries(rows.map((r) => [String(r.id), r.line_manager_id === null ? null : String(r.line_manager_id)]));
   }
 
   /** Local-mode only: people come from Entra ID in a tenant. */
   upsertPerson(p: Person, workingHours?: unknown): void {
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO people (id, aad_object_id, display_name, email, job_title, team, roles, line_manager_id, policy_id, staff_group_id, started_on, working_hours)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET aad_object_id=excluded.aad_object_id, display_name=excluded.display_name, email=excluded.email,
@@ -97,10 +96,10 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     }
     if (filter.activeOnly) where.push('r.active = 1');
     const clause = where.length ? 'WHERE ' + where.join(' AND ') : '';
-    const rows = this.db.prepare(`SELECT r.* FROM relationships r ${clause} ORDER BY r.id`).all(...args) as Row[];
+    const rows = prepared(this.db, `SELECT r.* FROM relationships r ${clause} ORDER BY r.id`).all(...args) as Row[];
     // Members in one query, not one per relationship (50,000 relationships took seconds the other way).
     const members = new Map<string, string[]>();
-    const memberRows = this.db.prepare(`SELECT m.relationship_id, m.person_id FROM relationship_members m WHERE m.relationship_id IN (SELECT r.id FROM relationships r ${clause}) ORDER BY m.relationship_id, m.person_id`).all(...args) as Row[];
+    const memberRows = prepared(this.db, `SELECT m.relationship_id, m.person_id FROM relationship_members m WHERE m.relationship_id IN (SELECT r.id FROM relationships r ${clause}) ORDER BY m.relationship_id, m.person_id`).all(...args) as Row[];
     for (const m of memberRows) {
       const id = String(m.relationship_id);
       const list = members.get(id);
@@ -111,38 +110,36 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async getRelationship(id: string): Promise<Relationship | undefined> {
-    const row = this.db.prepare('SELECT * FROM relationships WHERE id = ?').get(id) as Row | undefined;
+    const row = prepared(this.db, 'SELECT * FROM relationships WHERE id = ?').get(id) as Row | undefined;
     return row ? relationshipFromRow(row, this.members(id)) : undefined;
   }
 
   private members(relationshipId: string): string[] {
-    return (this.db.prepare('SELECT person_id FROM relationship_members WHERE relationship_id = ? ORDER BY person_id').all(relationshipId) as Row[]).map((r) => String(r.person_id));
+    return (prepared(this.db, 'SELECT person_id FROM relationship_members WHERE relationship_id = ? ORDER BY person_id').all(relationshipId) as Row[]).map((r) => String(r.person_id));
   }
 
   async saveRelationship(r: Relationship): Promise<void> {
     transaction(this.db, () => {
-      this.db
-        .prepare(
+      prepared(this.db,
           `INSERT INTO relationships (id, kind, supervisor_id, policy_id, staff_group_id, started_on, override, unit, active) VALUES (?,?,?,?,?,?,?,?,?)
            ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, supervisor_id=excluded.supervisor_id, policy_id=excluded.policy_id,
              staff_group_id=excluded.staff_group_id, started_on=excluded.started_on, override=excluded.override, unit=excluded.unit, active=excluded.active`,
         )
         .run(r.id, r.kind, r.supervisorId, r.policyId, r.staffGroupId, r.startedOn, r.override ? JSON.stringify(r.override) : null, nul(r.unit), r.active ? 1 : 0);
-      this.db.prepare('DELETE FROM relationship_members WHERE relationship_id = ?').run(r.id);
-      const add = this.db.prepare('INSERT INTO relationship_members (relationship_id, person_id) VALUES (?, ?)');
+      prepared(this.db, 'DELETE FROM relationship_members WHERE relationship_id = ?').run(r.id);
+      const add = prepared(this.db, 'INSERT INTO relationship_members (relationship_id, person_id) VALUES (?, ?)');
       for (const id of r.superviseeIds) add.run(r.id, id);
     });
   }
 
   // ---- series and sessions ----
   async getSeriesByRequestKey(requestKey: string): Promise<Series | undefined> {
-    const row = this.db.prepare('SELECT * FROM series WHERE request_key = ?').get(requestKey) as Row | undefined;
+    const row = prepared(this.db, 'SELECT * FROM series WHERE request_key = ?').get(requestKey) as Row | undefined;
     return row ? seriesFromRow(row) : undefined;
   }
 
   async saveSeries(s: Series): Promise<void> {
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO series (id, relationship_id, organiser_id, attendee_ids, rrule, first_start, duration_minutes, time_zone, calendar_event_id, request_key, created_at, created_by)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET calendar_event_id=excluded.calendar_event_id, rrule=excluded.rrule, attendee_ids=excluded.attendee_ids`,
@@ -151,22 +148,22 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async listSeries(relationshipId: string): Promise<Series[]> {
-    return (this.db.prepare('SELECT * FROM series WHERE relationship_id = ? ORDER BY first_start').all(relationshipId) as Row[]).map(seriesFromRow);
+    return (prepared(this.db, 'SELECT * FROM series WHERE relationship_id = ? ORDER BY first_start').all(relationshipId) as Row[]).map(seriesFromRow);
   }
 
   async getSession(id: string): Promise<Session | undefined> {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
+    const row = prepared(this.db, 'SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
     return row ? sessionFromRow(row) : undefined;
   }
 
   async listSessions(filter: { relationshipIds?: string[]; from?: string; to?: string; status?: Session['status'][] }): Promise<Session[]> {
     if (filter.relationshipIds?.length === 0) return [];
     const w = new Where().in('relationship_id', filter.relationshipIds).cmp('end > ?', filter.from).cmp('start < ?', filter.to).in('status', filter.status);
-    return (this.db.prepare(`SELECT * FROM sessions ${w} ORDER BY start`).all(...w.args) as Row[]).map(sessionFromRow);
+    return (prepared(this.db, `SELECT * FROM sessions ${w} ORDER BY start`).all(...w.args) as Row[]).map(sessionFromRow);
   }
 
   async saveSessions(sessions: Session[]): Promise<void> {
-    const stmt = this.db.prepare(
+    const stmt = prepared(this.db,
       `INSERT INTO sessions (id, relationship_id, series_id, start, end, status, kind, calendar_event_id, occurrence_start, replaces_session_id, cancelled_at)
        VALUES (?,?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT(id) DO UPDATE SET start=excluded.start, end=excluded.end, status=excluded.status, kind=excluded.kind,
@@ -181,8 +178,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   // ---- agreements ----
   async listAgreements(relationshipIds: string[]): Promise<Agreement[]> {
     if (relationshipIds.length === 0) return [];
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db,
         `SELECT a.body FROM agreements a WHERE a.relationship_id IN (SELECT value FROM json_each(?))
          AND a.created_at = (SELECT MAX(b.created_at) FROM agreements b WHERE b.relationship_id = a.relationship_id)`,
       )
@@ -191,8 +187,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async saveAgreement(a: Agreement): Promise<void> {
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO agreements (id, relationship_id, template_id, body, review_on, status, created_at) VALUES (?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET body = excluded.body, review_on = excluded.review_on, status = excluded.status`,
       )
@@ -201,25 +196,25 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   // ---- records ----
   async getRecord(id: string): Promise<SupervisionRecord | undefined> {
-    const r = this.db.prepare('SELECT body FROM records WHERE id = ?').get(id) as Row | undefined;
+    const r = prepared(this.db, 'SELECT body FROM records WHERE id = ?').get(id) as Row | undefined;
     return r ? (JSON.parse(String(r.body)) as SupervisionRecord) : undefined;
   }
 
   async getRecordForSession(sessionId: string): Promise<SupervisionRecord | undefined> {
-    const r = this.db.prepare('SELECT body FROM records WHERE session_id = ? ORDER BY version DESC LIMIT 1').get(sessionId) as Row | undefined;
+    const r = prepared(this.db, 'SELECT body FROM records WHERE session_id = ? ORDER BY version DESC LIMIT 1').get(sessionId) as Row | undefined;
     return r ? (JSON.parse(String(r.body)) as SupervisionRecord) : undefined;
   }
 
   async listRecords(filter: { relationshipIds?: string[]; status?: RecordStatus[] }): Promise<SupervisionRecord[]> {
     if (filter.relationshipIds?.length === 0) return [];
     const w = new Where().in('relationship_id', filter.relationshipIds).in('status', filter.status);
-    const rows = this.db.prepare(`SELECT body FROM records ${w} ORDER BY updated_at`).all(...w.args) as Row[];
+    const rows = prepared(this.db, `SELECT body FROM records ${w} ORDER BY updated_at`).all(...w.args) as Row[];
     return rows.map((r) => JSON.parse(String(r.body)) as SupervisionRecord);
   }
 
   async saveRecord(record: SupervisionRecord, expectedEtag?: string): Promise<SupervisionRecord> {
     return transaction(this.db, () => {
-      const current = this.db.prepare('SELECT body, etag FROM records WHERE id = ?').get(record.id) as Row | undefined;
+      const current = prepared(this.db, 'SELECT body, etag FROM records WHERE id = ?').get(record.id) as Row | undefined;
       if (current && String(current.etag) !== expectedEtag) throw new ConcurrencyError(JSON.parse(String(current.body)));
       if (!current && expectedEtag !== undefined) throw new Error(`record ${record.id} does not exist`);
       const saved: SupervisionRecord = { ...record, etag: randomUUID() };
@@ -228,12 +223,11 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
         const previous = JSON.parse(String(current.body)) as SupervisionRecord;
         // Starting a new version: the old one is kept, unchanged, as history.
         if (saved.version > previous.version) {
-          this.db.prepare('INSERT OR IGNORE INTO record_versions (record_id, version, body) VALUES (?,?,?)').run(previous.id, previous.version, String(current.body));
+          prepared(this.db, 'INSERT OR IGNORE INTO record_versions (record_id, version, body) VALUES (?,?,?)').run(previous.id, previous.version, String(current.body));
         }
-        this.db.prepare('UPDATE records SET version = ?, status = ?, etag = ?, body = ?, updated_at = ? WHERE id = ?').run(saved.version, saved.status, saved.etag, body, saved.updatedAt, saved.id);
+        prepared(this.db, 'UPDATE records SET version = ?, status = ?, etag = ?, body = ?, updated_at = ? WHERE id = ?').run(saved.version, saved.status, saved.etag, body, saved.updatedAt, saved.id);
       } else {
-        this.db
-          .prepare('INSERT INTO records (id, session_id, relationship_id, version, status, etag, body, updated_at) VALUES (?,?,?,?,?,?,?,?)')
+        prepared(this.db, 'INSERT INTO records (id, session_id, relationship_id, version, status, etag, body, updated_at) VALUES (?,?,?,?,?,?,?,?)')
           .run(saved.id, saved.sessionId, saved.relationshipId, saved.version, saved.status, saved.etag, body, saved.updatedAt);
       }
       return saved;
@@ -241,7 +235,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async listRecordVersions(recordId: string): Promise<SupervisionRecord[]> {
-    const old = (this.db.prepare('SELECT body FROM record_versions WHERE record_id = ? ORDER BY version').all(recordId) as Row[]).map((r) => JSON.parse(String(r.body)) as SupervisionRecord);
+    const old = (prepared(this.db, 'SELECT body FROM record_versions WHERE record_id = ? ORDER BY version').all(recordId) as Row[]).map((r) => JSON.parse(String(r.body)) as SupervisionRecord);
     const current = await this.getRecord(recordId);
     return current ? [...old, current] : old;
   }
@@ -250,9 +244,9 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
     // Deleted rows would otherwise stay readable in free pages and in the write-ahead log.
     this.db.exec('PRAGMA secure_delete = ON');
     const counts = transaction(this.db, () => ({
-      records: Number(this.db.prepare('DELETE FROM records WHERE id = ?').run(recordId).changes),
-      versions: Number(this.db.prepare('DELETE FROM record_versions WHERE record_id = ?').run(recordId).changes),
-      actions: Number(this.db.prepare('DELETE FROM actions WHERE record_id = ?').run(recordId).changes),
+      records: Number(prepared(this.db, 'DELETE FROM records WHERE id = ?').run(recordId).changes),
+      versions: Number(prepared(this.db, 'DELETE FROM record_versions WHERE record_id = ?').run(recordId).changes),
+      actions: Number(prepared(this.db, 'DELETE FROM actions WHERE record_id = ?').run(recordId).changes),
     }));
     this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     return counts;
@@ -262,12 +256,12 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   async listActions(filter: { relationshipIds?: string[]; ownerId?: string; status?: ActionItem['status'][]; recordId?: string }): Promise<ActionItem[]> {
     if (filter.relationshipIds?.length === 0) return [];
     const w = new Where().in('relationship_id', filter.relationshipIds).eq('owner_id', filter.ownerId).eq('record_id', filter.recordId).in('status', filter.status);
-    const rows = this.db.prepare(`SELECT body FROM actions ${w} ORDER BY due_on, id`).all(...w.args) as Row[];
+    const rows = prepared(this.db, `SELECT body FROM actions ${w} ORDER BY due_on, id`).all(...w.args) as Row[];
     return rows.map((r) => JSON.parse(String(r.body)) as ActionItem);
   }
 
   async saveActions(actions: ActionItem[]): Promise<void> {
-    const stmt = this.db.prepare(
+    const stmt = prepared(this.db,
       `INSERT INTO actions (id, relationship_id, record_id, owner_id, status, due_on, body) VALUES (?,?,?,?,?,?,?)
        ON CONFLICT(id) DO UPDATE SET owner_id = excluded.owner_id, status = excluded.status, due_on = excluded.due_on, body = excluded.body`,
     );
@@ -278,8 +272,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   // ---- posted cards ----
   async saveCardMessage(m: CardMessage): Promise<void> {
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO card_messages (key, aad_object_id, conversation_id, activity_id, posted_at) VALUES (?,?,?,?,?)
          ON CONFLICT(key, aad_object_id) DO UPDATE SET conversation_id = excluded.conversation_id, activity_id = excluded.activity_id, posted_at = excluded.posted_at`,
       )
@@ -287,25 +280,24 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async listCardMessages(keyPrefix: string): Promise<CardMessage[]> {
-    const rows = this.db.prepare('SELECT * FROM card_messages WHERE key >= ? AND key < ? ORDER BY posted_at').all(keyPrefix, `${keyPrefix}\uffff`) as Row[];
+    const rows = prepared(this.db, 'SELECT * FROM card_messages WHERE key >= ? AND key < ? ORDER BY posted_at').all(keyPrefix, `${keyPrefix}\uffff`) as Row[];
     return rows.map((r) => ({ key: String(r.key), aadObjectId: String(r.aad_object_id), conversationId: String(r.conversation_id), activityId: String(r.activity_id), postedAt: String(r.posted_at) }));
   }
 
   // ---- the work ledger ----
   async claim(kind: string, key: string, at: string, detail?: Record<string, unknown>): Promise<boolean> {
-    const r = this.db.prepare('INSERT OR IGNORE INTO ledger (kind, key, at, detail) VALUES (?,?,?,?)').run(kind, key, at, detail ? JSON.stringify(detail) : null);
+    const r = prepared(this.db, 'INSERT OR IGNORE INTO ledger (kind, key, at, detail) VALUES (?,?,?,?)').run(kind, key, at, detail ? JSON.stringify(detail) : null);
     return Number(r.changes) === 1;
   }
 
   async listClaims(kind: string, keyPrefix = ''): Promise<{ key: string; at: string; detail?: Record<string, unknown> }[]> {
-    const rows = this.db.prepare('SELECT * FROM ledger WHERE kind = ? AND key >= ? AND key < ? ORDER BY at').all(kind, keyPrefix, `${keyPrefix}\uffff`) as Row[];
+    const rows = prepared(this.db, 'SELECT * FROM ledger WHERE kind = ? AND key >= ? AND key < ? ORDER BY at').all(kind, keyPrefix, `${keyPrefix}\uffff`) as Row[];
     return rows.map((r) => ({ key: String(r.key), at: String(r.at), detail: r.detail ? JSON.parse(String(r.detail)) : undefined }));
   }
 
   // ---- Teams conversation references ----
   async saveConversationRef(ref: ConversationRef): Promise<void> {
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO conversation_refs (aad_object_id, conversation_id, service_url, tenant_id, bot_id, teams_user_id, updated_at) VALUES (?,?,?,?,?,?,?)
          ON CONFLICT(aad_object_id) DO UPDATE SET conversation_id=excluded.conversation_id, service_url=excluded.service_url,
            tenant_id=excluded.tenant_id, bot_id=excluded.bot_id, teams_user_id=excluded.teams_user_id, updated_at=excluded.updated_at`,
@@ -314,7 +306,7 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
   }
 
   async getConversationRef(aadObjectId: string): Promise<ConversationRef | undefined> {
-    const r = this.db.prepare('SELECT * FROM conversation_refs WHERE aad_object_id = ?').get(aadObjectId) as Row | undefined;
+    const r = prepared(this.db, 'SELECT * FROM conversation_refs WHERE aad_object_id = ?').get(aadObjectId) as Row | undefined;
     if (!r) return undefined;
     return {
       aadObjectId: String(r.aad_object_id),
@@ -329,14 +321,13 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   // ---- audit ----
   async appendAudit(e: AuditEntry): Promise<void> {
-    this.db
-      .prepare('INSERT INTO audit_log (at, actor_id, action, subject_type, subject_id, detail) VALUES (?,?,?,?,?,?)')
+    prepared(this.db, 'INSERT INTO audit_log (at, actor_id, action, subject_type, subject_id, detail) VALUES (?,?,?,?,?,?)')
       .run(e.at, e.actorId, e.action, e.subjectType, e.subjectId, e.detail ? JSON.stringify(e.detail) : null);
   }
 
   async listAudit(filter: { subjectId?: string; actorId?: string; limit?: number }): Promise<AuditEntry[]> {
     const w = new Where().eq('subject_id', filter.subjectId).eq('actor_id', filter.actorId);
-    const rows = this.db.prepare(`SELECT * FROM audit_log ${w} ORDER BY seq DESC LIMIT ?`).all(...w.args, filter.limit ?? 100) as Row[];
+    const rows = prepared(this.db, `SELECT * FROM audit_log ${w} ORDER BY seq DESC LIMIT ?`).all(...w.args, filter.limit ?? 100) as Row[];
     return rows.map((r) => ({
       at: String(r.at),
       actorId: String(r.actor_id),
@@ -349,11 +340,11 @@ export class EmbeddedStore implements RecordStore, DirectoryPort {
 
   // ---- meta ----
   getMeta(key: string): string | undefined {
-    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
+    const r = prepared(this.db, 'SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
     return r ? String(r.value) : undefined;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    prepared(this.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 }

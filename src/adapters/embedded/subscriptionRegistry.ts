@@ -4,7 +4,7 @@
  * file; every method is one statement, so no transaction is needed.
  */
 import type { DeltaCursor, DeltaState, SubscriptionRecord, SubscriptionRegistry, SubscriptionStatus } from '../../ports/subscriptions';
-import type { Db } from './db';
+import { type Db, prepared } from './db';
 
 type Row = Record<string, unknown>;
 
@@ -43,8 +43,7 @@ export class EmbeddedSubscriptionRegistry implements SubscriptionRegistry {
   constructor(private readonly db: Db) {}
 
   async save(r: SubscriptionRecord): Promise<void> {
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO graph_subscriptions (id, person_id, resource, client_state_hash, expires_at, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET person_id = excluded.person_id, resource = excluded.resource, client_state_hash = excluded.client_state_hash,
            expires_at = excluded.expires_at, status = excluded.status, updated_at = excluded.updated_at`,
@@ -53,35 +52,34 @@ export class EmbeddedSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async get(id: string): Promise<SubscriptionRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM graph_subscriptions WHERE id = ?').get(id) as Row | undefined;
+    const r = prepared(this.db, 'SELECT * FROM graph_subscriptions WHERE id = ?').get(id) as Row | undefined;
     return r && recordFromRow(r);
   }
 
   async list(): Promise<SubscriptionRecord[]> {
-    return (this.db.prepare('SELECT * FROM graph_subscriptions ORDER BY person_id, created_at').all() as Row[]).map(recordFromRow);
+    return (prepared(this.db, 'SELECT * FROM graph_subscriptions ORDER BY person_id, created_at').all() as Row[]).map(recordFromRow);
   }
 
   async setStatus(id: string, status: SubscriptionStatus, now: string): Promise<boolean> {
-    const r = this.db.prepare('UPDATE graph_subscriptions SET status = ?, updated_at = ? WHERE id = ?').run(status, now, id);
+    const r = prepared(this.db, 'UPDATE graph_subscriptions SET status = ?, updated_at = ? WHERE id = ?').run(status, now, id);
     return Number(r.changes) === 1;
   }
 
   async remove(id: string): Promise<void> {
-    this.db.prepare('DELETE FROM graph_subscriptions WHERE id = ?').run(id);
+    prepared(this.db, 'DELETE FROM graph_subscriptions WHERE id = ?').run(id);
   }
 
   async getDelta(personId: string): Promise<DeltaState | undefined> {
-    const r = this.db.prepare('SELECT * FROM graph_delta WHERE person_id = ?').get(personId) as Row | undefined;
+    const r = prepared(this.db, 'SELECT * FROM graph_delta WHERE person_id = ?').get(personId) as Row | undefined;
     return r && deltaFromRow(r);
   }
 
   async listDelta(): Promise<DeltaState[]> {
-    return (this.db.prepare('SELECT * FROM graph_delta ORDER BY person_id').all() as Row[]).map(deltaFromRow);
+    return (prepared(this.db, 'SELECT * FROM graph_delta ORDER BY person_id').all() as Row[]).map(deltaFromRow);
   }
 
   async saveDelta(s: DeltaCursor): Promise<void> {
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO graph_delta (person_id, delta_link, window_start, window_end, synced_at) VALUES (?,?,?,?,?)
          ON CONFLICT(person_id) DO UPDATE SET delta_link = excluded.delta_link, window_start = excluded.window_start,
            window_end = excluded.window_end, synced_at = excluded.synced_at`,
@@ -90,7 +88,7 @@ export class EmbeddedSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async removeDelta(personId: string): Promise<void> {
-    this.db.prepare('DELETE FROM graph_delta WHERE person_id = ?').run(personId);
+    prepared(this.db, 'DELETE FROM graph_delta WHERE person_id = ?').run(personId);
   }
 
   async markNotified(personId: string, now: string): Promise<void> {
@@ -102,8 +100,7 @@ export class EmbeddedSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async clearMarks(personId: string, upTo: string): Promise<void> {
-    this.db
-      .prepare(
+    prepared(this.db,
         `UPDATE graph_delta SET
            notified_at = CASE WHEN notified_at <= ? THEN NULL ELSE notified_at END,
            sync_requested_at = CASE WHEN sync_requested_at <= ? THEN NULL ELSE sync_requested_at END
@@ -114,8 +111,7 @@ export class EmbeddedSubscriptionRegistry implements SubscriptionRegistry {
 
   /** Sets a mark column to the later of its value and `now` (the column name is one of two constants). */
   private mark(column: 'notified_at' | 'sync_requested_at', personId: string, now: string): void {
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO graph_delta (person_id, ${column}) VALUES (?,?)
          ON CONFLICT(person_id) DO UPDATE SET ${column} = MAX(COALESCE(graph_delta.${column}, ''), excluded.${column})`,
       )

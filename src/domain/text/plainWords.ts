@@ -32,6 +32,20 @@ export function everyWords(iso: string): string {
 
 /** "2026-12-09" or an instant → "Wed 9 Dec" (with the year when it is not `yearOf`'s year). */
 export function dayWords(value: string | number, zone = FALLBACK_ZONE, referenceYear?: number): string {
+  // Digests and to-do lists name the same few dates again and again, and formatting in a zone is costly.
+  const key = `${value}|${zone}|${referenceYear ?? ''}`;
+  let words = dayWordsMemo.get(key);
+  if (words === undefined) {
+    if (dayWordsMemo.size >= MEMO_SIZE) dayWordsMemo.clear();
+    dayWordsMemo.set(key, (words = formatDay(value, zone, referenceYear)));
+  }
+  return words;
+}
+
+const MEMO_SIZE = 10_000;
+const dayWordsMemo = new Map<string, string>();
+
+function formatDay(value: string | number, zone: string, referenceYear: number | undefined): string {
   const dt = typeof value === 'number' ? DateTime.fromMillis(value, { zone }) : /^\d{4}-\d{2}-\d{2}$/.test(value) ? DateTime.fromISO(value, { zone }) : DateTime.fromISO(value, { zone });
   if (!dt.isValid) return String(value);
   const en = dt.setLocale('en-GB');
