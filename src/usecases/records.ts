@@ -347,8 +347,8 @@ export async function deliverRecordForms(services: RecordsDeps, ctx: NotifyConte
  * CARD_LOOKBACK_DAYS that has no posted form and no work item (seeded or
  * imported sessions, sessions stored held directly, a crash between a
  * session's save and its enqueue). It lists the recent sessions, so the jobs run
- * it on every run locally and at most once a day in a tenant. Returns how many
- * it queued.
+ * it on every run locally and, in a tenant, once a day and as an instance starts
+ * (jobs/index.ts recordFormsRun). Returns how many it queued.
  */
 export async function queueMissingRecordForms(services: RecordsDeps): Promise<number> {
   const now = services.clock.now().toISOString();
