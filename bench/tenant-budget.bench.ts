@@ -12,15 +12,18 @@
  *    Azurite) send their requests to the project's fake Graph with its in-memory
  *    SharePoint, which counts every request (each inner request of a $batch
  *    counts, as SharePoint counts them). The jobs' own code runs: the reminder
- *    sweep or the timeline driver, the digest dispatcher, the record-form job,
- *    the rebook outbox, the change feed's read of the registry. Directory
+ *    sweep or the timeline driver, the digest dispatcher, the record-form job
+ *    (its work queue every run, its catch-up under the job's daily lease), the
+ *    rebook outbox, the change feed's read of the registry. Directory
  *    lookups go to a counting directory: each getPerson is two Graph requests
  *    (GraphDirectory.getPerson: the user and their manager in one $batch).
  *    Calendar reconciliation (Graph calendars, delta, subscriptions) is the same
  *    in both designs and is counted by bench/reconcile-requests.bench.ts.
  * 2. Counted at two organisation sizes (SIZES) and extrapolated linearly to
  *    10,000 relationships (today's sweep is linear in the organisation: 4N+4
- *    list queries per run, issue #16).
+ *    list queries per run, issue #16). A listing of sessions by end time (the
+ *    record forms' catch-up) is one page at the small sizes: each one counted
+ *    in a run is taken at the target size as the pages it would read there.
  * 3. How often relationships wake (due times: due soon, due, ladder steps, the
  *    weekly repeat) is MEASURED by running the timelines for a simulated week
  *    over SIM_RELATIONSHIPS relationships in SQLite, hour by hour, and scaled.
@@ -54,7 +57,8 @@ import type { SubscriptionRegistry } from '../src/ports/subscriptions';
 import type { Timeline } from '../src/ports/timeline';
 import type { Services } from '../src/runtime/services';
 import { processRebooks } from '../src/usecases/rebooking';
-import { recordIdFor, startRecordsForHeldSessions } from '../src/usecases/records';
+import { recordFormsRun } from '../src/jobs';
+import { queueMissingRecordForms, recordIdFor } from '../src/usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders } from '../src/usecases/reminders';
 import { consistencySweep, runWakeCycle, TimelineDriver } from '../src/usecases/timelines';
 import { FakeGraph } from '../tests/support/fakeGraph';
@@ -183,22 +187,29 @@ async function tenantWorld(org: Org, azure?: AzureStorage) {
   const timeline: Timeline | undefined = azure ? new AzureTimeline(azure) : undefined;
   const services: Services = {
     config, log, clock, policies, store, directory: countingDirectory(org.people, counter), calendar: undefined as never,
-    work: azure ? new AzureWorkQueue(azure) : new SharePointWorkQueue({ http, site }),
+    // Not the outbox body's real limit (63,999 characters): at 120 relationships the reminder sweep queues a line
+    // manager's digest longer than that, which would stop this run. The bench counts requests, and the write is one either way.
+    work: azure ? new AzureWorkQueue(azure) : new SharePointWorkQueue({ http, site, maxBodyChars: 10_000_000 }),
     ...(timeline ? { timeline, pruning: new AzureDurableParts(azure!) } : {}),
     async close() {},
   };
   const notify = { notifier: new FakeNotifier(), tabUrl: 'https://pt.example/tab/' };
   const driver = timeline ? new TimelineDriver(services, timeline, 'w1') : undefined;
+  // The record-form step as a tenant's reconcile job runs it: the queue every run, the catch-up once a day.
+  const recordForms = recordFormsRun(services, notify, 'w1', true);
   /** One job run (a minute): what the reminders and reconcile jobs do besides reading calendars. */
   const minute = async () => {
     await registry.listDelta(); // the change feed's read of the marks
     await processRebooks(services, notify, 'w1');
-    await startRecordsForHeldSessions(services, notify, 'w1');
+    await recordForms(new Date(t));
     if (driver) await driver.run();
     else await sweepReminders(services);
     await dispatchDigests(services, notify, 'w1', new RateLimiter(1e9));
   };
-  return { services, counter, minute, timeline, advance: (ms: number) => (t += ms), now: () => t };
+  const sessionsList = sp.list('pt-sessions')!.id;
+  /** Listings of sessions by end time (across every arrangement) among the requests counted since the last reset. */
+  const sessionListings = () => fake.requests.filter((r) => r.method === 'GET' && r.path.includes(`/lists/${sessionsList}/items`) && (r.query.$filter ?? '').includes('endsAt')).length;
+  return { services, counter, minute, timeline, sessionListings, advance: (ms: number) => (t += ms), now: () => t };
 }
 
 /** Counted costs at organisation size n. */
@@ -211,7 +222,7 @@ async function measure(n: number, azurite: Awaited<ReturnType<typeof startAzurit
   resetCounts();
   today.counter.graph = 0;
   await today.minute();
-  const todayMinute = { ...spCounts(), graph: today.counter.graph };
+  const todayMinute = { ...spCounts(), graph: today.counter.graph, sessionListings: today.sessionListings() };
 
   // Issue #16's design.
   const azure = new AzureStorage({ connectionString: azurite.connectionString, prefix: azurite.uniqueName('b') });
@@ -221,7 +232,7 @@ async function measure(n: number, azurite: Awaited<ReturnType<typeof startAzurit
   resetCounts();
   next.counter.graph = 0;
   await next.minute();
-  const idleMinute = { ...spCounts(), graph: next.counter.graph };
+  const idleMinute = { ...spCounts(), graph: next.counter.graph, sessionListings: next.sessionListings() };
   // A cycle that wakes a tenth of the relationships (changes or due times): the cost of one wake.
   const woken = Math.max(1, Math.round(n / 10));
   const nowIso = new Date(next.now()).toISOString();
@@ -234,9 +245,13 @@ async function measure(n: number, azurite: Awaited<ReturnType<typeof startAzurit
   resetCounts();
   await consistencySweep(next.services, next.timeline!);
   const sweepCost = spCounts();
-  // Held sessions the record-form job lists every run (the last 14 days): pages of LIST_PAGE at the target size.
-  const heldRecent = org.sessions.filter((x) => x.status === 'held' && Date.parse(x.end) >= NOW - 14 * DAY).length;
-  return { n, todayMinute, idleMinute, wakeCost, sweepCost, heldRecent };
+  // The record forms' catch-up (a tenant runs it once a day): it lists the sessions ending in the last 14 days or later.
+  resetCounts();
+  await queueMissingRecordForms(next.services);
+  const catchUpCost = { ...spCounts(), sessionListings: next.sessionListings() };
+  // What that listing returns (SharePoint filters on the end time only): pages of LIST_PAGE at the target size.
+  const listedRecent = org.sessions.filter((x) => Date.parse(x.end) > NOW - 14 * DAY).length;
+  return { n, todayMinute, idleMinute, wakeCost, sweepCost, catchUpCost, listedRecent };
 }
 
 /** Wake-ups per relationship per day from due times, measured over a simulated week in SQLite. */
@@ -289,12 +304,16 @@ async function main() {
     // The idle run's and the daily sweep's reads are list queries: at the target size they take more pages
     // (LIST_PAGE items each), which the two small sizes (one page each) cannot show: counted per page here.
     const last = m[m.length - 1]!;
-    const heldPages = Math.ceil((last.heldRecent * TARGET) / last.n / LIST_PAGE);
-    const idleAtTarget = last.idleMinute.requests - 1 + heldPages;
+    const listedAtTarget = (last.listedRecent * TARGET) / last.n;
+    const listingPages = Math.ceil(listedAtTarget / LIST_PAGE);
+    // Each listing of sessions counted (one page at these sizes) reads listingPages at the target size.
+    const atTargetPages = (c: { requests: number; sessionListings: number }) => c.requests - c.sessionListings + c.sessionListings * listingPages;
+    const idleAtTarget = atTargetPages(last.idleMinute);
     const sweepAtTarget = last.sweepCost.requests * Math.ceil(TARGET / LIST_PAGE);
+    const catchUpAtTarget = atTargetPages(last.catchUpCost);
     const next = {
-      sp: idleAtTarget * 60 + wakesPerHour * perWake((x) => x.wakeCost.requests) + sweepAtTarget / 24,
-      ru: idleAtTarget * 2 * 60 + wakesPerHour * perWake((x) => x.wakeCost.ru) + (sweepAtTarget * 2) / 24,
+      sp: idleAtTarget * 60 + wakesPerHour * perWake((x) => x.wakeCost.requests) + (sweepAtTarget + catchUpAtTarget) / 24,
+      ru: idleAtTarget * 2 * 60 + wakesPerHour * perWake((x) => x.wakeCost.ru) + ((sweepAtTarget + catchUpAtTarget) * 2) / 24,
       graph: at((x) => x.idleMinute.graph) * 60 + wakesPerHour * perWake((x) => x.wakeCost.graph),
     };
     const lines = [
@@ -302,10 +321,10 @@ async function main() {
       `SharePoint budget (per app, ${SHAREPOINT_BUDGET.licences} licences): ${SHAREPOINT_BUDGET.ruPerMinute.toLocaleString('en-GB')} RU/minute, ${SHAREPOINT_BUDGET.ruPer24Hours.toLocaleString('en-GB')} RU/24 h = ${fmt(RU_PER_HOUR)} RU/hour sustained`,
       '',
       `Counted per job run (real adapters over the fake Graph/SharePoint; Azure on Azurite):`,
-      ...m.map((x) => `  ${String(x.n).padStart(4)} relationships: today ${x.todayMinute.requests} SharePoint requests (${x.todayMinute.ru} RU), ${x.todayMinute.graph} Graph | #16 idle run ${x.idleMinute.requests} SharePoint (${x.idleMinute.ru} RU), ${x.idleMinute.graph} Graph; per wake-up ${(x.wakeCost.requests / x.wakeCost.woken).toFixed(1)} SharePoint, ${(x.wakeCost.graph / x.wakeCost.woken).toFixed(1)} Graph; daily sweep ${x.sweepCost.requests} SharePoint`),
+      ...m.map((x) => `  ${String(x.n).padStart(4)} relationships: today ${x.todayMinute.requests} SharePoint requests (${x.todayMinute.ru} RU), ${x.todayMinute.graph} Graph | #16 idle run ${x.idleMinute.requests} SharePoint (${x.idleMinute.ru} RU; ${x.idleMinute.sessionListings} listings of sessions), ${x.idleMinute.graph} Graph; per wake-up ${(x.wakeCost.requests / x.wakeCost.woken).toFixed(1)} SharePoint, ${(x.wakeCost.graph / x.wakeCost.woken).toFixed(1)} Graph; daily sweep ${x.sweepCost.requests} SharePoint; daily record-form catch-up ${x.catchUpCost.requests} SharePoint (${x.catchUpCost.sessionListings} listings of sessions)`),
       `Wake-ups from due times (measured: ${SIM_RELATIONSHIPS.toLocaleString('en-GB')} relationships, ${wakes.days} simulated days, hourly): ${wakes.perDay.toFixed(3)} per relationship per day → ${fmt(wakes.perDay * TARGET)} a day at ${TARGET.toLocaleString('en-GB')}, plus ${CHANGES_PER_DAY} changes = ${wakesPerHour.toFixed(1)} an hour`,
       '',
-      `At ${TARGET.toLocaleString('en-GB')}: an idle #16 run lists ${fmt((last.heldRecent * TARGET) / last.n)} recently held sessions (${heldPages} pages of ${LIST_PAGE}); the daily sweep reads ${sweepAtTarget} pages`,
+      `At ${TARGET.toLocaleString('en-GB')}: an idle #16 run makes ${fmt(idleAtTarget)} SharePoint requests (${last.idleMinute.sessionListings} listings of sessions, measured); the daily sweep reads ${sweepAtTarget} pages; the daily record-form catch-up lists ${fmt(listedAtTarget)} sessions (${listingPages} pages of ${LIST_PAGE}), ${fmt(catchUpAtTarget)} SharePoint requests`,
       `Steady state, per hour, at ${TARGET.toLocaleString('en-GB')} relationships (linear from the two sizes):`,
       `  ${'design'.padEnd(44)} ${'SharePoint req/h'.padStart(16)} ${'RU/h'.padStart(12)} ${'% budget'.padStart(9)} ${'Graph req/h'.padStart(12)}`,
       `  ${"today (SharePoint durable work, sweep every run)".padEnd(44)} ${fmt(today.sp).padStart(16)} ${fmt(today.ru).padStart(12)} ${((today.ru / RU_PER_HOUR) * 100).toFixed(1).padStart(8)}% ${fmt(today.graph).padStart(12)}`,

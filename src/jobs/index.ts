@@ -12,7 +12,7 @@ import type { Timeline } from '../ports/timeline';
 import type { WorkQueue } from '../ports/workQueue';
 import { processRebooks, type NotifyContext, type RebookingDeps } from '../usecases/rebooking';
 import { reconcile, type ReconcileDeps } from '../usecases/reconcile';
-import { deliverRecordMessages, startRecordsForHeldSessions, type RecordsDeps } from '../usecases/records';
+import { deliverRecordForms, deliverRecordMessages, queueMissingRecordForms, type RecordsDeps } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders, type RemindersDeps } from '../usecases/reminders';
 import { TimelineDriver, type TimelinesDeps } from '../usecases/timelines';
 import { settleDueProposals, type MoveDeps } from '../usecases/rebookProposal';
@@ -37,6 +37,9 @@ export const DIRECTORY_EVERY_MS = 15 * MINUTE_MS;
 /** The lease under which one instance sends pre-session cards, every quarter of an hour. */
 export const PRE_SESSION_LEASE_KEY = 'job:pre-session-cards';
 export const PRE_SESSION_EVERY_MS = 15 * MINUTE_MS;
+/** The lease under which one instance looks for held sessions whose record form was never queued, once a day. */
+export const RECORD_FORMS_CATCH_UP_LEASE_KEY = 'job:record-forms-catch-up';
+export const RECORD_FORMS_CATCH_UP_EVERY_MS = 24 * 60 * MINUTE_MS;
 /** After a run that threw, try again this soon rather than a whole period later. */
 const RETRY_AFTER_FAILURE_MS = 5 * MINUTE_MS;
 /** While another instance holds a periodic lease, ask again at most this often. */
@@ -83,6 +86,7 @@ export function createJobs(services: JobsDeps, notify: NotifyContext, options: J
   const feed = services.changeFeed;
   const schedule = services.schedule;
   const sweep = schedule ? new Periodic(services.work, SWEEP_LEASE_KEY, workerId, schedule.reconcileSweepMs, services.log) : undefined;
+  const recordForms = recordFormsRun(services, notify, workerId, Boolean(schedule));
   jobs.push({
     name: 'reconcile',
     async run(now) {
@@ -113,7 +117,7 @@ export function createJobs(services: JobsDeps, notify: NotifyContext, options: J
       // Proposals (propose mode) past their deadline: the held time is booked.
       await settleDueProposals(services, notify.moves ?? (async () => undefined), workerId, services.log);
       // Sessions the reconciler found held get their record form.
-      await startRecordsForHeldSessions(services, notify, workerId);
+      await recordForms(now);
       // Record messages a failed send left in the outbox.
       await deliverRecordMessages(services, notify, workerId);
     },
@@ -174,6 +178,35 @@ export function createJobs(services: JobsDeps, notify: NotifyContext, options: J
     });
   }
   return jobs;
+}
+
+/**
+ * One run of the record forms: first the catch-up (held sessions in the lookback
+ * whose form was never queued), then the forms waiting in the work queue, which
+ * the reconciler and the people moves queue as sessions turn held. The catch-up
+ * lists the recent sessions: locally on every run (tests and demos store sessions
+ * held directly, and SQLite reads are free); in a tenant (`scheduled`) once a day,
+ * one instance per day, and on each process's first run: an instance that died
+ * between saving a session held and queueing its form is started again, and its
+ * first run queues the form then rather than a day later. An idle run lists no
+ * sessions at all. A failed catch-up does not hold up the forms already queued.
+ */
+export function recordFormsRun(services: RecordsDeps, notify: NotifyContext, workerId: string, scheduled: boolean): (now: Date) => Promise<void> {
+  const daily = scheduled ? new Periodic(services.work, RECORD_FORMS_CATCH_UP_LEASE_KEY, workerId, RECORD_FORMS_CATCH_UP_EVERY_MS, services.log) : undefined;
+  let started = false;
+  const catchUp = async (now: Date) => {
+    const queueMissing = () => queueMissingRecordForms(services);
+    if (!daily) return queueMissing();
+    const first = !started;
+    started = true;
+    if (!(await daily.runIfDue(now, queueMissing)) && first) await queueMissing();
+  };
+  return async (now) => {
+    await catchUp(now).catch((err: unknown) => {
+      services.log.warn({ event: 'record-forms.catch-up', error: err instanceof Error ? err.message : String(err) }, 'could not look for held sessions without a record form');
+    });
+    await deliverRecordForms(services, notify, workerId);
+  };
 }
 
 /**

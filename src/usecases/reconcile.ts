@@ -7,7 +7,7 @@
  *
  *   occurrence gone, cancelled, or every supervisee declined  → session cancelled, rebook queued
  *   occurrence moved by hand                                  → the new time is respected
- *   occurrence ended and still there                          → session held
+ *   occurrence ended and still there                          → session held, record form queued
  *   event found by id but without the app's tag               → tag repaired
  */
 import { DateTime } from 'luxon';
@@ -17,6 +17,7 @@ import type { Clock } from '../ports/clock';
 import type { Log } from '../ports/log';
 import type { RecordStore } from '../ports/store';
 import type { WorkQueue } from '../ports/workQueue';
+import { queueRecordForms } from './recordFormWork';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface ReconcileDeps {
@@ -112,6 +113,8 @@ export async function reconcileRelationship(services: ReconcileDeps, rel: Relati
       if (next !== session) changed.push(next);
     }
     if (changed.length) await store.saveSessions(changed);
+    // Held sessions owe their record form: queued once saved (the worker reads the stored session).
+    if (out.held.length) await queueRecordForms(work, out.held, now);
     if (out.cancelled.length || out.moved.length || out.repaired.length) {
       log.info({ event: 'reconcile', relationship: rel.id, cancelled: out.cancelled.length, moved: out.moved.length, held: out.held.length, repaired: out.repaired.length }, 'relationship reconciled');
     }

@@ -25,6 +25,7 @@ import { localDate, zoneOf } from '../domain/time/zones';
 import type { WorkQueue } from '../ports/workQueue';
 import { badRequest, forbidden, notFound } from './errors';
 import { retryDelayMs } from './workRetry';
+import { RECORD_FORM_KIND, queueRecordForms } from './recordFormWork';
 import { ids } from './ids';
 import { escalationRecipients } from './escalation';
 import type { NotifyContext } from './rebooking';
@@ -224,18 +225,11 @@ async function replacePostedCards(services: RecordsDeps, ctx: NotifyContext, l: 
   }
 }
 
-/**
- * Starts the record for each held session that has none and posts the form to
- * the recorder(s). Creating the record is the claim: the store refuses a second
- * record for the same id, so a session never gets two. The card is marked
- * posted in the ledger after it is sent (at least once; a lease stops two
- * workers sending at the same time).
- */
-/** Record ids whose form this process has seen posted, per store (tests run many stores in one process). */
-const postedFormsByStore = new WeakMap<object, Set<string>>();
-function postedForms(store: object): Set<string> {
-  let set = postedFormsByStore.get(store);
-  if (!set) postedFormsByStore.set(store, (set = new Set()));
+/** Record ids this process knows are taken care of (form posted, or its work item queued), per store (tests run many stores in one process). */
+const knownFormsByStore = new WeakMap<object, Set<string>>();
+function knownForms(store: object): Set<string> {
+  let set = knownFormsByStore.get(store);
+  if (!set) knownFormsByStore.set(store, (set = new Set()));
   return set;
 }
 function remember(set: Set<string>, id: string): void {
@@ -244,55 +238,135 @@ function remember(set: Set<string>, id: string): void {
   set.add(id);
 }
 
-export async function startRecordsForHeldSessions(services: RecordsDeps, ctx: NotifyContext, workerId: string): Promise<number> {
+/** How long one worker holds a session's form (its work item, and the per-session lease beside it). */
+const RECORD_FORM_LEASE_MS = 60_000;
+/** Work items leased per batch, and batches per run: a backlog (a first start) goes out over a few runs. */
+const RECORD_FORM_BATCH = 20;
+const RECORD_FORM_BATCHES_PER_RUN = 10;
+/** A form another worker is posting is looked at again this soon (that worker may have died holding its lease). */
+const RECORD_FORM_BUSY_RECHECK_MS = 5_000;
+
+/** What became of one session's record form. */
+type RecordFormOutcome = 'posted' | 'already-posted' | 'not-owed' | 'busy';
+
+/**
+ * Starts the record of one held session (if it has none) and posts the form to
+ * the recorder(s). Creating the record is the claim: the store refuses a second
+ * record for the same id, so a session never gets two. The form is marked
+ * posted in the ledger after it is sent (at least once); a per-session lease
+ * stops two workers sending at the same time (and keeps instances still running
+ * the listing of held sessions from racing this one). 'busy': another worker
+ * holds the lease, so try again later. `queuedAt`: when the form was found owed;
+ * a session that had ended longer than CARD_LOOKBACK_DAYS before gets none.
+ */
+async function startRecordForm(services: RecordsDeps, ctx: NotifyContext, sessionId: string, workerId: string, queuedAt: string): Promise<RecordFormOutcome> {
   const now = services.clock.now();
-  const from = DateTime.fromJSDate(now).minus({ days: CARD_LOOKBACK_DAYS }).toUTC().toISO()!;
-  const held = await services.store.listSessions({ status: ['held'], from });
-  const known = postedForms(services.store);
-  let posted = 0;
-  for (const session of held) {
-    const id = recordIdFor(session.id);
-    // Already posted (the usual case, every run, for every recent session): known here once seen, else one
-    // ledger read before any record read. The claim is never taken back, so what this process saw stays true.
-    if (known.has(id)) continue;
-    if ((await services.store.listClaims(RECORD_CARD_KIND, id)).some((c) => c.key === id)) {
-      remember(known, id);
-      continue;
+  const id = recordIdFor(sessionId);
+  // Already posted: one ledger read before any record read. The claim is never taken back.
+  if ((await services.store.listClaims(RECORD_CARD_KIND, id)).some((c) => c.key === id)) return 'already-posted';
+  const session = await services.store.getSession(sessionId);
+  const lookbackFrom = DateTime.fromISO(queuedAt).minus({ days: CARD_LOOKBACK_DAYS }).toUTC().toISO()!;
+  if (!session || session.status !== 'held' || session.end <= lookbackFrom) return 'not-owed';
+  const lease = `record-card:${session.id}`;
+  if (!(await services.work.acquireLease(lease, workerId, now.toISOString(), RECORD_FORM_LEASE_MS))) return 'busy';
+  try {
+    // A session's record may predate this code path (imported or seeded history): keep it.
+    let record = (await services.store.getRecordForSession(session.id)) ?? (await services.store.getRecord(id));
+    const rel = await services.store.getRelationship(session.relationshipId);
+    const policy = rel && services.policies.get(rel.policyId);
+    if (!rel || !policy) return 'not-owed';
+    if (!record) {
+      try {
+        record = await services.store.saveRecord(draftRecord({ id, sessionId: session.id, relationship: rel, policy, now: now.toISOString() }));
+        await audit(services, 'system:records', 'record-started', record);
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
+        record = err.current;
+      }
     }
-    if (!(await services.work.acquireLease(`record-card:${session.id}`, workerId, now.toISOString(), 60_000))) continue;
-    try {
-      // A session's record may predate this code path (imported or seeded history): keep it.
-      let record = (await services.store.getRecordForSession(session.id)) ?? (await services.store.getRecord(id));
-      const rel = await services.store.getRelationship(session.relationshipId);
-      const policy = rel && services.policies.get(rel.policyId);
-      if (!rel || !policy) continue;
-      if (!record) {
-        try {
-          record = await services.store.saveRecord(draftRecord({ id, sessionId: session.id, relationship: rel, policy, now: now.toISOString() }));
-          await audit(services, 'system:records', 'record-started', record);
-        } catch (err) {
-          if (!(err instanceof ConcurrencyError)) throw err;
-          record = err.current;
-        }
-      }
-      if ((await services.store.listClaims(RECORD_CARD_KIND, record.id)).length) continue;
-      // Already submitted or signed (in the tab, before the job ran): no form to post.
-      if (record.status !== 'draft') {
-        await services.store.claim(RECORD_CARD_KIND, record.id, now.toISOString());
-        continue;
-      }
-      const l = await loadFor(services, record);
-      for (const personId of recorderIds(policy, rel)) {
-        const person = l.people.get(personId);
-        if (person) await post(services, ctx, record, person, { kind: 'record-form', view: await formView(services, ctx, l, record) });
-      }
+    if ((await services.store.listClaims(RECORD_CARD_KIND, record.id)).length) return 'already-posted';
+    // Already submitted or signed (in the tab, before the job ran): no form to post.
+    if (record.status !== 'draft') {
       await services.store.claim(RECORD_CARD_KIND, record.id, now.toISOString());
-      posted += 1;
-    } finally {
-      await services.work.releaseLease(`record-card:${session.id}`, workerId);
+      return 'not-owed';
     }
+    const cardKey = `record:${record.id}`;
+    const [l, cards] = await Promise.all([loadFor(services, record), services.store.listCardMessages(cardKey)]);
+    // A try that failed part-way (Teams refused the second recorder's card) is not sent again to whoever has it.
+    const has = new Set(cards.filter((m) => m.key === cardKey).map((m) => m.aadObjectId));
+    for (const personId of recorderIds(policy, rel)) {
+      const person = l.people.get(personId);
+      if (person && !has.has(person.aadObjectId)) await post(services, ctx, record, person, { kind: 'record-form', view: await formView(services, ctx, l, record) });
+    }
+    await services.store.claim(RECORD_CARD_KIND, record.id, now.toISOString());
+    return 'posted';
+  } finally {
+    await services.work.releaseLease(lease, workerId);
+  }
+}
+
+/**
+ * Posts the record forms waiting in the work queue (RECORD_FORM_KIND, queued
+ * where a session turns held and by the catch-up below): each item once; a
+ * failed one is retried with backoff and never holds up the others. Returns how
+ * many forms were posted.
+ */
+export async function deliverRecordForms(services: RecordsDeps, ctx: NotifyContext, workerId: string): Promise<number> {
+  let posted = 0;
+  for (let batch = 0; batch < RECORD_FORM_BATCHES_PER_RUN; batch++) {
+    const items = await services.work.lease(RECORD_FORM_KIND, workerId, services.clock.now().toISOString(), RECORD_FORM_LEASE_MS, RECORD_FORM_BATCH);
+    for (const item of items) {
+      const sessionId = typeof item.payload.sessionId === 'string' ? item.payload.sessionId : item.key;
+      try {
+        const outcome = await startRecordForm(services, ctx, sessionId, workerId, item.createdAt);
+        const at = services.clock.now();
+        if (outcome === 'busy') {
+          // Another worker is posting this form now: look again soon (its lease may be about to run out).
+          await services.work.retry(item.id, workerId, 'busy: another worker holds the session', new Date(at.getTime() + RECORD_FORM_BUSY_RECHECK_MS).toISOString());
+          continue;
+        }
+        await services.work.complete(item.id, workerId, { outcome }, at.toISOString());
+        remember(knownForms(services.store), recordIdFor(sessionId));
+        if (outcome === 'posted') posted += 1;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        services.log.warn({ event: 'record.form-retry', attempts: item.attempts + 1, err: message }, 'a record form will be retried');
+        await services.work.retry(item.id, workerId, message, new Date(services.clock.now().getTime() + retryDelayMs(item.attempts)).toISOString()).catch((e: unknown) => {
+          // Not given back: its lease runs out and it is taken again then.
+          services.log.warn({ event: 'record.form-retry-failed', err: e instanceof Error ? e.message : String(e) }, 'could not give a record form back to the queue');
+        });
+      }
+    }
+    if (items.length < RECORD_FORM_BATCH) break;
   }
   return posted;
+}
+
+/**
+ * The catch-up: queues the form of each held session in the last
+ * CARD_LOOKBACK_DAYS that has no posted form and no work item (seeded or
+ * imported sessions, sessions stored held directly, a crash between a
+ * session's save and its enqueue). It lists the recent sessions, so the jobs run
+ * it on every run locally and, in a tenant, once a day and as an instance starts
+ * (jobs/index.ts recordFormsRun). Returns how many it queued.
+ */
+export async function queueMissingRecordForms(services: RecordsDeps): Promise<number> {
+  const now = services.clock.now().toISOString();
+  const from = DateTime.fromISO(now).minus({ days: CARD_LOOKBACK_DAYS }).toUTC().toISO()!;
+  const held = await services.store.listSessions({ status: ['held'], from });
+  const known = knownForms(services.store);
+  let queued = 0;
+  for (const session of held) {
+    const id = recordIdFor(session.id);
+    // Known here once seen posted or queued: the usual case, every run, for every recent session.
+    if (known.has(id)) continue;
+    if (!(await services.store.listClaims(RECORD_CARD_KIND, id)).some((c) => c.key === id)) {
+      // Already queued (pending, or done by the worker): the queue keeps one item per session.
+      if (await queueRecordForms(services.work, [session.id], now)) queued += 1;
+    }
+    remember(known, id);
+  }
+  return queued;
 }
 
 /** What a person asks of a record from its card (or the tab's copy of it). */

@@ -20,6 +20,7 @@ import type { LedgerPruning, WorkPruning } from '../ports/ledger';
 import { ledgerKeys } from './ids';
 import { PRE_SESSION_KIND } from './preSession';
 import { REBOOK_KIND } from './reconcile';
+import { RECORD_FORM_KIND } from './recordFormWork';
 import { PROPOSAL_TIMEOUT_KIND } from './rebookProposal';
 import { CARD_LOOKBACK_DAYS, RECORD_CARD_KIND, RECORD_MESSAGE_SENT, RECORD_MESSAGES_KIND } from './records';
 import { DIGEST_KIND, REMINDER_KIND, REPEAT_DAYS, SNOOZE_KIND } from './reminders';
@@ -77,6 +78,10 @@ export const CLAIM_RETENTION: Record<string, Rule> = {
 export const DONE_WORK_RETENTION: Record<string, Rule> = {
   [DIGEST_KIND]: { keep: { days: 3 }, why: "Keyed person|day and only today's key is ever queued, also guarded by the digest-day claim (kept 2 days): a day past that, the key cannot come back." },
   [RECORD_MESSAGES_KIND]: { keep: { days: 30 }, why: 'Keyed record|etag (an etag never recurs); its result is read only just after delivery.' },
+  [RECORD_FORM_KIND]: {
+    keep: { days: CARD_LOOKBACK_DAYS + 7 },
+    why: `Keyed by session, queued once as the session turns held (its end has passed), or by the catch-up for a held session that ended within the last ${CARD_LOOKBACK_DAYS} days with no ${RECORD_CARD_KIND} claim. A form that went is guarded by that claim too; a week past the lookback the session is beyond the catch-up, so a pruned key cannot be queued again. Nothing reads its result.`,
+  },
   [PROPOSAL_TIMEOUT_KIND]: { keep: { days: 30 }, why: 'Enqueued only by the rebook of its cancelled session, which runs once (that rebook item is kept); nothing reads its result.' },
   [REBOOK_KIND]: {
     keep: { days: 400 },

@@ -41,6 +41,7 @@ import { notFound } from './errors';
 import { retryDelayMs } from './workRetry';
 import { gatherParticipants } from './participants';
 import { matches } from './reconcile';
+import { queueRecordForms } from './recordFormWork';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface TransferDeps {
@@ -226,6 +227,8 @@ async function settleStaying(services: TransferDeps, rel: Relationship, all: Ses
     return { ...s, status: s.end <= now ? 'missed' : 'cancelled' };
   });
   await services.store.saveSessions(settled);
+  // As when the reconciler finds a session held: its record form is owed (queued once saved).
+  await queueRecordForms(services.work, settled.filter((s) => s.status === 'held').map((s) => s.id), now);
   await services.store.appendAudit({ at: now, actorId: 'system:people-changes', action: 'sessions-settled-before-move', subjectType: 'relationship', subjectId: rel.id, detail: { moveId: p.moveId, held: settled.filter((s) => s.status === 'held').length, notHeld: settled.filter((s) => s.status !== 'held').length } });
 }
 

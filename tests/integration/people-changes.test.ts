@@ -10,6 +10,8 @@ import { peopleNoticeCard } from '../../src/bot/cards/peopleChange';
 import { signAgreement } from '../../src/usecases/agreements';
 import { bookSeries } from '../../src/usecases/booking';
 import { reconcile } from '../../src/usecases/reconcile';
+import { deliverRecordForms, recordIdFor } from '../../src/usecases/records';
+import { FakeNotifier } from '../support/fakeNotifier';
 import { noticeDirectoryChanges, listFlags, setUpArrangement } from '../../src/usecases/directoryChanges';
 import { endArrangement, listCovers, readHandoverNotes, requestCover, requestHandover, runCovers } from '../../src/usecases/handover';
 import type { PeopleNotice } from '../../src/usecases/transfer';
@@ -89,6 +91,11 @@ describe('handover', () => {
     expect((await store.listSessions({ relationshipIds: ['rel-daniel-sam'] })).find((s) => s.id === next!.id)).toMatchObject({ status: 'held' });
     const outcomes = await reconcile(services, 'w1');
     expect(outcomes.flatMap((o) => [...o.cancelled, ...o.rebooksQueued])).toEqual([]);
+    // Held as the move settled it: its record form was queued then, and the worker alone posts it.
+    const notifier = new FakeNotifier();
+    expect(await deliverRecordForms(services, { notifier, tabUrl: 'http://localhost:3978/tab/' }, 'w1')).toBe(1);
+    expect(await store.getRecord(recordIdFor(next!.id))).toMatchObject({ sessionId: next!.id, status: 'draft' });
+    expect(notifier.sent.map((s) => s.summary)).toContain('Your supervision record is ready to write');
   });
 
   it('only the supervisor, a line manager or a lead may hand over; the new supervisor must be a supervisor', async () => {

@@ -9,7 +9,7 @@ import { CardActionRouter } from '../../src/bot/cardActions';
 import { registerRecordActions } from '../../src/bot/actions/records';
 import type { AdaptiveCard } from '../support/fakeNotifier';
 import { reconcile } from '../../src/usecases/reconcile';
-import { recordIdFor, startRecordsForHeldSessions } from '../../src/usecases/records';
+import { deliverRecordForms, recordIdFor } from '../../src/usecases/records';
 import { cardProblems } from '../support/adaptiveCards';
 import { FakeNotifier } from '../support/fakeNotifier';
 import { scenario } from '../support/scenario';
@@ -51,8 +51,9 @@ describe('choosing the record form (Lingfield)', () => {
     const [session] = await c.store.listSessions({ relationshipIds: [rel.id], status: ['planned'] });
     if (session?.id !== 's-dec') throw new Error('the booked session is not planned');
     c.clock.set(new Date(Date.parse(session.end) + 5 * 60_000).toISOString());
+    // Marked held by the reconciler, which queues its form; the worker posts it.
     await reconcile(c.services, W);
-    await startRecordsForHeldSessions(c.services, notify, W);
+    await deliverRecordForms(c.services, notify, W);
     const click = async (personId: string, verb: string, data: Record<string, unknown>) =>
       router.dispatch(verb, { services: c.services, notify, actor: (await c.services.directory.getPerson(personId))! }, data);
 

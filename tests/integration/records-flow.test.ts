@@ -2,7 +2,8 @@ import { CardActionRouter } from '../../src/bot/cardActions';
 import { registerRecordActions } from '../../src/bot/actions/records';
 import type { AdaptiveCard } from '../support/fakeNotifier';
 import { reconcile } from '../../src/usecases/reconcile';
-import { recordIdFor, startRecordsForHeldSessions } from '../../src/usecases/records';
+import { recordFormsRun } from '../../src/jobs';
+import { deliverRecordForms, recordIdFor } from '../../src/usecases/records';
 import { FakeNotifier } from '../support/fakeNotifier';
 import { scenario } from '../support/scenario';
 
@@ -71,10 +72,10 @@ async function setup() {
   const router = new CardActionRouter();
   registerRecordActions(router);
   const session = (await c.store.listSessions({ relationshipIds: [relationshipId], status: ['planned'] }))[0]!;
-  // The session ends: the reconciler marks it held, the job posts the form.
+  // The session ends: the reconciler marks it held and queues its form; the worker posts it.
   c.clock.set(new Date(Date.parse(session.end) + 5 * 60_000).toISOString());
   await reconcile(c.services, W);
-  await startRecordsForHeldSessions(c.services, notify, W);
+  await deliverRecordForms(c.services, notify, W);
   const click = async (personId: string, verb: string, data: Record<string, unknown>) => {
     const actor = (await c.services.directory.getPerson(personId))!;
     return router.dispatch(verb, { services: c.services, notify, actor }, data);
@@ -88,8 +89,10 @@ describe('record cards, end to end in the use case', () => {
     // Westmorland & Furness: "either" party may record, so both get the form.
     expect(notifier.to(aad('daniel-okafor'))).toHaveLength(1);
     expect(notifier.to(aad('sam-patel'))).toHaveLength(1);
-    await startRecordsForHeldSessions(services, notify, W);
-    await startRecordsForHeldSessions(services, notify, W);
+    // The job's record-form step (locally: the catch-up listing, then the queue), run twice more.
+    const recordForms = recordFormsRun(services, notify, W, false);
+    await recordForms(services.clock.now());
+    await recordForms(services.clock.now());
     expect(notifier.sent).toHaveLength(2);
     expect((await store.getRecordForSession(session.id))!.status).toBe('draft');
     expect(notifier.sent.every((s) => s.summary === 'Your supervision record is ready to write')).toBe(true);

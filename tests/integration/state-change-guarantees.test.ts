@@ -13,7 +13,7 @@ import type { AdaptiveCard } from '../support/fakeNotifier';
 import { recordAgreement, signAgreement } from '../../src/usecases/agreements';
 import { bookUrgent, proposeSeries } from '../../src/usecases/booking';
 import { reconcile } from '../../src/usecases/reconcile';
-import { deliverRecordMessages, RECORD_MESSAGES_KIND, recordIdFor, startRecordsForHeldSessions } from '../../src/usecases/records';
+import { deliverRecordForms, deliverRecordMessages, RECORD_MESSAGES_KIND, recordIdFor } from '../../src/usecases/records';
 import { FakeNotifier } from '../support/fakeNotifier';
 import { scenario } from '../support/scenario';
 
@@ -97,8 +97,9 @@ describe('a message that fails after a state change', () => {
     registerRecordActions(router);
     const session = (await c.store.listSessions({ relationshipIds: ['rel-daniel-sam'], status: ['planned'] }))[0]!;
     c.clock.set(new Date(Date.parse(session.end) + 5 * 60_000).toISOString());
+    // Marked held by the reconciler, which queues its form; the worker posts it.
     await reconcile(c.services, W);
-    await startRecordsForHeldSessions(c.services, notify, W);
+    await deliverRecordForms(c.services, notify, W);
     const click = async (who: string, verb: string, data: Record<string, unknown>) => router.dispatch(verb, { services: c.services, notify, actor: (await c.services.directory.getPerson(who))! }, data);
 
     const form = notifier.to(aad('daniel-okafor'))[0]!.card;

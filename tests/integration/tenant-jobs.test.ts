@@ -8,7 +8,8 @@
  *   instance (a work-queue lease in pt-leases is the durable mark);
  * - 'reconcile' reconciles only the relationships of the people the change
  *   feed names between full sweeps, and sweeps everyone once per
- *   PT_RECONCILE_SWEEP_MINUTES, one instance per period;
+ *   PT_RECONCILE_SWEEP_MINUTES, one instance per period; it lists the recent
+ *   held sessions (the record forms' catch-up) once a day, one instance per day;
  * - local mode keeps sweeping on every run and has no subscription job;
  * - end to end: a change notification through the webhook marks the person
  *   in SharePoint, and the next run reconciles only their relationship;
@@ -26,7 +27,7 @@ import { staticTokenSource } from '../../src/adapters/graph/graphAuth';
 import { GraphChangeFeed } from '../../src/adapters/graph/graphChangeFeed';
 import { loadConfig, type TenantEnv } from '../../src/config/env';
 import type { Relationship } from '../../src/domain/model';
-import { createJobs, subscriptionScope, SUBSCRIPTIONS_LEASE_KEY, SWEEP_LEASE_KEY } from '../../src/jobs';
+import { createJobs, RECORD_FORMS_CATCH_UP_LEASE_KEY, subscriptionScope, SUBSCRIPTIONS_LEASE_KEY, SWEEP_LEASE_KEY } from '../../src/jobs';
 import type { Job } from '../../src/jobs/scheduler';
 import { createLogger } from '../../src/logging';
 import type { CalendarChangeFeed } from '../../src/ports/changeFeed';
@@ -248,6 +249,47 @@ describe("the 'reconcile' job in tenant mode", () => {
     await services.close();
   });
 
+  it('lists recently held sessions (the record forms\' catch-up) once a day across instances and once as an instance starts, not on the runs between', async () => {
+    const services = await tenantServices({ PT_RECONCILE_SWEEP_MINUTES: '60' });
+    await services.store.saveRelationship(r1);
+    // Held yesterday, stored held directly (as an import would): only the catch-up can find it.
+    await services.store.saveSessions([{ id: 's-held', relationshipId: 'r1', start: new Date(T0 - 86_400_000).toISOString(), end: new Date(T0 - 86_400_000 + 3_600_000).toISOString(), status: 'held', kind: 'planned' }]);
+    const { work, taken } = recordingLeases(services.work);
+    const feed: CalendarChangeFeed = { changedPeople: async () => [] };
+    const instance = { ...services, work, changeFeed: feed };
+    const first = job(createJobs(instance, notify(), { workerId: 'instance-1' }), 'reconcile');
+    const second = job(createJobs(instance, notify(), { workerId: 'instance-2' }), 'reconcile');
+    const sessionsList = sp.list('pt-sessions')!.id;
+    // The catch-up's read: sessions by end time, across every arrangement (the reconciler reads by arrangement).
+    const heldListings = () => fake.requests.filter((r) => r.method === 'GET' && r.path.includes(`/lists/${sessionsList}/items`) && (r.query.$filter ?? '').includes('endsAt')).length;
+
+    await first.run(clock.now());
+    expect(heldListings()).toBe(1);
+    expect(taken.filter((k) => k === RECORD_FORMS_CATCH_UP_LEASE_KEY)).toHaveLength(1);
+    // It queued the session's form; the worker found nothing owed (the arrangement's pack is not loaded) and finished it.
+    expect(await services.work.result('record-form', 's-held')).toEqual({ outcome: 'not-owed' });
+    // The other instance's first run: the day's catch-up is taken, but a starting instance looks once (it may be
+    // one started again after dying between saving a session held and queueing its form).
+    await second.run(clock.now());
+    expect(heldListings()).toBe(2);
+
+    // Idle runs on both instances for most of a day (the reconcile sweep comes round hourly): no listing.
+    for (const at of [1, 2, 61, 600, 24 * 60 - 1]) {
+      t = T0 + at * MIN;
+      await first.run(clock.now());
+      await second.run(clock.now());
+    }
+    expect(heldListings()).toBe(2);
+
+    // A day on: one instance lists again, the other does not.
+    t = T0 + 24 * 60 * MIN + MIN;
+    await second.run(clock.now());
+    await first.run(clock.now());
+    expect(heldListings()).toBe(3);
+    expect(taken.filter((k) => k === RECORD_FORMS_CATCH_UP_LEASE_KEY)).toHaveLength(2);
+    await services.close();
+  });
+
   it('a change feed that fails does not stop the sweep, rebooks or records', async () => {
     const services = await tenantServices();
     await services.store.saveRelationship(r1);
@@ -343,6 +385,8 @@ describe('local mode is unchanged', () => {
     await job(jobs, 'reconcile').run(ctx.clock.now());
     expect(reconciled(taken)).toEqual(active);
     expect(taken).not.toContain(SWEEP_LEASE_KEY);
+    // The record forms' catch-up too runs on every local run, under no period.
+    expect(taken).not.toContain(RECORD_FORMS_CATCH_UP_LEASE_KEY);
     await ctx.services.close();
   });
 });
