@@ -11,7 +11,7 @@ import type { SubscriptionMaintenance } from '../ports/subscriptions';
 import type { Timeline } from '../ports/timeline';
 import type { WorkQueue } from '../ports/workQueue';
 import { processRebooks, type NotifyContext, type RebookingDeps } from '../usecases/rebooking';
-import { reconcile, type ReconcileDeps } from '../usecases/reconcile';
+import { reconcile, settleEndedSessions, type ReconcileDeps } from '../usecases/reconcile';
 import { deliverRecordForms, deliverRecordMessages, queueMissingRecordForms, type RecordsDeps } from '../usecases/records';
 import { dispatchDigests, RateLimiter, sweepReminders, type RemindersDeps } from '../usecases/reminders';
 import { TimelineDriver, type TimelinesDeps } from '../usecases/timelines';
@@ -113,6 +113,10 @@ export function createJobs(services: JobsDeps, notify: NotifyContext, options: J
       }
       if (!sweep) await reconcile(services, workerId);
       else await sweep.runIfDue(now, () => reconcile(services, workerId));
+      // Sessions that have ended, which the timelines asked about (a session ending changes no calendar): held or
+      // missed now, not at the next sweep, so their record forms follow within minutes. Without timelines
+      // (SharePoint-only durable work) the sweep settles them.
+      if (services.timeline) await settleEndedSessions(services, workerId);
       await processRebooks(services, notify, workerId);
       // Proposals (propose mode) past their deadline: the held time is booked.
       await settleDueProposals(services, notify.moves ?? (async () => undefined), workerId, services.log);

@@ -18,6 +18,8 @@ import type { Log } from '../ports/log';
 import type { RecordStore } from '../ports/store';
 import type { WorkQueue } from '../ports/workQueue';
 import { queueRecordForms } from './recordFormWork';
+import { SETTLE_KIND } from './settleWork';
+import { retryDelayMs } from './workRetry';
 
 /** The ports this use case reaches the world through (the composition root passes them). */
 export interface ReconcileDeps {
@@ -122,6 +124,47 @@ export async function reconcileRelationship(services: ReconcileDeps, rel: Relati
   } finally {
     await work.releaseLease(`reconcile:${rel.id}`, workerId);
   }
+}
+
+/** After reconciling, a session another instance was reconciling is looked at again this soon. */
+const SETTLE_AGAIN_MS = 30_000;
+
+/**
+ * Settles the ended sessions the timelines asked about (settleWork.ts): each
+ * relationship named is reconciled once (a calendar read), and an item is done
+ * once its session is no longer planned and ended (held, missed, or moved to
+ * a later time by hand). A relationship another instance holds, or one that
+ * fails, is tried again later; one never stops the others.
+ */
+export async function settleEndedSessions(services: ReconcileDeps, workerId: string, batch = 50): Promise<number> {
+  const now = services.clock.now();
+  const items = await services.work.lease(SETTLE_KIND, workerId, now.toISOString(), 5 * 60_000, batch);
+  const byRel = new Map<string, typeof items>();
+  for (const item of items) {
+    const relId = String(item.payload.relationshipId);
+    byRel.set(relId, [...(byRel.get(relId) ?? []), item]);
+  }
+  let settled = 0;
+  for (const [relId, mine] of byRel) {
+    try {
+      const rel = await services.store.getRelationship(relId);
+      const outcome = rel?.active ? await reconcileRelationship(services, rel, workerId) : undefined;
+      for (const item of mine) {
+        const session = await services.store.getSession(String(item.payload.sessionId));
+        const open = outcome?.skipped !== undefined || (rel?.active && session?.status === 'planned' && session.end <= services.clock.now().toISOString());
+        if (open) await services.work.retry(item.id, workerId, outcome?.skipped ?? 'still planned after reconciling', new Date(now.getTime() + (outcome?.skipped ? SETTLE_AGAIN_MS : retryDelayMs(item.attempts, 60_000))).toISOString());
+        else {
+          await services.work.complete(item.id, workerId, { status: session?.status ?? 'gone' }, now.toISOString());
+          settled += 1;
+        }
+      }
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      services.log.warn({ event: 'reconcile.settle', relationshipId: relId, error }, 'could not settle an ended session; tried again later');
+      for (const item of mine) await services.work.retry(item.id, workerId, error, new Date(now.getTime() + retryDelayMs(item.attempts, 60_000)).toISOString());
+    }
+  }
+  return settled;
 }
 
 /** Reconciles the relationships involving any of `personIds` (all active ones when undefined). */

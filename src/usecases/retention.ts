@@ -25,6 +25,7 @@ import { PROPOSAL_TIMEOUT_KIND } from './rebookProposal';
 import { CARD_LOOKBACK_DAYS, RECORD_CARD_KIND, RECORD_MESSAGE_SENT, RECORD_MESSAGES_KIND } from './records';
 import { DIGEST_KIND, REMINDER_KIND, REPEAT_DAYS, SNOOZE_KIND } from './reminders';
 import { MOVE_KIND } from './transfer';
+import { SETTLE_KIND } from './settleWork';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -86,6 +87,10 @@ export const DONE_WORK_RETENTION: Record<string, Rule> = {
   [REBOOK_KIND]: {
     keep: { days: 400 },
     why: 'Enqueued when a planned session is found cancelled, and saved cancelled right after (the reconciler reads planned ones only; the replacement id and calendar transaction id are derived), so it cannot recur. Its result (the offered alternatives) is read by "pick another time" while the replacement is planned, within the rebook window (at most P1Y) of the original date: past that a choice is refused, never booked twice.',
+  },
+  [SETTLE_KIND]: {
+    keep: { days: 7 },
+    why: 'Keyed session|end and done only once the session is no longer planned and ended (held, missed, or moved to a new end, which is a new key): the same key comes back only if a session is moved back to the very time it had, and then settling it again is right.',
   },
   [MOVE_KIND]: { keep: 'for good', why: "A cover's end waits for its start move's result, and a cover can last any time; a pruned handover id could also run again. One per handover or cover." },
 };

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { dueObligations, type Obligation } from '../domain/due/dueEngine';
 import { nextChangeAt } from '../domain/due/wakeups';
-import type { Person, Relationship } from '../domain/model';
+import type { Person, Relationship, Session } from '../domain/model';
 import type { PolicyPack } from '../domain/policy/schema';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
@@ -32,6 +32,7 @@ import type { WorkQueue } from '../ports/workQueue';
 import { DIGEST_KIND, digestItem, digestPayload, ledgerKey, type PlannedDigest, REMINDER_KIND, REPEAT_DAYS, resolveTargets, sendingWindowOpen, SNOOZE_KIND } from './reminders';
 import { describeObligation, type ObligationWords } from './obligationWords';
 import { ledgerKeys } from './ids';
+import { queueSettle } from './settleWork';
 import { type Pruned, pruneByRetention } from './retention';
 import { localDate, startOfNextLocalDay } from '../domain/time/zones';
 
@@ -160,15 +161,38 @@ async function wakeCycle(services: TimelinesDeps, timeline: Timeline, workerId: 
     out.items += d.items.length;
   }
 
-  // Back to sleep until something about the relationship can next change, or the window opens for what was held back.
+  // A planned session that has ended is settled (held, or missed if it vanished) by the reconciler, which reads the
+  // calendar: asked for here, as a session ending changes nothing in a calendar and no notification announces it.
+  const ends = sessionEnds(sessions, now.getTime());
+  for (const s of ends.ended) await queueSettle(services.work, s, nowIso);
+
+  // Back to sleep until something about the relationship can next change (a session ending included), or the window opens for what was held back.
   for (const p of plans) {
-    const changes = nextChangeAt(p.obligations, services.policies, now.getTime(), { repeatMs: REPEAT_DAYS * DAY_MS, horizonMs: HORIZON_MS });
+    const due = nextChangeAt(p.obligations, services.policies, now.getTime(), { repeatMs: REPEAT_DAYS * DAY_MS, horizonMs: HORIZON_MS });
+    const sessionEnd = ends.next.get(p.rel.id);
+    const changes = sessionEnd !== undefined && sessionEnd < due ? sessionEnd : due;
     const at = p.holdUntil !== undefined && p.holdUntil < changes ? p.holdUntil : changes;
     if (p.holdUntil !== undefined) out.deferred += 1;
     await timeline.settle(p.w, workerId, { at: new Date(at).toISOString(), reason: at === p.holdUntil ? 'sending window' : 'due' }, nowIso);
   }
   if (out.failed.length) services.log.warn({ event: 'timeline', failed: out.failed.slice(0, 20) }, 'some relationships could not be judged; they are tried again soon');
   return out;
+}
+
+/**
+ * The cycle's planned sessions that have ended (to be settled), and per
+ * relationship the next end still to come (epoch ms), when it should wake.
+ */
+function sessionEnds(sessions: readonly Session[], nowMs: number): { ended: Session[]; next: Map<string, number> } {
+  const ended: Session[] = [];
+  const next = new Map<string, number>();
+  for (const s of sessions) {
+    if (s.status !== 'planned') continue;
+    const end = Date.parse(s.end);
+    if (end <= nowMs) ended.push(s);
+    else if (end < (next.get(s.relationshipId) ?? Infinity)) next.set(s.relationshipId, end);
+  }
+  return { ended, next };
 }
 
 /** How long a listing of everyone (read for the safeguarding leads an escalation names) is reused across cycles. */
