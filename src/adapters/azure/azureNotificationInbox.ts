@@ -37,7 +37,11 @@ interface Message {
 }
 
 export interface AzureNotificationInboxOptions {
-  /** How long a take (or the put) hides an entry from other instances (default 2 minutes; whole seconds, at least 1). */
+  /**
+   * How long a take (or the put) hides an entry from other instances (default 30 s; whole seconds, at
+   * least 1): long enough to process one (a few Table reads and writes per notification), short enough
+   * that another instance soon takes what a dead one held.
+   */
   holdMs?: number;
   /** Receipts of one message after which it goes to the poison queue (default 5). */
   maxTakes?: number;
@@ -51,7 +55,7 @@ export class AzureNotificationInbox implements NotificationInbox {
     private readonly storage: AzureStorage,
     options: AzureNotificationInboxOptions = {},
   ) {
-    this.holdS = Math.max(1, Math.ceil((options.holdMs ?? 120_000) / 1000));
+    this.holdS = Math.max(1, Math.ceil((options.holdMs ?? 30_000) / 1000));
     this.maxTakes = options.maxTakes ?? 5;
   }
 
