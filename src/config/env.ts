@@ -125,6 +125,11 @@ const tenantSchema = z.object({
     .refine((hosts) => hosts.length > 0 && hosts.every((h) => /^[a-z0-9.-]+(:\d{1,5})?$/.test(h)), { message: 'must be a comma-separated list of host names (host:port for a port other than 443)' }),
   /** Durable work on Azure Storage when set (src/config/azureStorageEnv.ts). */
   ...azureStorageEnv,
+  /**
+   * Tests only: this instance stores Graph's deliveries and answers them but never processes
+   * them, so a test can kill it between the two without a race (another instance processes them).
+   */
+  PT_TEST_GRAPH_INBOX_PAUSED: bool.default(false),
 });
 
 const envSchema = z

@@ -241,10 +241,12 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     clock,
     log,
     onLifecycle: (subscriptionId, event, now) => subscriptions.handleLifecycle(subscriptionId, event, now),
-    // Answer Graph within its 3 s whatever SharePoint's latency: store locally, answer, then process.
-    inbox: new GraphInbox(path.join(config.dataDir, 'graph-inbox')),
+    // Answer Graph within its 3 s whatever the store's latency: store the delivery, answer, then process.
+    // With Azure Storage on a queue every instance takes from (one dying after its answer loses nothing);
+    // without, in PT_DATA_DIR (one instance, on a persistent disk).
+    inbox: azure?.inbox ?? new GraphInbox(path.join(config.dataDir, 'graph-inbox')),
+    paused: env.PT_TEST_GRAPH_INBOX_PAUSED,
   });
-  void notifications.recover().catch((err: unknown) => log.error({ event: 'graph-notifications', error: err instanceof Error ? err.message : String(err) }, 'could not read the notification inbox'));
   const changeFeed = new GraphChangeFeed({
     http,
     registry,
@@ -274,8 +276,9 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     ...(appToken ? { appToken } : {}),
     ...(azure ? { azure: azure.storage, pruning: azure.pruning, workPruning: azure.workPruning, timeline: azure.timeline, store: signalChanges(store, azure.timeline, clock, log), sendBudget: new AzureTokenBucket(azure.storage, { perSecond: env.PT_TEAMS_MAX_PER_SECOND }) } : {}),
     async close() {
-      // Lifecycle actions started after answering Graph finish first; nothing else is held open
-      // (HTTP connections close themselves, MSAL's cache is in memory).
+      // Lifecycle actions started after answering Graph, and deliveries being processed, finish first;
+      // nothing else is held open (HTTP connections close themselves, MSAL's cache is in memory).
+      notifications.stop();
       await notifications.drain();
     },
   };

@@ -32,6 +32,9 @@ import { botTokenOptions } from './botAuth';
 import { PlannerPool } from '../adapters/workers/plannerPool';
 import { connectorRetry } from '../adapters/teams/connectorRetry';
 
+/** How often each instance looks in the notification inbox for deliveries nobody is processing (one queue request on Azure). */
+const GRAPH_INBOX_POLL_MS = 15_000;
+
 /**
  * The Playground accepts any bearer token, but the Teams SDK decodes the one it
  * sends, so it must have a JWT's shape. Unsigned: it never leaves this machine.
@@ -177,6 +180,9 @@ export async function startApp(config: AppConfig, opts: { log?: Logger; clock?: 
   const scheduler = new Scheduler(createJobs(services, notify), env.PT_JOB_INTERVAL_SECONDS * 1000, () => services.clock.now(), log);
   runJobs = () => scheduler.tick();
   scheduler.start();
+  // Tenant mode: every instance takes deliveries from the notification inbox that nobody is processing
+  // (stored before a restart, or by an instance that died after answering Graph).
+  services.graph?.notifications.startPolling(GRAPH_INBOX_POLL_MS);
 
   const playgrounds: PlaygroundHandle[] = [];
   if (env.PT_MODE === 'local' && env.PT_PLAYGROUND) {

@@ -6,7 +6,10 @@
  * "Changes nothing" is checked on the database: the subscription registry, the
  * delta/mark table, the outbox and the audit log, before and after.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { EmbeddedSubscriptionRegistry } from '../../src/adapters/embedded/subscriptionRegistry';
 import { staticTokenSource } from '../../src/adapters/graph/graphAuth';
@@ -15,7 +18,8 @@ import { GraphChangeFeed } from '../../src/adapters/graph/graphChangeFeed';
 import { GraphHttp } from '../../src/adapters/graph/graphHttp';
 import { GraphSubscriptionManager } from '../../src/adapters/graph/subscriptions';
 import { createHttpApp } from '../../src/server/http';
-import { GraphNotificationReceiver } from '../../src/adapters/graph/notificationReceiver';
+import { GraphInbox } from '../../src/adapters/graph/graphInbox';
+import { GraphNotificationReceiver, notificationCollectionSchema } from '../../src/adapters/graph/notificationReceiver';
 import { FakeGraph, fixture } from '../support/fakeGraph';
 import { testServices } from '../support/services';
 
@@ -301,5 +305,44 @@ describe('lifecycle notifications', () => {
   it('lifecycle events delivered to the notification URL are handled the same', async () => {
     expect((await notify({ value: [lifecycle('missed')] })).status).toBe(202);
     expect((await registry.getDelta('p-ria'))?.syncRequestedAt).toBe(NOW);
+  });
+});
+
+describe('through the inbox', () => {
+  it('a delivery processed twice (taken again after an instance died before marking it done) does no harm', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-inbox-'));
+    // Holds of 0 ms: every take gets the entry again, as another instance would once a dead one's hold ran out.
+    const inbox = new GraphInbox(dir, { holdMs: 0 });
+    const queued = new GraphNotificationReceiver({ registry, tenantId: TENANT, clock: ctx.clock, log: ctx.services.log, onLifecycle: (id, event, now) => manager.handleLifecycle(id, event, now), inbox });
+    const body = { value: [change(), lifecycle('subscriptionRemoved')] };
+    const [stored] = (await inbox.put('notifications', notificationCollectionSchema.parse(body)))!;
+    // The first processing, whose "done" is lost with its instance: the file stays.
+    const replay = (await inbox.take(10)).entries;
+    expect(replay.map((e) => e.id)).toEqual([stored!.id]);
+    expect(await queued.pump()).toBe(1);
+    await queued.drain();
+    const once = snapshot();
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /subscriptions']);
+    expect(once.delta).toHaveLength(1);
+    // Processed again: the old subscription is gone, so both notifications are refused and nothing changes.
+    expect(await queued.receive(replay[0]!.body, 'notifications')).toMatchObject({ status: 202, accepted: 0, refused: { unknownSubscription: 2 } });
+    await queued.drain();
+    expect(snapshot()).toEqual(once);
+    expect(fake.requests).toHaveLength(1);
+    expect((await inbox.take(10)).entries).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a change notification processed twice leaves one mark', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-inbox-'));
+    const queued = new GraphNotificationReceiver({ registry, tenantId: TENANT, clock: ctx.clock, log: ctx.services.log, inbox: new GraphInbox(dir) });
+    expect(await queued.enqueue({ value: [change()] }, 'notifications')).toBe(202);
+    await queued.drain();
+    const once = snapshot();
+    expect(await queued.enqueue({ value: [change()] }, 'notifications')).toBe(202);
+    await queued.drain();
+    expect(snapshot()).toEqual(once);
+    expect(once.delta).toHaveLength(1);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

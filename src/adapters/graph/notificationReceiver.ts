@@ -35,7 +35,7 @@ import type { Log } from '../../ports/log';
 import type { Clock } from '../../ports/clock';
 import type { SubscriptionRegistry } from '../../ports/subscriptions';
 import { isRealInstant } from '../../domain/time/dates';
-import type { GraphInbox } from './graphInbox';
+import type { InboxEntry, NotificationInbox } from '../../ports/notificationInbox';
 
 /** About 1,500 basic notifications; Graph documents no maximum batch size. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -85,11 +85,16 @@ export interface GraphNotificationReceiverOptions {
   onLifecycle?: (subscriptionId: string, event: LifecycleEvent, now: string) => Promise<unknown>;
   maxBodyBytes?: number;
   /**
-   * Tenant mode: deliveries are stored here and answered at once, then processed (graphInbox.ts),
-   * so the answer never waits on the store. Without it (tests of the checks themselves) a
-   * delivery is processed before the answer.
+   * Tenant mode: deliveries are stored here and answered at once, then processed
+   * (src/ports/notificationInbox.ts), so the answer never waits on the store. Without it
+   * (tests of the checks themselves) a delivery is processed before the answer.
    */
-  inbox?: GraphInbox;
+  inbox?: NotificationInbox;
+  /**
+   * Tests only (PT_TEST_GRAPH_INBOX_PAUSED): store and answer, but process nothing, so an
+   * instance can be killed between its answer and the processing without racing it.
+   */
+  paused?: boolean;
 }
 
 export interface ReceiveOutcome {
@@ -168,44 +173,90 @@ export class GraphNotificationReceiver {
    */
   async enqueue(body: unknown, endpoint: 'notifications' | 'lifecycle'): Promise<202 | 400 | 503> {
     const inbox = this.options.inbox!;
-    if (!notificationCollectionSchema.safeParse(body).success) {
+    const parsed = notificationCollectionSchema.safeParse(body);
+    if (!parsed.success) {
       this.stats.malformed += 1;
       this.options.log.warn({ event: 'graph-notifications', endpoint, malformed: true }, 'notification body refused');
       return 400;
     }
-    const entry = await inbox.put(endpoint, body);
-    if (!entry) {
+    // What the schema kept: fields Graph may add later are not stored.
+    const entries = await inbox.put(endpoint, parsed.data);
+    if (!entries) {
       this.options.log.warn({ event: 'graph-notifications', endpoint }, 'notification inbox full: asking Graph to deliver again later');
       return 503;
     }
-    this.process([entry]);
+    if (!this.options.paused) void this.process(entries);
     return 202;
   }
 
-  /** Processes what a crash left in the inbox (start-up). */
-  async recover(): Promise<number> {
+  /**
+   * Takes what nobody holds from the inbox and processes it: deliveries an instance stored
+   * and died before processing (this one before a restart, or another), and ones whose
+   * processing failed. Resolves with how many it took, once they are processed.
+   */
+  async pump(limit = 32): Promise<number> {
     const inbox = this.options.inbox;
-    if (!inbox) return 0;
-    const waiting = await inbox.pending();
-    this.process(waiting);
-    return waiting.length;
+    if (!inbox || this.options.paused) return 0;
+    const { entries, poisoned } = await inbox.take(limit);
+    for (const p of poisoned) {
+      // Never the body: ids and counts only. The next delta sweep of those mailboxes finds the change.
+      this.options.log.error({ event: 'graph-inbox', id: p.id, endpoint: p.endpoint, attempts: p.attempts }, 'notification delivery set aside after failing too often');
+    }
+    // Already being processed here (a slow one whose hold ran out): that processing finishes it.
+    const fresh = entries.filter((e) => !this.inFlight.has(e.id));
+    if (fresh.length > 0) this.options.log.info({ event: 'graph-inbox', taken: fresh.length, attempts: Math.max(...fresh.map((e) => e.attempts)) }, 'notification deliveries taken from the inbox');
+    await this.process(fresh);
+    return fresh.length;
   }
 
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Processes the inbox now and every `everyMs` after, until stop(): every instance does, so no delivery waits on one. */
+  startPolling(everyMs: number): void {
+    if (!this.options.inbox || this.options.paused || this.polling) return;
+    this.polling = true;
+    void (async () => {
+      while (this.polling) {
+        await this.pump().catch((err: unknown) => this.options.log.error({ event: 'graph-inbox', error: err instanceof Error ? err.message : String(err) }, 'could not read the notification inbox'));
+        if (!this.polling) break;
+        await new Promise<void>((resolve) => {
+          this.wakeUp = resolve;
+          setTimeout(resolve, everyMs).unref();
+        });
+      }
+    })();
+  }
 
-  private process(entries: { id: string; endpoint: 'notifications' | 'lifecycle'; body: unknown }[]): void {
+  /** Stops polling (shutdown); what was taken finishes (drain()). */
+  stop(): void {
+    this.polling = false;
+    this.wakeUp?.();
+  }
+
+  private polling = false;
+  private wakeUp?: () => void;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly inFlight = new Set<string>();
+
+  /** Processes entries one at a time, in order; resolves when these are done (or failed, and left for a retake). */
+  private process(entries: InboxEntry[]): Promise<unknown> {
+    const all: Promise<unknown>[] = [];
     for (const entry of entries) {
+      this.inFlight.add(entry.id);
       const p: Promise<unknown> = (this.queue = this.queue
         .then(async () => {
           const outcome = await this.receive(entry.body, entry.endpoint);
-          await this.options.inbox!.done(entry.id);
+          await this.options.inbox!.done(entry);
           this.start(outcome.followUps);
         })
-        // Left in the inbox: the next delivery's processing, or the next start, tries again.
+        // Left in the inbox: once its hold runs out, the next poll here or on another instance tries again.
         .catch((err: unknown) => this.logFailure(err))
-        .finally(() => this.pending.delete(p)));
+        .finally(() => {
+          this.inFlight.delete(entry.id);
+          this.pending.delete(p);
+        }));
       this.pending.add(p);
+      all.push(p);
     }
+    return Promise.all(all);
   }
 
   /** Starts follow-ups without waiting; failures are logged (maintain() retries them). */

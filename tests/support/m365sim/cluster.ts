@@ -23,6 +23,8 @@ export interface Instance {
   log: string;
   starts: number;
   kills: number;
+  /** This instance's own environment, over the cluster's (kept across restarts). */
+  env: Record<string, string>;
 }
 
 export interface Cluster extends World {
@@ -35,9 +37,11 @@ export interface Cluster extends World {
   restart(instance: Instance): Promise<void>;
   /** The instance the front door last sent a request for a path matching `match` to. */
   lastServed(match: RegExp): Instance | undefined;
+  /** Sends every request to `instance` alone (while it is up), or, with undefined, to all again. */
+  pin(instance: Instance | undefined): void;
 }
 
-export async function startCluster(opts: WorldOptions & { instances: number }): Promise<Cluster> {
+export async function startCluster(opts: WorldOptions & { instances: number; instanceEnv?: (index: number) => Record<string, string> }): Promise<Cluster> {
   // Azurite runs on the moved clock too: a wake-up days ahead (a queue visibility timeout) falls due when the app's clock gets there.
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pt-cluster-'));
   fs.writeFileSync(clockFileIn(dataDir), '0');
@@ -45,8 +49,9 @@ export async function startCluster(opts: WorldOptions & { instances: number }): 
   const instances: Instance[] = [];
   const served: { instance: Instance; path: string }[] = [];
   let turn = 0;
+  let pinned: Instance | undefined;
   const pick = () => {
-    const up = instances.filter((i) => i.url && i.app?.child.exitCode === null && i.app.child.signalCode === null);
+    const up = instances.filter((i) => i.url && i.app?.child.exitCode === null && i.app.child.signalCode === null && (!pinned || i === pinned));
     if (up.length === 0) return undefined;
     return up[turn++ % up.length]!.url;
   };
@@ -68,7 +73,7 @@ export async function startCluster(opts: WorldOptions & { instances: number }): 
   const start = async (instance: Instance) => {
     const port = await freePort();
     const before = instance.log;
-    const app = await runApp({ env: { ...base.env, PT_PORT: String(port), PT_DATA_DIR: instance.dataDir }, dataDir: instance.dataDir, playground: false, timeoutMs: 90_000 });
+    const app = await runApp({ env: { ...base.env, ...instance.env, PT_PORT: String(port), PT_DATA_DIR: instance.dataDir }, dataDir: instance.dataDir, playground: false, timeoutMs: 90_000 });
     instance.app = app;
     instance.url = `http://127.0.0.1:${port}`;
     instance.starts += 1;
@@ -78,7 +83,7 @@ export async function startCluster(opts: WorldOptions & { instances: number }): 
   for (let i = 0; i < opts.instances; i++) {
     const dataDir = path.join(base.dataDir, `instance-${i + 1}`);
     fs.mkdirSync(dataDir, { recursive: true });
-    instances.push({ name: `instance-${i + 1}`, dataDir, log: '', starts: 0, kills: 0 });
+    instances.push({ name: `instance-${i + 1}`, dataDir, log: '', starts: 0, kills: 0, env: opts.instanceEnv?.(i) ?? {} });
   }
   await Promise.all(instances.map(start));
 
@@ -111,6 +116,9 @@ export async function startCluster(opts: WorldOptions & { instances: number }): 
       const child = instance.app?.child;
       if (child && child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
       await start(instance);
+    },
+    pin(instance) {
+      pinned = instance;
     },
     lastServed(match) {
       for (let k = served.length - 1; k >= 0; k--) if (match.test(served[k]!.path)) return served[k]!.instance;
