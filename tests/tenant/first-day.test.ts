@@ -11,7 +11,8 @@ jest.setTimeout(180_000);
 let w: World;
 
 beforeAll(async () => {
-  w = await startWorld({ env: { PT_RECONCILE_SWEEP_MINUTES: '1440' } });
+  // Sunday night: nobody's digest is due until the tests move the clock to a working morning (Joe's must wait for his test).
+  w = await startWorld({ startAt: '2026-12-06T21:00:00Z', env: { PT_RECONCILE_SWEEP_MINUTES: '1440' } });
   for (const id of [PEOPLE.daniel, PEOPLE.sam, PEOPLE.helen]) await w.sim.userInstalls(w.publicUrl, id);
   const plan = await w.api(PEOPLE.daniel, 'POST', '/plan', { relationshipId: 'rel-daniel-sam' });
   const booked = await w.api(PEOPLE.daniel, 'POST', '/series', { relationshipId: 'rel-daniel-sam', requestKey: 'first-day-book-1', proposalId: plan.body.proposals[0].id });

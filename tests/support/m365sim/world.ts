@@ -75,6 +75,12 @@ export interface WorldOptions {
   beforeStart?: (sim: M365Sim) => void | Promise<void>;
   /** The data directory (made when not given); its `clock-offset` file holds the moved clock. */
   dataDir?: string;
+  /**
+   * Where the world's clock starts (an ISO instant; default: now). A test whose outcome depends on the
+   * time of day or the day of the week (a digest goes out in working hours, not at night or at the
+   * weekend) starts at a fixed instant, so it does not pass at one hour and fail at another.
+   */
+  startAt?: string;
 }
 
 /** The file the clock shim (timeShift.cjs) reads the offset from, in a world's data directory. */
@@ -107,8 +113,8 @@ export type PreparedWorld = Omit<World, 'app'>;
 export async function prepareWorld(opts: WorldOptions, frontDoor: (sim: M365Sim) => Promise<string>): Promise<PreparedWorld> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pt-tenant-'));
   const clockFile = clockFileIn(dataDir);
-  let offset = 0;
-  fs.writeFileSync(clockFile, '0');
+  let offset = opts.startAt ? Date.parse(opts.startAt) - Date.now() : 0;
+  fs.writeFileSync(clockFile, String(offset));
   const now = () => Date.now() + offset;
   const sim = await M365Sim.start({
     tenantId: TENANT_ID,
