@@ -235,6 +235,8 @@ function tenantServices(config: AppConfig, env: TenantEnv, log: Logger, clock: C
     return { id: personId, mail: '' };
   };
   const subscriptions = new GraphSubscriptionManager({ http, registry, resolveUser, publicUrl: config.publicUrl, log, ...(deps.newClientState ? { newClientState: deps.newClientState } : {}) });
+  // A test hook: said loudly, since an instance started with it never processes the change notifications it answers.
+  if (env.PT_TEST_GRAPH_INBOX_PAUSED) log.warn({ event: 'graph-notifications' }, 'PT_TEST_GRAPH_INBOX_PAUSED is set: this instance stores and answers change notifications but never processes them (tests only)');
   const notifications = new GraphNotificationReceiver({
     registry,
     tenantId: env.TENANT_ID,
