@@ -151,7 +151,9 @@ export async function settleEndedSessions(services: ReconcileDeps, workerId: str
       const outcome = rel?.active ? await reconcileRelationship(services, rel, workerId) : undefined;
       for (const item of mine) {
         const session = await services.store.getSession(String(item.payload.sessionId));
-        const open = outcome?.skipped !== undefined || (rel?.active && session?.status === 'planned' && session.end <= services.clock.now().toISOString());
+        // Beyond the reconciler's lookback a session is no longer looked at (a backlog after a long outage): not retried for ever.
+        const inReach = session !== undefined && Date.parse(session.end) > now.getTime() - LOOKBACK_DAYS * 24 * 60 * 60_000;
+        const open = outcome?.skipped !== undefined || (rel?.active && inReach && session?.status === 'planned' && session.end <= services.clock.now().toISOString());
         if (open) await services.work.retry(item.id, workerId, outcome?.skipped ?? 'still planned after reconciling', new Date(now.getTime() + (outcome?.skipped ? SETTLE_AGAIN_MS : retryDelayMs(item.attempts, 60_000))).toISOString());
         else {
           await services.work.complete(item.id, workerId, { status: session?.status ?? 'gone' }, now.toISOString());
