@@ -138,11 +138,17 @@ const SETTLE_AGAIN_MS = 30_000;
  */
 export async function settleEndedSessions(services: ReconcileDeps, workerId: string, batch = 50): Promise<number> {
   const now = services.clock.now();
-  const items = await services.work.lease(SETTLE_KIND, workerId, now.toISOString(), 5 * 60_000, batch);
+  const nowIso = now.toISOString();
+  const later = (ms: number) => new Date(now.getTime() + ms).toISOString();
+  // Beyond the reconciler's lookback a session is no longer looked at (a backlog after a long outage): not retried for ever.
+  const reachFrom = now.getTime() - LOOKBACK_DAYS * 24 * 60 * 60_000;
+  const items = await services.work.lease(SETTLE_KIND, workerId, nowIso, 5 * 60_000, batch);
   const byRel = new Map<string, typeof items>();
   for (const item of items) {
     const relId = String(item.payload.relationshipId);
-    byRel.set(relId, [...(byRel.get(relId) ?? []), item]);
+    const mine = byRel.get(relId);
+    if (mine) mine.push(item);
+    else byRel.set(relId, [item]);
   }
   let settled = 0;
   for (const [relId, mine] of byRel) {
@@ -150,20 +156,22 @@ export async function settleEndedSessions(services: ReconcileDeps, workerId: str
       const rel = await services.store.getRelationship(relId);
       const outcome = rel?.active ? await reconcileRelationship(services, rel, workerId) : undefined;
       for (const item of mine) {
+        if (outcome?.skipped) {
+          await services.work.retry(item.id, workerId, outcome.skipped, later(SETTLE_AGAIN_MS));
+          continue;
+        }
         const session = await services.store.getSession(String(item.payload.sessionId));
-        // Beyond the reconciler's lookback a session is no longer looked at (a backlog after a long outage): not retried for ever.
-        const inReach = session !== undefined && Date.parse(session.end) > now.getTime() - LOOKBACK_DAYS * 24 * 60 * 60_000;
-        const open = outcome?.skipped !== undefined || (rel?.active && inReach && session?.status === 'planned' && session.end <= services.clock.now().toISOString());
-        if (open) await services.work.retry(item.id, workerId, outcome?.skipped ?? 'still planned after reconciling', new Date(now.getTime() + (outcome?.skipped ? SETTLE_AGAIN_MS : retryDelayMs(item.attempts, 60_000))).toISOString());
+        const stillOpen = rel?.active && session?.status === 'planned' && session.end <= nowIso && Date.parse(session.end) > reachFrom;
+        if (stillOpen) await services.work.retry(item.id, workerId, 'still planned after reconciling', later(retryDelayMs(item.attempts, 60_000)));
         else {
-          await services.work.complete(item.id, workerId, { status: session?.status ?? 'gone' }, now.toISOString());
+          await services.work.complete(item.id, workerId, { status: session?.status ?? 'gone' }, nowIso);
           settled += 1;
         }
       }
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       services.log.warn({ event: 'reconcile.settle', relationshipId: relId, error }, 'could not settle an ended session; tried again later');
-      for (const item of mine) await services.work.retry(item.id, workerId, error, new Date(now.getTime() + retryDelayMs(item.attempts, 60_000)).toISOString());
+      for (const item of mine) await services.work.retry(item.id, workerId, error, later(retryDelayMs(item.attempts, 60_000)));
     }
   }
   return settled;

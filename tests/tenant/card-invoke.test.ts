@@ -7,6 +7,7 @@
  */
 import { PEOPLE, startWorld, type World } from '../support/m365sim/world';
 import { cardsWith, invoke, until } from './journey';
+import { p99 } from '../support/m365sim/webhookLoad';
 
 jest.setTimeout(600_000);
 let w: World;
@@ -34,7 +35,6 @@ const actionsOf = (card: unknown): Action[] => {
   return out;
 };
 const verbData = (card: unknown, verb: string) => actionsOf(card).find((a) => a.verb === verb)!.data;
-const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * 0.99) - 1)]!;
 
 test('record card actions answer without waiting on message delivery (p99 printed) with 1 s of store latency, and their messages still arrive once', async () => {
   const plan = await w.api(PEOPLE.daniel, 'POST', '/plan', { relationshipId: 'rel-daniel-sam' });
